@@ -59,7 +59,9 @@ impl std::error::Error for VerifyError {}
 /// The key bytes of a `whsec_...` secret (the base64 after the prefix).
 pub fn standard_key(secret: &str) -> Result<Vec<u8>, VerifyError> {
     let encoded = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
-    BASE64.decode(encoded).map_err(|_| VerifyError::MalformedSecret)
+    BASE64
+        .decode(encoded)
+        .map_err(|_| VerifyError::MalformedSecret)
 }
 
 /// The Standard Webhooks v1 signature, `v1,<base64>`, of one message under one key.
@@ -105,7 +107,10 @@ pub fn verify_standard(
     tolerance_secs: i64,
 ) -> Result<(), VerifyError> {
     let key = standard_key(secret)?;
-    let timestamp: i64 = timestamp.trim().parse().map_err(|_| VerifyError::MalformedTimestamp)?;
+    let timestamp: i64 = timestamp
+        .trim()
+        .parse()
+        .map_err(|_| VerifyError::MalformedTimestamp)?;
     if (now - timestamp).abs() > tolerance_secs {
         return Err(VerifyError::StaleTimestamp);
     }
@@ -115,7 +120,11 @@ pub fn verify_standard(
         .filter_map(|entry| entry.strip_prefix("v1,"))
         .filter_map(|encoded| BASE64.decode(encoded).ok())
         .any(|candidate| bool::from(candidate.ct_eq(&expected)));
-    if matched { Ok(()) } else { Err(VerifyError::NoMatchingSignature) }
+    if matched {
+        Ok(())
+    } else {
+        Err(VerifyError::NoMatchingSignature)
+    }
 }
 
 /// Verifies the simple scheme: `signatures` is the `x-webhook-signature` header, one hex digest or
@@ -126,12 +135,19 @@ pub fn verify_hex(secret: &str, body: &[u8], signatures: &str) -> Result<(), Ver
         .split_whitespace()
         .filter_map(|candidate| hex::decode(candidate).ok())
         .any(|candidate| bool::from(candidate.ct_eq(&expected)));
-    if matched { Ok(()) } else { Err(VerifyError::NoMatchingSignature) }
+    if matched {
+        Ok(())
+    } else {
+        Err(VerifyError::NoMatchingSignature)
+    }
 }
 
 /// Verifies GitHub's `x-hub-signature-256: sha256=<hex>` header.
 pub fn verify_github(secret: &str, body: &[u8], header: &str) -> Result<(), VerifyError> {
-    let digest = header.trim().strip_prefix("sha256=").ok_or(VerifyError::NoMatchingSignature)?;
+    let digest = header
+        .trim()
+        .strip_prefix("sha256=")
+        .ok_or(VerifyError::NoMatchingSignature)?;
     verify_hex(secret, body, digest)
 }
 

@@ -5,7 +5,10 @@ use super::*;
 use serde_json::Value;
 
 fn vectors() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../conformance/vectors.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../conformance/vectors.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).expect("vectors.json is readable"))
         .expect("vectors.json is JSON")
 }
@@ -34,7 +37,12 @@ fn standard_vectors_sign_to_the_published_signature() {
             vector["timestamp"].as_i64().unwrap(),
             &payload(vector),
         );
-        assert_eq!(signature, vector["signature"].as_str().unwrap(), "{}", vector["source"]);
+        assert_eq!(
+            signature,
+            vector["signature"].as_str().unwrap(),
+            "{}",
+            vector["source"]
+        );
     }
 }
 
@@ -49,9 +57,15 @@ fn standard_vectors_verify() {
         let id = vector["msg_id"].as_str().unwrap();
         let body = payload(vector);
         let ts = timestamp.to_string();
-        assert_eq!(verify_standard(secret, id, &ts, &body, signature, timestamp, 300), Ok(()));
+        assert_eq!(
+            verify_standard(secret, id, &ts, &body, signature, timestamp, 300),
+            Ok(())
+        );
         let listed = format!("v1,AAAA v1a,ignored {signature}");
-        assert_eq!(verify_standard(secret, id, &ts, &body, &listed, timestamp, 300), Ok(()));
+        assert_eq!(
+            verify_standard(secret, id, &ts, &body, &listed, timestamp, 300),
+            Ok(())
+        );
     }
 }
 
@@ -72,7 +86,12 @@ fn must_not_verify_vectors_are_refused() {
             timestamp,
             300,
         );
-        assert_eq!(result, Err(VerifyError::NoMatchingSignature), "{}", vector["source"]);
+        assert_eq!(
+            result,
+            Err(VerifyError::NoMatchingSignature),
+            "{}",
+            vector["source"]
+        );
     }
 }
 
@@ -115,14 +134,24 @@ fn github_vector_verifies() {
 #[test]
 fn hex_scheme_accepts_a_rotation_list() {
     let body = br#"{"id":"evt_1"}"#;
-    let header = format!("{} {}", sign_hex("whsec_new", body), sign_hex("whsec_old", body));
+    let header = format!(
+        "{} {}",
+        sign_hex("whsec_new", body),
+        sign_hex("whsec_old", body)
+    );
     assert_eq!(verify_hex("whsec_old", body, &header), Ok(()));
     assert_eq!(verify_hex("whsec_new", body, &header), Ok(()));
-    assert_eq!(verify_hex("whsec_other", body, &header), Err(VerifyError::NoMatchingSignature));
+    assert_eq!(
+        verify_hex("whsec_other", body, &header),
+        Err(VerifyError::NoMatchingSignature)
+    );
 }
 
 /// A secret that is not base64 after `whsec_` is refused rather than used as raw bytes.
 #[test]
 fn malformed_secrets_are_refused() {
-    assert_eq!(standard_key("whsec_not base64!"), Err(VerifyError::MalformedSecret));
+    assert_eq!(
+        standard_key("whsec_not base64!"),
+        Err(VerifyError::MalformedSecret)
+    );
 }

@@ -1,1 +1,20 @@
+//! hookd: webhook delivery as a library with a thin binary.
+//!
+//! Layers, and the direction of their dependencies (see ARCHITECTURE.md):
+//! `api` → `publish`, `dispatch`, `directory` → `store` (trait) → `model`.
+//! `model` knows nothing of HTTP frameworks or databases; nothing outside `store` names a
+//! backend module except start-up (`app`).
 
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod directory;
+pub mod dispatch;
+pub mod model;
+pub mod publish;
+pub mod signing;
+pub mod store;
+pub mod telemetry;

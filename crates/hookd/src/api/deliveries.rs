@@ -1,0 +1,166 @@
+//! Delivery routes: one delivery with its attempts and what was sent; a manual retry.
+
+use super::error::ApiError;
+use super::extract::path_id;
+use super::{AppState, Problem};
+use crate::model::*;
+use crate::store::Requeue;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use utoipa::ToSchema;
+
+/// One event for one webhook.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryOut {
+    pub id: String,
+    pub event_id: String,
+    pub webhook_id: String,
+    pub tenant: String,
+    pub event_type: String,
+    /// `pending`, `succeeded`, `failed` (retries exhausted) or `cancelled` (webhook deleted).
+    pub status: String,
+    pub attempt_count: u32,
+    /// When the next attempt is due; null when finished or while the webhook is disabled.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next_attempt_at: Option<Timestamp>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+}
+
+impl From<&Delivery> for DeliveryOut {
+    fn from(d: &Delivery) -> Self {
+        Self {
+            id: d.id.to_string(),
+            event_id: d.event_id.to_string(),
+            webhook_id: d.webhook_id.to_string(),
+            tenant: d.tenant.to_string(),
+            event_type: d.event_type.to_string(),
+            status: d.status.as_str().to_owned(),
+            attempt_count: d.attempt_count,
+            next_attempt_at: d.next_attempt_at,
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+/// One attempt with the request that was sent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttemptDetail {
+    pub id: String,
+    pub attempt: u32,
+    pub status: String,
+    pub response_code: Option<u16>,
+    pub response_body: Option<String>,
+    pub error: Option<String>,
+    pub duration_ms: u32,
+    /// The request headers as sent, in order, as `[name, value]` pairs (never a secret).
+    pub request_headers: Vec<(String, String)>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryDetail {
+    #[serde(flatten)]
+    pub delivery: DeliveryOut,
+    /// The exact body sent to the receiver.
+    #[schema(value_type = Object)]
+    pub payload: Box<RawValue>,
+    pub attempts: Vec<AttemptDetail>,
+}
+
+#[utoipa::path(get, path = "/api/deliveries/{id}", tag = "deliveries",
+    responses((status = 200, body = DeliveryDetail), (status = 404, body = Problem)))]
+pub async fn get_delivery(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<DeliveryDetail>, ApiError> {
+    let id = path_id(&id, DeliveryId::parse)?;
+    let delivery = state
+        .store
+        .get_delivery(&principal.scope(), &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let payload = state
+        .store
+        .event_payload(&delivery.event_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let payload =
+        String::from_utf8(payload.to_vec()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let payload = RawValue::from_string(payload).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let attempts = state.store.attempts_of_delivery(&id).await?;
+    Ok(Json(DeliveryDetail {
+        delivery: DeliveryOut::from(&delivery),
+        payload,
+        attempts: attempts
+            .into_iter()
+            .map(|a| AttemptDetail {
+                id: a.id.to_string(),
+                attempt: a.attempt,
+                status: a.status.as_str().to_owned(),
+                response_code: a.response_code,
+                response_body: a.response_body,
+                error: a.error,
+                duration_ms: a.duration_ms,
+                request_headers: a.request_headers,
+                created_at: a.created_at,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetryAccepted {
+    pub delivery_id: String,
+    pub status: String,
+}
+
+#[utoipa::path(post, path = "/api/deliveries/{id}/retry", tag = "deliveries",
+    responses(
+        (status = 202, description = "One more attempt is being made now.", body = RetryAccepted),
+        (status = 404, body = Problem),
+        (status = 409, description = "Its webhook is disabled or deleted.", body = Problem)))]
+pub async fn retry_delivery(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<RetryAccepted>), ApiError> {
+    let id = path_id(&id, DeliveryId::parse)?;
+    let node = state.dispatcher.node().to_owned();
+    match state
+        .store
+        .requeue_delivery(&principal.scope(), &id, Some(&node))
+        .await?
+    {
+        Requeue::NotFound => Err(ApiError::NotFound),
+        Requeue::WebhookInactive => Err(ApiError::Conflict {
+            code: "webhook_disabled",
+            message: "Its webhook is disabled or deleted; enable it before retrying.".into(),
+        }),
+        Requeue::Queued(job) => {
+            if let Some(job) = job {
+                state
+                    .dispatcher
+                    .capacity()
+                    .hold_claimed(&job.webhook_id, job.payload.len());
+                state.dispatcher.submit(vec![job]);
+            }
+            tracing::info!(delivery_id = %id, "manual retry");
+            Ok((
+                StatusCode::ACCEPTED,
+                Json(RetryAccepted {
+                    delivery_id: id.to_string(),
+                    status: "pending".into(),
+                }),
+            ))
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! `ApiError`: every failure of the HTTP layer, answered as RFC 9457 problem+json with a stable
+//! `code`. Store errors become 503 when the database is unreachable and an opaque 500 otherwise
+//! (the cause is logged, never sent).
+
+use crate::model::FieldError;
+use crate::store::StoreError;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing or invalid bearer token")]
+    Unauthorized,
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    MalformedJson(String),
+    #[error("the body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("the database is unavailable")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn field(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, code, message)])
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(cause) => ApiError::Unavailable(cause),
+            StoreError::Conflict(cause) | StoreError::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:hookd:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable, machine-readable: `invalid_url`, `not_found`, `unauthorized`, ...
+    pub code: String,
+    /// One entry per bad field (422 only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field's path in the input: `url`, `events[2]`, `events[0].data`.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, detail, errors) = match self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Send a valid token as `Authorization: Bearer <token>`.".to_owned(),
+                vec![],
+            ),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "No such resource, or the token may not see it.".to_owned(),
+                vec![],
+            ),
+            ApiError::MalformedJson(detail) => {
+                (StatusCode::BAD_REQUEST, "malformed_json", detail, vec![])
+            }
+            ApiError::TooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("The request body is larger than the limit of {limit} bytes."),
+                vec![],
+            ),
+            ApiError::Invalid(errors) => {
+                let code = match errors.as_slice() {
+                    [only] => only.code,
+                    _ => "validation_failed",
+                };
+                let detail = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                (StatusCode::UNPROCESSABLE_ENTITY, code, detail, errors)
+            }
+            ApiError::Conflict { code, message } => (StatusCode::CONFLICT, code, message, vec![]),
+            ApiError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "The database is unavailable; nothing was stored. Retry shortly.".to_owned(),
+                    vec![],
+                )
+            }
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side.".to_owned(),
+                    vec![],
+                )
+            }
+        };
+        let problem = Problem {
+            kind: format!("urn:hookd:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            code: code.to_owned(),
+            errors: errors
+                .into_iter()
+                .map(|e| ProblemField {
+                    field: e.field,
+                    code: e.code.to_owned(),
+                    message: e.message,
+                })
+                .collect(),
+        };
+        let mut response = (status, axum::Json(problem)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

@@ -1,0 +1,126 @@
+//! The event type catalog: list, add (with an optional JSON Schema for `data`), delete.
+//! Everyone can read it; only the admin changes it.
+
+use super::auth::require_admin;
+use super::error::ApiError;
+use super::extract::JsonBody;
+use super::paging::ListOf;
+use super::{AppState, Problem};
+use crate::model::*;
+use crate::publish::schemas;
+use crate::store::StoreError;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventTypeIn {
+    /// The event name, e.g. `order.created`.
+    pub name: String,
+    pub description: Option<String>,
+    /// A JSON Schema that every event's `data` must satisfy.
+    #[schema(value_type = Option<Object>)]
+    pub schema: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventTypeOut {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    #[schema(value_type = Option<Object>)]
+    pub schema: Option<serde_json::Value>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+}
+
+impl From<EventType> for EventTypeOut {
+    fn from(t: EventType) -> Self {
+        Self {
+            id: t.id.to_string(),
+            name: t.name.to_string(),
+            description: t.description,
+            schema: t.schema,
+            created_at: t.created_at,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/event-types", tag = "event types",
+    responses((status = 200, description = "The whole catalog, by name.", body = ListOf<EventTypeOut>)))]
+pub async fn list_event_types(
+    State(state): State<AppState>,
+    _principal: Principal,
+) -> Result<Json<ListOf<EventTypeOut>>, ApiError> {
+    let types = state.store.list_event_types().await?;
+    Ok(Json(ListOf {
+        data: types.into_iter().map(EventTypeOut::from).collect(),
+        next_cursor: None,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/event-types", tag = "event types", request_body = EventTypeIn,
+    responses((status = 201, body = EventTypeOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_event_type(
+    State(state): State<AppState>,
+    principal: Principal,
+    JsonBody(input): JsonBody<EventTypeIn>,
+) -> Result<(StatusCode, Json<EventTypeOut>), ApiError> {
+    require_admin(&principal)?;
+    let name = EventName::parse(&input.name)
+        .map_err(|e| ApiError::field("name", "invalid_event_name", e.to_string()))?;
+    if let Some(schema) = &input.schema {
+        schemas::compile(schema).map_err(|e| {
+            ApiError::field(
+                "schema",
+                "invalid_schema",
+                format!("is not a usable JSON Schema: {e}"),
+            )
+        })?;
+    }
+    let description = input.description.unwrap_or_default();
+    if description.chars().count() > 1000 {
+        return Err(ApiError::field(
+            "description",
+            "too_long",
+            "must be at most 1000 characters",
+        ));
+    }
+    let event_type = EventType {
+        id: EventTypeId::new(),
+        name,
+        description,
+        schema: input.schema,
+        created_at: Timestamp::now(),
+    };
+    match state.store.insert_event_type(&event_type).await {
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::Conflict {
+                code: "already_exists",
+                message: format!("The event type {} exists already.", event_type.name),
+            });
+        }
+        other => other?,
+    }
+    state.publisher.schemas().reload().await?;
+    Ok((StatusCode::CREATED, Json(EventTypeOut::from(event_type))))
+}
+
+#[utoipa::path(delete, path = "/api/event-types/{name}", tag = "event types",
+    responses((status = 204, description = "Deleted."), (status = 404, body = Problem)))]
+pub async fn delete_event_type(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    require_admin(&principal)?;
+    let name = EventName::parse(&name).map_err(|_| ApiError::NotFound)?;
+    if !state.store.delete_event_type(&name).await? {
+        return Err(ApiError::NotFound);
+    }
+    state.publisher.schemas().reload().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

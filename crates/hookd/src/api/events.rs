@@ -1,0 +1,372 @@
+//! Event routes: publish one or a batch, list, read one with its deliveries.
+
+use super::deliveries::DeliveryOut;
+use super::error::ApiError;
+use super::extract::{ApiQuery, path_id, read_json};
+use super::paging::{ListOf, list_of, page};
+use super::webhook_input::{self as input, Checks};
+use super::{AppState, Problem};
+use crate::model::*;
+use crate::publish::{Publication, PublishError, Published, Targets};
+use crate::store::EventQuery;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use utoipa::{IntoParams, ToSchema};
+
+/// The most events one batch may carry.
+pub const MAX_BATCH: usize = 1000;
+
+/// An event to publish.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventIn {
+    /// The event name, e.g. `order.created`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// Any JSON; sent to receivers exactly as given.
+    #[schema(value_type = Object)]
+    pub data: Box<RawValue>,
+    /// An idempotency key: the same key again in the tenant returns the first event (200).
+    pub id: Option<String>,
+    /// Defaults to `default`; a tenant token may only name its own tenant.
+    pub tenant: Option<String>,
+    /// Deliver only to these webhooks (among those subscribed).
+    pub webhooks: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchIn {
+    /// 1 to 1000 events, stored all or nothing.
+    pub events: Vec<EventIn>,
+}
+
+/// An accepted event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventAccepted {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub timestamp: Timestamp,
+    /// How many webhooks it goes to.
+    pub deliveries: u32,
+    /// True when the idempotency key was seen before and this is the first event.
+    pub duplicate: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchAccepted {
+    pub data: Vec<EventAccepted>,
+}
+
+impl From<Published> for EventAccepted {
+    fn from(published: Published) -> Self {
+        match published {
+            Published::Created {
+                id,
+                event_type,
+                timestamp,
+                deliveries,
+            } => Self {
+                id: id.to_string(),
+                event_type: event_type.to_string(),
+                timestamp,
+                deliveries,
+                duplicate: false,
+            },
+            Published::Duplicate(first) => Self {
+                id: first.id.to_string(),
+                event_type: first.event_type.to_string(),
+                timestamp: first.created_at,
+                deliveries: first.delivery_count,
+                duplicate: true,
+            },
+        }
+    }
+}
+
+/// Parses one event; errors are named relative to the event.
+fn publication(
+    checks: &mut Checks,
+    principal: &Principal,
+    input: EventIn,
+    max_data: usize,
+) -> Option<Publication> {
+    let event_type = match EventName::parse(&input.event_type) {
+        Ok(name) if name.is_reserved() => {
+            checks.push(FieldError::new(
+                "type",
+                "reserved_event_name",
+                "names starting with webhook. are hookd's own",
+            ));
+            None
+        }
+        other => checks.take("type", "invalid_event_name", other),
+    };
+    if input.data.get().len() > max_data {
+        checks.push(FieldError::new(
+            "data",
+            "too_large",
+            format!("must be at most {max_data} bytes"),
+        ));
+    }
+    if let Some(key) = &input.id
+        && (key.is_empty()
+            || key.len() > MAX_IDEMPOTENCY_KEY_LEN
+            || key.chars().any(char::is_control))
+    {
+        let message = format!("must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} printable characters");
+        checks.push(FieldError::new("id", "invalid_idempotency_key", message));
+    }
+    let tenant = input::tenant(checks, principal, input.tenant.as_deref());
+    let targets = match input.webhooks {
+        None => Some(Targets::Subscribers),
+        Some(ids) => {
+            let mut parsed = Vec::with_capacity(ids.len());
+            for (index, id) in ids.iter().enumerate() {
+                parsed.extend(checks.take(
+                    &format!("webhooks[{index}]"),
+                    "invalid_id",
+                    WebhookId::parse(id),
+                ));
+            }
+            (parsed.len() == ids.len()).then_some(Targets::OnlyAmong(parsed))
+        }
+    };
+    Some(Publication {
+        tenant: tenant?,
+        event_type: event_type?,
+        data: input.data,
+        idempotency_key: input.id,
+        targets: targets?,
+    })
+}
+
+fn publish_error(error: PublishError) -> ApiError {
+    match error {
+        PublishError::Invalid(errors) => ApiError::Invalid(errors),
+        PublishError::Store(error) => error.into(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/events", tag = "events", request_body = EventIn,
+    responses(
+        (status = 202, description = "Stored durably; delivering.", body = EventAccepted),
+        (status = 200, description = "The idempotency key was seen before: the first event.", body = EventAccepted),
+        (status = 413, body = Problem), (status = 422, body = Problem), (status = 503, body = Problem)))]
+pub async fn publish_event(
+    State(state): State<AppState>,
+    principal: Principal,
+    body: Body,
+) -> Result<(StatusCode, Json<EventAccepted>), ApiError> {
+    let limit = state.config.max_event_bytes;
+    let input: EventIn = read_json(body, limit).await?;
+    let mut checks = Checks::default();
+    let publication = publication(&mut checks, &principal, input, limit);
+    checks.finish()?;
+    let published = state
+        .publisher
+        .publish(vec![publication.expect("checked")], |_| String::new())
+        .await
+        .map_err(publish_error)?;
+    let accepted =
+        EventAccepted::from(published.into_iter().next().expect("one event in, one out"));
+    let status = if accepted.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((status, Json(accepted)))
+}
+
+#[utoipa::path(post, path = "/api/events/batch", tag = "events", request_body = BatchIn,
+    responses(
+        (status = 202, description = "Every event stored durably (or found as a duplicate).", body = BatchAccepted),
+        (status = 413, body = Problem), (status = 422, description = "Nothing was stored.", body = Problem)))]
+pub async fn publish_batch(
+    State(state): State<AppState>,
+    principal: Principal,
+    body: Body,
+) -> Result<(StatusCode, Json<BatchAccepted>), ApiError> {
+    let input: BatchIn = read_json(body, state.config.max_batch_bytes).await?;
+    if input.events.is_empty() || input.events.len() > MAX_BATCH {
+        return Err(ApiError::field(
+            "events",
+            "invalid_batch",
+            format!("must hold 1 to {MAX_BATCH} events"),
+        ));
+    }
+    let mut errors = Vec::new();
+    let mut publications = Vec::with_capacity(input.events.len());
+    for (index, event) in input.events.into_iter().enumerate() {
+        let mut checks = Checks::default();
+        let publication = publication(&mut checks, &principal, event, state.config.max_event_bytes);
+        match checks.finish() {
+            Ok(()) => publications.push(publication.expect("checked")),
+            Err(ApiError::Invalid(found)) => errors.extend(
+                found
+                    .into_iter()
+                    .map(|e| e.under(&format!("events[{index}]"))),
+            ),
+            Err(other) => return Err(other),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let published = state
+        .publisher
+        .publish(publications, |index| format!("events[{index}]"))
+        .await
+        .map_err(publish_error)?;
+    let data: Vec<EventAccepted> = published.into_iter().map(EventAccepted::from).collect();
+    let status = if data.iter().all(|e| e.duplicate) {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((status, Json(BatchAccepted { data })))
+}
+
+/// An event in a list (without its data).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventSummaryOut {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub tenant: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub timestamp: Timestamp,
+    /// The caller's idempotency key, if it gave one.
+    pub idempotency_key: Option<String>,
+    /// How many webhooks it went to.
+    pub deliveries: u32,
+}
+
+impl From<&EventSummary> for EventSummaryOut {
+    fn from(e: &EventSummary) -> Self {
+        Self {
+            id: e.id.to_string(),
+            event_type: e.event_type.to_string(),
+            tenant: e.tenant.to_string(),
+            timestamp: e.created_at,
+            idempotency_key: e.idempotency_key.clone(),
+            deliveries: e.delivery_count,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventListQuery {
+    /// Only events of this name.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    event_type: Option<String>,
+    /// Only this tenant's events (admin token).
+    tenant: Option<String>,
+    /// RFC 3339; events published at or after it.
+    since: Option<String>,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/events", tag = "events", params(EventListQuery),
+    responses((status = 200, body = ListOf<EventSummaryOut>), (status = 422, body = Problem)))]
+pub async fn list_events(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(query): ApiQuery<EventListQuery>,
+) -> Result<Json<ListOf<EventSummaryOut>>, ApiError> {
+    let (store_page, limit) = page(query.limit, query.cursor, |c| EventId::parse(c).is_ok())?;
+    let event_type = query
+        .event_type
+        .map(|t| {
+            EventName::parse(&t)
+                .map_err(|e| ApiError::field("type", "invalid_event_name", e.to_string()))
+        })
+        .transpose()?;
+    let tenant = query
+        .tenant
+        .map(|t| {
+            Tenant::parse(&t)
+                .map_err(|e| ApiError::field("tenant", "invalid_tenant", e.to_string()))
+        })
+        .transpose()?;
+    let since = query
+        .since
+        .map(|t| {
+            Timestamp::parse(&t)
+                .map_err(|e| ApiError::field("since", "invalid_timestamp", e.to_string()))
+        })
+        .transpose()?;
+    let events = state
+        .store
+        .list_events(&EventQuery {
+            scope: principal.scope(),
+            page: store_page,
+            tenant,
+            event_type,
+            since,
+        })
+        .await?;
+    Ok(Json(list_of(
+        events,
+        limit,
+        |e| e.id.to_string(),
+        |e| EventSummaryOut::from(&e),
+    )))
+}
+
+/// An event with its data and where it went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub tenant: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub timestamp: Timestamp,
+    pub idempotency_key: Option<String>,
+    #[schema(value_type = Object)]
+    pub data: Box<RawValue>,
+    /// One per webhook it went to.
+    pub deliveries: Vec<DeliveryOut>,
+}
+
+#[utoipa::path(get, path = "/api/events/{id}", tag = "events",
+    responses((status = 200, body = EventOut), (status = 404, body = Problem)))]
+pub async fn get_event(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<EventOut>, ApiError> {
+    let id = path_id(&id, EventId::parse)?;
+    let event = state
+        .store
+        .get_event(&principal.scope(), &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    #[derive(Deserialize)]
+    struct Body {
+        data: Box<RawValue>,
+    }
+    let body: Body =
+        serde_json::from_slice(&event.payload).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let deliveries = state.store.deliveries_of_event(&id).await?;
+    let summary = event.summary;
+    Ok(Json(EventOut {
+        id: summary.id.to_string(),
+        event_type: summary.event_type.to_string(),
+        tenant: summary.tenant.to_string(),
+        timestamp: summary.created_at,
+        idempotency_key: summary.idempotency_key,
+        data: body.data,
+        deliveries: deliveries.iter().map(DeliveryOut::from).collect(),
+    }))
+}

@@ -1,0 +1,142 @@
+//! Extractors that turn bad input into the right problem: malformed JSON is 400, a body over
+//! its limit 413, and JSON of the wrong shape 422 naming the field (found with
+//! `serde_path_to_error`). Query strings and path ids get the same care.
+
+use super::error::ApiError;
+use crate::model::FieldError;
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// The body limit of routes that don't set their own.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A JSON body of at most `DEFAULT_BODY_LIMIT` bytes, whatever its content type.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, ApiError> {
+        read_json(request.into_body(), DEFAULT_BODY_LIMIT)
+            .await
+            .map(JsonBody)
+    }
+}
+
+/// Reads and parses a JSON body of at most `limit` bytes.
+pub async fn read_json<T: DeserializeOwned>(body: Body, limit: usize) -> Result<T, ApiError> {
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|error| {
+        let too_large = std::error::Error::source(&error)
+            .is_some_and(|cause| cause.is::<http_body_util::LengthLimitError>());
+        if too_large {
+            ApiError::TooLarge(limit)
+        } else {
+            ApiError::MalformedJson(format!("could not read the body: {error}"))
+        }
+    })?;
+    parse_json(&bytes)
+}
+
+/// Parses JSON, telling malformed text (400) from well-formed JSON of the wrong shape (422).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::MalformedJson(
+            "The body is empty; expected a JSON object.".into(),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let inner = error.inner();
+        if inner.is_data() {
+            ApiError::Invalid(vec![shape_error(
+                &error.path().to_string(),
+                &strip_position(&inner.to_string()),
+            )])
+        } else {
+            ApiError::MalformedJson(format!("The body is not valid JSON: {inner}."))
+        }
+    })?;
+    deserializer.end().map_err(|error| {
+        ApiError::MalformedJson(format!("The body is not valid JSON: {error}."))
+    })?;
+    Ok(value)
+}
+
+/// Removes serde_json's " at line 1 column 9" suffix, which means nothing to a reader of 422s.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Names the field a deserialisation error is about. serde reports missing and unknown fields
+/// at their parent, with the name in the message.
+pub fn shape_error(path: &str, message: &str) -> FieldError {
+    let parent = if path == "." { "" } else { path };
+    let named = |prefix: &str| -> Option<String> {
+        let rest = message.strip_prefix(prefix)?;
+        Some(rest.split('`').next().unwrap_or_default().to_owned())
+    };
+    let join = |name: String| {
+        if parent.is_empty() {
+            name
+        } else {
+            format!("{parent}.{name}")
+        }
+    };
+    if let Some(name) = named("missing field `") {
+        return FieldError::new(join(name), "required", "is required");
+    }
+    if let Some(name) = named("unknown field `") {
+        return FieldError::new(
+            join(name),
+            "unknown_field",
+            "is not a field of this resource",
+        );
+    }
+    let field = if parent.is_empty() {
+        "body".to_owned()
+    } else {
+        parent.to_owned()
+    };
+    FieldError::new(
+        field,
+        "invalid_type",
+        message.replace("invalid type: ", "wrong type: "),
+    )
+}
+
+/// A query string parsed into `T`; unknown parameters are ignored, bad values are 422.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|error| {
+                let message = error.inner().to_string();
+                let path = error.path().to_string();
+                let mut field = shape_error(&path, &message);
+                if field.code == "invalid_type" {
+                    field.message = format!("is not valid: {message}");
+                }
+                ApiError::Invalid(vec![field])
+            })
+    }
+}
+
+/// Parses an id from the path; a malformed id can't name anything, so it is 404.
+pub fn path_id<T>(
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<T, crate::model::InvalidId>,
+) -> Result<T, ApiError> {
+    parse(text).map_err(|_| ApiError::NotFound)
+}

@@ -1,0 +1,131 @@
+//! The HTTP API: router, authentication, problem+json errors, and one file per resource.
+//! Handlers parse input into domain types, call the store, directory, publisher or
+//! dispatcher, and shape the answer; they hold no business state of their own.
+
+mod auth;
+mod deliveries;
+pub mod docs;
+mod error;
+mod event_types;
+mod events;
+mod extract;
+mod ops;
+mod paging;
+mod tokens;
+mod webhook_activity;
+mod webhook_input;
+mod webhooks;
+
+pub use auth::Authenticator;
+pub use error::{ApiError, Problem};
+
+use crate::config::Config;
+use crate::directory::Directory;
+use crate::dispatch::DispatcherHandle;
+use crate::dispatch::client::OutboundClient;
+use crate::dispatch::ssrf::AddressPolicy;
+use crate::publish::Publisher;
+use crate::store::DynStore;
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Everything a handler may use.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: DynStore,
+    pub directory: Arc<Directory>,
+    pub publisher: Arc<Publisher>,
+    pub dispatcher: DispatcherHandle,
+    pub outbound: OutboundClient,
+    /// The SSRF policy, for checking URLs at registration.
+    pub policy: AddressPolicy,
+    pub auth: Arc<Authenticator>,
+    pub metrics: PrometheusHandle,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "hookd",
+        description = "Webhook delivery: register webhooks, publish events, and follow every attempt. \
+                       Every /api route takes `Authorization: Bearer <token>`; errors are RFC 9457 \
+                       problem+json with a stable `code`.",
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "webhooks", description = "Subscriptions: URLs that receive the events they subscribe to."),
+        (name = "events", description = "Publishing events and reading them back."),
+        (name = "deliveries", description = "One event for one webhook, with its attempts."),
+        (name = "event types", description = "The catalog of event names, with optional JSON Schemas."),
+        (name = "tokens", description = "Tenant tokens (admin only)."),
+        (name = "operations", description = "Health, readiness, metrics and this document."),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The routes and the OpenAPI document that describes them, built together so they can't drift.
+pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
+        .routes(routes!(webhook_activity::webhook_metrics))
+        .routes(routes!(
+            webhooks::get_webhook,
+            webhooks::update_webhook,
+            webhooks::delete_webhook
+        ))
+        .routes(routes!(webhooks::enable_webhook))
+        .routes(routes!(webhooks::disable_webhook))
+        .routes(routes!(webhooks::get_secret))
+        .routes(routes!(webhooks::rotate_secret))
+        .routes(routes!(webhook_activity::test_webhook))
+        .routes(routes!(webhook_activity::list_logs))
+        .routes(routes!(webhook_activity::recover_webhook))
+        .routes(routes!(webhook_activity::webhook_stats))
+        .routes(routes!(events::publish_event, events::list_events))
+        .routes(routes!(events::publish_batch))
+        .routes(routes!(events::get_event))
+        .routes(routes!(deliveries::get_delivery))
+        .routes(routes!(deliveries::retry_delivery))
+        .routes(routes!(
+            event_types::list_event_types,
+            event_types::create_event_type
+        ))
+        .routes(routes!(event_types::delete_event_type))
+        .routes(routes!(tokens::create_token, tokens::list_tokens))
+        .routes(routes!(tokens::delete_token))
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(ops::prometheus_metrics))
+        .split_for_parts()
+}
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let (api, openapi) = routes();
+    let openapi = Arc::new(openapi);
+    api.merge(ops::document_routes(openapi))
+        .fallback(ops::not_found)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            ops::panic_response,
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,134 @@
+//! Tenant tokens (admin only): make one (shown once), list, revoke.
+
+use super::auth::require_admin;
+use super::error::ApiError;
+use super::extract::{ApiQuery, JsonBody, path_id};
+use super::paging::{ListOf, list_of, page};
+use super::{AppState, Problem};
+use crate::model::*;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenIn {
+    /// What the token is for, e.g. the customer's name.
+    pub name: String,
+    /// The only tenant it may see.
+    pub tenant: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenOut {
+    pub id: String,
+    pub name: String,
+    pub tenant: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenCreated {
+    #[serde(flatten)]
+    pub info: TokenOut,
+    /// The bearer token, shown this once: only its hash is kept.
+    pub token: String,
+}
+
+impl From<&TokenRecord> for TokenOut {
+    fn from(t: &TokenRecord) -> Self {
+        Self {
+            id: t.id.to_string(),
+            name: t.name.clone(),
+            tenant: t.tenant.to_string(),
+            created_at: t.created_at,
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/tokens", tag = "tokens", request_body = TokenIn,
+    responses((status = 201, body = TokenCreated), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    principal: Principal,
+    JsonBody(input): JsonBody<TokenIn>,
+) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
+    require_admin(&principal)?;
+    let mut errors = Vec::new();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(FieldError::new(
+            "name",
+            "invalid_name",
+            "must be 1 to 200 characters",
+        ));
+    }
+    let tenant = Tenant::parse(&input.tenant)
+        .map_err(|e| errors.push(FieldError::new("tenant", "invalid_tenant", e.to_string())))
+        .ok();
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let token = ApiToken::generate();
+    let record = TokenRecord {
+        id: TokenId::new(),
+        name,
+        tenant: tenant.expect("checked"),
+        hash: token.hash(),
+        created_at: Timestamp::now(),
+    };
+    state.store.insert_token(&record).await?;
+    tracing::info!(token_id = %record.id, tenant = %record.tenant, "tenant token created");
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenCreated {
+            info: TokenOut::from(&record),
+            token: token.expose().to_owned(),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TokenListQuery {
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/tokens", tag = "tokens", params(TokenListQuery),
+    responses((status = 200, body = ListOf<TokenOut>), (status = 404, body = Problem)))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(query): ApiQuery<TokenListQuery>,
+) -> Result<Json<ListOf<TokenOut>>, ApiError> {
+    require_admin(&principal)?;
+    let (store_page, limit) = page(query.limit, query.cursor, |c| TokenId::parse(c).is_ok())?;
+    let tokens = state.store.list_tokens(&store_page).await?;
+    Ok(Json(list_of(
+        tokens,
+        limit,
+        |t| t.id.to_string(),
+        |t| TokenOut::from(&t),
+    )))
+}
+
+#[utoipa::path(delete, path = "/api/tokens/{id}", tag = "tokens",
+    responses((status = 204, description = "Revoked at once."), (status = 404, body = Problem)))]
+pub async fn delete_token(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    require_admin(&principal)?;
+    let id = path_id(&id, TokenId::parse)?;
+    if !state.store.delete_token(&id).await? {
+        return Err(ApiError::NotFound);
+    }
+    state.auth.forget(&id);
+    tracing::info!(token_id = %id, "tenant token revoked");
+    Ok(StatusCode::NO_CONTENT)
+}

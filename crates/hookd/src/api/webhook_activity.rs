@@ -1,0 +1,478 @@
+//! What happens at a webhook: the synchronous test, the attempt log, recovery of failed
+//! deliveries, per-webhook statistics, and the metrics over every visible webhook.
+
+use super::error::ApiError;
+use super::extract::{ApiQuery, JsonBody, parse_json};
+use super::paging::{ListOf, list_of, page};
+use super::webhooks::visible_webhook;
+use super::{AppState, Problem};
+use crate::dispatch::{Target, perform};
+use crate::model::*;
+use crate::store::{AttemptQuery, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, MinuteStats};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::{IntoParams, ToSchema};
+
+/// What to send in a test; a `webhook.ping` when omitted.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestIn {
+    #[serde(rename = "type")]
+    pub event_type: String,
+    #[schema(value_type = Object)]
+    pub data: Box<serde_json::value::RawValue>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TestOut {
+    pub success: bool,
+    pub response_code: Option<u16>,
+    pub response_body: Option<String>,
+    pub duration_ms: u32,
+    pub error: Option<String>,
+    pub attempt_id: String,
+    pub event_id: String,
+    pub delivery_id: String,
+}
+
+#[utoipa::path(post, path = "/api/webhooks/{id}/test", tag = "webhooks",
+    request_body(content = Option<TestIn>, description = "Optional: the event to send; a webhook.ping when omitted."),
+    responses((status = 200, description = "One attempt made now, without retries, and logged.", body = TestOut), (status = 404, body = Problem)))]
+pub async fn test_webhook(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<TestOut>, ApiError> {
+    let webhook = visible_webhook(&state, &principal, &id).await?;
+    let requested: Option<TestIn> = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        Some(parse_json(&body)?)
+    };
+    let (event_type, data) = match requested {
+        Some(test) => (
+            EventName::parse(&test.event_type)
+                .map_err(|e| ApiError::field("type", "invalid_event_name", e.to_string()))?,
+            test.data.get().to_owned(),
+        ),
+        None => (
+            EventName::parse("webhook.ping").expect("a valid name"),
+            serde_json::json!({"webhook_id": webhook.id.as_str(), "message": "A test from hookd."})
+                .to_string(),
+        ),
+    };
+    let now = Timestamp::now();
+    let event_id = EventId::new();
+    let delivery_id = DeliveryId::new();
+    let payload = encode_payload(&event_id, &event_type, now, &data);
+    let event = NewEvent {
+        id: event_id.clone(),
+        tenant: webhook.tenant.clone(),
+        event_type: event_type.clone(),
+        idempotency_key: None,
+        payload: payload.clone(),
+        created_at: now,
+        deliveries: vec![NewDelivery {
+            id: delivery_id.clone(),
+            webhook_id: webhook.id.clone(),
+            claimed: true,
+            even_if_disabled: true,
+        }],
+    };
+    state
+        .store
+        .insert_events(state.dispatcher.node(), vec![event])
+        .await?;
+    let job = DeliveryJob {
+        delivery_id: delivery_id.clone(),
+        event_id: event_id.clone(),
+        webhook_id: webhook.id.clone(),
+        tenant: webhook.tenant.clone(),
+        event_type,
+        payload,
+        attempt: 1,
+        manual: true,
+    };
+    let target = Target::new(Arc::new(webhook), &state.config.retry_schedule);
+    let outcome = perform(
+        &state.outbound,
+        &state.config.user_agent,
+        &target,
+        &job,
+        false,
+    )
+    .await;
+    let attempt = outcome.attempt.clone();
+    let disabled = state
+        .store
+        .record_outcomes(Arc::from([outcome]), state.config.disable_after_failures)
+        .await?;
+    if !disabled.is_empty() {
+        state.directory.reload().await?;
+    }
+    Ok(Json(TestOut {
+        success: attempt.status == AttemptStatus::Succeeded,
+        response_code: attempt.response_code,
+        response_body: attempt.response_body,
+        duration_ms: attempt.duration_ms,
+        error: attempt.error,
+        attempt_id: attempt.id.to_string(),
+        event_id: event_id.to_string(),
+        delivery_id: delivery_id.to_string(),
+    }))
+}
+
+/// One attempt in a webhook's log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttemptOut {
+    pub id: String,
+    pub delivery_id: String,
+    pub event_id: String,
+    pub event_type: String,
+    /// 1 for a delivery's first attempt.
+    pub attempt: u32,
+    /// `succeeded` or `failed`.
+    pub status: String,
+    pub response_code: Option<u16>,
+    /// The first 4 KiB of the response.
+    pub response_body: Option<String>,
+    /// Why it failed when there was no usable response.
+    pub error: Option<String>,
+    pub duration_ms: u32,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+}
+
+impl From<&Attempt> for AttemptOut {
+    fn from(a: &Attempt) -> Self {
+        Self {
+            id: a.id.to_string(),
+            delivery_id: a.delivery_id.to_string(),
+            event_id: a.event_id.to_string(),
+            event_type: a.event_type.to_string(),
+            attempt: a.attempt,
+            status: a.status.as_str().to_owned(),
+            response_code: a.response_code,
+            response_body: a.response_body.clone(),
+            error: a.error.clone(),
+            duration_ms: a.duration_ms,
+            created_at: a.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogQuery {
+    /// `succeeded` or `failed`.
+    status: Option<String>,
+    /// Only attempts for events of this name.
+    event: Option<String>,
+    /// Only attempts for this event id.
+    event_id: Option<String>,
+    /// RFC 3339; attempts made at or after it.
+    since: Option<String>,
+    /// RFC 3339; attempts made at or before it.
+    until: Option<String>,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+fn timestamp(field: &str, text: Option<String>) -> Result<Option<Timestamp>, ApiError> {
+    text.map(|t| {
+        Timestamp::parse(&t).map_err(|e| ApiError::field(field, "invalid_timestamp", e.to_string()))
+    })
+    .transpose()
+}
+
+#[utoipa::path(get, path = "/api/webhooks/{id}/logs", tag = "webhooks", params(LogQuery),
+    responses((status = 200, description = "Every attempt to this webhook, newest first.", body = ListOf<AttemptOut>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_logs(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<LogQuery>,
+) -> Result<Json<ListOf<AttemptOut>>, ApiError> {
+    let webhook = visible_webhook(&state, &principal, &id).await?;
+    let (store_page, limit) = page(query.limit, query.cursor, |c| AttemptId::parse(c).is_ok())?;
+    let status = query
+        .status
+        .map(|s| {
+            AttemptStatus::parse(&s).ok_or_else(|| {
+                ApiError::field("status", "invalid_status", "must be succeeded or failed")
+            })
+        })
+        .transpose()?;
+    let event_type = query
+        .event
+        .map(|e| {
+            EventName::parse(&e)
+                .map_err(|e| ApiError::field("event", "invalid_event_name", e.to_string()))
+        })
+        .transpose()?;
+    let event_id = query
+        .event_id
+        .map(|e| {
+            EventId::parse(&e).map_err(|e| ApiError::field("event_id", "invalid_id", e.to_string()))
+        })
+        .transpose()?;
+    let attempts = state
+        .store
+        .list_attempts(&AttemptQuery {
+            webhook: webhook.id,
+            page: store_page,
+            status,
+            event_type,
+            event_id,
+            since: timestamp("since", query.since)?,
+            until: timestamp("until", query.until)?,
+        })
+        .await?;
+    Ok(Json(list_of(
+        attempts,
+        limit,
+        |a| a.id.to_string(),
+        |a| AttemptOut::from(&a),
+    )))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoverIn {
+    /// Re-queue deliveries that ended failed at or after this time (RFC 3339).
+    #[schema(value_type = String, format = DateTime)]
+    pub since: Timestamp,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecoverOut {
+    /// How many failed deliveries were re-queued, each for one more attempt.
+    pub requeued: u64,
+}
+
+#[utoipa::path(post, path = "/api/webhooks/{id}/recover", tag = "webhooks", request_body = RecoverIn,
+    responses((status = 200, body = RecoverOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn recover_webhook(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<RecoverIn>,
+) -> Result<Json<RecoverOut>, ApiError> {
+    let webhook = visible_webhook(&state, &principal, &id).await?;
+    let requeued = state.store.recover_failed(&webhook.id, input.since).await?;
+    tracing::info!(webhook_id = %webhook.id, requeued, "failed deliveries re-queued");
+    Ok(Json(RecoverOut { requeued }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// How far back, such as `1h`, `24h` or `7d` (1m to 30d; default 24h).
+    window: Option<String>,
+}
+
+/// Attempt latency percentiles, from a histogram (accurate to its bucket).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LatencyOut {
+    pub average: Option<f64>,
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsBucket {
+    #[schema(value_type = String, format = DateTime)]
+    pub start: Timestamp,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub average_latency_ms: Option<f64>,
+}
+
+/// A webhook's attempts over a window, with a time series for charts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsOut {
+    pub window: String,
+    pub bucket_seconds: u64,
+    pub attempts: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Succeeded attempts over all attempts; null without attempts.
+    pub success_rate: Option<f64>,
+    pub latency_ms: LatencyOut,
+    pub buckets: Vec<StatsBucket>,
+}
+
+#[utoipa::path(get, path = "/api/webhooks/{id}/stats", tag = "webhooks", params(StatsQuery),
+    responses((status = 200, body = StatsOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn webhook_stats(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<StatsQuery>,
+) -> Result<Json<StatsOut>, ApiError> {
+    let webhook = visible_webhook(&state, &principal, &id).await?;
+    let window_text = query.window.unwrap_or_else(|| "24h".to_owned());
+    let window = humantime::parse_duration(&window_text)
+        .ok()
+        .filter(|w| (Duration::from_secs(60)..=Duration::from_secs(30 * 86_400)).contains(w))
+        .ok_or_else(|| {
+            ApiError::field(
+                "window",
+                "invalid_window",
+                "must be a duration from 1m to 30d, such as 24h",
+            )
+        })?;
+    let now = Timestamp::now();
+    let minutes = window.as_secs().div_ceil(60);
+    let bucket_minutes = minutes.div_ceil(60).max(1);
+    let first_minute = (now.as_millis() / 60_000 - minutes as i64 + 1) * 60_000;
+    let rows = state
+        .store
+        .minute_stats(&webhook.id, Timestamp::from_millis(first_minute))
+        .await?;
+    Ok(Json(summarise(
+        &rows,
+        window_text,
+        first_minute,
+        bucket_minutes,
+        minutes,
+    )))
+}
+
+fn summarise(
+    rows: &[MinuteStats],
+    window: String,
+    first_minute: i64,
+    bucket_minutes: u64,
+    minutes: u64,
+) -> StatsOut {
+    let bucket_ms = bucket_minutes as i64 * 60_000;
+    let count = minutes.div_ceil(bucket_minutes) as usize;
+    let mut buckets: Vec<(u64, u64, u64)> = vec![(0, 0, 0); count];
+    let mut histogram = [0u64; LATENCY_BUCKETS];
+    let (mut succeeded, mut failed, mut latency_sum) = (0u64, 0u64, 0u64);
+    for row in rows {
+        let index = ((row.minute.as_millis() - first_minute) / bucket_ms).clamp(0, count as i64 - 1)
+            as usize;
+        buckets[index].0 += row.succeeded;
+        buckets[index].1 += row.failed;
+        buckets[index].2 += row.latency_sum_ms;
+        succeeded += row.succeeded;
+        failed += row.failed;
+        latency_sum += row.latency_sum_ms;
+        for (total, value) in histogram.iter_mut().zip(row.latency_histogram) {
+            *total += value;
+        }
+    }
+    let attempts = succeeded + failed;
+    let ratio = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
+    StatsOut {
+        window,
+        bucket_seconds: bucket_minutes * 60,
+        attempts,
+        succeeded,
+        failed,
+        success_rate: ratio(succeeded, attempts),
+        latency_ms: LatencyOut {
+            average: ratio(latency_sum, attempts),
+            p50: percentile(&histogram, 0.50),
+            p95: percentile(&histogram, 0.95),
+            p99: percentile(&histogram, 0.99),
+        },
+        buckets: buckets
+            .into_iter()
+            .enumerate()
+            .map(|(index, (ok, bad, latency))| StatsBucket {
+                start: Timestamp::from_millis(first_minute + index as i64 * bucket_ms),
+                succeeded: ok,
+                failed: bad,
+                average_latency_ms: ratio(latency, ok + bad),
+            })
+            .collect(),
+    }
+}
+
+/// The `q` quantile of a latency histogram, interpolated linearly inside its bucket.
+fn percentile(histogram: &[u64; LATENCY_BUCKETS], q: f64) -> Option<f64> {
+    let total: u64 = histogram.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = q * total as f64;
+    let mut below = 0u64;
+    for (index, &count) in histogram.iter().enumerate() {
+        if count > 0 && (below + count) as f64 >= rank {
+            let lower = if index == 0 {
+                0.0
+            } else {
+                f64::from(LATENCY_BOUNDS_MS[index - 1])
+            };
+            let Some(&upper) = LATENCY_BOUNDS_MS.get(index) else {
+                return Some(lower);
+            };
+            let within = ((rank - below as f64) / count as f64).clamp(0.0, 1.0);
+            return Some(lower + (f64::from(upper) - lower) * within);
+        }
+        below += count;
+    }
+    None
+}
+
+/// Delivery totals over every webhook the token can see.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MetricsOut {
+    /// Every delivery kept (within the retention window), whatever its state.
+    pub total: u64,
+    pub delivered: u64,
+    pub failed: u64,
+    pub pending: u64,
+    /// Delivered over finished (delivered + failed); null before anything finished.
+    pub success_rate: Option<f64>,
+    /// Mean attempt duration; null without attempts.
+    pub average_latency_ms: Option<f64>,
+}
+
+#[utoipa::path(get, path = "/api/webhooks/metrics", tag = "webhooks",
+    responses((status = 200, body = MetricsOut), (status = 401, body = Problem)))]
+pub async fn webhook_metrics(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<MetricsOut>, ApiError> {
+    let scope = principal.scope();
+    let counts = state.store.delivery_counts(&scope).await?;
+    let (latency_sum, attempts) = state
+        .store
+        .latency_totals(&scope, Timestamp::from_millis(0))
+        .await?;
+    let finished = counts.succeeded + counts.failed;
+    Ok(Json(MetricsOut {
+        total: counts.pending + counts.succeeded + counts.failed + counts.cancelled,
+        delivered: counts.succeeded,
+        failed: counts.failed,
+        pending: counts.pending,
+        success_rate: (finished > 0).then(|| counts.succeeded as f64 / finished as f64),
+        average_latency_ms: (attempts > 0).then(|| latency_sum as f64 / attempts as f64),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Percentiles come from the histogram, interpolated inside the bucket they fall in.
+    #[test]
+    fn percentiles_interpolate_within_buckets() {
+        let mut histogram = [0u64; LATENCY_BUCKETS];
+        histogram[0] = 50; // <= 1 ms
+        histogram[3] = 50; // 5..10 ms
+        assert_eq!(percentile(&histogram, 0.5), Some(1.0));
+        assert_eq!(percentile(&histogram, 0.99), Some(5.0 + 5.0 * 0.98));
+        assert_eq!(percentile(&[0; LATENCY_BUCKETS], 0.5), None);
+    }
+}

@@ -1,0 +1,337 @@
+//! Webhook wire types (`WebhookIn`, `WebhookPatch`, `WebhookOut`) and their parsing into domain
+//! types. Every field is checked and every problem reported at once, each naming its field.
+
+use super::error::ApiError;
+use crate::dispatch::client::check_destination;
+use crate::dispatch::ssrf::AddressPolicy;
+use crate::model::*;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use utoipa::ToSchema;
+
+const MAX_PATTERNS: usize = 100;
+const MAX_DESCRIPTION: usize = 1000;
+const RATE_LIMIT: std::ops::RangeInclusive<u32> = 1..=10_000;
+const MAX_IN_FLIGHT: std::ops::RangeInclusive<u32> = 1..=1000;
+const TIMEOUT_MS: std::ops::RangeInclusive<u32> = 100..=120_000;
+/// How long registration waits for DNS before accepting a URL it could not resolve.
+const RESOLVE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Registers a webhook.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookIn {
+    /// Absolute http(s) URL, no userinfo, at most 2048 characters, reachable under the SSRF policy.
+    pub url: String,
+    /// Event names, `prefix.*` patterns, or `*`.
+    pub events: Vec<String>,
+    pub description: Option<String>,
+    /// Defaults to `default`; a tenant token may only name its own tenant.
+    pub tenant: Option<String>,
+    /// Defaults to true; false registers it disabled (`disabled_reason: manual`).
+    pub active: Option<bool>,
+    /// Only events for which this expression is true are delivered, e.g. `data.amount > 100`.
+    pub filter: Option<String>,
+    /// Deliveries per second at most (1 to 10000).
+    pub rate_limit: Option<u32>,
+    /// Concurrent requests at most (1 to 1000, default 10).
+    pub max_in_flight: Option<u32>,
+    /// Per-attempt timeout in milliseconds (100 to 120000, default 10000).
+    pub timeout_ms: Option<u32>,
+    /// Delays between attempts such as `["1m", "5m", "15m"]`; omitted or null uses the server default.
+    pub retry_schedule: Option<Vec<String>>,
+    /// Extra static headers sent with every delivery.
+    pub headers: Option<BTreeMap<String, String>>,
+    /// `whsec_` + base64 of 24 to 64 bytes; generated when omitted.
+    pub secret: Option<String>,
+    /// Deliver a `webhook.ping` right away (default true).
+    pub ping: Option<bool>,
+}
+
+/// Changes a webhook: any field but `id` and `tenant`. A field set to null goes back to its
+/// default (`filter`, `rate_limit`, `retry_schedule`).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookPatch {
+    pub url: Option<String>,
+    pub events: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub active: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub filter: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>)]
+    pub rate_limit: Option<Option<u32>>,
+    pub max_in_flight: Option<u32>,
+    pub timeout_ms: Option<u32>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub retry_schedule: Option<Option<Vec<String>>>,
+    pub headers: Option<BTreeMap<String, String>>,
+    /// Not changeable: present only to answer with a clear error.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(ignore)]
+    pub id: Option<Option<serde::de::IgnoredAny>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(ignore)]
+    pub tenant: Option<Option<serde::de::IgnoredAny>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(ignore)]
+    pub secret: Option<Option<serde::de::IgnoredAny>>,
+}
+
+/// Tells "absent" (`None`) from "null" (`Some(None)`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A webhook as the API shows it (never with its secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookOut {
+    pub id: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub description: String,
+    pub tenant: String,
+    pub active: bool,
+    /// `manual`, `failing` or `gone` while disabled.
+    pub disabled_reason: Option<String>,
+    pub filter: Option<String>,
+    pub rate_limit: Option<u32>,
+    pub max_in_flight: u32,
+    pub timeout_ms: u32,
+    /// `null` uses the server default.
+    pub retry_schedule: Option<Vec<String>>,
+    pub headers: BTreeMap<String, String>,
+    /// Deliveries that failed in a row.
+    pub failure_streak: u32,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+}
+
+impl From<&Webhook> for WebhookOut {
+    fn from(w: &Webhook) -> Self {
+        Self {
+            id: w.id.to_string(),
+            url: w.url.to_string(),
+            events: w.events.iter().map(ToString::to_string).collect(),
+            description: w.description.clone(),
+            tenant: w.tenant.to_string(),
+            active: w.active,
+            disabled_reason: w.disabled_reason.map(|r| r.as_str().to_owned()),
+            filter: w.filter.as_ref().map(|f| f.source().to_owned()),
+            rate_limit: w.rate_limit,
+            max_in_flight: w.max_in_flight,
+            timeout_ms: w.timeout_ms,
+            retry_schedule: w.retry_schedule.as_ref().map(|s| s.texts().to_vec()),
+            headers: w.headers.as_map().clone(),
+            failure_streak: w.failure_streak,
+            created_at: w.created_at,
+            updated_at: w.updated_at,
+        }
+    }
+}
+
+/// Collects field errors while parsing.
+#[derive(Default)]
+pub struct Checks(Vec<FieldError>);
+
+impl Checks {
+    pub fn take<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        code: &'static str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        result
+            .map_err(|e| self.0.push(FieldError::new(field, code, e.to_string())))
+            .ok()
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid(self.0))
+        }
+    }
+}
+
+pub fn url(checks: &mut Checks, text: &str) -> Option<WebhookUrl> {
+    checks.take("url", "invalid_url", WebhookUrl::parse(text))
+}
+
+pub fn patterns(checks: &mut Checks, items: &[String]) -> Option<Vec<EventPattern>> {
+    if items.is_empty() || items.len() > MAX_PATTERNS {
+        let message = format!("must list 1 to {MAX_PATTERNS} event names or patterns");
+        checks.push(FieldError::new("events", "invalid_events", message));
+        return None;
+    }
+    let mut patterns: Vec<EventPattern> = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (index, item) in items.iter().enumerate() {
+        match EventPattern::parse(item) {
+            Ok(pattern) if !patterns.contains(&pattern) => patterns.push(pattern),
+            Ok(_) => {}
+            Err(error) => {
+                ok = false;
+                checks.push(FieldError::new(
+                    format!("events[{index}]"),
+                    "invalid_event_name",
+                    error.to_string(),
+                ));
+            }
+        }
+    }
+    ok.then_some(patterns)
+}
+
+pub fn description(checks: &mut Checks, text: Option<String>) -> Option<String> {
+    let text = text.unwrap_or_default();
+    if text.chars().count() > MAX_DESCRIPTION {
+        checks.push(FieldError::new(
+            "description",
+            "too_long",
+            format!("must be at most {MAX_DESCRIPTION} characters"),
+        ));
+        return None;
+    }
+    Some(text)
+}
+
+pub fn filter(checks: &mut Checks, text: Option<String>) -> Option<Option<Filter>> {
+    match text {
+        None => Some(None),
+        Some(text) => checks
+            .take("filter", "invalid_filter", Filter::parse(&text))
+            .map(Some),
+    }
+}
+
+pub fn in_range(
+    checks: &mut Checks,
+    field: &str,
+    value: Option<u32>,
+    range: std::ops::RangeInclusive<u32>,
+) -> Option<Option<u32>> {
+    match value {
+        Some(v) if !range.contains(&v) => {
+            let message = format!("must be between {} and {}", range.start(), range.end());
+            checks.push(FieldError::new(field, "out_of_range", message));
+            None
+        }
+        other => Some(other),
+    }
+}
+
+pub fn rate_limit(checks: &mut Checks, value: Option<u32>) -> Option<Option<u32>> {
+    in_range(checks, "rate_limit", value, RATE_LIMIT)
+}
+
+pub fn max_in_flight(checks: &mut Checks, value: Option<u32>) -> Option<Option<u32>> {
+    in_range(checks, "max_in_flight", value, MAX_IN_FLIGHT)
+}
+
+pub fn timeout_ms(checks: &mut Checks, value: Option<u32>) -> Option<Option<u32>> {
+    in_range(checks, "timeout_ms", value, TIMEOUT_MS)
+}
+
+pub fn schedule(checks: &mut Checks, items: Option<Vec<String>>) -> Option<Option<RetrySchedule>> {
+    let Some(items) = items else {
+        return Some(None);
+    };
+    match RetrySchedule::parse(&items) {
+        Ok(schedule) => Some(Some(schedule)),
+        Err((_, error @ InvalidSchedule::TooMany)) => {
+            checks.push(FieldError::new(
+                "retry_schedule",
+                "invalid_schedule",
+                error.to_string(),
+            ));
+            None
+        }
+        Err((index, error)) => {
+            checks.push(FieldError::new(
+                format!("retry_schedule[{index}]"),
+                "invalid_schedule",
+                error.to_string(),
+            ));
+            None
+        }
+    }
+}
+
+pub fn headers(
+    checks: &mut Checks,
+    headers: Option<BTreeMap<String, String>>,
+) -> Option<CustomHeaders> {
+    match CustomHeaders::parse(headers.unwrap_or_default()) {
+        Ok(headers) => Some(headers),
+        Err((name, error)) => {
+            let field = if name.is_empty() {
+                "headers".to_owned()
+            } else {
+                format!("headers.{name}")
+            };
+            checks.push(FieldError::new(field, "invalid_header", error.to_string()));
+            None
+        }
+    }
+}
+
+pub fn secret(checks: &mut Checks, text: Option<String>) -> Option<WebhookSecret> {
+    match text {
+        None => Some(WebhookSecret::generate()),
+        Some(text) => checks.take("secret", "invalid_secret", WebhookSecret::parse(&text)),
+    }
+}
+
+/// The tenant a request acts in: its own for a tenant token, the named (or default) one for
+/// the admin.
+pub fn tenant(
+    checks: &mut Checks,
+    principal: &Principal,
+    requested: Option<&str>,
+) -> Option<Tenant> {
+    match (principal, requested) {
+        (Principal::Tenant { tenant, .. }, None) => Some(tenant.clone()),
+        (Principal::Tenant { tenant, .. }, Some(name)) if name == tenant.as_str() => {
+            Some(tenant.clone())
+        }
+        (Principal::Tenant { .. }, Some(_)) => {
+            checks.push(FieldError::new(
+                "tenant",
+                "forbidden_tenant",
+                "a tenant token may only use its own tenant",
+            ));
+            None
+        }
+        (Principal::Admin, None) => Some(Tenant::default_tenant()),
+        (Principal::Admin, Some(name)) => {
+            checks.take("tenant", "invalid_tenant", Tenant::parse(name))
+        }
+    }
+}
+
+/// The SSRF check at registration: every address the host resolves to must be allowed.
+pub async fn reachable(policy: &AddressPolicy, url: &WebhookUrl) -> Result<(), ApiError> {
+    let uri: hyper::Uri = url
+        .as_str()
+        .parse()
+        .map_err(|e| ApiError::field("url", "invalid_url", format!("is not a valid URL: {e}")))?;
+    check_destination(policy, &uri, RESOLVE_TIMEOUT)
+        .await
+        .map_err(|forbidden| {
+            ApiError::field("url", "url_not_allowed", format!("resolves to {forbidden}"))
+        })
+}

@@ -1,0 +1,73 @@
+//! The command line: `serve`, `migrate`, `config`.
+
+use crate::app::{Server, open_store, shutdown_signal};
+use crate::config::{Config, DEFAULT_CONFIG, SettingsFlags};
+use crate::telemetry;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hookd",
+    version,
+    about = "Webhook delivery: register, publish, sign, deliver, retry, log."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (API, dispatcher, and UI).
+    Serve(SettingsFlags),
+    /// Apply database migrations and exit.
+    Migrate(SettingsFlags),
+    /// Print the default configuration file, with a comment on every setting.
+    Config,
+}
+
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Config => {
+            print!("{DEFAULT_CONFIG}");
+            Ok(())
+        }
+        Command::Migrate(flags) => {
+            let config = Config::load(&flags)?;
+            telemetry::init_logging(&config.log, config.log_format);
+            runtime()?.block_on(async {
+                open_store(&config)?;
+                println!("migrations applied");
+                Ok(())
+            })
+        }
+        Command::Serve(flags) => {
+            let config = Config::load(&flags)?;
+            telemetry::init_logging(&config.log, config.log_format);
+            runtime()?.block_on(serve(config))
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let server = Server::start(config).await?;
+    if let Some(token) = &server.generated_admin_token {
+        // Printed once, to stdout only; only its hash is kept.
+        println!(
+            "hookd: admin token (shown once; set HOOKD_ADMIN_TOKEN to choose your own): {}",
+            token.expose()
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    server.serve(listener, shutdown_signal()).await
+}

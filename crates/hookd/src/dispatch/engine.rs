@@ -1,0 +1,297 @@
+//! The dispatcher's engine: one task that owns a lane per webhook. A lane queues that webhook's
+//! deliveries and starts attempts while it has fewer than `max_in_flight` running and its rate
+//! limit allows; a slow or dead webhook therefore holds only its own slots. Attempts run as
+//! their own tasks and report outcomes to the recorder; the engine only hears that a slot is free.
+
+use super::attempt::{self, Target};
+use super::capacity::Capacity;
+use super::client::OutboundClient;
+use super::rate::TokenBucket;
+use crate::directory::Snapshot;
+use crate::model::{AttemptOutcome, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
+use crate::store::DynStore;
+use hyper::header::HeaderValue;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::task::{Id as TaskId, JoinSet};
+use tokio::time::Instant;
+
+pub enum Command {
+    /// Deliveries already held in `Capacity` and claimed for this node.
+    Jobs(Vec<DeliveryJob>),
+    /// Stop starting attempts, give queued deliveries back, wait for running ones.
+    Shutdown { grace: Duration },
+}
+
+/// What the engine needs besides its channels.
+pub struct EngineParts {
+    pub store: DynStore,
+    pub client: OutboundClient,
+    pub capacity: Arc<Capacity>,
+    pub snapshots: watch::Receiver<Arc<Snapshot>>,
+    pub outcomes: mpsc::UnboundedSender<AttemptOutcome>,
+    pub default_schedule: RetrySchedule,
+    pub user_agent: HeaderValue,
+}
+
+struct Lane {
+    target: Arc<Target>,
+    queue: VecDeque<DeliveryJob>,
+    in_flight: u32,
+    bucket: Option<TokenBucket>,
+}
+
+struct Engine {
+    parts: EngineParts,
+    snapshot: Arc<Snapshot>,
+    lanes: HashMap<WebhookId, Lane>,
+    attempts: JoinSet<()>,
+    /// Which lane each running attempt belongs to, with its payload size.
+    running: HashMap<TaskId, (WebhookId, usize)>,
+    /// Lanes waiting for their rate limit, and when the earliest can go.
+    throttled: HashSet<WebhookId>,
+    wake_at: Option<Instant>,
+}
+
+/// Runs the engine until `Shutdown` (or every command sender is gone).
+pub async fn run(parts: EngineParts, mut commands: mpsc::UnboundedReceiver<Command>) {
+    let snapshot = parts.snapshots.borrow().clone();
+    let mut engine = Engine {
+        parts,
+        snapshot,
+        lanes: HashMap::new(),
+        attempts: JoinSet::new(),
+        running: HashMap::new(),
+        throttled: HashSet::new(),
+        wake_at: None,
+    };
+    let grace = loop {
+        let wake_at = engine.wake_at;
+        tokio::select! {
+            command = commands.recv() => match command {
+                Some(Command::Jobs(jobs)) => engine.accept(jobs),
+                Some(Command::Shutdown { grace }) => break grace,
+                None => break Duration::ZERO,
+            },
+            Some(finished) = engine.attempts.join_next_with_id(), if !engine.attempts.is_empty() => {
+                let id = match finished { Ok((id, ())) => id, Err(error) => error.id() };
+                engine.finished(id);
+            }
+            Ok(()) = engine.parts.snapshots.changed() => engine.refresh_targets(),
+            () = sleep_until(wake_at), if wake_at.is_some() => engine.wake(),
+        }
+    };
+    engine.drain(commands, grace).await;
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    if let Some(at) = at {
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+impl Engine {
+    fn accept(&mut self, jobs: Vec<DeliveryJob>) {
+        let mut touched = HashSet::new();
+        let mut unwanted = Vec::new();
+        for job in jobs {
+            if self.ensure_lane(&job.webhook_id) {
+                touched.insert(job.webhook_id.clone());
+                self.lanes
+                    .get_mut(&job.webhook_id)
+                    .expect("lane exists")
+                    .queue
+                    .push_back(job);
+            } else {
+                unwanted.push(job);
+            }
+        }
+        for id in touched {
+            self.pump(&id);
+        }
+        self.give_back(unwanted);
+    }
+
+    /// Makes sure an active webhook has a lane; false if the webhook is unknown or disabled.
+    fn ensure_lane(&mut self, id: &WebhookId) -> bool {
+        if self.lanes.contains_key(id) {
+            return true;
+        }
+        let Some(webhook) = self.snapshot.webhook(id).filter(|w| w.active) else {
+            return false;
+        };
+        let target = Arc::new(Target::new(webhook.clone(), &self.parts.default_schedule));
+        let bucket = webhook
+            .rate_limit
+            .map(|rate| TokenBucket::new(rate, std::time::Instant::now()));
+        self.lanes.insert(
+            id.clone(),
+            Lane {
+                target,
+                queue: VecDeque::new(),
+                in_flight: 0,
+                bucket,
+            },
+        );
+        true
+    }
+
+    /// Starts attempts on the lane while it has room and its rate limit allows.
+    fn pump(&mut self, id: &WebhookId) {
+        let Some(lane) = self.lanes.get_mut(id) else {
+            return;
+        };
+        while lane.in_flight < lane.target.webhook.max_in_flight.max(1) && !lane.queue.is_empty() {
+            if let Some(bucket) = lane.bucket.as_mut()
+                && let Err(ready) = bucket.try_take(std::time::Instant::now())
+            {
+                let ready = Instant::from_std(ready);
+                self.throttled.insert(id.clone());
+                self.wake_at = Some(self.wake_at.map_or(ready, |at| at.min(ready)));
+                break;
+            }
+            let job = lane.queue.pop_front().expect("queue is not empty");
+            lane.in_flight += 1;
+            let size = job.payload.len();
+            let target = lane.target.clone();
+            let client = self.parts.client.clone();
+            let user_agent = self.parts.user_agent.clone();
+            let outcomes = self.parts.outcomes.clone();
+            let handle = self.attempts.spawn(async move {
+                let outcome = attempt::perform(&client, &user_agent, &target, &job, true).await;
+                let _ = outcomes.send(outcome);
+            });
+            self.running.insert(handle.id(), (id.clone(), size));
+        }
+    }
+
+    fn finished(&mut self, task: TaskId) {
+        let Some((webhook, size)) = self.running.remove(&task) else {
+            return;
+        };
+        self.parts.capacity.release(&webhook, size);
+        let Some(lane) = self.lanes.get_mut(&webhook) else {
+            return;
+        };
+        lane.in_flight -= 1;
+        if lane.queue.is_empty() && lane.in_flight == 0 && lane.bucket.is_none() {
+            self.lanes.remove(&webhook);
+        } else {
+            self.pump(&webhook);
+        }
+    }
+
+    fn wake(&mut self) {
+        self.wake_at = None;
+        for id in std::mem::take(&mut self.throttled) {
+            self.pump(&id);
+        }
+    }
+
+    /// A webhook changed: lanes take the new settings; lanes of deleted or disabled webhooks
+    /// give their queued deliveries back (running attempts finish).
+    fn refresh_targets(&mut self) {
+        self.snapshot = self.parts.snapshots.borrow_and_update().clone();
+        let mut unwanted = Vec::new();
+        let mut to_pump = Vec::new();
+        let mut to_remove = Vec::new();
+        for (id, lane) in &mut self.lanes {
+            match self.snapshot.webhook(id).filter(|w| w.active) {
+                Some(webhook) => {
+                    if !Arc::ptr_eq(&lane.target.webhook, webhook) {
+                        lane.target =
+                            Arc::new(Target::new(webhook.clone(), &self.parts.default_schedule));
+                        lane.bucket = match (webhook.rate_limit, lane.bucket.take()) {
+                            (Some(rate), Some(bucket)) if bucket.rate() == rate => Some(bucket),
+                            (Some(rate), _) => {
+                                Some(TokenBucket::new(rate, std::time::Instant::now()))
+                            }
+                            (None, _) => None,
+                        };
+                        to_pump.push(id.clone());
+                    }
+                }
+                None => {
+                    unwanted.extend(lane.queue.drain(..));
+                    if lane.in_flight == 0 {
+                        to_remove.push(id.clone());
+                    }
+                }
+            }
+        }
+        for id in to_remove {
+            self.lanes.remove(&id);
+        }
+        for id in to_pump {
+            self.pump(&id);
+        }
+        self.give_back(unwanted);
+    }
+
+    /// Returns deliveries to the store (due again, paused, or cancelled as their webhook now
+    /// requires) and lets go of their memory.
+    fn give_back(&self, jobs: Vec<DeliveryJob>) {
+        if jobs.is_empty() {
+            return;
+        }
+        for job in &jobs {
+            self.parts
+                .capacity
+                .release(&job.webhook_id, job.payload.len());
+        }
+        let ids: Vec<DeliveryId> = jobs.into_iter().map(|job| job.delivery_id).collect();
+        let store = self.parts.store.clone();
+        tokio::spawn(async move {
+            if let Err(error) = store.release(&ids).await {
+                tracing::warn!(%error, count = ids.len(), "could not release deliveries; they wait for a restart");
+            }
+        });
+    }
+
+    /// Shutdown: queued deliveries go back to the store; running attempts get `grace` to finish.
+    async fn drain(mut self, mut commands: mpsc::UnboundedReceiver<Command>, grace: Duration) {
+        commands.close();
+        let mut queued: Vec<DeliveryJob> = self
+            .lanes
+            .values_mut()
+            .flat_map(|lane| lane.queue.drain(..))
+            .collect();
+        while let Ok(Command::Jobs(jobs)) = commands.try_recv() {
+            queued.extend(jobs);
+        }
+        let ids: Vec<DeliveryId> = queued.iter().map(|job| job.delivery_id.clone()).collect();
+        for job in &queued {
+            self.parts
+                .capacity
+                .release(&job.webhook_id, job.payload.len());
+        }
+        if !ids.is_empty()
+            && let Err(error) = self.parts.store.release(&ids).await
+        {
+            tracing::warn!(%error, "could not release queued deliveries at shutdown");
+        }
+        let running = self.attempts.len();
+        if running > 0 {
+            tracing::info!(running, "waiting for attempts in flight");
+        }
+        let finished = tokio::time::timeout(grace, async {
+            while let Some(done) = self.attempts.join_next_with_id().await {
+                let id = match done {
+                    Ok((id, ())) => id,
+                    Err(error) => error.id(),
+                };
+                self.finished(id);
+            }
+        })
+        .await;
+        if finished.is_err() {
+            tracing::warn!(
+                left = self.attempts.len(),
+                "attempts still running after the grace period were stopped; they will be retried"
+            );
+            self.attempts.shutdown().await;
+        }
+    }
+}

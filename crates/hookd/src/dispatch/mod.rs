@@ -1,0 +1,166 @@
+//! The delivery engine: gets each delivery to its webhook, signed, with retries.
+//!
+//! ```text
+//! publish ──(claimed, in memory)──► engine ──► lane per webhook ──► attempt ──► recorder ──► store
+//!   store ──(due retries, leftovers, backlog)──► scanner ──┘
+//! ```
+//!
+//! - `capacity` bounds what memory holds; what doesn't fit waits in the database for `scanner`.
+//! - `engine` owns the lanes (max in flight, rate limit) and starts attempts.
+//! - `attempt` signs and sends one request through `client`, the only place hookd opens
+//!   outbound connections, behind the `ssrf` guard; `retry` decides what happens next.
+//! - `recorder` writes outcomes in batches and reports webhooks that got disabled.
+
+mod attempt;
+pub mod capacity;
+pub mod client;
+mod engine;
+mod rate;
+mod recorder;
+pub mod retry;
+mod scanner;
+pub mod ssrf;
+
+pub use attempt::{Target, perform};
+pub use capacity::{Capacity, Limits};
+
+use crate::directory::Directory;
+use crate::model::{DeliveryJob, RetrySchedule};
+use crate::store::{DisabledWebhook, DynStore};
+use client::OutboundClient;
+use hyper::header::HeaderValue;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+/// Settings of the engine.
+#[derive(Clone)]
+pub struct DispatchConfig {
+    /// This node's name in `claimed_by`.
+    pub node: Arc<str>,
+    pub limits: Limits,
+    pub default_schedule: RetrySchedule,
+    /// Failed deliveries in a row that disable a webhook (0: never).
+    pub disable_after: u32,
+    /// How often the database is scanned for due deliveries.
+    pub scan_interval: Duration,
+    /// The largest payload an event may have (sizes the scan's claims).
+    pub max_payload: usize,
+    pub user_agent: HeaderValue,
+}
+
+/// A cheap handle for handing deliveries to the engine.
+#[derive(Clone)]
+pub struct DispatcherHandle {
+    node: Arc<str>,
+    capacity: Arc<Capacity>,
+    commands: mpsc::UnboundedSender<engine::Command>,
+}
+
+impl DispatcherHandle {
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    pub fn capacity(&self) -> &Capacity {
+        &self.capacity
+    }
+
+    /// Hands over deliveries already held in `capacity` and claimed for this node.
+    pub fn submit(&self, jobs: Vec<DeliveryJob>) {
+        if jobs.is_empty() {
+            return;
+        }
+        if let Err(mpsc::error::SendError(engine::Command::Jobs(jobs))) =
+            self.commands.send(engine::Command::Jobs(jobs))
+        {
+            // Shutting down: they stay claimed in the store and are released at the next start.
+            for job in &jobs {
+                self.capacity.release(&job.webhook_id, job.payload.len());
+            }
+        }
+    }
+}
+
+/// The running engine, scanner and recorder.
+pub struct Dispatcher {
+    handle: DispatcherHandle,
+    engine: JoinHandle<()>,
+    scanner: JoinHandle<()>,
+    recorder: JoinHandle<()>,
+    stop_scanner: watch::Sender<bool>,
+}
+
+impl Dispatcher {
+    /// Starts the engine, scanner and recorder. Webhooks that outcomes disable are reported on
+    /// the returned channel (the caller publishes `webhook.disabled`).
+    pub fn start(
+        config: DispatchConfig,
+        store: DynStore,
+        directory: &Directory,
+        client: OutboundClient,
+    ) -> (Self, mpsc::UnboundedReceiver<DisabledWebhook>) {
+        let capacity = Arc::new(Capacity::new(config.limits));
+        let (commands, command_receiver) = mpsc::unbounded_channel();
+        let (outcomes, outcome_receiver) = mpsc::unbounded_channel();
+        let (disabled, disabled_receiver) = mpsc::unbounded_channel();
+        let handle = DispatcherHandle {
+            node: config.node.clone(),
+            capacity: capacity.clone(),
+            commands,
+        };
+        let parts = engine::EngineParts {
+            store: store.clone(),
+            client,
+            capacity,
+            snapshots: directory.subscribe(),
+            outcomes,
+            default_schedule: config.default_schedule.clone(),
+            user_agent: config.user_agent.clone(),
+        };
+        let engine = tokio::spawn(engine::run(parts, command_receiver));
+        let recorder = tokio::spawn(recorder::run(
+            store.clone(),
+            outcome_receiver,
+            config.disable_after,
+            disabled,
+        ));
+        let (stop_scanner, stop) = watch::channel(false);
+        let scanner = tokio::spawn(scanner::run(
+            store,
+            handle.clone(),
+            config.scan_interval,
+            config.max_payload,
+            stop,
+        ));
+        (
+            Self {
+                handle,
+                engine,
+                scanner,
+                recorder,
+                stop_scanner,
+            },
+            disabled_receiver,
+        )
+    }
+
+    pub fn handle(&self) -> DispatcherHandle {
+        self.handle.clone()
+    }
+
+    /// Stops claiming, gives queued deliveries back, lets running attempts finish within
+    /// `grace`, and waits until every outcome is written.
+    pub async fn shutdown(self, grace: Duration) {
+        let _ = self.stop_scanner.send(true);
+        let _ = self.scanner.await;
+        let _ = self
+            .handle
+            .commands
+            .send(engine::Command::Shutdown { grace });
+        let _ = self.engine.await;
+        drop(self.handle);
+        let _ = self.recorder.await;
+    }
+}

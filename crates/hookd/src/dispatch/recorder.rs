@@ -1,0 +1,74 @@
+//! The recorder: writes attempt outcomes in batches (one transaction for everything that
+//! arrived meanwhile), then reports webhooks that the outcomes disabled. A batch that cannot be
+//! written is retried, never dropped, while the database is unavailable.
+
+use crate::model::{AttemptOutcome, NextStep};
+use crate::store::{DisabledWebhook, DynStore, StoreError};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+const MAX_BATCH: usize = 1024;
+
+pub async fn run(
+    store: DynStore,
+    mut outcomes: mpsc::UnboundedReceiver<AttemptOutcome>,
+    disable_after: u32,
+    disabled: mpsc::UnboundedSender<DisabledWebhook>,
+) {
+    let mut buffer = Vec::with_capacity(MAX_BATCH);
+    while outcomes.recv_many(&mut buffer, MAX_BATCH).await > 0 {
+        let batch: Arc<[AttemptOutcome]> = std::mem::take(&mut buffer).into();
+        for webhook in write_with_retries(&store, batch.clone(), disable_after).await {
+            tracing::warn!(webhook_id = %webhook.id, reason = webhook.reason.as_str(), "webhook disabled");
+            let _ = disabled.send(webhook);
+        }
+        count(&batch);
+    }
+}
+
+async fn write_with_retries(
+    store: &DynStore,
+    batch: Arc<[AttemptOutcome]>,
+    disable_after: u32,
+) -> Vec<DisabledWebhook> {
+    let mut delay = Duration::from_millis(50);
+    let mut failures = 0;
+    loop {
+        match store.record_outcomes(batch.clone(), disable_after).await {
+            Ok(disabled) => return disabled,
+            Err(StoreError::Unavailable(error)) => {
+                tracing::warn!(%error, size = batch.len(), "cannot record attempts yet; retrying");
+            }
+            Err(error) => {
+                failures += 1;
+                tracing::error!(%error, size = batch.len(), failures, "recording attempts failed");
+                if failures >= 5 {
+                    // The deliveries stay claimed and are attempted again after a restart.
+                    return Vec::new();
+                }
+            }
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+fn count(batch: &[AttemptOutcome]) {
+    for outcome in batch {
+        let label = match outcome.next {
+            NextStep::Succeeded => "succeeded",
+            NextStep::RetryAt(_) => "retrying",
+            NextStep::Failed | NextStep::Gone => "failed",
+        };
+        metrics::counter!("hookd_attempts_total", "outcome" => label).increment(1);
+        if !matches!(outcome.next, NextStep::RetryAt(_)) {
+            let delivery = if label == "succeeded" {
+                "succeeded"
+            } else {
+                "failed"
+            };
+            metrics::counter!("hookd_deliveries_total", "outcome" => delivery).increment(1);
+        }
+    }
+}

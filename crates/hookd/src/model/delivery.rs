@@ -1,0 +1,135 @@
+//! Deliveries (one event for one webhook) and their attempts (one HTTP request each), plus the
+//! unit of work the dispatcher carries and the outcome it reports.
+
+use super::{AttemptId, DeliveryId, EventId, EventName, Tenant, Timestamp, WebhookId};
+use bytes::Bytes;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    Pending,
+    Succeeded,
+    /// Retries exhausted; available for manual retry and recover.
+    Failed,
+    /// Its webhook was deleted before it finished.
+    Cancelled,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(Self::Pending),
+            "succeeded" => Some(Self::Succeeded),
+            "failed" => Some(Self::Failed),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: DeliveryId,
+    pub event_id: EventId,
+    pub webhook_id: WebhookId,
+    pub tenant: Tenant,
+    pub event_type: EventName,
+    pub status: DeliveryStatus,
+    pub attempt_count: u32,
+    /// When the next attempt is due; `None` when finished, or while its webhook is disabled.
+    pub next_attempt_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptStatus {
+    Succeeded,
+    Failed,
+}
+
+impl AttemptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "succeeded" => Some(Self::Succeeded),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// One HTTP request made for a delivery, as logged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub id: AttemptId,
+    pub delivery_id: DeliveryId,
+    pub webhook_id: WebhookId,
+    pub event_id: EventId,
+    pub tenant: Tenant,
+    pub event_type: EventName,
+    /// 1 for the first attempt of the delivery.
+    pub attempt: u32,
+    pub status: AttemptStatus,
+    pub response_code: Option<u16>,
+    /// The first 4 KiB of the response body.
+    pub response_body: Option<String>,
+    /// Why it failed when there was no usable response (timeout, refused address, ...).
+    pub error: Option<String>,
+    pub duration_ms: u32,
+    /// The headers sent (never a secret).
+    pub request_headers: Vec<(String, String)>,
+    pub created_at: Timestamp,
+}
+
+/// A delivery handed to the dispatcher: everything needed to make the next attempt.
+#[derive(Debug, Clone)]
+pub struct DeliveryJob {
+    pub delivery_id: DeliveryId,
+    pub event_id: EventId,
+    pub webhook_id: WebhookId,
+    pub tenant: Tenant,
+    pub event_type: EventName,
+    /// The body, shared by every delivery of the event.
+    pub payload: Bytes,
+    /// The number of the attempt to make (1-based).
+    pub attempt: u32,
+    /// A one-off attempt asked for by a person (retry, recover): a failure ends the delivery
+    /// as failed instead of following the schedule, and does not count towards disabling.
+    pub manual: bool,
+}
+
+/// What happens to a delivery after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    Succeeded,
+    /// Try again at this time.
+    RetryAt(Timestamp),
+    /// Retries exhausted (or a one-off attempt failed).
+    Failed,
+    /// The receiver answered 410: the delivery fails and the webhook is disabled as gone.
+    Gone,
+}
+
+/// An attempt with its consequence, as the dispatcher reports it to storage.
+#[derive(Debug, Clone)]
+pub struct AttemptOutcome {
+    pub attempt: Attempt,
+    pub next: NextStep,
+    /// Whether this outcome moves the webhook's failure streak (manual and test attempts don't).
+    pub counts_for_streak: bool,
+}

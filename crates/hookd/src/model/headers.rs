@@ -1,0 +1,105 @@
+//! A webhook's custom headers: static headers sent with every delivery (an API key the receiver
+//! expects, say). Names hookd sets itself may not be overridden.
+
+use std::collections::BTreeMap;
+
+pub const MAX_HEADERS: usize = 20;
+pub const MAX_HEADER_VALUE_LEN: usize = 1024;
+
+/// Header names hookd owns on every request.
+const RESERVED: &[&str] = &[
+    "host",
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "user-agent",
+    "keep-alive",
+    "upgrade",
+    "te",
+    "trailer",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidHeader {
+    #[error("at most {MAX_HEADERS} headers")]
+    TooMany,
+    #[error("is not a valid header name")]
+    BadName,
+    #[error("is set by hookd and cannot be overridden")]
+    Reserved,
+    #[error("must be visible ASCII, at most {MAX_HEADER_VALUE_LEN} characters")]
+    BadValue,
+}
+
+/// Validated custom headers, by name as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomHeaders(BTreeMap<String, String>);
+
+impl CustomHeaders {
+    /// Checks every header; an error carries the offending name.
+    pub fn parse(headers: BTreeMap<String, String>) -> Result<Self, (String, InvalidHeader)> {
+        if headers.len() > MAX_HEADERS {
+            return Err((String::new(), InvalidHeader::TooMany));
+        }
+        for (name, value) in &headers {
+            let lower = name.to_ascii_lowercase();
+            let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if name.is_empty() || !name.bytes().all(token) {
+                return Err((name.clone(), InvalidHeader::BadName));
+            }
+            if RESERVED.contains(&lower.as_str())
+                || lower.starts_with("webhook-")
+                || lower.starts_with("x-webhook-")
+            {
+                return Err((name.clone(), InvalidHeader::Reserved));
+            }
+            let visible = |b: u8| b == b'\t' || (0x20..0x7f).contains(&b);
+            if value.len() > MAX_HEADER_VALUE_LEN || !value.bytes().all(visible) {
+                return Err((name.clone(), InvalidHeader::BadValue));
+            }
+        }
+        Ok(Self(headers))
+    }
+
+    /// Wraps headers read back from storage, which only holds headers that parsed.
+    pub fn from_trusted(headers: BTreeMap<String, String>) -> Self {
+        Self(headers)
+    }
+
+    pub fn as_map(&self) -> &BTreeMap<String, String> {
+        &self.0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// Custom headers may not replace the ones hookd signs and sets, and must be well-formed.
+    #[test]
+    fn reserved_and_malformed_headers_are_refused() {
+        assert!(CustomHeaders::parse(headers(&[("X-Api-Key", "abc")])).is_ok());
+        for (name, value, error) in [
+            ("Content-Type", "text/plain", InvalidHeader::Reserved),
+            ("webhook-signature", "v1,x", InvalidHeader::Reserved),
+            ("X-Webhook-Event", "x", InvalidHeader::Reserved),
+            ("Bad Name", "x", InvalidHeader::BadName),
+            ("X-Ok", "line\nbreak", InvalidHeader::BadValue),
+        ] {
+            let result = CustomHeaders::parse(headers(&[(name, value)]));
+            assert_eq!(result, Err((name.to_string(), error)), "{name}");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Domain types, parsed once at the edge and trusted everywhere after: ids, event names and
+//! patterns, webhook URLs, secrets, schedules, filters, and the records the store keeps.
+//!
+//! Nothing here knows about HTTP frameworks or databases.
+
+mod delivery;
+mod event;
+mod event_name;
+mod event_type;
+mod field_error;
+pub mod filter;
+mod headers;
+mod id;
+mod schedule;
+mod secret;
+mod tenant;
+mod time;
+mod token;
+mod webhook;
+mod webhook_url;
+
+pub use delivery::*;
+pub use event::*;
+pub use event_name::*;
+pub use event_type::*;
+pub use field_error::*;
+pub use filter::{Filter, FilterError};
+pub use headers::*;
+pub use id::*;
+pub use schedule::*;
+pub use secret::*;
+pub use tenant::*;
+pub use time::*;
+pub use token::*;
+pub use webhook::*;
+pub use webhook_url::*;

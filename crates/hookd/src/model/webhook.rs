@@ -1,0 +1,104 @@
+//! A webhook: a URL that receives the events it subscribes to, with its delivery settings,
+//! signing secrets and health.
+
+use super::{
+    CustomHeaders, EventPattern, Filter, RetrySchedule, Tenant, Timestamp, WebhookId,
+    WebhookSecret, WebhookUrl,
+};
+use std::time::Duration;
+
+pub const DEFAULT_MAX_IN_FLIGHT: u32 = 10;
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// How long a replaced secret keeps signing after a rotation.
+pub const ROTATION_OVERLAP: Duration = Duration::from_secs(24 * 3600);
+
+/// Why a webhook stopped receiving deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisabledReason {
+    /// Someone disabled it.
+    Manual,
+    /// Too many deliveries in a row failed.
+    Failing,
+    /// The receiver answered `410 Gone`.
+    Gone,
+}
+
+impl DisabledReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::Failing => "failing",
+            Self::Gone => "gone",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "manual" => Some(Self::Manual),
+            "failing" => Some(Self::Failing),
+            "gone" => Some(Self::Gone),
+            _ => None,
+        }
+    }
+}
+
+/// A secret replaced by a rotation, still signing until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RotatedSecret {
+    pub secret: WebhookSecret,
+    pub expires_at: Timestamp,
+}
+
+/// A webhook as stored. Every field has been validated by the `model` parsers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    pub id: WebhookId,
+    pub tenant: Tenant,
+    pub url: WebhookUrl,
+    /// Never empty.
+    pub events: Vec<EventPattern>,
+    pub description: String,
+    /// False while `disabled_reason` is set: it gets no new deliveries and its pending ones wait.
+    pub active: bool,
+    pub disabled_reason: Option<DisabledReason>,
+    /// Only events for which this is true are delivered.
+    pub filter: Option<Filter>,
+    /// Deliveries per second at most.
+    pub rate_limit: Option<u32>,
+    /// Concurrent requests to this webhook at most (per node).
+    pub max_in_flight: u32,
+    pub timeout_ms: u32,
+    /// `None` uses the server's default schedule.
+    pub retry_schedule: Option<RetrySchedule>,
+    pub headers: CustomHeaders,
+    pub secret: WebhookSecret,
+    pub previous_secret: Option<RotatedSecret>,
+    /// Deliveries that failed in a row; reset by a success or by enabling.
+    pub failure_streak: u32,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Webhook {
+    /// Whether any of its patterns matches the event name.
+    pub fn subscribes_to(&self, event_type: &str) -> bool {
+        self.events
+            .iter()
+            .any(|pattern| pattern.matches(event_type))
+    }
+
+    /// The secrets that sign a request sent at `now`: the current one, then the previous one
+    /// while its overlap lasts.
+    pub fn signing_secrets(&self, now: Timestamp) -> impl Iterator<Item = &WebhookSecret> {
+        let previous = self
+            .previous_secret
+            .as_ref()
+            .filter(|p| p.expires_at > now)
+            .map(|p| &p.secret);
+        std::iter::once(&self.secret).chain(previous)
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(u64::from(self.timeout_ms))
+    }
+}

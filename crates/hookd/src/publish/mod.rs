@@ -1,0 +1,276 @@
+//! Publishing: an event in, its deliveries out. Validates against the catalog's schema, finds
+//! the subscribed webhooks in the directory (no database read), applies their filters, encodes
+//! the body once, stores the event with its deliveries in one group-committed transaction, and
+//! hands the deliveries that fit in memory straight to the dispatcher.
+
+pub mod schemas;
+
+use crate::directory::Directory;
+use crate::dispatch::DispatcherHandle;
+use crate::model::*;
+use crate::store::{DynStore, StoreError};
+use schemas::SchemaCatalog;
+use serde_json::value::RawValue;
+use std::sync::Arc;
+
+/// Which webhooks an event goes to.
+#[derive(Debug, Clone)]
+pub enum Targets {
+    /// Every active subscriber of the tenant whose filter passes.
+    Subscribers,
+    /// Only these, among the subscribers (the `webhooks` field of a publish).
+    OnlyAmong(Vec<WebhookId>),
+    /// This webhook, whatever it subscribes to (hookd's own `webhook.ping`).
+    Exactly(WebhookId),
+}
+
+/// One event to publish, already parsed at the edge.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub tenant: Tenant,
+    pub event_type: EventName,
+    /// `data` exactly as the caller sent it.
+    pub data: Box<RawValue>,
+    pub idempotency_key: Option<String>,
+    pub targets: Targets,
+}
+
+/// What publishing one event did.
+#[derive(Debug, Clone)]
+pub enum Published {
+    Created {
+        id: EventId,
+        event_type: EventName,
+        timestamp: Timestamp,
+        deliveries: u32,
+    },
+    /// Its idempotency key was seen before; this is the first event.
+    Duplicate(EventSummary),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("invalid events")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct Publisher {
+    store: DynStore,
+    directory: Arc<Directory>,
+    dispatcher: DispatcherHandle,
+    schemas: Arc<SchemaCatalog>,
+}
+
+/// An event ready to store, with which of its deliveries are held in memory.
+struct Prepared {
+    event: NewEvent,
+    held: Vec<bool>,
+}
+
+impl Publisher {
+    pub fn new(
+        store: DynStore,
+        directory: Arc<Directory>,
+        dispatcher: DispatcherHandle,
+        schemas: Arc<SchemaCatalog>,
+    ) -> Self {
+        Self {
+            store,
+            directory,
+            dispatcher,
+            schemas,
+        }
+    }
+
+    pub fn schemas(&self) -> &SchemaCatalog {
+        &self.schemas
+    }
+
+    /// Publishes events all-or-nothing. `field_of(i)` names item `i` in errors (`""` for a
+    /// single event, `events[i]` for a batch).
+    pub async fn publish(
+        &self,
+        items: Vec<Publication>,
+        field_of: impl Fn(usize) -> String,
+    ) -> Result<Vec<Published>, PublishError> {
+        let snapshot = self.directory.snapshot();
+        let now = Timestamp::now();
+        let mut prepared = Vec::with_capacity(items.len());
+        let mut errors = Vec::new();
+        for (index, item) in items.into_iter().enumerate() {
+            match self.prepare(&snapshot, item, now) {
+                Ok(event) => prepared.push(event),
+                Err(found) => errors.extend(found.into_iter().map(|e| e.under(&field_of(index)))),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(PublishError::Invalid(errors));
+        }
+        let capacity = self.dispatcher.capacity();
+        for item in &mut prepared {
+            let webhooks = item.event.deliveries.iter().map(|d| &d.webhook_id);
+            item.held = capacity.try_hold_each(webhooks, item.event.payload.len());
+            for (delivery, held) in item.event.deliveries.iter_mut().zip(&item.held) {
+                delivery.claimed = *held;
+            }
+        }
+        let events: Vec<NewEvent> = prepared.iter().map(|p| p.event.clone()).collect();
+        let stored = self
+            .store
+            .insert_events(self.dispatcher.node(), events)
+            .await;
+        let stored = match stored {
+            Ok(stored) => stored,
+            Err(error) => {
+                for item in &prepared {
+                    self.release_held(item, |_| true);
+                }
+                return Err(error.into());
+            }
+        };
+        let mut results = Vec::with_capacity(prepared.len());
+        let mut jobs = Vec::new();
+        for (item, outcome) in prepared.into_iter().zip(stored) {
+            match outcome {
+                InsertedEvent::Duplicate(existing) => {
+                    self.release_held(&item, |_| true);
+                    results.push(Published::Duplicate(existing));
+                }
+                InsertedEvent::Created { dropped } => {
+                    self.release_held(&item, |id| dropped.contains(id));
+                    metrics::counter!("hookd_events_accepted_total").increment(1);
+                    let event = &item.event;
+                    results.push(Published::Created {
+                        id: event.id.clone(),
+                        event_type: event.event_type.clone(),
+                        timestamp: event.created_at,
+                        deliveries: (event.deliveries.len() - dropped.len()) as u32,
+                    });
+                    for (delivery, held) in event.deliveries.iter().zip(&item.held) {
+                        if *held && !dropped.contains(&delivery.id) {
+                            jobs.push(DeliveryJob {
+                                delivery_id: delivery.id.clone(),
+                                event_id: event.id.clone(),
+                                webhook_id: delivery.webhook_id.clone(),
+                                tenant: event.tenant.clone(),
+                                event_type: event.event_type.clone(),
+                                payload: event.payload.clone(),
+                                attempt: 1,
+                                manual: false,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        self.dispatcher.submit(jobs);
+        Ok(results)
+    }
+
+    fn release_held(&self, item: &Prepared, which: impl Fn(&DeliveryId) -> bool) {
+        let capacity = self.dispatcher.capacity();
+        for (delivery, held) in item.event.deliveries.iter().zip(&item.held) {
+            if *held && which(&delivery.id) {
+                capacity.release(&delivery.webhook_id, item.event.payload.len());
+            }
+        }
+    }
+
+    /// Checks one event and works out its deliveries.
+    fn prepare(
+        &self,
+        snapshot: &crate::directory::Snapshot,
+        item: Publication,
+        now: Timestamp,
+    ) -> Result<Prepared, Vec<FieldError>> {
+        let name = item.event_type.as_str();
+        let mut parsed_data: Option<serde_json::Value> = None;
+        let mut parse_data = || -> Result<serde_json::Value, Vec<FieldError>> {
+            if let Some(data) = &parsed_data {
+                return Ok(data.clone());
+            }
+            let data: serde_json::Value = serde_json::from_str(item.data.get())
+                .map_err(|e| vec![FieldError::new("data", "invalid_json", e.to_string())])?;
+            parsed_data = Some(data.clone());
+            Ok(data)
+        };
+        if self.schemas.has_schema(name) {
+            let data = parse_data()?;
+            self.schemas
+                .check(name, &data)
+                .map_err(|message| vec![FieldError::new("data", "schema_mismatch", message)])?;
+        }
+        let candidates: Vec<Arc<Webhook>> = match &item.targets {
+            Targets::Exactly(id) => snapshot
+                .webhook(id)
+                .filter(|w| w.active)
+                .cloned()
+                .into_iter()
+                .collect(),
+            Targets::Subscribers => snapshot.subscribers(&item.tenant, name).to_vec(),
+            Targets::OnlyAmong(ids) => {
+                let mut errors = Vec::new();
+                for (index, id) in ids.iter().enumerate() {
+                    if snapshot.webhook(id).is_none_or(|w| w.tenant != item.tenant) {
+                        errors.push(FieldError::new(
+                            format!("webhooks[{index}]"),
+                            "not_found",
+                            format!("no webhook {id} in tenant {}", item.tenant),
+                        ));
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                snapshot
+                    .subscribers(&item.tenant, name)
+                    .iter()
+                    .filter(|w| ids.contains(&w.id))
+                    .cloned()
+                    .collect()
+            }
+        };
+        let mut targets = Vec::with_capacity(candidates.len());
+        let mut document: Option<serde_json::Value> = None;
+        for webhook in candidates {
+            if let Some(filter) = &webhook.filter {
+                if document.is_none() {
+                    document = Some(serde_json::json!({
+                        "type": name,
+                        "tenant": item.tenant.as_str(),
+                        "data": parse_data()?,
+                    }));
+                }
+                if !filter.matches(document.as_ref().expect("built above")) {
+                    continue;
+                }
+            }
+            targets.push(webhook.id.clone());
+        }
+        let id = EventId::new();
+        let payload = encode_payload(&id, &item.event_type, now, item.data.get());
+        let deliveries = targets
+            .into_iter()
+            .map(|webhook_id| NewDelivery {
+                id: DeliveryId::new(),
+                webhook_id,
+                claimed: false,
+                even_if_disabled: false,
+            })
+            .collect();
+        Ok(Prepared {
+            event: NewEvent {
+                id,
+                tenant: item.tenant,
+                event_type: item.event_type,
+                idempotency_key: item.idempotency_key,
+                payload,
+                created_at: now,
+                deliveries,
+            },
+            held: Vec::new(),
+        })
+    }
+}

@@ -1,0 +1,37 @@
+//! Errors of the storage layer, independent of the backend.
+
+/// What went wrong talking to the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write; carries the constraint's name.
+    #[error("conflicts with an existing row ({0})")]
+    Conflict(String),
+    /// The database is unreachable or closed; the caller may retry later.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else: a bug or a corrupt database.
+    #[error("database error: {0}")]
+    Internal(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match &error {
+            rusqlite::Error::SqliteFailure(code, message)
+                if code.code == ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Conflict(message.clone().unwrap_or_default())
+            }
+            rusqlite::Error::SqliteFailure(code, _)
+                if matches!(
+                    code.code,
+                    ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::CannotOpen
+                ) =>
+            {
+                StoreError::Unavailable(error.to_string())
+            }
+            _ => StoreError::Internal(error.to_string()),
+        }
+    }
+}

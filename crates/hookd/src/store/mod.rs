@@ -1,0 +1,139 @@
+//! Storage: the `Store` trait holds every query the server makes; `sqlite` implements it (and
+//! `postgres` will). Callers depend on the trait only, never on a backend module.
+//!
+//! Rules every backend keeps:
+//! - every read that serves an API caller takes a `Scope` and never returns rows outside it;
+//! - `insert_events` is durable when it returns (the API answers 202 after it);
+//! - a delivery claimed by a node is not claimed again by the scan until released, finished, or
+//!   its node is gone;
+//! - writes of attempt outcomes are batched by the caller and applied in one transaction.
+
+mod error;
+mod query;
+pub mod sqlite;
+
+pub use error::StoreError;
+pub use query::*;
+
+use crate::model::*;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A shared handle to the configured backend.
+pub type DynStore = Arc<dyn Store>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Whether the database answers (for `/readyz`).
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Makes every delivery claimed by a node other than `node` claimable again. Used at start by
+    /// single-node backends, where no other node can be alive.
+    async fn release_foreign_claims(&self, node: &str) -> StoreResult<u64>;
+
+    // --- settings and tokens ---
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+    async fn insert_token(&self, token: &TokenRecord) -> StoreResult<()>;
+    async fn find_token(&self, hash: TokenHash) -> StoreResult<Option<TokenRecord>>;
+    async fn list_tokens(&self, page: &Page) -> StoreResult<Vec<TokenRecord>>;
+    async fn delete_token(&self, id: &TokenId) -> StoreResult<bool>;
+
+    // --- webhooks ---
+
+    async fn insert_webhook(&self, webhook: &Webhook) -> StoreResult<()>;
+    async fn get_webhook(&self, scope: &Scope, id: &WebhookId) -> StoreResult<Option<Webhook>>;
+    async fn list_webhooks(&self, query: &WebhookQuery) -> StoreResult<Vec<Webhook>>;
+    /// Every webhook, for the in-memory routing cache.
+    async fn all_webhooks(&self) -> StoreResult<Vec<Webhook>>;
+    /// Writes every mutable field of an existing webhook. Activation changes go through
+    /// `set_webhook_active`, which also pauses or resumes its deliveries.
+    async fn update_webhook(&self, webhook: &Webhook) -> StoreResult<bool>;
+    /// Enables (clearing reason and streak, resuming waiting deliveries) or disables (pausing
+    /// its pending deliveries) a webhook. Returns the webhook as it now is.
+    async fn set_webhook_active(
+        &self,
+        scope: &Scope,
+        id: &WebhookId,
+        change: Activation,
+    ) -> StoreResult<Option<Webhook>>;
+    /// Deletes a webhook and cancels its pending deliveries.
+    async fn delete_webhook(&self, scope: &Scope, id: &WebhookId) -> StoreResult<bool>;
+
+    // --- events ---
+
+    /// Stores events with their deliveries (claimed ones for `node`) in one transaction: either
+    /// every event is stored (or found as a duplicate) or none is. Durable when it returns.
+    async fn insert_events(
+        &self,
+        node: &str,
+        events: Vec<NewEvent>,
+    ) -> StoreResult<Vec<InsertedEvent>>;
+    async fn get_event(&self, scope: &Scope, id: &EventId) -> StoreResult<Option<EventRecord>>;
+    async fn list_events(&self, query: &EventQuery) -> StoreResult<Vec<EventSummary>>;
+
+    // --- deliveries and attempts ---
+
+    async fn get_delivery(&self, scope: &Scope, id: &DeliveryId) -> StoreResult<Option<Delivery>>;
+    async fn deliveries_of_event(&self, id: &EventId) -> StoreResult<Vec<Delivery>>;
+    async fn event_payload(&self, id: &EventId) -> StoreResult<Option<bytes::Bytes>>;
+    /// Claims for `node` up to `limit` pending deliveries that are due and unclaimed, oldest due
+    /// first, skipping the webhooks in `skip` (their lanes are full).
+    async fn claim_due(
+        &self,
+        node: &str,
+        now: Timestamp,
+        limit: usize,
+        skip: &[WebhookId],
+    ) -> StoreResult<Vec<DeliveryJob>>;
+    /// Gives claimed deliveries back to the scan, unchanged.
+    async fn release(&self, ids: &[DeliveryId]) -> StoreResult<()>;
+    /// Applies attempt outcomes in one transaction: the attempt rows, the deliveries' new state,
+    /// the webhooks' failure streaks and the per-minute statistics. Returns the webhooks that
+    /// this disabled.
+    async fn record_outcomes(
+        &self,
+        outcomes: Arc<[AttemptOutcome]>,
+        disable_after: u32,
+    ) -> StoreResult<Vec<DisabledWebhook>>;
+    /// Makes a delivery due now for one more attempt, claimed by `node` when given.
+    async fn requeue_delivery(
+        &self,
+        scope: &Scope,
+        id: &DeliveryId,
+        node: Option<&str>,
+    ) -> StoreResult<Requeue>;
+    /// Re-queues, as one-off attempts, every delivery of the webhook that ended failed since
+    /// `since`. Returns how many.
+    async fn recover_failed(&self, webhook: &WebhookId, since: Timestamp) -> StoreResult<u64>;
+    async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<Attempt>>;
+    async fn attempts_of_delivery(&self, id: &DeliveryId) -> StoreResult<Vec<Attempt>>;
+
+    // --- statistics ---
+
+    /// Per-minute attempt statistics of one webhook since `since`, oldest first.
+    async fn minute_stats(
+        &self,
+        webhook: &WebhookId,
+        since: Timestamp,
+    ) -> StoreResult<Vec<MinuteStats>>;
+    /// Delivery counts by status over the scope.
+    async fn delivery_counts(&self, scope: &Scope) -> StoreResult<DeliveryCounts>;
+    /// Attempt latency totals over the scope since `since` (from the per-minute statistics).
+    async fn latency_totals(&self, scope: &Scope, since: Timestamp) -> StoreResult<(u64, u64)>;
+
+    // --- event types ---
+
+    async fn insert_event_type(&self, event_type: &EventType) -> StoreResult<()>;
+    async fn list_event_types(&self) -> StoreResult<Vec<EventType>>;
+    async fn delete_event_type(&self, name: &EventName) -> StoreResult<bool>;
+
+    // --- retention ---
+
+    /// Deletes up to `batch` of the oldest events made before `cutoff`, with their deliveries
+    /// and attempts, and statistics older than it. Returns how many events went.
+    async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64>;
+}

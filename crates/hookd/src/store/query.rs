@@ -1,0 +1,98 @@
+//! Query parameters and result shapes shared by every backend.
+
+use crate::model::*;
+
+/// Keyset pagination: newest first, strictly older than `before`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub limit: usize,
+    /// Only rows whose id sorts before this one.
+    pub before: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookQuery {
+    pub scope: Scope,
+    pub page: Page,
+    pub tenant: Option<Tenant>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventQuery {
+    pub scope: Scope,
+    pub page: Page,
+    pub tenant: Option<Tenant>,
+    pub event_type: Option<EventName>,
+    pub since: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AttemptQuery {
+    pub webhook: WebhookId,
+    pub page: Page,
+    pub status: Option<AttemptStatus>,
+    pub event_type: Option<EventName>,
+    pub event_id: Option<EventId>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+}
+
+/// A change of a webhook's activation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    Enable,
+    Disable(DisabledReason),
+}
+
+/// What `requeue_delivery` found.
+#[derive(Debug, Clone)]
+pub enum Requeue {
+    /// Due now; when claimed for the caller's node, here is the job to dispatch.
+    Queued(Option<DeliveryJob>),
+    NotFound,
+    /// Its webhook is disabled or deleted: nothing was changed.
+    WebhookInactive,
+}
+
+/// A webhook that `record_outcomes` disabled.
+#[derive(Debug, Clone)]
+pub struct DisabledWebhook {
+    pub id: WebhookId,
+    pub tenant: Tenant,
+    pub url: String,
+    pub reason: DisabledReason,
+    pub failure_streak: u32,
+}
+
+/// Latency histogram bucket upper bounds in milliseconds; the last bucket is everything above.
+pub const LATENCY_BOUNDS_MS: [u32; 13] =
+    [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+pub const LATENCY_BUCKETS: usize = LATENCY_BOUNDS_MS.len() + 1;
+
+/// The bucket a duration falls in.
+pub fn latency_bucket(duration_ms: u32) -> usize {
+    LATENCY_BOUNDS_MS
+        .iter()
+        .position(|&bound| duration_ms <= bound)
+        .unwrap_or(LATENCY_BOUNDS_MS.len())
+}
+
+/// One minute of one webhook's attempts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MinuteStats {
+    /// Start of the minute.
+    pub minute: Timestamp,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub latency_sum_ms: u64,
+    pub latency_histogram: [u64; LATENCY_BUCKETS],
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryCounts {
+    pub pending: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub cancelled: u64,
+}

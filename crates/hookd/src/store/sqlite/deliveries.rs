@@ -1,0 +1,258 @@
+//! Delivery rows: claiming due work for the dispatcher, releasing it, re-queueing by hand, and
+//! the attempt log.
+
+use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS};
+use crate::model::*;
+use crate::store::{AttemptQuery, Requeue, StoreResult};
+use bytes::Bytes;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
+use std::collections::HashMap;
+
+pub fn get(conn: &Connection, scope: &Scope, id: &DeliveryId) -> StoreResult<Option<Delivery>> {
+    let sql = format!(
+        "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)"
+    );
+    let tenant = scope.tenant().map(Tenant::as_str);
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![id.as_str(), tenant], rows::delivery)
+        .optional()?)
+}
+
+pub fn of_event(conn: &Connection, id: &EventId) -> StoreResult<Vec<Delivery>> {
+    let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ?1 ORDER BY id");
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(params![id.as_str()], rows::delivery)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Claims due, unclaimed pending deliveries for `node`, oldest due first, with their payloads.
+pub fn claim_due(
+    conn: &Connection,
+    node: &str,
+    now: Timestamp,
+    limit: usize,
+    skip: &[WebhookId],
+) -> StoreResult<Vec<DeliveryJob>> {
+    let skip_clause = if skip.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " AND webhook_id NOT IN ({})",
+            vec!["?"; skip.len()].join(", ")
+        )
+    };
+    let sql = format!(
+        "UPDATE deliveries SET claimed_by = ? WHERE id IN ( \
+             SELECT id FROM deliveries \
+             WHERE status = 'pending' AND claimed_by IS NULL AND next_attempt_at IS NOT NULL \
+               AND next_attempt_at <= ?{skip_clause} \
+             ORDER BY next_attempt_at LIMIT ?) \
+         RETURNING id, event_id, webhook_id, tenant, event_type, attempt_count, manual"
+    );
+    let mut values: Vec<Value> = vec![
+        Value::Text(node.to_owned()),
+        Value::Integer(now.as_millis()),
+    ];
+    values.extend(skip.iter().map(|id| Value::Text(id.as_str().to_owned())));
+    values.push(Value::Integer(limit as i64));
+    let mut statement = conn.prepare_cached(&sql)?;
+    let claimed = statement
+        .query_map(params_from_iter(values), |row| {
+            Ok((
+                DeliveryId::from_trusted(row.get(0)?),
+                EventId::from_trusted(row.get(1)?),
+                WebhookId::from_trusted(row.get(2)?),
+                Tenant::from_trusted(&row.get::<_, String>(3)?),
+                EventName::from_trusted(row.get(4)?),
+                row.get::<_, u32>(5)?,
+                row.get::<_, bool>(6)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut payloads: HashMap<EventId, Bytes> = HashMap::new();
+    let mut jobs = Vec::with_capacity(claimed.len());
+    for (delivery_id, event_id, webhook_id, tenant, event_type, attempt_count, manual) in claimed {
+        let payload = match payloads.get(&event_id) {
+            Some(payload) => payload.clone(),
+            None => {
+                let Some(payload) = super::events::payload(conn, &event_id)? else {
+                    continue;
+                };
+                payloads.insert(event_id.clone(), payload.clone());
+                payload
+            }
+        };
+        jobs.push(DeliveryJob {
+            delivery_id,
+            event_id,
+            webhook_id,
+            tenant,
+            event_type,
+            payload,
+            attempt: attempt_count + 1,
+            manual,
+        });
+    }
+    Ok(jobs)
+}
+
+/// Gives claimed deliveries back: due again if their webhook is active, paused if it is
+/// disabled, cancelled if it was deleted.
+pub fn release(conn: &Connection, ids: &[DeliveryId]) -> StoreResult<()> {
+    let mut statement = conn.prepare_cached(
+        "UPDATE deliveries SET claimed_by = NULL, \
+             status = CASE WHEN EXISTS (SELECT 1 FROM webhooks w WHERE w.id = deliveries.webhook_id) \
+                      THEN status ELSE 'cancelled' END, \
+             next_attempt_at = CASE WHEN EXISTS (SELECT 1 FROM webhooks w \
+                      WHERE w.id = deliveries.webhook_id AND w.active = 1) \
+                      THEN next_attempt_at ELSE NULL END \
+         WHERE id = ?1 AND status = 'pending'",
+    )?;
+    for id in ids {
+        statement.execute(params![id.as_str()])?;
+    }
+    Ok(())
+}
+
+/// Makes every delivery held by another node claimable again (single-node backends, at start).
+pub fn release_foreign_claims(conn: &Connection, node: &str) -> StoreResult<u64> {
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM deliveries WHERE claimed_by IS NOT NULL AND claimed_by != ?1")?
+        .query_map(params![node], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let ids: Vec<DeliveryId> = ids.into_iter().map(DeliveryId::from_trusted).collect();
+    release(conn, &ids)?;
+    Ok(ids.len() as u64)
+}
+
+/// One more attempt now. A finished delivery gets a one-off attempt; a pending one keeps its
+/// schedule and is simply made due. A delivery already held by a node is left to it.
+pub fn requeue(
+    conn: &Connection,
+    scope: &Scope,
+    id: &DeliveryId,
+    node: Option<&str>,
+    now: Timestamp,
+) -> StoreResult<Requeue> {
+    let tenant = scope.tenant().map(Tenant::as_str);
+    let found = conn
+        .prepare_cached(
+            "SELECT d.status, d.claimed_by, d.attempt_count, d.event_id, d.webhook_id, d.tenant, \
+                    d.event_type, w.active \
+             FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id \
+             WHERE d.id = ?1 AND (?2 IS NULL OR d.tenant = ?2)",
+        )?
+        .query_row(params![id.as_str(), tenant], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<String>>(1)?,
+                row.get::<_, u32>(2)?,
+                EventId::from_trusted(row.get(3)?),
+                WebhookId::from_trusted(row.get(4)?),
+                Tenant::from_trusted(&row.get::<_, String>(5)?),
+                EventName::from_trusted(row.get(6)?),
+                row.get::<_, Option<bool>>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((status, claimed_by, attempt_count, event_id, webhook_id, tenant, event_type, active)) =
+        found
+    else {
+        return Ok(Requeue::NotFound);
+    };
+    if active != Some(true) {
+        return Ok(Requeue::WebhookInactive);
+    }
+    let pending = status == DeliveryStatus::Pending.as_str();
+    if pending && claimed_by.is_some() {
+        return Ok(Requeue::Queued(None));
+    }
+    conn.prepare_cached(
+        "UPDATE deliveries SET status = 'pending', next_attempt_at = ?2, claimed_by = ?3, \
+             manual = ?4, updated_at = ?2 WHERE id = ?1",
+    )?
+    .execute(params![id.as_str(), now.as_millis(), node, !pending])?;
+    let Some(_) = node else {
+        return Ok(Requeue::Queued(None));
+    };
+    let Some(payload) = super::events::payload(conn, &event_id)? else {
+        return Ok(Requeue::NotFound);
+    };
+    Ok(Requeue::Queued(Some(DeliveryJob {
+        delivery_id: id.clone(),
+        event_id,
+        webhook_id,
+        tenant,
+        event_type,
+        payload,
+        attempt: attempt_count + 1,
+        manual: !pending,
+    })))
+}
+
+/// Re-queues as one-off attempts every delivery of the webhook that ended failed since `since`.
+pub fn recover(
+    conn: &Connection,
+    webhook: &WebhookId,
+    since: Timestamp,
+    now: Timestamp,
+) -> StoreResult<u64> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE deliveries SET status = 'pending', manual = 1, next_attempt_at = ?3, \
+                 claimed_by = NULL, updated_at = ?3 \
+             WHERE webhook_id = ?1 AND status = 'failed' AND updated_at >= ?2",
+        )?
+        .execute(params![
+            webhook.as_str(),
+            since.as_millis(),
+            now.as_millis()
+        ])?;
+    Ok(changed as u64)
+}
+
+pub fn list_attempts(conn: &Connection, query: &AttemptQuery) -> StoreResult<Vec<Attempt>> {
+    let mut sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE webhook_id = ?");
+    let mut values: Vec<Value> = vec![Value::Text(query.webhook.as_str().to_owned())];
+    if let Some(status) = query.status {
+        sql.push_str(" AND status = ?");
+        values.push(Value::Text(status.as_str().to_owned()));
+    }
+    if let Some(name) = &query.event_type {
+        sql.push_str(" AND event_type = ?");
+        values.push(Value::Text(name.as_str().to_owned()));
+    }
+    if let Some(event) = &query.event_id {
+        sql.push_str(" AND event_id = ?");
+        values.push(Value::Text(event.as_str().to_owned()));
+    }
+    if let Some(since) = query.since {
+        sql.push_str(" AND id >= ?");
+        values.push(Value::Text(
+            AttemptId::lower_bound_at(since.as_millis()).into_string(),
+        ));
+    }
+    if let Some(until) = query.until {
+        sql.push_str(" AND id < ?");
+        values.push(Value::Text(
+            AttemptId::lower_bound_at(until.as_millis() + 1).into_string(),
+        ));
+    }
+    if let Some(before) = &query.page.before {
+        sql.push_str(" AND id < ?");
+        values.push(Value::Text(before.clone()));
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    values.push(Value::Integer(query.page.limit as i64));
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(params_from_iter(values), rows::attempt)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn attempts_of_delivery(conn: &Connection, id: &DeliveryId) -> StoreResult<Vec<Attempt>> {
+    let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id = ?1 ORDER BY id");
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(params![id.as_str()], rows::attempt)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

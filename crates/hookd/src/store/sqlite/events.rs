@@ -1,0 +1,138 @@
+//! Event rows and the deliveries created with them.
+
+use super::rows::{self, EVENT_SUMMARY_COLUMNS};
+use crate::model::*;
+use crate::store::{EventQuery, StoreError, StoreResult};
+use bytes::Bytes;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
+
+/// Stores each event with its deliveries. A delivery whose webhook was deleted or disabled since
+/// the event was matched is dropped (and reported), so none is ever created for a webhook that
+/// can't take it.
+pub fn insert(
+    conn: &Connection,
+    node: &str,
+    events: Vec<NewEvent>,
+) -> StoreResult<Vec<InsertedEvent>> {
+    let mut insert_event = conn.prepare_cached(
+        "INSERT INTO events (id, tenant, type, idempotency_key, payload, delivery_count, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    )?;
+    let mut insert_delivery = conn.prepare_cached(
+        "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, \
+             attempt_count, next_attempt_at, claimed_by, manual, created_at, updated_at) \
+         SELECT ?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?7, 0, ?6, ?6 \
+         WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?3 AND (active = 1 OR ?8))",
+    )?;
+    let mut outcomes = Vec::with_capacity(events.len());
+    for event in events {
+        let payload = std::str::from_utf8(&event.payload)
+            .map_err(|_| StoreError::Internal("event payload is not UTF-8".into()))?;
+        let inserted = insert_event.execute(params![
+            event.id.as_str(),
+            event.tenant.as_str(),
+            event.event_type.as_str(),
+            event.idempotency_key,
+            payload,
+            event.deliveries.len() as i64,
+            event.created_at.as_millis(),
+        ])?;
+        if inserted == 0 {
+            let key = event.idempotency_key.as_deref().unwrap_or_default();
+            let existing = find_by_key(conn, &event.tenant, key)?
+                .ok_or_else(|| StoreError::Conflict("events primary key".into()))?;
+            outcomes.push(InsertedEvent::Duplicate(existing));
+            continue;
+        }
+        let mut dropped = Vec::new();
+        for delivery in event.deliveries {
+            let created = insert_delivery.execute(params![
+                delivery.id.as_str(),
+                event.id.as_str(),
+                delivery.webhook_id.as_str(),
+                event.tenant.as_str(),
+                event.event_type.as_str(),
+                event.created_at.as_millis(),
+                delivery.claimed.then_some(node),
+                delivery.even_if_disabled,
+            ])?;
+            if created == 0 {
+                dropped.push(delivery.id);
+            }
+        }
+        if !dropped.is_empty() {
+            conn.prepare_cached(
+                "UPDATE events SET delivery_count = delivery_count - ?2 WHERE id = ?1",
+            )?
+            .execute(params![event.id.as_str(), dropped.len() as i64])?;
+        }
+        outcomes.push(InsertedEvent::Created { dropped });
+    }
+    Ok(outcomes)
+}
+
+fn find_by_key(conn: &Connection, tenant: &Tenant, key: &str) -> StoreResult<Option<EventSummary>> {
+    let sql = format!(
+        "SELECT {EVENT_SUMMARY_COLUMNS} FROM events WHERE tenant = ?1 AND idempotency_key = ?2"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![tenant.as_str(), key], rows::event_summary)
+        .optional()?)
+}
+
+pub fn get(conn: &Connection, scope: &Scope, id: &EventId) -> StoreResult<Option<EventRecord>> {
+    let sql = format!(
+        "SELECT {EVENT_SUMMARY_COLUMNS}, payload FROM events WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)"
+    );
+    let tenant = scope.tenant().map(Tenant::as_str);
+    let record = conn
+        .prepare_cached(&sql)?
+        .query_row(params![id.as_str(), tenant], |row| {
+            Ok(EventRecord {
+                summary: rows::event_summary(row)?,
+                payload: Bytes::from(row.get::<_, String>(6)?),
+            })
+        })
+        .optional()?;
+    Ok(record)
+}
+
+pub fn payload(conn: &Connection, id: &EventId) -> StoreResult<Option<Bytes>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT payload FROM events WHERE id = ?1")?
+        .query_row(params![id.as_str()], |row| row.get(0))
+        .optional()?;
+    Ok(text.map(Bytes::from))
+}
+
+pub fn list(conn: &Connection, query: &EventQuery) -> StoreResult<Vec<EventSummary>> {
+    let mut sql = format!("SELECT {EVENT_SUMMARY_COLUMNS} FROM events WHERE 1 = 1");
+    let mut values: Vec<Value> = Vec::new();
+    for tenant in [query.scope.tenant(), query.tenant.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        sql.push_str(" AND tenant = ?");
+        values.push(Value::Text(tenant.as_str().to_owned()));
+    }
+    if let Some(name) = &query.event_type {
+        sql.push_str(" AND type = ?");
+        values.push(Value::Text(name.as_str().to_owned()));
+    }
+    if let Some(since) = query.since {
+        sql.push_str(" AND id >= ?");
+        values.push(Value::Text(
+            EventId::lower_bound_at(since.as_millis()).into_string(),
+        ));
+    }
+    if let Some(before) = &query.page.before {
+        sql.push_str(" AND id < ?");
+        values.push(Value::Text(before.clone()));
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    values.push(Value::Integer(query.page.limit as i64));
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(params_from_iter(values), rows::event_summary)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

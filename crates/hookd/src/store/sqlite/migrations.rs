@@ -1,0 +1,27 @@
+//! Embedded migrations, tracked in SQLite's `user_version`: migration N (1-based) has run when
+//! `user_version >= N`. Each runs in its own transaction with its version bump.
+
+use crate::store::{StoreError, StoreResult};
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/sqlite/0001_init.sql")];
+
+/// Applies every migration not yet applied; returns how many ran.
+pub fn apply(conn: &mut Connection) -> StoreResult<usize> {
+    let current: usize =
+        conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))? as usize;
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Internal(format!(
+            "the database is at schema version {current}, newer than this hookd knows ({}); \
+             upgrade hookd",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let transaction = conn.transaction()?;
+        transaction.execute_batch(sql)?;
+        transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
+        transaction.commit()?;
+    }
+    Ok(MIGRATIONS.len() - current)
+}

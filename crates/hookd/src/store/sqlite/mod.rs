@@ -1,0 +1,337 @@
+//! The SQLite backend: one file, WAL mode, one writer connection fed by a batching thread
+//! (group commit) and a small pool of read-only connections.
+//!
+//! `synchronous = FULL`: a commit is on disk before any caller hears of it, so an event answered
+//! with 202 survives a power cut, not only a crash. Concurrent writers share that fsync.
+
+mod catalog;
+mod deliveries;
+mod events;
+mod migrations;
+mod outcomes;
+mod readers;
+mod rows;
+mod webhooks;
+mod writer;
+
+use super::*;
+use readers::Readers;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use writer::Writer;
+
+/// Read-only connections kept open.
+const READERS: usize = 4;
+
+pub struct SqliteStore {
+    writer: Writer,
+    readers: Readers,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file, applies pending migrations, and starts the
+    /// writer thread.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Unavailable(format!("cannot create {}: {e}", parent.display()))
+            })?;
+        }
+        let mut conn = open_writer(path)?;
+        migrations::apply(&mut conn)?;
+        let (writer, _thread) = Writer::start(conn);
+        let readers = Readers::open(path, READERS)?;
+        Ok(Self {
+            writer,
+            readers,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Applies pending migrations and returns how many ran (for `hookd migrate`).
+    pub fn migrate(path: &Path) -> StoreResult<usize> {
+        let mut conn = open_writer(path)?;
+        migrations::apply(&mut conn)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn open_writer(path: &Path) -> StoreResult<Connection> {
+    let conn = Connection::open(path)
+        .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(conn)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.readers
+            .read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
+    }
+
+    async fn release_foreign_claims(&self, node: &str) -> StoreResult<u64> {
+        let node = node.to_owned();
+        self.writer
+            .write(move |c| deliveries::release_foreign_claims(c, &node))
+            .await
+    }
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        let key = key.to_owned();
+        self.readers.read(move |c| catalog::setting(c, &key)).await
+    }
+
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.writer
+            .write(move |c| catalog::set_setting(c, &key, &value))
+            .await
+    }
+
+    async fn insert_token(&self, token: &TokenRecord) -> StoreResult<()> {
+        let token = token.clone();
+        self.writer
+            .write(move |c| catalog::insert_token(c, &token))
+            .await
+    }
+
+    async fn find_token(&self, hash: TokenHash) -> StoreResult<Option<TokenRecord>> {
+        self.readers
+            .read(move |c| catalog::find_token(c, hash))
+            .await
+    }
+
+    async fn list_tokens(&self, page: &Page) -> StoreResult<Vec<TokenRecord>> {
+        let page = page.clone();
+        self.readers
+            .read(move |c| catalog::list_tokens(c, &page))
+            .await
+    }
+
+    async fn delete_token(&self, id: &TokenId) -> StoreResult<bool> {
+        let id = id.clone();
+        self.writer
+            .write(move |c| catalog::delete_token(c, &id))
+            .await
+    }
+
+    async fn insert_webhook(&self, webhook: &Webhook) -> StoreResult<()> {
+        let webhook = webhook.clone();
+        self.writer
+            .write(move |c| webhooks::insert(c, &webhook))
+            .await
+    }
+
+    async fn get_webhook(&self, scope: &Scope, id: &WebhookId) -> StoreResult<Option<Webhook>> {
+        let (scope, id) = (scope.clone(), id.clone());
+        self.readers
+            .read(move |c| webhooks::get(c, &scope, &id))
+            .await
+    }
+
+    async fn list_webhooks(&self, query: &WebhookQuery) -> StoreResult<Vec<Webhook>> {
+        let query = query.clone();
+        self.readers.read(move |c| webhooks::list(c, &query)).await
+    }
+
+    async fn all_webhooks(&self) -> StoreResult<Vec<Webhook>> {
+        self.readers.read(webhooks::all).await
+    }
+
+    async fn update_webhook(&self, webhook: &Webhook) -> StoreResult<bool> {
+        let webhook = webhook.clone();
+        self.writer
+            .write(move |c| webhooks::update(c, &webhook))
+            .await
+    }
+
+    async fn set_webhook_active(
+        &self,
+        scope: &Scope,
+        id: &WebhookId,
+        change: Activation,
+    ) -> StoreResult<Option<Webhook>> {
+        let (scope, id, now) = (scope.clone(), id.clone(), Timestamp::now());
+        self.writer
+            .write(move |c| webhooks::set_active(c, &scope, &id, change, now))
+            .await
+    }
+
+    async fn delete_webhook(&self, scope: &Scope, id: &WebhookId) -> StoreResult<bool> {
+        let (scope, id, now) = (scope.clone(), id.clone(), Timestamp::now());
+        self.writer
+            .write(move |c| webhooks::delete(c, &scope, &id, now))
+            .await
+    }
+
+    async fn insert_events(
+        &self,
+        node: &str,
+        events: Vec<NewEvent>,
+    ) -> StoreResult<Vec<InsertedEvent>> {
+        let node = node.to_owned();
+        self.writer
+            .write(move |c| events::insert(c, &node, events))
+            .await
+    }
+
+    async fn get_event(&self, scope: &Scope, id: &EventId) -> StoreResult<Option<EventRecord>> {
+        let (scope, id) = (scope.clone(), id.clone());
+        self.readers
+            .read(move |c| events::get(c, &scope, &id))
+            .await
+    }
+
+    async fn list_events(&self, query: &EventQuery) -> StoreResult<Vec<EventSummary>> {
+        let query = query.clone();
+        self.readers.read(move |c| events::list(c, &query)).await
+    }
+
+    async fn get_delivery(&self, scope: &Scope, id: &DeliveryId) -> StoreResult<Option<Delivery>> {
+        let (scope, id) = (scope.clone(), id.clone());
+        self.readers
+            .read(move |c| deliveries::get(c, &scope, &id))
+            .await
+    }
+
+    async fn deliveries_of_event(&self, id: &EventId) -> StoreResult<Vec<Delivery>> {
+        let id = id.clone();
+        self.readers
+            .read(move |c| deliveries::of_event(c, &id))
+            .await
+    }
+
+    async fn event_payload(&self, id: &EventId) -> StoreResult<Option<bytes::Bytes>> {
+        let id = id.clone();
+        self.readers.read(move |c| events::payload(c, &id)).await
+    }
+
+    async fn claim_due(
+        &self,
+        node: &str,
+        now: Timestamp,
+        limit: usize,
+        skip: &[WebhookId],
+    ) -> StoreResult<Vec<DeliveryJob>> {
+        let (node, skip) = (node.to_owned(), skip.to_vec());
+        self.writer
+            .write(move |c| deliveries::claim_due(c, &node, now, limit, &skip))
+            .await
+    }
+
+    async fn release(&self, ids: &[DeliveryId]) -> StoreResult<()> {
+        let ids = ids.to_vec();
+        self.writer
+            .write(move |c| deliveries::release(c, &ids))
+            .await
+    }
+
+    async fn record_outcomes(
+        &self,
+        outcomes: Arc<[AttemptOutcome]>,
+        disable_after: u32,
+    ) -> StoreResult<Vec<DisabledWebhook>> {
+        let now = Timestamp::now();
+        self.writer
+            .write(move |c| outcomes::record(c, &outcomes, disable_after, now))
+            .await
+    }
+
+    async fn requeue_delivery(
+        &self,
+        scope: &Scope,
+        id: &DeliveryId,
+        node: Option<&str>,
+    ) -> StoreResult<Requeue> {
+        let (scope, id, node, now) = (
+            scope.clone(),
+            id.clone(),
+            node.map(str::to_owned),
+            Timestamp::now(),
+        );
+        self.writer
+            .write(move |c| deliveries::requeue(c, &scope, &id, node.as_deref(), now))
+            .await
+    }
+
+    async fn recover_failed(&self, webhook: &WebhookId, since: Timestamp) -> StoreResult<u64> {
+        let (webhook, now) = (webhook.clone(), Timestamp::now());
+        self.writer
+            .write(move |c| deliveries::recover(c, &webhook, since, now))
+            .await
+    }
+
+    async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<Attempt>> {
+        let query = query.clone();
+        self.readers
+            .read(move |c| deliveries::list_attempts(c, &query))
+            .await
+    }
+
+    async fn attempts_of_delivery(&self, id: &DeliveryId) -> StoreResult<Vec<Attempt>> {
+        let id = id.clone();
+        self.readers
+            .read(move |c| deliveries::attempts_of_delivery(c, &id))
+            .await
+    }
+
+    async fn minute_stats(
+        &self,
+        webhook: &WebhookId,
+        since: Timestamp,
+    ) -> StoreResult<Vec<MinuteStats>> {
+        let webhook = webhook.clone();
+        self.readers
+            .read(move |c| catalog::minute_stats(c, &webhook, since))
+            .await
+    }
+
+    async fn delivery_counts(&self, scope: &Scope) -> StoreResult<DeliveryCounts> {
+        let scope = scope.clone();
+        self.readers
+            .read(move |c| catalog::delivery_counts(c, &scope))
+            .await
+    }
+
+    async fn latency_totals(&self, scope: &Scope, since: Timestamp) -> StoreResult<(u64, u64)> {
+        let scope = scope.clone();
+        self.readers
+            .read(move |c| catalog::latency_totals(c, &scope, since))
+            .await
+    }
+
+    async fn insert_event_type(&self, event_type: &EventType) -> StoreResult<()> {
+        let event_type = event_type.clone();
+        self.writer
+            .write(move |c| catalog::insert_event_type(c, &event_type))
+            .await
+    }
+
+    async fn list_event_types(&self) -> StoreResult<Vec<EventType>> {
+        self.readers.read(catalog::list_event_types).await
+    }
+
+    async fn delete_event_type(&self, name: &EventName) -> StoreResult<bool> {
+        let name = name.clone();
+        self.writer
+            .write(move |c| catalog::delete_event_type(c, &name))
+            .await
+    }
+
+    async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+        self.writer
+            .write(move |c| catalog::delete_older_than(c, cutoff, batch))
+            .await
+    }
+}

@@ -1,0 +1,222 @@
+//! Applying attempt outcomes: the attempt log, each delivery's next state, each webhook's
+//! failure streak (disabling it when the streak reaches the limit or the receiver said 410), and
+//! the per-minute statistics. Called with a batch; runs inside one transaction.
+
+use crate::model::*;
+use crate::store::{DisabledWebhook, LATENCY_BUCKETS, StoreResult, latency_bucket};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+
+pub fn record(
+    conn: &Connection,
+    outcomes: &[AttemptOutcome],
+    disable_after: u32,
+    now: Timestamp,
+) -> StoreResult<Vec<DisabledWebhook>> {
+    let mut minutes: HashMap<(WebhookId, i64), MinuteTally> = HashMap::new();
+    let mut disabled = Vec::new();
+    for outcome in outcomes {
+        insert_attempt(conn, &outcome.attempt)?;
+        update_delivery(conn, outcome, now)?;
+        if let Some(change) = update_streak(conn, outcome, disable_after, now)? {
+            disabled.push(change);
+        }
+        let attempt = &outcome.attempt;
+        let minute =
+            attempt.created_at.as_millis() - attempt.created_at.as_millis().rem_euclid(60_000);
+        minutes
+            .entry((attempt.webhook_id.clone(), minute))
+            .or_insert_with(|| MinuteTally::new(attempt.tenant.clone()))
+            .add(attempt);
+    }
+    for ((webhook, minute), tally) in minutes {
+        upsert_minute(conn, &webhook, minute, &tally)?;
+    }
+    Ok(disabled)
+}
+
+fn insert_attempt(conn: &Connection, attempt: &Attempt) -> StoreResult<()> {
+    let headers = serde_json::to_string(&attempt.request_headers).expect("strings encode");
+    conn.prepare_cached(
+        "INSERT INTO attempts (id, delivery_id, webhook_id, event_id, tenant, event_type, attempt, \
+             status, response_code, response_body, error, duration_ms, request_headers, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        attempt.id.as_str(),
+        attempt.delivery_id.as_str(),
+        attempt.webhook_id.as_str(),
+        attempt.event_id.as_str(),
+        attempt.tenant.as_str(),
+        attempt.event_type.as_str(),
+        attempt.attempt,
+        attempt.status.as_str(),
+        attempt.response_code,
+        attempt.response_body,
+        attempt.error,
+        attempt.duration_ms,
+        headers,
+        attempt.created_at.as_millis(),
+    ])?;
+    Ok(())
+}
+
+/// Moves the delivery on, if it is still pending (a deleted webhook's deliveries are cancelled
+/// and stay so, even if an attempt was in flight).
+fn update_delivery(conn: &Connection, outcome: &AttemptOutcome, now: Timestamp) -> StoreResult<()> {
+    let attempt = &outcome.attempt;
+    let (status, next_attempt_at) = match outcome.next {
+        NextStep::Succeeded => (DeliveryStatus::Succeeded, None),
+        NextStep::RetryAt(at) => (DeliveryStatus::Pending, Some(at.as_millis())),
+        NextStep::Failed | NextStep::Gone => (DeliveryStatus::Failed, None),
+    };
+    conn.prepare_cached(
+        "UPDATE deliveries SET status = ?2, attempt_count = MAX(attempt_count, ?3), \
+             next_attempt_at = CASE WHEN ?4 IS NOT NULL AND EXISTS (SELECT 1 FROM webhooks w \
+                 WHERE w.id = deliveries.webhook_id AND w.active = 1) THEN ?4 ELSE NULL END, \
+             claimed_by = NULL, manual = 0, updated_at = ?5 \
+         WHERE id = ?1 AND status = 'pending'",
+    )?
+    .execute(params![
+        attempt.delivery_id.as_str(),
+        status.as_str(),
+        attempt.attempt,
+        next_attempt_at,
+        now.as_millis()
+    ])?;
+    Ok(())
+}
+
+fn update_streak(
+    conn: &Connection,
+    outcome: &AttemptOutcome,
+    disable_after: u32,
+    now: Timestamp,
+) -> StoreResult<Option<DisabledWebhook>> {
+    let webhook = &outcome.attempt.webhook_id;
+    match outcome.next {
+        NextStep::Gone => disable(conn, webhook, DisabledReason::Gone, now),
+        NextStep::Succeeded if outcome.counts_for_streak => {
+            conn.prepare_cached(
+                "UPDATE webhooks SET failure_streak = 0 WHERE id = ?1 AND failure_streak != 0",
+            )?
+            .execute(params![webhook.as_str()])?;
+            Ok(None)
+        }
+        NextStep::Failed if outcome.counts_for_streak => {
+            let streak: Option<(u32, bool)> = conn
+                .prepare_cached(
+                    "UPDATE webhooks SET failure_streak = failure_streak + 1 WHERE id = ?1 \
+                     RETURNING failure_streak, active",
+                )?
+                .query_row(params![webhook.as_str()], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()?;
+            match streak {
+                Some((streak, true)) if disable_after > 0 && streak >= disable_after => {
+                    disable(conn, webhook, DisabledReason::Failing, now)
+                }
+                _ => Ok(None),
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+fn disable(
+    conn: &Connection,
+    id: &WebhookId,
+    reason: DisabledReason,
+    now: Timestamp,
+) -> StoreResult<Option<DisabledWebhook>> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE webhooks SET active = 0, disabled_reason = ?2, updated_at = ?3 \
+             WHERE id = ?1 AND active = 1 RETURNING tenant, url, failure_streak",
+        )?
+        .query_row(
+            params![id.as_str(), reason.as_str(), now.as_millis()],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, u32>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((tenant, url, failure_streak)) = changed else {
+        return Ok(None);
+    };
+    super::webhooks::pause_deliveries(conn, id)?;
+    Ok(Some(DisabledWebhook {
+        id: id.clone(),
+        tenant: Tenant::from_trusted(&tenant),
+        url,
+        reason,
+        failure_streak,
+    }))
+}
+
+struct MinuteTally {
+    tenant: Tenant,
+    succeeded: u64,
+    failed: u64,
+    latency_sum_ms: u64,
+    histogram: [u64; LATENCY_BUCKETS],
+}
+
+impl MinuteTally {
+    fn new(tenant: Tenant) -> Self {
+        Self {
+            tenant,
+            succeeded: 0,
+            failed: 0,
+            latency_sum_ms: 0,
+            histogram: [0; LATENCY_BUCKETS],
+        }
+    }
+
+    fn add(&mut self, attempt: &Attempt) {
+        match attempt.status {
+            AttemptStatus::Succeeded => self.succeeded += 1,
+            AttemptStatus::Failed => self.failed += 1,
+        }
+        self.latency_sum_ms += u64::from(attempt.duration_ms);
+        self.histogram[latency_bucket(attempt.duration_ms)] += 1;
+    }
+}
+
+fn upsert_minute(
+    conn: &Connection,
+    webhook: &WebhookId,
+    minute: i64,
+    tally: &MinuteTally,
+) -> StoreResult<()> {
+    let h = &tally.histogram;
+    conn.prepare_cached(
+        "INSERT INTO attempt_stats (webhook_id, minute, tenant, succeeded, failed, latency_sum_ms, \
+             h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) \
+         ON CONFLICT (webhook_id, minute) DO UPDATE SET \
+             succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed, \
+             latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, \
+             h0 = h0 + excluded.h0, h1 = h1 + excluded.h1, h2 = h2 + excluded.h2, \
+             h3 = h3 + excluded.h3, h4 = h4 + excluded.h4, h5 = h5 + excluded.h5, \
+             h6 = h6 + excluded.h6, h7 = h7 + excluded.h7, h8 = h8 + excluded.h8, \
+             h9 = h9 + excluded.h9, h10 = h10 + excluded.h10, h11 = h11 + excluded.h11, \
+             h12 = h12 + excluded.h12, h13 = h13 + excluded.h13",
+    )?
+    .execute(params![
+        webhook.as_str(),
+        minute,
+        tally.tenant.as_str(),
+        tally.succeeded as i64,
+        tally.failed as i64,
+        tally.latency_sum_ms as i64,
+        h[0] as i64, h[1] as i64, h[2] as i64, h[3] as i64, h[4] as i64, h[5] as i64, h[6] as i64,
+        h[7] as i64, h[8] as i64, h[9] as i64, h[10] as i64, h[11] as i64, h[12] as i64, h[13] as i64,
+    ])?;
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! Webhook rows, and the bulk changes to their deliveries that activation and deletion imply.
+
+use super::rows::{self, WEBHOOK_COLUMNS};
+use crate::model::*;
+use crate::store::{Activation, StoreResult, WebhookQuery};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+
+pub fn insert(conn: &Connection, webhook: &Webhook) -> StoreResult<()> {
+    let sql = format!(
+        "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES \
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+    );
+    conn.prepare_cached(&sql)?
+        .execute(params_from_iter(rows::webhook_params(webhook)))?;
+    Ok(())
+}
+
+pub fn update(conn: &Connection, webhook: &Webhook) -> StoreResult<bool> {
+    let sql = "UPDATE webhooks SET url = ?3, events = ?4, description = ?5, filter = ?8, \
+               rate_limit = ?9, max_in_flight = ?10, timeout_ms = ?11, retry_schedule = ?12, \
+               headers = ?13, secret = ?14, previous_secret = ?15, \
+               previous_secret_expires_at = ?16, updated_at = ?19 \
+               WHERE id = ?1 AND tenant = ?2";
+    let params = rows::webhook_params(webhook);
+    // Only the parameters the statement names are bound; SQLite numbers them explicitly.
+    let changed = conn
+        .prepare_cached(sql)?
+        .execute(params_from_iter(params))?;
+    Ok(changed > 0)
+}
+
+pub fn get(conn: &Connection, scope: &Scope, id: &WebhookId) -> StoreResult<Option<Webhook>> {
+    let sql = format!(
+        "SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)"
+    );
+    let tenant = scope.tenant().map(Tenant::as_str);
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![id.as_str(), tenant], rows::webhook)
+        .optional()?)
+}
+
+pub fn list(conn: &Connection, query: &WebhookQuery) -> StoreResult<Vec<Webhook>> {
+    let sql = format!(
+        "SELECT {WEBHOOK_COLUMNS} FROM webhooks \
+         WHERE (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR tenant = ?2) \
+           AND (?3 IS NULL OR active = ?3) AND (?4 IS NULL OR id < ?4) \
+         ORDER BY id DESC LIMIT ?5"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(
+        params![
+            query.scope.tenant().map(Tenant::as_str),
+            query.tenant.as_ref().map(Tenant::as_str),
+            query.active,
+            query.page.before,
+            query.page.limit as i64,
+        ],
+        rows::webhook,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn all(conn: &Connection) -> StoreResult<Vec<Webhook>> {
+    let sql = format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks ORDER BY id");
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map([], rows::webhook)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Enables or disables, and pauses or resumes the webhook's unclaimed pending deliveries
+/// (a paused delivery has no `next_attempt_at`, so the scan never sees it).
+pub fn set_active(
+    conn: &Connection,
+    scope: &Scope,
+    id: &WebhookId,
+    change: Activation,
+    now: Timestamp,
+) -> StoreResult<Option<Webhook>> {
+    let tenant = scope.tenant().map(Tenant::as_str);
+    let changed = match change {
+        Activation::Enable => {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE webhooks SET active = 1, disabled_reason = NULL, failure_streak = 0, \
+                     updated_at = ?3 WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)",
+                )?
+                .execute(params![id.as_str(), tenant, now.as_millis()])?;
+            conn.prepare_cached(
+                "UPDATE deliveries SET next_attempt_at = ?2, updated_at = ?2 \
+                 WHERE webhook_id = ?1 AND status = 'pending' AND next_attempt_at IS NULL \
+                   AND claimed_by IS NULL",
+            )?
+            .execute(params![id.as_str(), now.as_millis()])?;
+            changed
+        }
+        Activation::Disable(reason) => {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE webhooks SET active = 0, disabled_reason = ?3, updated_at = ?4 \
+                     WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)",
+                )?
+                .execute(params![
+                    id.as_str(),
+                    tenant,
+                    reason.as_str(),
+                    now.as_millis()
+                ])?;
+            pause_deliveries(conn, id)?;
+            changed
+        }
+    };
+    if changed == 0 {
+        return Ok(None);
+    }
+    get(conn, scope, id)
+}
+
+pub fn pause_deliveries(conn: &Connection, id: &WebhookId) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE deliveries SET next_attempt_at = NULL \
+         WHERE webhook_id = ?1 AND status = 'pending' AND claimed_by IS NULL",
+    )?
+    .execute(params![id.as_str()])?;
+    Ok(())
+}
+
+/// Deletes the webhook and cancels its pending deliveries; its attempt log stays.
+pub fn delete(
+    conn: &Connection,
+    scope: &Scope,
+    id: &WebhookId,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let tenant = scope.tenant().map(Tenant::as_str);
+    let deleted = conn
+        .prepare_cached("DELETE FROM webhooks WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)")?
+        .execute(params![id.as_str(), tenant])?;
+    if deleted == 0 {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claimed_by = NULL, \
+         updated_at = ?2 WHERE webhook_id = ?1 AND status = 'pending'",
+    )?
+    .execute(params![id.as_str(), now.as_millis()])?;
+    conn.prepare_cached("DELETE FROM attempt_stats WHERE webhook_id = ?1")?
+        .execute(params![id.as_str()])?;
+    Ok(true)
+}
