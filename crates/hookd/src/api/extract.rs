@@ -91,11 +91,16 @@ pub fn shape_error(path: &str, message: &str) -> FieldError {
         return FieldError::new(join(name), "required", "is required");
     }
     if let Some(name) = named("unknown field `") {
-        return FieldError::new(
-            join(name),
-            "unknown_field",
-            "is not a field of this resource",
-        );
+        // serde_path_to_error's path already ends with the unknown key.
+        let field = if parent == name || parent.ends_with(&format!(".{name}")) {
+            parent.to_owned()
+        } else {
+            join(name)
+        };
+        return FieldError::new(field, "unknown_field", "is not a field of this resource");
+    }
+    if let Some(name) = named("duplicate field `") {
+        return FieldError::new(join(name), "duplicate_field", "is given more than once");
     }
     let field = if parent.is_empty() {
         "body".to_owned()

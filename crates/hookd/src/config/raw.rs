@@ -95,15 +95,21 @@ struct RawConfig {
     retry_schedule: String,
     #[serde(deserialize_with = "list")]
     allowed_networks: String,
+    #[serde(deserialize_with = "number")]
     disable_after_failures: u32,
+    #[serde(deserialize_with = "number")]
     max_event_bytes: u64,
+    #[serde(deserialize_with = "number")]
     max_batch_bytes: u64,
     #[serde(deserialize_with = "text")]
     retention: String,
     #[serde(deserialize_with = "text")]
     scan_interval: String,
+    #[serde(deserialize_with = "number")]
     dispatch_buffer: u64,
+    #[serde(deserialize_with = "number")]
     dispatch_buffer_bytes: u64,
+    #[serde(deserialize_with = "number")]
     dispatch_buffer_per_webhook: u64,
     #[serde(deserialize_with = "text")]
     shutdown_grace: String,
@@ -166,6 +172,14 @@ fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> 
 fn optional_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     Option::<Scalar>::deserialize(deserializer)
         .map(|v| v.map(Scalar::into_text).filter(|t| !t.is_empty()))
+}
+
+/// A whole number, written as a number or as text (environment variables, flags).
+fn number<'de, D: Deserializer<'de>, T: std::str::FromStr>(deserializer: D) -> Result<T, D::Error> {
+    let text = text(deserializer)?;
+    text.trim()
+        .parse()
+        .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a whole number")))
 }
 
 /// A comma-separated string, or a list in a config file.
