@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `config`.
+//! The command line: `serve`, `migrate`, `config`, `listen`.
 
 use crate::app::{Server, open_store, shutdown_signal};
 use crate::config::{Config, DEFAULT_CONFIG, SettingsFlags};
@@ -24,6 +24,18 @@ enum Command {
     Migrate(SettingsFlags),
     /// Print the default configuration file, with a comment on every setting.
     Config,
+    /// Run a local receiver that prints each webhook it gets and checks its signatures.
+    Listen {
+        /// Where to listen.
+        #[arg(long, default_value = "127.0.0.1:9000")]
+        address: std::net::SocketAddr,
+        /// The webhook's secret (whsec_...), to check signatures.
+        #[arg(long)]
+        secret: Option<String>,
+        /// The status code to answer with (try 500 to watch retries, 410 to see a webhook disabled).
+        #[arg(long, default_value_t = 200)]
+        status: u16,
+    },
 }
 
 pub fn run() -> anyhow::Result<()> {
@@ -32,6 +44,15 @@ pub fn run() -> anyhow::Result<()> {
         Command::Config => {
             print!("{DEFAULT_CONFIG}");
             Ok(())
+        }
+        Command::Listen {
+            address,
+            secret,
+            status,
+        } => {
+            let status = axum::http::StatusCode::from_u16(status)
+                .map_err(|_| anyhow::anyhow!("{status} is not an HTTP status"))?;
+            runtime()?.block_on(crate::listen::run(address, secret, status))
         }
         Command::Migrate(flags) => {
             let config = Config::load(&flags)?;

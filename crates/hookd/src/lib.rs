@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod directory;
 pub mod dispatch;
+pub mod listen;
 pub mod model;
 pub mod publish;
 pub mod signing;

@@ -4,6 +4,7 @@
 
 mod auth;
 mod deliveries;
+mod detach;
 pub mod docs;
 mod error;
 mod event_types;
@@ -127,5 +128,6 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             ops::panic_response,
         ))
+        .layer(axum::middleware::from_fn(detach::run_to_completion))
         .with_state(state)
 }
