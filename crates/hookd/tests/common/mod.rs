@@ -6,6 +6,7 @@
 
 pub mod receiver;
 
+#[allow(unused_imports)]
 pub use receiver::{Receiver, Reply};
 
 use hookd::app::Server;
