@@ -18,7 +18,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the server (API, dispatcher, and UI).
+    /// Run the server: the HTTP API and the delivery engine.
     Serve(SettingsFlags),
     /// Apply database migrations and exit.
     Migrate(SettingsFlags),

@@ -1,5 +1,12 @@
 //! The `hookd` binary: everything lives in the library.
 
-fn main() -> anyhow::Result<()> {
-    hookd::cli::run()
+fn main() -> std::process::ExitCode {
+    match hookd::cli::run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // One readable line with the cause chain; no backtrace dump.
+            eprintln!("hookd: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
