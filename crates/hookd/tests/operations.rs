@@ -130,3 +130,33 @@ async fn the_openapi_document_describes_every_route() {
         .unwrap();
     assert!(page.contains("/api/webhooks/{id}/rotate-secret") && page.contains("<html"));
 }
+
+/// `hookd migrate` applies the migrations to a new file and is harmless to repeat; `hookd
+/// config` prints the commented default configuration.
+#[test]
+fn migrate_and_config_commands_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    for _ in 0..2 {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_hookd"))
+            .args(["migrate", "--database-url", &url])
+            .env_remove("HOOKD_CONFIG")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("migrations applied"));
+    }
+    assert!(dir.path().join("fresh.db").exists());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .arg("config")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        hookd::config::DEFAULT_CONFIG
+    );
+}

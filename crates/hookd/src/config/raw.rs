@@ -404,6 +404,41 @@ mod tests {
         assert!(config.admin_token.is_none());
     }
 
+    /// A config file overrides the defaults and flags override the file; a key the file
+    /// misspells is refused by name instead of being ignored.
+    #[test]
+    fn flags_override_the_file_which_overrides_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hookd.toml");
+        std::fs::write(&file, "retry_schedule = [\"2s\", \"4s\"]\nlisten = \"127.0.0.1:9999\"\nmax_event_bytes = 4096\n").unwrap();
+        let flags = SettingsFlags {
+            config: Some(file.clone()),
+            listen: Some("127.0.0.1:7777".into()),
+            ..Default::default()
+        };
+        let config = load(&flags).unwrap();
+        assert_eq!(
+            config.retry_schedule,
+            RetrySchedule::parse(&["2s", "4s"]).unwrap()
+        );
+        assert_eq!(config.max_event_bytes, 4096);
+        assert_eq!(config.listen.to_string(), "127.0.0.1:7777");
+
+        std::fs::write(&file, "retry_schedul = \"1s\"\n").unwrap();
+        let error = load(&flags).unwrap_err().to_string();
+        assert!(error.contains("retry_schedul: unknown setting"), "{error}");
+        let missing = SettingsFlags {
+            config: Some(dir.path().join("absent.toml")),
+            ..Default::default()
+        };
+        assert!(
+            load(&missing)
+                .unwrap_err()
+                .to_string()
+                .contains("not a readable file")
+        );
+    }
+
     /// Every invalid setting is reported, each under its own name.
     #[test]
     fn invalid_settings_are_named() {

@@ -24,6 +24,8 @@ pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 pub struct TestServer {
     pub base: String,
     pub dir: TempDir,
+    /// The admin token the server made, when the test left `admin_token` unset.
+    pub generated_admin_token: Option<String>,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
@@ -69,6 +71,10 @@ impl TestServer {
             .collect();
         let config = Config::from_pairs(&pairs).expect("valid test configuration");
         let server = Server::start(config).await.expect("the server starts");
+        let generated_admin_token = server
+            .generated_admin_token
+            .as_ref()
+            .map(|t| t.expose().to_owned());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a port");
@@ -80,6 +86,7 @@ impl TestServer {
         Self {
             base,
             dir,
+            generated_admin_token,
             client: reqwest::Client::new(),
             stop: Some(stop),
             task: Some(task),
