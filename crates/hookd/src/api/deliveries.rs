@@ -2,6 +2,7 @@
 
 use super::error::ApiError;
 use super::extract::path_id;
+use super::webhook_activity::AttemptOut;
 use super::{AppState, Problem};
 use crate::model::*;
 use crate::store::Requeue;
@@ -52,17 +53,10 @@ impl From<&Delivery> for DeliveryOut {
 /// One attempt with the request that was sent.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttemptDetail {
-    pub id: String,
-    pub attempt: u32,
-    pub status: String,
-    pub response_code: Option<u16>,
-    pub response_body: Option<String>,
-    pub error: Option<String>,
-    pub duration_ms: u32,
+    #[serde(flatten)]
+    pub attempt: AttemptOut,
     /// The request headers as sent, in order, as `[name, value]` pairs (never a secret).
     pub request_headers: Vec<(String, String)>,
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -103,15 +97,8 @@ pub async fn get_delivery(
         attempts: attempts
             .into_iter()
             .map(|a| AttemptDetail {
-                id: a.id.to_string(),
-                attempt: a.attempt,
-                status: a.status.as_str().to_owned(),
-                response_code: a.response_code,
-                response_body: a.response_body,
-                error: a.error,
-                duration_ms: a.duration_ms,
+                attempt: AttemptOut::from(&a),
                 request_headers: a.request_headers,
-                created_at: a.created_at,
             })
             .collect(),
     }))

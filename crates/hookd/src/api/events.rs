@@ -2,7 +2,7 @@
 
 use super::deliveries::DeliveryOut;
 use super::error::ApiError;
-use super::extract::{ApiQuery, path_id, read_json};
+use super::extract::{ApiQuery, param, path_id, read_json};
 use super::paging::{ListOf, list_of, page};
 use super::webhook_input::{self as input, Checks};
 use super::{AppState, Problem};
@@ -284,27 +284,14 @@ pub async fn list_events(
     ApiQuery(query): ApiQuery<EventListQuery>,
 ) -> Result<Json<ListOf<EventSummaryOut>>, ApiError> {
     let (store_page, limit) = page(query.limit, query.cursor, |c| EventId::parse(c).is_ok())?;
-    let event_type = query
-        .event_type
-        .map(|t| {
-            EventName::parse(&t)
-                .map_err(|e| ApiError::field("type", "invalid_event_name", e.to_string()))
-        })
-        .transpose()?;
-    let tenant = query
-        .tenant
-        .map(|t| {
-            Tenant::parse(&t)
-                .map_err(|e| ApiError::field("tenant", "invalid_tenant", e.to_string()))
-        })
-        .transpose()?;
-    let since = query
-        .since
-        .map(|t| {
-            Timestamp::parse(&t)
-                .map_err(|e| ApiError::field("since", "invalid_timestamp", e.to_string()))
-        })
-        .transpose()?;
+    let event_type = param(
+        "type",
+        "invalid_event_name",
+        query.event_type,
+        EventName::parse,
+    )?;
+    let tenant = param("tenant", "invalid_tenant", query.tenant, Tenant::parse)?;
+    let since = param("since", "invalid_timestamp", query.since, Timestamp::parse)?;
     let events = state
         .store
         .list_events(&EventQuery {

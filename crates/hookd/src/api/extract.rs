@@ -145,3 +145,15 @@ pub fn path_id<T>(
 ) -> Result<T, ApiError> {
     parse(text).map_err(|_| ApiError::NotFound)
 }
+
+/// Parses an optional query parameter; a value that doesn't parse is a 422 naming it.
+pub fn param<T, E: std::fmt::Display>(
+    field: &str,
+    code: &'static str,
+    value: Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<Option<T>, ApiError> {
+    value
+        .map(|text| parse(&text).map_err(|e| ApiError::field(field, code, e.to_string())))
+        .transpose()
+}

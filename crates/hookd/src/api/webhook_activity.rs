@@ -2,7 +2,7 @@
 //! deliveries, per-webhook statistics, and the metrics over every visible webhook.
 
 use super::error::ApiError;
-use super::extract::{ApiQuery, JsonBody, parse_json};
+use super::extract::{ApiQuery, JsonBody, param, parse_json};
 use super::paging::{ListOf, list_of, page};
 use super::webhooks::visible_webhook;
 use super::{AppState, Problem};
@@ -183,13 +183,6 @@ pub struct LogQuery {
     cursor: Option<String>,
 }
 
-fn timestamp(field: &str, text: Option<String>) -> Result<Option<Timestamp>, ApiError> {
-    text.map(|t| {
-        Timestamp::parse(&t).map_err(|e| ApiError::field(field, "invalid_timestamp", e.to_string()))
-    })
-    .transpose()
-}
-
 #[utoipa::path(get, path = "/api/webhooks/{id}/logs", tag = "webhooks", params(LogQuery),
     responses((status = 200, description = "Every attempt to this webhook, newest first.", body = ListOf<AttemptOut>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_logs(
@@ -200,27 +193,11 @@ pub async fn list_logs(
 ) -> Result<Json<ListOf<AttemptOut>>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
     let (store_page, limit) = page(query.limit, query.cursor, |c| AttemptId::parse(c).is_ok())?;
-    let status = query
-        .status
-        .map(|s| {
-            AttemptStatus::parse(&s).ok_or_else(|| {
-                ApiError::field("status", "invalid_status", "must be succeeded or failed")
-            })
-        })
-        .transpose()?;
-    let event_type = query
-        .event
-        .map(|e| {
-            EventName::parse(&e)
-                .map_err(|e| ApiError::field("event", "invalid_event_name", e.to_string()))
-        })
-        .transpose()?;
-    let event_id = query
-        .event_id
-        .map(|e| {
-            EventId::parse(&e).map_err(|e| ApiError::field("event_id", "invalid_id", e.to_string()))
-        })
-        .transpose()?;
+    let status = param("status", "invalid_status", query.status, |s: &str| {
+        AttemptStatus::parse(s).ok_or("must be succeeded or failed")
+    })?;
+    let event_type = param("event", "invalid_event_name", query.event, EventName::parse)?;
+    let event_id = param("event_id", "invalid_id", query.event_id, EventId::parse)?;
     let attempts = state
         .store
         .list_attempts(&AttemptQuery {
@@ -229,8 +206,8 @@ pub async fn list_logs(
             status,
             event_type,
             event_id,
-            since: timestamp("since", query.since)?,
-            until: timestamp("until", query.until)?,
+            since: param("since", "invalid_timestamp", query.since, Timestamp::parse)?,
+            until: param("until", "invalid_timestamp", query.until, Timestamp::parse)?,
         })
         .await?;
     Ok(Json(list_of(

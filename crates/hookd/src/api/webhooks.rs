@@ -1,7 +1,7 @@
 //! Webhook routes: register, list, read, change, delete, enable/disable, and the secret.
 
 use super::error::ApiError;
-use super::extract::{ApiQuery, JsonBody, parse_json, path_id};
+use super::extract::{ApiQuery, JsonBody, param, parse_json, path_id};
 use super::paging::{ListOf, list_of, page};
 use super::webhook_input::{self as input, Checks, WebhookIn, WebhookOut, WebhookPatch};
 use super::{AppState, Problem};
@@ -140,20 +140,8 @@ pub async fn list_webhooks(
     ApiQuery(query): ApiQuery<WebhookListQuery>,
 ) -> Result<Json<ListOf<WebhookOut>>, ApiError> {
     let (mut store_page, limit) = page(query.limit, query.cursor, |c| WebhookId::parse(c).is_ok())?;
-    let tenant = query
-        .tenant
-        .map(|t| {
-            Tenant::parse(&t)
-                .map_err(|e| ApiError::field("tenant", "invalid_tenant", e.to_string()))
-        })
-        .transpose()?;
-    let event = query
-        .event
-        .map(|e| {
-            EventName::parse(&e)
-                .map_err(|e| ApiError::field("event", "invalid_event_name", e.to_string()))
-        })
-        .transpose()?;
+    let tenant = param("tenant", "invalid_tenant", query.tenant, Tenant::parse)?;
+    let event = param("event", "invalid_event_name", query.event, EventName::parse)?;
     let mut found = Vec::new();
     // The event filter is applied here, so keep reading pages until the answer is full.
     loop {

@@ -1,6 +1,7 @@
 //! Delivery rows: claiming due work for the dispatcher, releasing it, re-queueing by hand, and
 //! the attempt log.
 
+use super::conditions::Conditions;
 use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS};
 use crate::model::*;
 use crate::store::{AttemptQuery, Requeue, StoreResult};
@@ -213,38 +214,31 @@ pub fn recover(
 }
 
 pub fn list_attempts(conn: &Connection, query: &AttemptQuery) -> StoreResult<Vec<Attempt>> {
-    let mut sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE webhook_id = ?");
-    let mut values: Vec<Value> = vec![Value::Text(query.webhook.as_str().to_owned())];
-    if let Some(status) = query.status {
-        sql.push_str(" AND status = ?");
-        values.push(Value::Text(status.as_str().to_owned()));
-    }
-    if let Some(name) = &query.event_type {
-        sql.push_str(" AND event_type = ?");
-        values.push(Value::Text(name.as_str().to_owned()));
-    }
-    if let Some(event) = &query.event_id {
-        sql.push_str(" AND event_id = ?");
-        values.push(Value::Text(event.as_str().to_owned()));
-    }
-    if let Some(since) = query.since {
-        sql.push_str(" AND id >= ?");
-        values.push(Value::Text(
-            AttemptId::lower_bound_at(since.as_millis()).into_string(),
-        ));
-    }
-    if let Some(until) = query.until {
-        sql.push_str(" AND id < ?");
-        values.push(Value::Text(
-            AttemptId::lower_bound_at(until.as_millis() + 1).into_string(),
-        ));
-    }
-    if let Some(before) = &query.page.before {
-        sql.push_str(" AND id < ?");
-        values.push(Value::Text(before.clone()));
-    }
-    sql.push_str(" ORDER BY id DESC LIMIT ?");
-    values.push(Value::Integer(query.page.limit as i64));
+    let mut conditions = Conditions::select(ATTEMPT_COLUMNS, "attempts");
+    conditions
+        .and("webhook_id = ?", query.webhook.as_str().to_owned())
+        .and_some("status = ?", query.status.map(|s| s.as_str().to_owned()))
+        .and_some(
+            "event_type = ?",
+            query.event_type.as_ref().map(|n| n.as_str().to_owned()),
+        )
+        .and_some(
+            "event_id = ?",
+            query.event_id.as_ref().map(|e| e.as_str().to_owned()),
+        )
+        .and_some(
+            "id >= ?",
+            query
+                .since
+                .map(|t| AttemptId::lower_bound_at(t.as_millis()).into_string()),
+        )
+        .and_some(
+            "id < ?",
+            query
+                .until
+                .map(|t| AttemptId::lower_bound_at(t.as_millis() + 1).into_string()),
+        );
+    let (sql, values) = conditions.page(&query.page);
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(params_from_iter(values), rows::attempt)?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -1,10 +1,11 @@
 //! Event rows and the deliveries created with them.
 
+use super::conditions::Conditions;
 use super::rows::{self, EVENT_SUMMARY_COLUMNS};
 use crate::model::*;
 use crate::store::{EventQuery, StoreError, StoreResult};
 use bytes::Bytes;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 /// Stores each event with its deliveries. A delivery whose webhook was deleted or disabled since
 /// the event was matched is dropped (and reported), so none is ever created for a webhook that
@@ -107,31 +108,25 @@ pub fn payload(conn: &Connection, id: &EventId) -> StoreResult<Option<Bytes>> {
 }
 
 pub fn list(conn: &Connection, query: &EventQuery) -> StoreResult<Vec<EventSummary>> {
-    let mut sql = format!("SELECT {EVENT_SUMMARY_COLUMNS} FROM events WHERE 1 = 1");
-    let mut values: Vec<Value> = Vec::new();
+    let mut conditions = Conditions::select(EVENT_SUMMARY_COLUMNS, "events");
     for tenant in [query.scope.tenant(), query.tenant.as_ref()]
         .into_iter()
         .flatten()
     {
-        sql.push_str(" AND tenant = ?");
-        values.push(Value::Text(tenant.as_str().to_owned()));
+        conditions.and("tenant = ?", tenant.as_str().to_owned());
     }
-    if let Some(name) = &query.event_type {
-        sql.push_str(" AND type = ?");
-        values.push(Value::Text(name.as_str().to_owned()));
-    }
-    if let Some(since) = query.since {
-        sql.push_str(" AND id >= ?");
-        values.push(Value::Text(
-            EventId::lower_bound_at(since.as_millis()).into_string(),
-        ));
-    }
-    if let Some(before) = &query.page.before {
-        sql.push_str(" AND id < ?");
-        values.push(Value::Text(before.clone()));
-    }
-    sql.push_str(" ORDER BY id DESC LIMIT ?");
-    values.push(Value::Integer(query.page.limit as i64));
+    conditions
+        .and_some(
+            "type = ?",
+            query.event_type.as_ref().map(|n| n.as_str().to_owned()),
+        )
+        .and_some(
+            "id >= ?",
+            query
+                .since
+                .map(|t| EventId::lower_bound_at(t.as_millis()).into_string()),
+        );
+    let (sql, values) = conditions.page(&query.page);
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(params_from_iter(values), rows::event_summary)?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -5,6 +5,7 @@
 //! with 202 survives a power cut, not only a crash. Concurrent writers share that fsync.
 
 mod catalog;
+mod conditions;
 mod deliveries;
 mod events;
 mod migrations;
