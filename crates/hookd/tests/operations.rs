@@ -160,3 +160,30 @@ fn migrate_and_config_commands_work() {
         hookd::config::DEFAULT_CONFIG
     );
 }
+
+/// A second server on the same SQLite file is refused while the first runs (it would take
+/// over the first one's deliveries and send them twice), and allowed once it stopped.
+#[tokio::test]
+async fn one_process_per_sqlite_file() {
+    let server = TestServer::start().await;
+    let config = hookd::config::Config::from_pairs(&[(
+        "database_url",
+        &format!("sqlite://{}", server.dir.path().join("hookd.db").display()),
+    )])
+    .unwrap();
+    let refused = hookd::app::Server::start(config.clone())
+        .await
+        .err()
+        .expect("a second process is refused");
+    assert!(
+        format!("{refused:#}").contains("in use by another hookd process"),
+        "{refused:#}"
+    );
+    let dir = server.stop().await;
+    let config = hookd::config::Config::from_pairs(&[(
+        "database_url",
+        &format!("sqlite://{}", dir.path().join("hookd.db").display()),
+    )])
+    .unwrap();
+    assert!(hookd::app::Server::start(config).await.is_ok());
+}

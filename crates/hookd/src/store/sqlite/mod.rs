@@ -28,6 +28,8 @@ pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
     path: PathBuf,
+    /// Held for the store's lifetime: one process per database file.
+    _lock: std::fs::File,
 }
 
 impl SqliteStore {
@@ -39,6 +41,7 @@ impl SqliteStore {
                 StoreError::Unavailable(format!("cannot create {}: {e}", parent.display()))
             })?;
         }
+        let lock = lock_file(path)?;
         let mut conn = open_writer(path)?;
         migrations::apply(&mut conn)?;
         let (writer, _thread) = Writer::start(conn);
@@ -47,18 +50,37 @@ impl SqliteStore {
             writer,
             readers,
             path: path.to_owned(),
+            _lock: lock,
         })
-    }
-
-    /// Applies pending migrations and returns how many ran (for `hookd migrate`).
-    pub fn migrate(path: &Path) -> StoreResult<usize> {
-        let mut conn = open_writer(path)?;
-        migrations::apply(&mut conn)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Takes the exclusive lock beside the database file. SQLite is the single-node backend: a
+/// second process on the same file would take over the first one's deliveries at start and
+/// send them twice, so it is refused.
+fn lock_file(path: &Path) -> StoreResult<std::fs::File> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| {
+            StoreError::Unavailable(format!("cannot open {}: {e}", lock_path.to_string_lossy()))
+        })?;
+    file.try_lock().map_err(|_| {
+        StoreError::Unavailable(format!(
+            "{} is in use by another hookd process (one process per SQLite file; \
+             PostgreSQL is for several nodes)",
+            path.display()
+        ))
+    })?;
+    Ok(file)
 }
 
 fn open_writer(path: &Path) -> StoreResult<Connection> {
