@@ -221,12 +221,7 @@ async fn a_rotated_secret_keeps_signing_beside_the_new_one() {
         "an empty object lacks `secret`: {rotated}"
     );
     let (status, rotated) = server
-        .call(
-            Some(common::ADMIN_TOKEN),
-            reqwest::Method::POST,
-            &format!("/api/webhooks/{id}/rotate-secret"),
-            None,
-        )
+        .post_empty(&format!("/api/webhooks/{id}/rotate-secret"))
         .await;
     assert_eq!(status, StatusCode::OK, "{rotated}");
     let new = rotated["secret"].as_str().unwrap().to_owned();
@@ -327,14 +322,7 @@ async fn test_makes_one_synchronous_attempt() {
         )
         .await;
     let id = webhook["id"].as_str().unwrap();
-    let (status, result) = server
-        .call(
-            Some(common::ADMIN_TOKEN),
-            reqwest::Method::POST,
-            &format!("/api/webhooks/{id}/test"),
-            None,
-        )
-        .await;
+    let (status, result) = server.post_empty(&format!("/api/webhooks/{id}/test")).await;
     assert_eq!(status, StatusCode::OK, "{result}");
     assert_eq!(
         (

@@ -154,6 +154,11 @@ impl TestServer {
         .await
     }
 
+    /// A POST without a body (admin token).
+    pub async fn post_empty(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Some(ADMIN_TOKEN), Method::POST, path, None).await
+    }
+
     pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.call(
             Some(ADMIN_TOKEN),
