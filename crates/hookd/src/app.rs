@@ -8,10 +8,11 @@ use crate::config::{Config, Database};
 use crate::directory::Directory;
 use crate::dispatch::client::OutboundClient;
 use crate::dispatch::ssrf::AddressPolicy;
-use crate::dispatch::{DispatchConfig, Dispatcher, Limits};
+use crate::dispatch::{DispatchConfig, Dispatcher, DispatcherHandle, Lease, Limits};
 use crate::model::*;
 use crate::publish::schemas::SchemaCatalog;
 use crate::publish::{Publication, Publisher, Targets};
+use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{DisabledWebhook, DynStore};
 use anyhow::Context;
@@ -25,41 +26,69 @@ use tokio::task::JoinHandle;
 /// Setting key of the generated admin token's hash.
 const ADMIN_TOKEN_HASH: &str = "admin_token_sha256";
 
-/// A started server: storage open, dispatcher running, not yet listening.
+/// How often a node reloads webhooks even without a signal (a backstop for notifications
+/// lost while the database connection was down).
+const WEBHOOK_RELOAD_INTERVAL: Duration = Duration::from_secs(30);
+
+/// A started server: storage open, dispatcher running (unless the role says not), not yet
+/// listening.
 pub struct Server {
     state: AppState,
-    dispatcher: Dispatcher,
+    dispatcher: Option<Dispatcher>,
     background: Vec<JoinHandle<()>>,
     /// The admin token made on this first start, to be shown once.
     pub generated_admin_token: Option<ApiToken>,
 }
 
 /// Opens the configured store and applies its migrations.
-pub fn open_store(config: &Config) -> anyhow::Result<DynStore> {
+pub async fn open_store(config: &Config) -> anyhow::Result<DynStore> {
     match &config.database {
         Database::Sqlite(path) => {
             let store =
                 SqliteStore::open(path).with_context(|| format!("opening {}", path.display()))?;
             Ok(Arc::new(store))
         }
-        Database::Postgres(_) => anyhow::bail!(
-            "database_url: PostgreSQL is not supported by this build yet; use sqlite://PATH"
-        ),
+        Database::Postgres(url) => {
+            let store = PostgresStore::open(url, config.database_pool)
+                .await
+                .context("opening the PostgreSQL database")?;
+            Ok(Arc::new(store))
+        }
     }
+}
+
+/// Applies pending migrations only (`hookd migrate`).
+pub async fn migrate(config: &Config) -> anyhow::Result<()> {
+    match &config.database {
+        Database::Sqlite(_) => {
+            open_store(config).await?;
+        }
+        Database::Postgres(url) => {
+            PostgresStore::migrate(url)
+                .await
+                .context("migrating the PostgreSQL database")?;
+        }
+    }
+    Ok(())
 }
 
 impl Server {
     pub async fn start(config: Config) -> anyhow::Result<Self> {
         let config = Arc::new(config);
-        let store = open_store(&config)?;
+        let store = open_store(&config).await?;
         let node: Arc<str> = format!("node-{}", ulid::Ulid::new()).into();
-        // SQLite allows one node: whatever another node id holds was left by a previous run.
-        let released = store.release_foreign_claims(&node).await?;
-        if released > 0 {
-            tracing::info!(
-                released,
-                "resuming deliveries left in flight by the previous run"
-            );
+        let lease = Arc::new(Lease::new(node.clone(), config.lease));
+        tracing::info!(node = %node, role = ?config.role, "starting");
+        if let Database::Sqlite(_) = config.database {
+            // One process per SQLite file: whatever another claim holds was left by a previous
+            // run, so it need not wait for its lease to run out.
+            let released = store.release_foreign_claims(&lease.current()).await?;
+            if released > 0 {
+                tracing::info!(
+                    released,
+                    "resuming deliveries left in flight by the previous run"
+                );
+            }
         }
         let (admin_hash, generated_admin_token) = admin_token(&config, &store).await?;
         let directory = Directory::load(store.clone()).await?;
@@ -71,7 +100,7 @@ impl Server {
             256,
         );
         let dispatch = DispatchConfig {
-            node: node.clone(),
+            lease: lease.clone(),
             limits: Limits {
                 deliveries: config.dispatch_buffer,
                 bytes: config.dispatch_buffer_bytes,
@@ -83,12 +112,21 @@ impl Server {
             max_payload: config.max_event_bytes,
             user_agent: config.user_agent.clone(),
         };
-        let (dispatcher, disabled) =
-            Dispatcher::start(dispatch, store.clone(), &directory, outbound.clone());
+        let (dispatcher, disabled) = if config.role.dispatches() {
+            let (dispatcher, disabled) =
+                Dispatcher::start(dispatch, store.clone(), &directory, outbound.clone());
+            (Some(dispatcher), Some(disabled))
+        } else {
+            (None, None)
+        };
+        let handle = dispatcher
+            .as_ref()
+            .map(Dispatcher::handle)
+            .unwrap_or_else(|| DispatcherHandle::none(lease.clone()));
         let publisher = Arc::new(Publisher::new(
             store.clone(),
             directory.clone(),
-            dispatcher.handle(),
+            handle.clone(),
             schemas,
         ));
         let state = AppState {
@@ -96,17 +134,22 @@ impl Server {
             store: store.clone(),
             directory: directory.clone(),
             publisher: publisher.clone(),
-            dispatcher: dispatcher.handle(),
+            dispatcher: handle,
             outbound,
             policy,
             auth: Arc::new(Authenticator::new(admin_hash, store.clone())),
             metrics: crate::telemetry::metrics(),
         };
-        let background = vec![
-            tokio::spawn(announce_disabled(disabled, directory, publisher)),
+        let mut background = vec![
             tokio::spawn(enforce_retention(store.clone(), config.retention)),
+            tokio::spawn(follow_webhooks(store.clone(), directory.clone())),
             tokio::spawn(sample_pending(store)),
         ];
+        if let Some(disabled) = disabled {
+            background.push(tokio::spawn(announce_disabled(
+                disabled, directory, publisher,
+            )));
+        }
         Ok(Self {
             state,
             dispatcher,
@@ -127,14 +170,20 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let grace = self.state.config.shutdown_grace;
-        let router = api::app(self.state.clone());
+        let router = if self.state.config.role.serves_api() {
+            api::app(self.state.clone())
+        } else {
+            api::worker_app(self.state.clone())
+        };
         tracing::info!(address = %listener.local_addr()?, "hookd is listening");
         axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await
             .context("serving HTTP")?;
-        tracing::info!("shutting down: finishing deliveries in flight");
-        self.dispatcher.shutdown(grace).await;
+        if let Some(dispatcher) = self.dispatcher {
+            tracing::info!("shutting down: finishing deliveries in flight");
+            dispatcher.shutdown(grace).await;
+        }
         for task in self.background {
             task.abort();
         }
@@ -157,10 +206,34 @@ async fn admin_token(
         return Ok((hash, None));
     }
     let token = ApiToken::generate();
-    store
-        .set_setting(ADMIN_TOKEN_HASH, &token.hash().to_hex())
+    let stored = store
+        .init_setting(ADMIN_TOKEN_HASH, &token.hash().to_hex())
         .await?;
+    if stored != token.hash().to_hex() {
+        // Another node starting at the same moment made one first; its token is the one.
+        let hash =
+            TokenHash::from_hex(&stored).context("the stored admin token hash is corrupt")?;
+        return Ok((hash, None));
+    }
     Ok((token.hash(), Some(token)))
+}
+
+/// Reloads the routing cache when another node signals a webhook change, and every
+/// `WEBHOOK_RELOAD_INTERVAL` in case a signal was lost. A single-node backend sends no
+/// signals: every change is made, and reloaded, by this process.
+async fn follow_webhooks(store: DynStore, directory: Arc<Directory>) {
+    let Some(mut changes) = store.signals().map(|signals| signals.webhooks) else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            changed = changes.changed() => if changed.is_err() { return },
+            () = tokio::time::sleep(WEBHOOK_RELOAD_INTERVAL) => {}
+        }
+        if let Err(error) = directory.reload().await {
+            tracing::warn!(%error, "could not reload webhooks; will try again");
+        }
+    }
 }
 
 /// Publishes `webhook.disabled` in the tenant of every webhook the dispatcher disabled.

@@ -1,6 +1,6 @@
 //! The command line: `serve`, `migrate`, `config`, `listen`.
 
-use crate::app::{Server, open_store, shutdown_signal};
+use crate::app::{Server, migrate, shutdown_signal};
 use crate::config::{Config, DEFAULT_CONFIG, SettingsFlags};
 use crate::telemetry;
 use clap::{Parser, Subcommand};
@@ -58,7 +58,7 @@ pub fn run() -> anyhow::Result<()> {
             let config = Config::load(&flags)?;
             telemetry::init_logging(&config.log, config.log_format);
             runtime()?.block_on(async {
-                open_store(&config)?;
+                migrate(&config).await?;
                 println!("migrations applied");
                 Ok(())
             })

@@ -121,10 +121,14 @@ pub async fn retry_delivery(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<RetryAccepted>), ApiError> {
     let id = path_id(&id, DeliveryId::parse)?;
-    let node = state.dispatcher.node().to_owned();
+    // A node that dispatches takes the attempt itself; otherwise the workers' scans find it.
+    let claim = state
+        .dispatcher
+        .dispatches()
+        .then(|| state.dispatcher.lease().claim());
     match state
         .store
-        .requeue_delivery(&principal.scope(), &id, Some(&node))
+        .requeue_delivery(&principal.scope(), &id, claim.as_ref())
         .await?
     {
         Requeue::NotFound => Err(ApiError::NotFound),

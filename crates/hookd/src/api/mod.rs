@@ -119,6 +119,18 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// What a worker node serves: health, readiness and metrics only.
+pub fn worker_app(state: AppState) -> Router {
+    OpenApiRouter::<AppState>::new()
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(ops::prometheus_metrics))
+        .split_for_parts()
+        .0
+        .fallback(ops::not_found)
+        .with_state(state)
+}
+
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = routes();

@@ -84,10 +84,8 @@ pub async fn test_webhook(
             even_if_disabled: true,
         }],
     };
-    state
-        .store
-        .insert_events(state.dispatcher.node(), vec![event])
-        .await?;
+    let claim = state.dispatcher.lease().claim();
+    state.store.insert_events(&claim, vec![event]).await?;
     let job = DeliveryJob {
         delivery_id: delivery_id.clone(),
         event_id: event_id.clone(),
@@ -97,6 +95,7 @@ pub async fn test_webhook(
         payload,
         attempt: 1,
         manual: true,
+        claim: claim.by,
     };
     let target = Target::new(Arc::new(webhook), &state.config.retry_schedule);
     let outcome = perform(

@@ -24,6 +24,27 @@ pub enum Database {
     Postgres(String),
 }
 
+/// What a node does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The HTTP API and the dispatcher.
+    All,
+    /// The HTTP API only: deliveries it accepts are left for workers to claim.
+    Api,
+    /// The dispatcher only (plus health and metrics endpoints).
+    Worker,
+}
+
+impl Role {
+    pub fn serves_api(self) -> bool {
+        matches!(self, Role::All | Role::Api)
+    }
+
+    pub fn dispatches(self) -> bool {
+        matches!(self, Role::All | Role::Worker)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -45,6 +66,9 @@ impl fmt::Debug for AdminToken {
 pub struct Config {
     pub listen: SocketAddr,
     pub database: Database,
+    pub database_pool: u32,
+    pub role: Role,
+    pub lease: Duration,
     pub admin_token: Option<AdminToken>,
     pub retry_schedule: RetrySchedule,
     pub allowed_networks: Vec<IpNet>,

@@ -1,6 +1,6 @@
 //! The layers before validation: every value as text (or a number), merged by figment.
 
-use super::{AdminToken, Config, ConfigError, DEFAULT_CONFIG, Database, LogFormat};
+use super::{AdminToken, Config, ConfigError, DEFAULT_CONFIG, Database, LogFormat, Role};
 use crate::model::RetrySchedule;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -24,6 +24,18 @@ pub struct SettingsFlags {
     #[arg(long, value_name = "URL")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
+    /// Connections to PostgreSQL this node keeps at most [default 16].
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_pool: Option<u64>,
+    /// What this node does: api, worker or all [HOOKD_ROLE; default all].
+    #[arg(long, value_name = "ROLE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// How long a node's claim on a delivery lasts without renewal [default 30s].
+    #[arg(long, value_name = "DURATION")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease: Option<String>,
     /// The admin bearer token [HOOKD_ADMIN_TOKEN; prefer the variable: flags show in `ps`].
     #[arg(long, value_name = "TOKEN")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -89,6 +101,12 @@ struct RawConfig {
     listen: String,
     #[serde(deserialize_with = "text")]
     database_url: String,
+    #[serde(deserialize_with = "number")]
+    database_pool: u32,
+    #[serde(deserialize_with = "text")]
+    role: String,
+    #[serde(deserialize_with = "text")]
+    lease: String,
     #[serde(default, deserialize_with = "optional_text")]
     admin_token: Option<String>,
     #[serde(deserialize_with = "list")]
@@ -122,6 +140,9 @@ struct RawConfig {
 const KEYS: &[&str] = &[
     "listen",
     "database_url",
+    "database_pool",
+    "role",
+    "lease",
     "admin_token",
     "retry_schedule",
     "allowed_networks",
@@ -273,6 +294,13 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
     let retention = duration(&raw.retention, Duration::from_secs(3600));
     let scan_interval = duration(&raw.scan_interval, Duration::from_millis(10));
     let shutdown_grace = duration(&raw.shutdown_grace, Duration::ZERO);
+    let lease = duration(&raw.lease, Duration::from_secs(1));
+    let role = match raw.role.as_str() {
+        "all" => Ok(Role::All),
+        "api" => Ok(Role::Api),
+        "worker" => Ok(Role::Worker),
+        other => Err(format!("'{other}' is not api, worker or all")),
+    };
     let log_format = match raw.log_format.as_str() {
         "text" => Ok(LogFormat::Text),
         "json" => Ok(LogFormat::Json),
@@ -310,6 +338,9 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
         "shutdown_grace",
         shutdown_grace.as_ref().map(|_| ()).map_err(Clone::clone),
     );
+    check("lease", lease.as_ref().map(|_| ()).map_err(Clone::clone));
+    check("role", role.as_ref().map(|_| ()).map_err(Clone::clone));
+    check("database_pool", at_least(u64::from(raw.database_pool), 2));
     check(
         "log_format",
         log_format.as_ref().map(|_| ()).map_err(Clone::clone),
@@ -344,6 +375,9 @@ fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
     Ok(Config {
         listen: listen.expect("checked"),
         database: database.expect("checked"),
+        database_pool: raw.database_pool,
+        role: role.expect("checked"),
+        lease: lease.expect("checked"),
         admin_token: raw.admin_token.map(AdminToken),
         retry_schedule: schedule.expect("checked"),
         allowed_networks: networks.expect("checked"),

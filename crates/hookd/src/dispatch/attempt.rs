@@ -136,5 +136,6 @@ pub async fn perform(
         attempt,
         next,
         counts_for_streak: counts_for_streak && !job.manual,
+        claim: job.claim.clone(),
     }
 }

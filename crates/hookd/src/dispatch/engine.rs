@@ -6,6 +6,7 @@
 use super::attempt::{self, Target};
 use super::capacity::Capacity;
 use super::client::OutboundClient;
+use super::lease::Lease;
 use super::rate::TokenBucket;
 use crate::directory::Snapshot;
 use crate::model::{AttemptOutcome, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
@@ -31,6 +32,7 @@ pub struct EngineParts {
     pub client: OutboundClient,
     pub capacity: Arc<Capacity>,
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
+    pub lease: Arc<Lease>,
     pub outcomes: mpsc::UnboundedSender<AttemptOutcome>,
     pub default_schedule: RetrySchedule,
     pub user_agent: HeaderValue,
@@ -153,8 +155,14 @@ impl Engine {
                 break;
             }
             let job = lane.queue.pop_front().expect("queue is not empty");
-            lane.in_flight += 1;
             let size = job.payload.len();
+            if !self.parts.lease.holds(&job.claim) {
+                // The claim lapsed: another node may have this delivery by now. Forget it; its
+                // lease runs out and whoever takes it over makes the attempt.
+                self.parts.capacity.release(id, size);
+                continue;
+            }
+            lane.in_flight += 1;
             let target = lane.target.clone();
             let client = self.parts.client.clone();
             let user_agent = self.parts.user_agent.clone();
@@ -241,11 +249,12 @@ impl Engine {
                 .capacity
                 .release(&job.webhook_id, job.payload.len());
         }
-        let ids: Vec<DeliveryId> = jobs.into_iter().map(|job| job.delivery_id).collect();
         let store = self.parts.store.clone();
         tokio::spawn(async move {
-            if let Err(error) = store.release(&ids).await {
-                tracing::warn!(%error, count = ids.len(), "could not release deliveries; they wait for a restart");
+            for (claim, ids) in by_claim(jobs) {
+                if let Err(error) = store.release(&claim, &ids).await {
+                    tracing::warn!(%error, count = ids.len(), "could not release deliveries; they wait for their leases to run out");
+                }
             }
         });
     }
@@ -261,16 +270,15 @@ impl Engine {
         while let Ok(Command::Jobs(jobs)) = commands.try_recv() {
             queued.extend(jobs);
         }
-        let ids: Vec<DeliveryId> = queued.iter().map(|job| job.delivery_id.clone()).collect();
         for job in &queued {
             self.parts
                 .capacity
                 .release(&job.webhook_id, job.payload.len());
         }
-        if !ids.is_empty()
-            && let Err(error) = self.parts.store.release(&ids).await
-        {
-            tracing::warn!(%error, "could not release queued deliveries at shutdown");
+        for (claim, ids) in by_claim(queued) {
+            if let Err(error) = self.parts.store.release(&claim, &ids).await {
+                tracing::warn!(%error, "could not release queued deliveries at shutdown");
+            }
         }
         let running = self.attempts.len();
         if running > 0 {
@@ -294,4 +302,13 @@ impl Engine {
             self.attempts.shutdown().await;
         }
     }
+}
+
+/// Delivery ids grouped by the claim they are held under.
+fn by_claim(jobs: Vec<DeliveryJob>) -> HashMap<Arc<str>, Vec<DeliveryId>> {
+    let mut groups: HashMap<Arc<str>, Vec<DeliveryId>> = HashMap::new();
+    for job in jobs {
+        groups.entry(job.claim).or_default().push(job.delivery_id);
+    }
+    groups
 }

@@ -6,6 +6,8 @@
 //! ```
 //!
 //! - `capacity` bounds what memory holds; what doesn't fit waits in the database for `scanner`.
+//! - `lease` names the claim this node holds work under; `renewer` keeps its leases alive and
+//!   releases the work of nodes whose leases ran out.
 //! - `engine` owns the lanes (max in flight, rate limit) and starts attempts.
 //! - `attempt` signs and sends one request through `client`, the only place hookd opens
 //!   outbound connections, behind the `ssrf` guard; `retry` decides what happens next.
@@ -15,14 +17,17 @@ mod attempt;
 pub mod capacity;
 pub mod client;
 mod engine;
+pub mod lease;
 mod rate;
 mod recorder;
+mod renewer;
 pub mod retry;
 mod scanner;
 pub mod ssrf;
 
 pub use attempt::{Target, perform};
 pub use capacity::{Capacity, Limits};
+pub use lease::Lease;
 
 use crate::directory::Directory;
 use crate::model::{DeliveryJob, RetrySchedule};
@@ -37,8 +42,8 @@ use tokio::task::JoinHandle;
 /// Settings of the engine.
 #[derive(Clone)]
 pub struct DispatchConfig {
-    /// This node's name in `claimed_by`.
-    pub node: Arc<str>,
+    /// The claim this node holds work under.
+    pub lease: Arc<Lease>,
     pub limits: Limits,
     pub default_schedule: RetrySchedule,
     /// Failed deliveries in a row that disable a webhook (0: never).
@@ -53,14 +58,36 @@ pub struct DispatchConfig {
 /// A cheap handle for handing deliveries to the engine.
 #[derive(Clone)]
 pub struct DispatcherHandle {
-    node: Arc<str>,
+    lease: Arc<Lease>,
     capacity: Arc<Capacity>,
     commands: mpsc::UnboundedSender<engine::Command>,
+    dispatches: bool,
 }
 
 impl DispatcherHandle {
-    pub fn node(&self) -> &str {
-        &self.node
+    /// A handle for a node that does not dispatch (`--role api`): it holds nothing in memory,
+    /// so every delivery is left to the scans of the nodes that do.
+    pub fn none(lease: Arc<Lease>) -> Self {
+        let (commands, _) = mpsc::unbounded_channel();
+        Self {
+            lease,
+            capacity: Arc::new(Capacity::new(Limits {
+                deliveries: 0,
+                bytes: 0,
+                per_webhook: 0,
+            })),
+            commands,
+            dispatches: false,
+        }
+    }
+
+    /// Whether this node attempts deliveries itself.
+    pub fn dispatches(&self) -> bool {
+        self.dispatches
+    }
+
+    pub fn lease(&self) -> &Lease {
+        &self.lease
     }
 
     pub fn capacity(&self) -> &Capacity {
@@ -75,7 +102,8 @@ impl DispatcherHandle {
         if let Err(mpsc::error::SendError(engine::Command::Jobs(jobs))) =
             self.commands.send(engine::Command::Jobs(jobs))
         {
-            // Shutting down: they stay claimed in the store and are released at the next start.
+            // Shutting down: they stay claimed in the store until their leases run out (or, on
+            // SQLite, until the next start).
             for job in &jobs {
                 self.capacity.release(&job.webhook_id, job.payload.len());
             }
@@ -89,6 +117,7 @@ pub struct Dispatcher {
     engine: JoinHandle<()>,
     scanner: JoinHandle<()>,
     recorder: JoinHandle<()>,
+    renewer: JoinHandle<()>,
     stop_scanner: watch::Sender<bool>,
 }
 
@@ -106,15 +135,17 @@ impl Dispatcher {
         let (outcomes, outcome_receiver) = mpsc::unbounded_channel();
         let (disabled, disabled_receiver) = mpsc::unbounded_channel();
         let handle = DispatcherHandle {
-            node: config.node.clone(),
+            lease: config.lease.clone(),
             capacity: capacity.clone(),
             commands,
+            dispatches: true,
         };
         let parts = engine::EngineParts {
             store: store.clone(),
             client,
             capacity,
             snapshots: directory.subscribe(),
+            lease: config.lease.clone(),
             outcomes,
             default_schedule: config.default_schedule.clone(),
             user_agent: config.user_agent.clone(),
@@ -127,6 +158,7 @@ impl Dispatcher {
             disabled,
         ));
         let (stop_scanner, stop) = watch::channel(false);
+        let renewer = tokio::spawn(renewer::run(store.clone(), config.lease.clone()));
         let scanner = tokio::spawn(scanner::run(
             store,
             handle.clone(),
@@ -140,6 +172,7 @@ impl Dispatcher {
                 engine,
                 scanner,
                 recorder,
+                renewer,
                 stop_scanner,
             },
             disabled_receiver,
@@ -162,5 +195,6 @@ impl Dispatcher {
         let _ = self.engine.await;
         drop(self.handle);
         let _ = self.recorder.await;
+        self.renewer.abort();
     }
 }

@@ -1,6 +1,8 @@
 //! The database scan: claims deliveries that memory does not hold (retries that became due,
 //! work left by a crash or a stopped node, backlog beyond the in-memory bound) and hands them
-//! to the engine. It runs every `interval`, and again at once while it finds full batches.
+//! to the engine. It runs every `interval`, again at once while it finds full batches, and at
+//! once when another node signals that unheld deliveries became due. While the database is
+//! unreachable it backs off, up to a few seconds between tries.
 
 use super::DispatcherHandle;
 use crate::model::Timestamp;
@@ -18,33 +20,68 @@ pub async fn run(
     max_payload: usize,
     mut stop: watch::Receiver<bool>,
 ) {
+    let mut due = store.signals().map(|signals| signals.due);
+    let mut backoff = interval;
     loop {
-        let claimed_full = claim_once(&store, &dispatcher, max_payload).await;
+        let scanned = claim_once(&store, &dispatcher, max_payload).await;
         if *stop.borrow() {
             return;
         }
-        if !claimed_full {
-            tokio::select! {
-                () = tokio::time::sleep(interval) => {}
-                _ = stop.changed() => return,
+        let wait = match scanned {
+            Scan::Full => continue,
+            Scan::Partial => {
+                backoff = interval;
+                interval
             }
+            Scan::Failed => {
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+                backoff
+            }
+        };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            _ = signalled(&mut due) => {}
+            _ = stop.changed() => return,
         }
     }
 }
 
-/// Claims what fits; true if it took a full batch (so there is probably more).
+/// The longest wait between scans while the database fails.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+async fn signalled(due: &mut Option<watch::Receiver<u64>>) {
+    match due {
+        Some(due) => {
+            if due.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+/// What one scan found.
+pub enum Scan {
+    /// A full batch: there is probably more.
+    Full,
+    Partial,
+    Failed,
+}
+
+/// Claims what fits.
 pub async fn claim_once(
     store: &DynStore,
     dispatcher: &DispatcherHandle,
     max_payload: usize,
-) -> bool {
+) -> Scan {
     let (room, full_lanes) = dispatcher.capacity().room_for_claim(max_payload);
     let want = room.min(MAX_CLAIM);
     if want == 0 {
-        return false;
+        return Scan::Partial;
     }
+    let claim = dispatcher.lease().claim();
     match store
-        .claim_due(dispatcher.node(), Timestamp::now(), want, &full_lanes)
+        .claim_due(&claim, Timestamp::now(), want, &full_lanes)
         .await
     {
         Ok(jobs) => {
@@ -58,11 +95,11 @@ pub async fn claim_once(
                 tracing::debug!(count = jobs.len(), "claimed due deliveries");
                 dispatcher.submit(jobs);
             }
-            full
+            if full { Scan::Full } else { Scan::Partial }
         }
         Err(error) => {
             tracing::warn!(%error, "scan for due deliveries failed; retrying");
-            false
+            Scan::Failed
         }
     }
 }

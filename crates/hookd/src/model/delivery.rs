@@ -3,6 +3,7 @@
 
 use super::{AttemptId, DeliveryId, EventId, EventName, Tenant, Timestamp, WebhookId};
 use bytes::Bytes;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeliveryStatus {
@@ -111,6 +112,9 @@ pub struct DeliveryJob {
     /// A one-off attempt asked for by a person (retry, recover): a failure ends the delivery
     /// as failed instead of following the schedule, and does not count towards disabling.
     pub manual: bool,
+    /// The claim (node and epoch) under which this node holds the delivery; see
+    /// `dispatch::lease`.
+    pub claim: Arc<str>,
 }
 
 /// What happens to a delivery after an attempt.
@@ -132,4 +136,6 @@ pub struct AttemptOutcome {
     pub next: NextStep,
     /// Whether this outcome moves the webhook's failure streak (manual and test attempts don't).
     pub counts_for_streak: bool,
+    /// The claim the attempt was made under: the delivery moves on only if it still holds.
+    pub claim: Arc<str>,
 }

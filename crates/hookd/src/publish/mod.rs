@@ -117,10 +117,8 @@ impl Publisher {
             }
         }
         let events: Vec<NewEvent> = prepared.iter().map(|p| p.event.clone()).collect();
-        let stored = self
-            .store
-            .insert_events(self.dispatcher.node(), events)
-            .await;
+        let claim = self.dispatcher.lease().claim();
+        let stored = self.store.insert_events(&claim, events).await;
         let stored = match stored {
             Ok(stored) => stored,
             Err(error) => {
@@ -159,6 +157,7 @@ impl Publisher {
                                 payload: event.payload.clone(),
                                 attempt: 1,
                                 manual: false,
+                                claim: claim.by.clone(),
                             });
                         }
                     }

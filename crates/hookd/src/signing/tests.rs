@@ -40,6 +40,7 @@ fn job() -> DeliveryJob {
         payload: Bytes::from_static(br#"{"id":"evt_x","type":"order.created","data":{}}"#),
         attempt: 2,
         manual: false,
+        claim: "node-test/0".into(),
     }
 }
 

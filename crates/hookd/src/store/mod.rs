@@ -1,15 +1,19 @@
-//! Storage: the `Store` trait holds every query the server makes; `sqlite` implements it (and
-//! `postgres` will). Callers depend on the trait only, never on a backend module.
+//! Storage: the `Store` trait holds every query the server makes; `sqlite` and `postgres`
+//! implement it. Callers depend on the trait only, never on a backend module.
 //!
 //! Rules every backend keeps:
 //! - every read that serves an API caller takes a `Scope` and never returns rows outside it;
 //! - `insert_events` is durable when it returns (the API answers 202 after it);
-//! - a delivery claimed by a node is not claimed again by the scan until released, finished, or
-//!   its node is gone;
+//! - a delivery claimed under a claim is not claimed again until it is released or finished,
+//!   or its lease has run out by more than its webhook's timeout (see `dispatch::lease`);
+//! - an outcome or release moves a delivery on only while it is still held by the claim it was
+//!   made under;
 //! - writes of attempt outcomes are batched by the caller and applied in one transaction.
 
 mod error;
+pub mod postgres;
 mod query;
+pub mod record;
 pub mod sqlite;
 
 pub use error::StoreError;
@@ -29,14 +33,22 @@ pub trait Store: Send + Sync + 'static {
     /// Whether the database answers (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
 
-    /// Makes every delivery claimed by a node other than `node` claimable again. Used at start by
-    /// single-node backends, where no other node can be alive.
-    async fn release_foreign_claims(&self, node: &str) -> StoreResult<u64>;
+    /// Makes every delivery held by a claim other than `claim` claimable again. Only for the
+    /// single-node backend at start, where no other node can be alive.
+    async fn release_foreign_claims(&self, claim: &str) -> StoreResult<u64>;
+
+    /// Tells when other nodes sharing the database changed something this node caches or
+    /// should act on; `None` for a backend only one process uses.
+    fn signals(&self) -> Option<Signals> {
+        None
+    }
 
     // --- settings and tokens ---
 
     async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
-    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+    /// Stores `value` under `key` unless a value is there already; returns the stored one (so
+    /// nodes starting together agree on it).
+    async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String>;
     async fn insert_token(&self, token: &TokenRecord) -> StoreResult<()>;
     async fn find_token(&self, hash: TokenHash) -> StoreResult<Option<TokenRecord>>;
     async fn list_tokens(&self, page: &Page) -> StoreResult<Vec<TokenRecord>>;
@@ -65,11 +77,12 @@ pub trait Store: Send + Sync + 'static {
 
     // --- events ---
 
-    /// Stores events with their deliveries (claimed ones for `node`) in one transaction: either
-    /// every event is stored (or found as a duplicate) or none is. Durable when it returns.
+    /// Stores events with their deliveries (the `claimed` ones under `claim`) in one
+    /// transaction: either every event is stored (or found as a duplicate) or none is. Durable
+    /// when it returns.
     async fn insert_events(
         &self,
-        node: &str,
+        claim: &Claim,
         events: Vec<NewEvent>,
     ) -> StoreResult<Vec<InsertedEvent>>;
     async fn get_event(&self, scope: &Scope, id: &EventId) -> StoreResult<Option<EventRecord>>;
@@ -80,31 +93,44 @@ pub trait Store: Send + Sync + 'static {
     async fn get_delivery(&self, scope: &Scope, id: &DeliveryId) -> StoreResult<Option<Delivery>>;
     async fn deliveries_of_event(&self, id: &EventId) -> StoreResult<Vec<Delivery>>;
     async fn event_payload(&self, id: &EventId) -> StoreResult<Option<bytes::Bytes>>;
-    /// Claims for `node` up to `limit` pending deliveries that are due and unclaimed, oldest due
-    /// first, skipping the webhooks in `skip` (their lanes are full).
+    /// Claims up to `limit` pending deliveries that are due and unclaimed, oldest due first,
+    /// skipping the webhooks in `skip` (their lanes are full). Rows another node is claiming at
+    /// the same moment are skipped, not waited for.
     async fn claim_due(
         &self,
-        node: &str,
+        claim: &Claim,
         now: Timestamp,
         limit: usize,
         skip: &[WebhookId],
     ) -> StoreResult<Vec<DeliveryJob>>;
-    /// Gives claimed deliveries back to the scan, unchanged.
-    async fn release(&self, ids: &[DeliveryId]) -> StoreResult<()>;
-    /// Applies attempt outcomes in one transaction: the attempt rows, the deliveries' new state,
-    /// the webhooks' failure streaks and the per-minute statistics. Returns the webhooks that
-    /// this disabled.
+    /// Gives deliveries still held by `claimed_by` back to the scan: due again if their webhook
+    /// is active, paused if it is disabled, cancelled if it is gone.
+    async fn release(&self, claimed_by: &str, ids: &[DeliveryId]) -> StoreResult<()>;
+    /// Extends to `claim.until` the lease of every pending delivery held by `claim.by` whose
+    /// lease ends before `expiring_before`. Returns how many.
+    async fn renew_claims(&self, claim: &Claim, expiring_before: Timestamp) -> StoreResult<u64>;
+    /// Releases up to `limit` deliveries whose lease ended more than their webhook's timeout
+    /// plus `margin` before `now`: their node is gone or lost the database. Returns how many.
+    async fn reclaim_expired(
+        &self,
+        now: Timestamp,
+        margin: std::time::Duration,
+        limit: usize,
+    ) -> StoreResult<u64>;
+    /// Applies attempt outcomes in one transaction: the attempt rows, the deliveries' new state
+    /// (for those still held by the outcome's claim), the webhooks' failure streaks and the
+    /// per-minute statistics. Returns the webhooks that this disabled.
     async fn record_outcomes(
         &self,
         outcomes: Arc<[AttemptOutcome]>,
         disable_after: u32,
     ) -> StoreResult<Vec<DisabledWebhook>>;
-    /// Makes a delivery due now for one more attempt, claimed by `node` when given.
+    /// Makes a delivery due now for one more attempt, claimed under `claim` when given.
     async fn requeue_delivery(
         &self,
         scope: &Scope,
         id: &DeliveryId,
-        node: Option<&str>,
+        claim: Option<&Claim>,
     ) -> StoreResult<Requeue>;
     /// Re-queues, as one-off attempts, every delivery of the webhook that ended failed since
     /// `since`. Returns how many.

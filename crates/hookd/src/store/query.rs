@@ -1,6 +1,27 @@
 //! Query parameters and result shapes shared by every backend.
 
 use crate::model::*;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// Work taken by a node: who holds it and until when (see `dispatch::lease`).
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub by: Arc<str>,
+    pub until: Timestamp,
+}
+
+/// Counters another node's changes move (see `Store::signals`). A receiver wakes on each
+/// change, and also after the backend lost and regained its connection, when it can't know
+/// what it missed.
+#[derive(Clone)]
+pub struct Signals {
+    /// Webhooks were created, changed or deleted: routing caches should reload.
+    pub webhooks: watch::Receiver<u64>,
+    /// Deliveries nobody holds became due (published by a node that does not dispatch, or
+    /// re-queued): a dispatcher should scan now rather than at its next interval.
+    pub due: watch::Receiver<u64>,
+}
 
 /// Keyset pagination: newest first, strictly older than `before`.
 #[derive(Debug, Clone)]

@@ -13,13 +13,14 @@ pub fn setting(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
         .optional()?)
 }
 
-pub fn set_setting(conn: &Connection, key: &str, value: &str) -> StoreResult<()> {
+pub fn init_setting(conn: &Connection, key: &str, value: &str) -> StoreResult<String> {
     conn.prepare_cached(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     )?
     .execute(params![key, value])?;
-    Ok(())
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row(params![key], |row| row.get(0))?)
 }
 
 pub fn insert_token(conn: &Connection, token: &TokenRecord) -> StoreResult<()> {

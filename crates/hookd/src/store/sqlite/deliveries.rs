@@ -4,7 +4,7 @@
 use super::conditions::Conditions;
 use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS};
 use crate::model::*;
-use crate::store::{AttemptQuery, Requeue, StoreResult};
+use crate::store::{AttemptQuery, Claim, Requeue, StoreResult};
 use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
 use std::collections::HashMap;
@@ -27,10 +27,10 @@ pub fn of_event(conn: &Connection, id: &EventId) -> StoreResult<Vec<Delivery>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Claims due, unclaimed pending deliveries for `node`, oldest due first, with their payloads.
+/// Claims due, unclaimed pending deliveries, oldest due first, with their payloads.
 pub fn claim_due(
     conn: &Connection,
-    node: &str,
+    claim: &Claim,
     now: Timestamp,
     limit: usize,
     skip: &[WebhookId],
@@ -44,7 +44,7 @@ pub fn claim_due(
         )
     };
     let sql = format!(
-        "UPDATE deliveries SET claimed_by = ? WHERE id IN ( \
+        "UPDATE deliveries SET claimed_by = ?, lease_until = ? WHERE id IN ( \
              SELECT id FROM deliveries \
              WHERE status = 'pending' AND claimed_by IS NULL AND next_attempt_at IS NOT NULL \
                AND next_attempt_at <= ?{skip_clause} \
@@ -52,7 +52,8 @@ pub fn claim_due(
          RETURNING id, event_id, webhook_id, tenant, event_type, attempt_count, manual"
     );
     let mut values: Vec<Value> = vec![
-        Value::Text(node.to_owned()),
+        Value::Text(claim.by.to_string()),
+        Value::Integer(claim.until.as_millis()),
         Value::Integer(now.as_millis()),
     ];
     values.extend(skip.iter().map(|id| Value::Text(id.as_str().to_owned())));
@@ -93,38 +94,82 @@ pub fn claim_due(
             payload,
             attempt: attempt_count + 1,
             manual,
+            claim: claim.by.clone(),
         });
     }
     Ok(jobs)
 }
 
-/// Gives claimed deliveries back: due again if their webhook is active, paused if it is
-/// disabled, cancelled if it was deleted.
-pub fn release(conn: &Connection, ids: &[DeliveryId]) -> StoreResult<()> {
+/// Gives deliveries still held by `claimed_by` back: due again if their webhook is active,
+/// paused if it is disabled, cancelled if it was deleted.
+pub fn release(conn: &Connection, claimed_by: &str, ids: &[DeliveryId]) -> StoreResult<()> {
     let mut statement = conn.prepare_cached(
-        "UPDATE deliveries SET claimed_by = NULL, \
+        "UPDATE deliveries SET claimed_by = NULL, lease_until = NULL, \
              status = CASE WHEN EXISTS (SELECT 1 FROM webhooks w WHERE w.id = deliveries.webhook_id) \
                       THEN status ELSE 'cancelled' END, \
              next_attempt_at = CASE WHEN EXISTS (SELECT 1 FROM webhooks w \
                       WHERE w.id = deliveries.webhook_id AND w.active = 1) \
                       THEN next_attempt_at ELSE NULL END \
-         WHERE id = ?1 AND status = 'pending'",
+         WHERE id = ?1 AND status = 'pending' AND claimed_by = ?2",
     )?;
     for id in ids {
-        statement.execute(params![id.as_str()])?;
+        statement.execute(params![id.as_str(), claimed_by])?;
     }
     Ok(())
 }
 
-/// Makes every delivery held by another node claimable again (single-node backends, at start).
-pub fn release_foreign_claims(conn: &Connection, node: &str) -> StoreResult<u64> {
-    let ids: Vec<String> = conn
-        .prepare("SELECT id FROM deliveries WHERE claimed_by IS NOT NULL AND claimed_by != ?1")?
-        .query_map(params![node], |row| row.get(0))?
+/// Makes every delivery held by another claim claimable again (single node, at start).
+pub fn release_foreign_claims(conn: &Connection, claim: &str) -> StoreResult<u64> {
+    release_where(
+        conn,
+        "SELECT id, claimed_by FROM deliveries \
+         WHERE status = 'pending' AND claimed_by IS NOT NULL AND claimed_by != ?1",
+        params![claim],
+    )
+}
+
+/// Extends the leases of `claim` that end before `expiring_before`.
+pub fn renew(conn: &Connection, claim: &Claim, expiring_before: Timestamp) -> StoreResult<u64> {
+    let renewed = conn
+        .prepare_cached(
+            "UPDATE deliveries SET lease_until = ?2 \
+             WHERE claimed_by = ?1 AND status = 'pending' AND lease_until < ?3",
+        )?
+        .execute(params![
+            &*claim.by,
+            claim.until.as_millis(),
+            expiring_before.as_millis()
+        ])?;
+    Ok(renewed as u64)
+}
+
+/// Releases deliveries whose lease ran out more than their webhook's timeout plus `margin` ago.
+pub fn reclaim_expired(
+    conn: &Connection,
+    now: Timestamp,
+    margin: std::time::Duration,
+    limit: usize,
+) -> StoreResult<u64> {
+    release_where(
+        conn,
+        "SELECT d.id, d.claimed_by FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id \
+         WHERE d.status = 'pending' AND d.claimed_by IS NOT NULL \
+           AND d.lease_until + COALESCE(w.timeout_ms, 0) < ?1 \
+         ORDER BY d.lease_until LIMIT ?2",
+        params![now.minus(margin).as_millis(), limit as i64],
+    )
+}
+
+/// Releases each delivery the query finds (it selects id and claimed_by).
+fn release_where(conn: &Connection, sql: &str, values: impl rusqlite::Params) -> StoreResult<u64> {
+    let held: Vec<(String, String)> = conn
+        .prepare_cached(sql)?
+        .query_map(values, |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    let ids: Vec<DeliveryId> = ids.into_iter().map(DeliveryId::from_trusted).collect();
-    release(conn, &ids)?;
-    Ok(ids.len() as u64)
+    for (id, claimed_by) in &held {
+        release(conn, claimed_by, &[DeliveryId::from_trusted(id.clone())])?;
+    }
+    Ok(held.len() as u64)
 }
 
 /// One more attempt now. A finished delivery gets a one-off attempt; a pending one keeps its
@@ -133,7 +178,7 @@ pub fn requeue(
     conn: &Connection,
     scope: &Scope,
     id: &DeliveryId,
-    node: Option<&str>,
+    claim: Option<&Claim>,
     now: Timestamp,
 ) -> StoreResult<Requeue> {
     let tenant = scope.tenant().map(Tenant::as_str);
@@ -171,10 +216,16 @@ pub fn requeue(
     }
     conn.prepare_cached(
         "UPDATE deliveries SET status = 'pending', next_attempt_at = ?2, claimed_by = ?3, \
-             manual = ?4, updated_at = ?2 WHERE id = ?1",
+             lease_until = ?5, manual = ?4, updated_at = ?2 WHERE id = ?1",
     )?
-    .execute(params![id.as_str(), now.as_millis(), node, !pending])?;
-    let Some(_) = node else {
+    .execute(params![
+        id.as_str(),
+        now.as_millis(),
+        claim.map(|c| &*c.by),
+        !pending,
+        claim.map(|c| c.until.as_millis())
+    ])?;
+    let Some(claim) = claim else {
         return Ok(Requeue::Queued(None));
     };
     let Some(payload) = super::events::payload(conn, &event_id)? else {
@@ -189,6 +240,7 @@ pub fn requeue(
         payload,
         attempt: attempt_count + 1,
         manual: !pending,
+        claim: claim.by.clone(),
     })))
 }
 
@@ -202,7 +254,7 @@ pub fn recover(
     let changed = conn
         .prepare_cached(
             "UPDATE deliveries SET status = 'pending', manual = 1, next_attempt_at = ?3, \
-                 claimed_by = NULL, updated_at = ?3 \
+                 claimed_by = NULL, lease_until = NULL, updated_at = ?3 \
              WHERE webhook_id = ?1 AND status = 'failed' AND updated_at >= ?2",
         )?
         .execute(params![

@@ -3,7 +3,7 @@
 use super::conditions::Conditions;
 use super::rows::{self, EVENT_SUMMARY_COLUMNS};
 use crate::model::*;
-use crate::store::{EventQuery, StoreError, StoreResult};
+use crate::store::{Claim, EventQuery, StoreError, StoreResult};
 use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 /// can't take it.
 pub fn insert(
     conn: &Connection,
-    node: &str,
+    claim: &Claim,
     events: Vec<NewEvent>,
 ) -> StoreResult<Vec<InsertedEvent>> {
     let mut insert_event = conn.prepare_cached(
@@ -21,8 +21,9 @@ pub fn insert(
     )?;
     let mut insert_delivery = conn.prepare_cached(
         "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, \
-             attempt_count, next_attempt_at, claimed_by, manual, created_at, updated_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?7, 0, ?6, ?6 \
+             attempt_count, next_attempt_at, claimed_by, lease_until, manual, created_at, \
+             updated_at) \
+         SELECT ?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?7, ?9, 0, ?6, ?6 \
          WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?3 AND (active = 1 OR ?8))",
     )?;
     let mut outcomes = Vec::with_capacity(events.len());
@@ -54,8 +55,9 @@ pub fn insert(
                 event.tenant.as_str(),
                 event.event_type.as_str(),
                 event.created_at.as_millis(),
-                delivery.claimed.then_some(node),
+                delivery.claimed.then_some(&*claim.by),
                 delivery.even_if_disabled,
+                delivery.claimed.then_some(claim.until.as_millis()),
             ])?;
             if created == 0 {
                 dropped.push(delivery.id);

@@ -4,7 +4,10 @@
 use crate::store::{StoreError, StoreResult};
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../../migrations/sqlite/0002_leases.sql"),
+];
 
 /// Applies every migration not yet applied; returns how many ran.
 pub fn apply(conn: &mut Connection) -> StoreResult<usize> {

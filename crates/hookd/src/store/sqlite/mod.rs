@@ -103,10 +103,10 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn release_foreign_claims(&self, node: &str) -> StoreResult<u64> {
-        let node = node.to_owned();
+    async fn release_foreign_claims(&self, claim: &str) -> StoreResult<u64> {
+        let claim = claim.to_owned();
         self.writer
-            .write(move |c| deliveries::release_foreign_claims(c, &node))
+            .write(move |c| deliveries::release_foreign_claims(c, &claim))
             .await
     }
 
@@ -115,10 +115,10 @@ impl Store for SqliteStore {
         self.readers.read(move |c| catalog::setting(c, &key)).await
     }
 
-    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+    async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String> {
         let (key, value) = (key.to_owned(), value.to_owned());
         self.writer
-            .write(move |c| catalog::set_setting(c, &key, &value))
+            .write(move |c| catalog::init_setting(c, &key, &value))
             .await
     }
 
@@ -200,12 +200,12 @@ impl Store for SqliteStore {
 
     async fn insert_events(
         &self,
-        node: &str,
+        claim: &Claim,
         events: Vec<NewEvent>,
     ) -> StoreResult<Vec<InsertedEvent>> {
-        let node = node.to_owned();
+        let claim = claim.clone();
         self.writer
-            .write(move |c| events::insert(c, &node, events))
+            .write(move |c| events::insert(c, &claim, events))
             .await
     }
 
@@ -242,21 +242,39 @@ impl Store for SqliteStore {
 
     async fn claim_due(
         &self,
-        node: &str,
+        claim: &Claim,
         now: Timestamp,
         limit: usize,
         skip: &[WebhookId],
     ) -> StoreResult<Vec<DeliveryJob>> {
-        let (node, skip) = (node.to_owned(), skip.to_vec());
+        let (claim, skip) = (claim.clone(), skip.to_vec());
         self.writer
-            .write(move |c| deliveries::claim_due(c, &node, now, limit, &skip))
+            .write(move |c| deliveries::claim_due(c, &claim, now, limit, &skip))
             .await
     }
 
-    async fn release(&self, ids: &[DeliveryId]) -> StoreResult<()> {
-        let ids = ids.to_vec();
+    async fn release(&self, claimed_by: &str, ids: &[DeliveryId]) -> StoreResult<()> {
+        let (claimed_by, ids) = (claimed_by.to_owned(), ids.to_vec());
         self.writer
-            .write(move |c| deliveries::release(c, &ids))
+            .write(move |c| deliveries::release(c, &claimed_by, &ids))
+            .await
+    }
+
+    async fn renew_claims(&self, claim: &Claim, expiring_before: Timestamp) -> StoreResult<u64> {
+        let claim = claim.clone();
+        self.writer
+            .write(move |c| deliveries::renew(c, &claim, expiring_before))
+            .await
+    }
+
+    async fn reclaim_expired(
+        &self,
+        now: Timestamp,
+        margin: std::time::Duration,
+        limit: usize,
+    ) -> StoreResult<u64> {
+        self.writer
+            .write(move |c| deliveries::reclaim_expired(c, now, margin, limit))
             .await
     }
 
@@ -275,16 +293,11 @@ impl Store for SqliteStore {
         &self,
         scope: &Scope,
         id: &DeliveryId,
-        node: Option<&str>,
+        claim: Option<&Claim>,
     ) -> StoreResult<Requeue> {
-        let (scope, id, node, now) = (
-            scope.clone(),
-            id.clone(),
-            node.map(str::to_owned),
-            Timestamp::now(),
-        );
+        let (scope, id, claim, now) = (scope.clone(), id.clone(), claim.cloned(), Timestamp::now());
         self.writer
-            .write(move |c| deliveries::requeue(c, &scope, &id, node.as_deref(), now))
+            .write(move |c| deliveries::requeue(c, &scope, &id, claim.as_ref(), now))
             .await
     }
 

@@ -36,7 +36,7 @@ pub fn record(
 }
 
 fn insert_attempt(conn: &Connection, attempt: &Attempt) -> StoreResult<()> {
-    let headers = serde_json::to_string(&attempt.request_headers).expect("strings encode");
+    let headers = crate::store::record::encode_headers(&attempt.request_headers);
     conn.prepare_cached(
         "INSERT INTO attempts (id, delivery_id, webhook_id, event_id, tenant, event_type, attempt, \
              status, response_code, response_body, error, duration_ms, request_headers, created_at) \
@@ -62,7 +62,8 @@ fn insert_attempt(conn: &Connection, attempt: &Attempt) -> StoreResult<()> {
 }
 
 /// Moves the delivery on, if it is still pending (a deleted webhook's deliveries are cancelled
-/// and stay so, even if an attempt was in flight).
+/// and stay so, even if an attempt was in flight) and still held by the outcome's claim (a
+/// claim that lapsed lost it to whichever node took it over).
 fn update_delivery(conn: &Connection, outcome: &AttemptOutcome, now: Timestamp) -> StoreResult<()> {
     let attempt = &outcome.attempt;
     let (status, next_attempt_at) = match outcome.next {
@@ -74,15 +75,16 @@ fn update_delivery(conn: &Connection, outcome: &AttemptOutcome, now: Timestamp) 
         "UPDATE deliveries SET status = ?2, attempt_count = MAX(attempt_count, ?3), \
              next_attempt_at = CASE WHEN ?4 IS NOT NULL AND EXISTS (SELECT 1 FROM webhooks w \
                  WHERE w.id = deliveries.webhook_id AND w.active = 1) THEN ?4 ELSE NULL END, \
-             claimed_by = NULL, manual = 0, updated_at = ?5 \
-         WHERE id = ?1 AND status = 'pending'",
+             claimed_by = NULL, lease_until = NULL, manual = 0, updated_at = ?5 \
+         WHERE id = ?1 AND status = 'pending' AND claimed_by = ?6",
     )?
     .execute(params![
         attempt.delivery_id.as_str(),
         status.as_str(),
         attempt.attempt,
         next_attempt_at,
-        now.as_millis()
+        now.as_millis(),
+        &*outcome.claim,
     ])?;
     Ok(())
 }

@@ -141,6 +141,7 @@ pub fn delete(
     }
     conn.prepare_cached(
         "UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claimed_by = NULL, \
+         lease_until = NULL, \
          updated_at = ?2 WHERE webhook_id = ?1 AND status = 'pending'",
     )?
     .execute(params![id.as_str(), now.as_millis()])?;

@@ -1,0 +1,242 @@
+//! Event rows and the deliveries created with them, a whole batch in three statements.
+
+use super::deliveries::notify_due;
+use super::rows::{self, EVENT_SUMMARY_COLUMNS};
+use crate::model::*;
+use crate::store::{Claim, EventQuery, StoreError, StoreResult};
+use bytes::Bytes;
+use sqlx::{PgPool, Row};
+use std::collections::{HashMap, HashSet};
+
+/// Stores each event with its deliveries. An event whose idempotency key was seen is reported
+/// as a duplicate of the first; a delivery whose webhook was deleted or disabled since the
+/// event was matched is dropped (and reported).
+pub async fn insert(
+    pool: &PgPool,
+    claim: &Claim,
+    events: Vec<NewEvent>,
+) -> StoreResult<Vec<InsertedEvent>> {
+    let mut transaction = pool.begin().await?;
+    let mut ids = Vec::with_capacity(events.len());
+    let mut tenants = Vec::with_capacity(events.len());
+    let mut types = Vec::with_capacity(events.len());
+    let mut keys = Vec::with_capacity(events.len());
+    let mut payloads = Vec::with_capacity(events.len());
+    let mut counts = Vec::with_capacity(events.len());
+    let mut times = Vec::with_capacity(events.len());
+    for event in &events {
+        let payload = std::str::from_utf8(&event.payload)
+            .map_err(|_| StoreError::Internal("event payload is not UTF-8".into()))?;
+        ids.push(event.id.as_str());
+        tenants.push(event.tenant.as_str());
+        types.push(event.event_type.as_str());
+        keys.push(event.idempotency_key.as_deref());
+        payloads.push(payload);
+        counts.push(event.deliveries.len() as i32);
+        times.push(event.created_at.as_millis());
+    }
+    let inserted: HashSet<String> = sqlx::query_scalar(
+        "INSERT INTO events (id, tenant, type, idempotency_key, payload, delivery_count, created_at) \
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+                              $6::integer[], $7::bigint[]) \
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(&ids)
+    .bind(&tenants)
+    .bind(&types)
+    .bind(&keys)
+    .bind(&payloads)
+    .bind(&counts)
+    .bind(&times)
+    .fetch_all(&mut *transaction)
+    .await?
+    .into_iter()
+    .collect();
+
+    let mut delivery = DeliveryColumns::default();
+    for event in events.iter().filter(|e| inserted.contains(e.id.as_str())) {
+        for d in &event.deliveries {
+            delivery.push(event, d);
+        }
+    }
+    let created: HashSet<String> = if delivery.ids.is_empty() {
+        HashSet::new()
+    } else {
+        sqlx::query_scalar(
+            "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, \
+                 attempt_count, next_attempt_at, claimed_by, lease_until, manual, created_at, \
+                 updated_at) \
+             SELECT d.id, d.event_id, d.webhook_id, d.tenant, d.event_type, 'pending', 0, d.at, \
+                    CASE WHEN d.claimed THEN $9 END, CASE WHEN d.claimed THEN $10::bigint END, \
+                    FALSE, d.at, d.at \
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+                         $6::bigint[], $7::boolean[], $8::boolean[]) \
+                  AS d(id, event_id, webhook_id, tenant, event_type, at, claimed, even_if_disabled) \
+             JOIN webhooks w ON w.id = d.webhook_id AND (w.active OR d.even_if_disabled) \
+             RETURNING id",
+        )
+        .bind(&delivery.ids)
+        .bind(&delivery.event_ids)
+        .bind(&delivery.webhook_ids)
+        .bind(&delivery.tenants)
+        .bind(&delivery.types)
+        .bind(&delivery.times)
+        .bind(&delivery.claimed)
+        .bind(&delivery.even_if_disabled)
+        .bind(&*claim.by)
+        .bind(claim.until.as_millis())
+        .fetch_all(&mut *transaction)
+        .await?
+        .into_iter()
+        .collect()
+    };
+
+    let mut outcomes = Vec::with_capacity(events.len());
+    let mut shortfalls: HashMap<&str, i32> = HashMap::new();
+    let mut unheld_due = false;
+    for event in &events {
+        if !inserted.contains(event.id.as_str()) {
+            let key = event.idempotency_key.as_deref().unwrap_or_default();
+            let existing = find_by_key(&mut transaction, &event.tenant, key)
+                .await?
+                .ok_or_else(|| StoreError::Conflict("events primary key".into()))?;
+            outcomes.push(InsertedEvent::Duplicate(existing));
+            continue;
+        }
+        let mut dropped = Vec::new();
+        for d in &event.deliveries {
+            if created.contains(d.id.as_str()) {
+                unheld_due |= !d.claimed;
+            } else {
+                dropped.push(d.id.clone());
+            }
+        }
+        if !dropped.is_empty() {
+            shortfalls.insert(event.id.as_str(), dropped.len() as i32);
+        }
+        outcomes.push(InsertedEvent::Created { dropped });
+    }
+    if !shortfalls.is_empty() {
+        let (ids, counts): (Vec<&str>, Vec<i32>) = shortfalls.into_iter().unzip();
+        sqlx::query(
+            "UPDATE events SET delivery_count = delivery_count - s.dropped \
+             FROM UNNEST($1::text[], $2::integer[]) AS s(id, dropped) WHERE events.id = s.id",
+        )
+        .bind(&ids)
+        .bind(&counts)
+        .execute(&mut *transaction)
+        .await?;
+    }
+    if unheld_due {
+        notify_due(&mut transaction).await?;
+    }
+    transaction.commit().await?;
+    Ok(outcomes)
+}
+
+/// The new deliveries' columns, as arrays for `UNNEST`.
+#[derive(Default)]
+struct DeliveryColumns<'a> {
+    ids: Vec<&'a str>,
+    event_ids: Vec<&'a str>,
+    webhook_ids: Vec<&'a str>,
+    tenants: Vec<&'a str>,
+    types: Vec<&'a str>,
+    times: Vec<i64>,
+    claimed: Vec<bool>,
+    even_if_disabled: Vec<bool>,
+}
+
+impl<'a> DeliveryColumns<'a> {
+    fn push(&mut self, event: &'a NewEvent, delivery: &'a NewDelivery) {
+        self.ids.push(delivery.id.as_str());
+        self.event_ids.push(event.id.as_str());
+        self.webhook_ids.push(delivery.webhook_id.as_str());
+        self.tenants.push(event.tenant.as_str());
+        self.types.push(event.event_type.as_str());
+        self.times.push(event.created_at.as_millis());
+        self.claimed.push(delivery.claimed);
+        self.even_if_disabled.push(delivery.even_if_disabled);
+    }
+}
+
+async fn find_by_key(
+    conn: &mut sqlx::PgConnection,
+    tenant: &Tenant,
+    key: &str,
+) -> StoreResult<Option<EventSummary>> {
+    let sql = format!(
+        "SELECT {EVENT_SUMMARY_COLUMNS} FROM events WHERE tenant = $1 AND idempotency_key = $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(tenant.as_str())
+        .bind(key)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(rows::event_summary).transpose()
+}
+
+pub async fn get(pool: &PgPool, scope: &Scope, id: &EventId) -> StoreResult<Option<EventRecord>> {
+    let sql = format!(
+        "SELECT {EVENT_SUMMARY_COLUMNS}, payload FROM events \
+         WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)"
+    );
+    let row = sqlx::query(&sql)
+        .bind(id.as_str())
+        .bind(scope.tenant().map(Tenant::as_str))
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(rows::event_record).transpose()
+}
+
+pub async fn payload(pool: &PgPool, id: &EventId) -> StoreResult<Option<Bytes>> {
+    let text: Option<String> = sqlx::query_scalar("SELECT payload FROM events WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(pool)
+        .await?;
+    Ok(text.map(Bytes::from))
+}
+
+/// Payloads of several events at once.
+pub async fn payloads(
+    conn: &mut sqlx::PgConnection,
+    ids: &[&str],
+) -> StoreResult<HashMap<String, Bytes>> {
+    let found = sqlx::query("SELECT id, payload FROM events WHERE id = ANY($1)")
+        .bind(ids)
+        .fetch_all(conn)
+        .await?;
+    found
+        .into_iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<String, _>(0)?,
+                Bytes::from(row.try_get::<String, _>(1)?),
+            ))
+        })
+        .collect()
+}
+
+pub async fn list(pool: &PgPool, query: &EventQuery) -> StoreResult<Vec<EventSummary>> {
+    let sql = format!(
+        "SELECT {EVENT_SUMMARY_COLUMNS} FROM events \
+         WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR tenant = $2) \
+           AND ($3::text IS NULL OR type = $3) AND ($4::text IS NULL OR id >= $4) \
+           AND ($5::text IS NULL OR id < $5) \
+         ORDER BY id DESC LIMIT $6"
+    );
+    let found = sqlx::query(&sql)
+        .bind(query.scope.tenant().map(Tenant::as_str))
+        .bind(query.tenant.as_ref().map(Tenant::as_str))
+        .bind(query.event_type.as_ref().map(EventName::as_str))
+        .bind(
+            query
+                .since
+                .map(|t| EventId::lower_bound_at(t.as_millis()).into_string()),
+        )
+        .bind(query.page.before.as_deref())
+        .bind(query.page.limit as i64)
+        .fetch_all(pool)
+        .await?;
+    rows::all(found, rows::event_summary)
+}

@@ -1,0 +1,263 @@
+//! The PostgreSQL backend: a connection pool shared by every query, so any number of hookd
+//! nodes can use one database.
+//!
+//! - Deliveries are claimed with `FOR UPDATE SKIP LOCKED` under a lease (`claimed_by`,
+//!   `lease_until`); see `dispatch::lease` for the rules that keep two nodes from attempting
+//!   the same delivery at once.
+//! - Writes that other nodes must hear about send a notification in the same transaction
+//!   (`hookd_webhooks` when routing changes, `hookd_due` when unheld deliveries become due);
+//!   `signals` listens and turns them into `Signals`.
+//! - Lists and batches go to the server as arrays (`UNNEST`), one statement per kind of row,
+//!   not one per row.
+
+mod catalog;
+mod deliveries;
+mod error;
+mod events;
+mod migrations;
+mod outcomes;
+mod rows;
+mod signals;
+mod webhooks;
+
+use super::*;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Notification channel: webhooks changed.
+const WEBHOOKS_CHANNEL: &str = "hookd_webhooks";
+/// Notification channel: deliveries nobody holds became due.
+const DUE_CHANNEL: &str = "hookd_due";
+
+/// How long a query waits for a free connection (or for the server to come back) before it
+/// fails as unavailable; the API then answers 503.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct PostgresStore {
+    pool: PgPool,
+    signals: Signals,
+}
+
+impl PostgresStore {
+    /// Connects, applies pending migrations (one node at a time), and starts listening for
+    /// other nodes' notifications.
+    pub async fn open(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let pool = connect(url, max_connections).await?;
+        migrations::apply(&pool).await?;
+        let signals = signals::listen(pool.clone()).await?;
+        Ok(Self { pool, signals })
+    }
+
+    /// Connects and applies pending migrations only (`hookd migrate`). Returns how many ran.
+    pub async fn migrate(url: &str) -> StoreResult<usize> {
+        let pool = connect(url, 2).await?;
+        let applied = migrations::apply(&pool).await?;
+        pool.close().await;
+        Ok(applied)
+    }
+}
+
+async fn connect(url: &str, max_connections: u32) -> StoreResult<PgPool> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Unavailable(format!("invalid PostgreSQL URL: {e}")))?
+        .application_name("hookd");
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(1)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn release_foreign_claims(&self, _claim: &str) -> StoreResult<u64> {
+        // Other nodes may be alive and holding their claims; theirs expire with their leases.
+        Ok(0)
+    }
+
+    fn signals(&self) -> Option<Signals> {
+        Some(self.signals.clone())
+    }
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        catalog::setting(&self.pool, key).await
+    }
+
+    async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String> {
+        catalog::init_setting(&self.pool, key, value).await
+    }
+
+    async fn insert_token(&self, token: &TokenRecord) -> StoreResult<()> {
+        catalog::insert_token(&self.pool, token).await
+    }
+
+    async fn find_token(&self, hash: TokenHash) -> StoreResult<Option<TokenRecord>> {
+        catalog::find_token(&self.pool, hash).await
+    }
+
+    async fn list_tokens(&self, page: &Page) -> StoreResult<Vec<TokenRecord>> {
+        catalog::list_tokens(&self.pool, page).await
+    }
+
+    async fn delete_token(&self, id: &TokenId) -> StoreResult<bool> {
+        catalog::delete_token(&self.pool, id).await
+    }
+
+    async fn insert_webhook(&self, webhook: &Webhook) -> StoreResult<()> {
+        webhooks::insert(&self.pool, webhook).await
+    }
+
+    async fn get_webhook(&self, scope: &Scope, id: &WebhookId) -> StoreResult<Option<Webhook>> {
+        webhooks::get(&self.pool, scope, id).await
+    }
+
+    async fn list_webhooks(&self, query: &WebhookQuery) -> StoreResult<Vec<Webhook>> {
+        webhooks::list(&self.pool, query).await
+    }
+
+    async fn all_webhooks(&self) -> StoreResult<Vec<Webhook>> {
+        webhooks::all(&self.pool).await
+    }
+
+    async fn update_webhook(&self, webhook: &Webhook) -> StoreResult<bool> {
+        webhooks::update(&self.pool, webhook).await
+    }
+
+    async fn set_webhook_active(
+        &self,
+        scope: &Scope,
+        id: &WebhookId,
+        change: Activation,
+    ) -> StoreResult<Option<Webhook>> {
+        webhooks::set_active(&self.pool, scope, id, change, Timestamp::now()).await
+    }
+
+    async fn delete_webhook(&self, scope: &Scope, id: &WebhookId) -> StoreResult<bool> {
+        webhooks::delete(&self.pool, scope, id, Timestamp::now()).await
+    }
+
+    async fn insert_events(
+        &self,
+        claim: &Claim,
+        events: Vec<NewEvent>,
+    ) -> StoreResult<Vec<InsertedEvent>> {
+        events::insert(&self.pool, claim, events).await
+    }
+
+    async fn get_event(&self, scope: &Scope, id: &EventId) -> StoreResult<Option<EventRecord>> {
+        events::get(&self.pool, scope, id).await
+    }
+
+    async fn list_events(&self, query: &EventQuery) -> StoreResult<Vec<EventSummary>> {
+        events::list(&self.pool, query).await
+    }
+
+    async fn get_delivery(&self, scope: &Scope, id: &DeliveryId) -> StoreResult<Option<Delivery>> {
+        deliveries::get(&self.pool, scope, id).await
+    }
+
+    async fn deliveries_of_event(&self, id: &EventId) -> StoreResult<Vec<Delivery>> {
+        deliveries::of_event(&self.pool, id).await
+    }
+
+    async fn event_payload(&self, id: &EventId) -> StoreResult<Option<bytes::Bytes>> {
+        events::payload(&self.pool, id).await
+    }
+
+    async fn claim_due(
+        &self,
+        claim: &Claim,
+        now: Timestamp,
+        limit: usize,
+        skip: &[WebhookId],
+    ) -> StoreResult<Vec<DeliveryJob>> {
+        deliveries::claim_due(&self.pool, claim, now, limit, skip).await
+    }
+
+    async fn release(&self, claimed_by: &str, ids: &[DeliveryId]) -> StoreResult<()> {
+        deliveries::release(&self.pool, claimed_by, ids).await
+    }
+
+    async fn renew_claims(&self, claim: &Claim, expiring_before: Timestamp) -> StoreResult<u64> {
+        deliveries::renew(&self.pool, claim, expiring_before).await
+    }
+
+    async fn reclaim_expired(
+        &self,
+        now: Timestamp,
+        margin: Duration,
+        limit: usize,
+    ) -> StoreResult<u64> {
+        deliveries::reclaim_expired(&self.pool, now, margin, limit).await
+    }
+
+    async fn record_outcomes(
+        &self,
+        outcomes: Arc<[AttemptOutcome]>,
+        disable_after: u32,
+    ) -> StoreResult<Vec<DisabledWebhook>> {
+        outcomes::record(&self.pool, &outcomes, disable_after, Timestamp::now()).await
+    }
+
+    async fn requeue_delivery(
+        &self,
+        scope: &Scope,
+        id: &DeliveryId,
+        claim: Option<&Claim>,
+    ) -> StoreResult<Requeue> {
+        deliveries::requeue(&self.pool, scope, id, claim, Timestamp::now()).await
+    }
+
+    async fn recover_failed(&self, webhook: &WebhookId, since: Timestamp) -> StoreResult<u64> {
+        deliveries::recover(&self.pool, webhook, since, Timestamp::now()).await
+    }
+
+    async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<Attempt>> {
+        deliveries::list_attempts(&self.pool, query).await
+    }
+
+    async fn attempts_of_delivery(&self, id: &DeliveryId) -> StoreResult<Vec<Attempt>> {
+        deliveries::attempts_of_delivery(&self.pool, id).await
+    }
+
+    async fn minute_stats(
+        &self,
+        webhook: &WebhookId,
+        since: Timestamp,
+    ) -> StoreResult<Vec<MinuteStats>> {
+        catalog::minute_stats(&self.pool, webhook, since).await
+    }
+
+    async fn delivery_counts(&self, scope: &Scope) -> StoreResult<DeliveryCounts> {
+        catalog::delivery_counts(&self.pool, scope).await
+    }
+
+    async fn latency_totals(&self, scope: &Scope, since: Timestamp) -> StoreResult<(u64, u64)> {
+        catalog::latency_totals(&self.pool, scope, since).await
+    }
+
+    async fn insert_event_type(&self, event_type: &EventType) -> StoreResult<()> {
+        catalog::insert_event_type(&self.pool, event_type).await
+    }
+
+    async fn list_event_types(&self) -> StoreResult<Vec<EventType>> {
+        catalog::list_event_types(&self.pool).await
+    }
+
+    async fn delete_event_type(&self, name: &EventName) -> StoreResult<bool> {
+        catalog::delete_event_type(&self.pool, name).await
+    }
+
+    async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+        catalog::delete_older_than(&self.pool, cutoff, batch).await
+    }
+}

@@ -1,0 +1,328 @@
+//! Applying a batch of attempt outcomes in one transaction and a handful of statements: the
+//! attempt rows, each delivery's next state (only while the outcome's claim still holds it),
+//! the webhooks' failure streaks (disabling those that reach the limit or answered 410), and
+//! the per-minute statistics.
+
+use super::webhooks::{notify_changed, pause_deliveries};
+use crate::model::*;
+use crate::store::record::encode_headers;
+use crate::store::{DisabledWebhook, LATENCY_BUCKETS, StoreResult, latency_bucket};
+use sqlx::{PgConnection, PgPool, Row};
+use std::collections::BTreeMap;
+
+pub async fn record(
+    pool: &PgPool,
+    outcomes: &[AttemptOutcome],
+    disable_after: u32,
+    now: Timestamp,
+) -> StoreResult<Vec<DisabledWebhook>> {
+    let mut transaction = pool.begin().await?;
+    insert_attempts(&mut transaction, outcomes).await?;
+    update_deliveries(&mut transaction, outcomes, now).await?;
+    let disabled = update_streaks(&mut transaction, outcomes, disable_after, now).await?;
+    upsert_minutes(&mut transaction, outcomes).await?;
+    if !disabled.is_empty() {
+        notify_changed(&mut transaction).await?;
+    }
+    transaction.commit().await?;
+    Ok(disabled)
+}
+
+async fn insert_attempts(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -> StoreResult<()> {
+    let attempts = outcomes.iter().map(|o| &o.attempt);
+    let column = |f: fn(&Attempt) -> &str| attempts.clone().map(f).collect::<Vec<_>>();
+    sqlx::query(
+        "INSERT INTO attempts (id, delivery_id, webhook_id, event_id, tenant, event_type, \
+             attempt, status, response_code, response_body, error, duration_ms, \
+             request_headers, created_at) \
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+             $6::text[], $7::integer[], $8::text[], $9::integer[], $10::text[], $11::text[], \
+             $12::integer[], $13::text[], $14::bigint[])",
+    )
+    .bind(column(|a| a.id.as_str()))
+    .bind(column(|a| a.delivery_id.as_str()))
+    .bind(column(|a| a.webhook_id.as_str()))
+    .bind(column(|a| a.event_id.as_str()))
+    .bind(column(|a| a.tenant.as_str()))
+    .bind(column(|a| a.event_type.as_str()))
+    .bind(
+        attempts
+            .clone()
+            .map(|a| a.attempt as i32)
+            .collect::<Vec<_>>(),
+    )
+    .bind(column(|a| a.status.as_str()))
+    .bind(
+        attempts
+            .clone()
+            .map(|a| a.response_code.map(i32::from))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        attempts
+            .clone()
+            .map(|a| a.response_body.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        attempts
+            .clone()
+            .map(|a| a.error.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        attempts
+            .clone()
+            .map(|a| a.duration_ms.min(i32::MAX as u32) as i32)
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        attempts
+            .clone()
+            .map(|a| encode_headers(&a.request_headers))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        attempts
+            .map(|a| a.created_at.as_millis())
+            .collect::<Vec<_>>(),
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves each delivery on, if it is still pending (a deleted webhook's deliveries are
+/// cancelled and stay so) and still held by the claim the attempt was made under.
+async fn update_deliveries(
+    conn: &mut PgConnection,
+    outcomes: &[AttemptOutcome],
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut ids = Vec::with_capacity(outcomes.len());
+    let mut statuses = Vec::with_capacity(outcomes.len());
+    let mut attempts = Vec::with_capacity(outcomes.len());
+    let mut next = Vec::with_capacity(outcomes.len());
+    let mut claims = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        let (status, next_attempt_at) = match outcome.next {
+            NextStep::Succeeded => (DeliveryStatus::Succeeded, None),
+            NextStep::RetryAt(at) => (DeliveryStatus::Pending, Some(at.as_millis())),
+            NextStep::Failed | NextStep::Gone => (DeliveryStatus::Failed, None),
+        };
+        ids.push(outcome.attempt.delivery_id.as_str());
+        statuses.push(status.as_str());
+        attempts.push(outcome.attempt.attempt as i32);
+        next.push(next_attempt_at);
+        claims.push(&*outcome.claim);
+    }
+    sqlx::query(
+        "UPDATE deliveries d SET status = u.status, \
+             attempt_count = GREATEST(d.attempt_count, u.attempt), \
+             next_attempt_at = CASE WHEN u.next_at IS NOT NULL AND EXISTS (SELECT 1 FROM webhooks w \
+                 WHERE w.id = d.webhook_id AND w.active) THEN u.next_at ELSE NULL END, \
+             claimed_by = NULL, lease_until = NULL, manual = FALSE, updated_at = $6 \
+         FROM UNNEST($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::text[]) \
+              AS u(id, status, attempt, next_at, claim) \
+         WHERE d.id = u.id AND d.status = 'pending' AND d.claimed_by = u.claim",
+    )
+    .bind(&ids)
+    .bind(&statuses)
+    .bind(&attempts)
+    .bind(&next)
+    .bind(&claims)
+    .bind(now.as_millis())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What a batch does to one webhook's failure streak, in order.
+#[derive(Default)]
+struct StreakChange {
+    /// A success reset the streak; `failures` counts those after the last reset.
+    reset: bool,
+    failures: i32,
+    gone: bool,
+}
+
+async fn update_streaks(
+    conn: &mut PgConnection,
+    outcomes: &[AttemptOutcome],
+    disable_after: u32,
+    now: Timestamp,
+) -> StoreResult<Vec<DisabledWebhook>> {
+    // Sorted by id: nodes recording at the same time lock webhook rows in the same order.
+    let mut changes: BTreeMap<&str, StreakChange> = BTreeMap::new();
+    for outcome in outcomes {
+        let id = outcome.attempt.webhook_id.as_str();
+        match outcome.next {
+            NextStep::Gone => changes.entry(id).or_default().gone = true,
+            NextStep::Succeeded if outcome.counts_for_streak => {
+                let change = changes.entry(id).or_default();
+                change.reset = true;
+                change.failures = 0;
+            }
+            NextStep::Failed if outcome.counts_for_streak => {
+                changes.entry(id).or_default().failures += 1
+            }
+            _ => {}
+        }
+    }
+    let mut disabled = Vec::new();
+    for (id, change) in &changes {
+        let id = WebhookId::from_trusted(id.to_string());
+        if change.gone {
+            disabled.extend(disable(conn, &id, DisabledReason::Gone, now).await?);
+            continue;
+        }
+        if change.failures == 0 {
+            if change.reset {
+                sqlx::query(
+                    "UPDATE webhooks SET failure_streak = 0 WHERE id = $1 AND failure_streak != 0",
+                )
+                .bind(id.as_str())
+                .execute(&mut *conn)
+                .await?;
+            }
+            continue;
+        }
+        let streak = sqlx::query(
+            "UPDATE webhooks SET failure_streak = CASE WHEN $2 THEN $3 \
+                 ELSE failure_streak + $3 END \
+             WHERE id = $1 RETURNING failure_streak, active",
+        )
+        .bind(id.as_str())
+        .bind(change.reset)
+        .bind(change.failures)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(row) = streak {
+            let (streak, active): (i32, bool) = (row.try_get(0)?, row.try_get(1)?);
+            if active && disable_after > 0 && streak as u32 >= disable_after {
+                disabled.extend(disable(conn, &id, DisabledReason::Failing, now).await?);
+            }
+        }
+    }
+    Ok(disabled)
+}
+
+async fn disable(
+    conn: &mut PgConnection,
+    id: &WebhookId,
+    reason: DisabledReason,
+    now: Timestamp,
+) -> StoreResult<Option<DisabledWebhook>> {
+    let changed = sqlx::query(
+        "UPDATE webhooks SET active = FALSE, disabled_reason = $2, updated_at = $3 \
+         WHERE id = $1 AND active RETURNING tenant, url, failure_streak",
+    )
+    .bind(id.as_str())
+    .bind(reason.as_str())
+    .bind(now.as_millis())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = changed else {
+        return Ok(None);
+    };
+    pause_deliveries(conn, id).await?;
+    Ok(Some(DisabledWebhook {
+        id: id.clone(),
+        tenant: Tenant::from_trusted(row.try_get::<&str, _>(0)?),
+        url: row.try_get(1)?,
+        reason,
+        failure_streak: row.try_get::<i32, _>(2)? as u32,
+    }))
+}
+
+struct MinuteTally<'a> {
+    tenant: &'a str,
+    succeeded: i64,
+    failed: i64,
+    latency_sum_ms: i64,
+    histogram: [i64; LATENCY_BUCKETS],
+}
+
+async fn upsert_minutes(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -> StoreResult<()> {
+    // Sorted by key, for the same lock order on every node.
+    let mut minutes: BTreeMap<(&str, i64), MinuteTally> = BTreeMap::new();
+    for outcome in outcomes {
+        let attempt = &outcome.attempt;
+        let at = attempt.created_at.as_millis();
+        let tally = minutes
+            .entry((attempt.webhook_id.as_str(), at - at.rem_euclid(60_000)))
+            .or_insert_with(|| MinuteTally {
+                tenant: attempt.tenant.as_str(),
+                succeeded: 0,
+                failed: 0,
+                latency_sum_ms: 0,
+                histogram: [0; LATENCY_BUCKETS],
+            });
+        match attempt.status {
+            AttemptStatus::Succeeded => tally.succeeded += 1,
+            AttemptStatus::Failed => tally.failed += 1,
+        }
+        tally.latency_sum_ms += i64::from(attempt.duration_ms);
+        tally.histogram[latency_bucket(attempt.duration_ms)] += 1;
+    }
+    let mut webhooks = Vec::with_capacity(minutes.len());
+    let mut starts = Vec::with_capacity(minutes.len());
+    let mut tenants = Vec::with_capacity(minutes.len());
+    let mut succeeded = Vec::with_capacity(minutes.len());
+    let mut failed = Vec::with_capacity(minutes.len());
+    let mut sums = Vec::with_capacity(minutes.len());
+    // The histogram as one flat array, LATENCY_BUCKETS values per row.
+    let mut histogram = Vec::with_capacity(minutes.len() * LATENCY_BUCKETS);
+    for ((webhook, minute), tally) in &minutes {
+        webhooks.push(*webhook);
+        starts.push(*minute);
+        tenants.push(tally.tenant);
+        succeeded.push(tally.succeeded);
+        failed.push(tally.failed);
+        sums.push(tally.latency_sum_ms);
+        histogram.extend_from_slice(&tally.histogram);
+    }
+    let buckets = (0..LATENCY_BUCKETS)
+        .map(|i| {
+            format!(
+                "($7::bigint[])[((u.n - 1) * {LATENCY_BUCKETS} + {})::integer]",
+                i + 1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let names = (0..LATENCY_BUCKETS)
+        .map(|i| format!("h{i}"))
+        .collect::<Vec<_>>();
+    let updates = names
+        .iter()
+        .map(|h| format!("{h} = attempt_stats.{h} + excluded.{h}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO attempt_stats (webhook_id, minute, tenant, succeeded, failed, \
+             latency_sum_ms, {}) \
+         SELECT u.webhook_id, u.minute, u.tenant, u.succeeded, u.failed, u.latency_sum_ms, \
+             {buckets} \
+         FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], \
+                     $6::bigint[]) WITH ORDINALITY \
+              AS u(webhook_id, minute, tenant, succeeded, failed, latency_sum_ms, n) \
+         ORDER BY u.webhook_id, u.minute \
+         ON CONFLICT (webhook_id, minute) DO UPDATE SET \
+             succeeded = attempt_stats.succeeded + excluded.succeeded, \
+             failed = attempt_stats.failed + excluded.failed, \
+             latency_sum_ms = attempt_stats.latency_sum_ms + excluded.latency_sum_ms, {updates}",
+        names.join(", ")
+    );
+    sqlx::query(&sql)
+        .bind(&webhooks)
+        .bind(&starts)
+        .bind(&tenants)
+        .bind(&succeeded)
+        .bind(&failed)
+        .bind(&sums)
+        .bind(&histogram)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

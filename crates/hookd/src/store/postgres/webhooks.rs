@@ -1,0 +1,195 @@
+//! Webhook rows, and the bulk changes to their deliveries that activation and deletion imply.
+//! Every change tells the other nodes (`hookd_webhooks`) so their routing caches reload.
+
+use super::WEBHOOKS_CHANNEL;
+use super::rows::{self, WEBHOOK_COLUMNS};
+use crate::model::*;
+use crate::store::{Activation, StoreResult, WebhookQuery};
+use sqlx::{PgConnection, PgPool};
+
+/// Tells the other nodes, when the surrounding transaction commits, that webhooks changed.
+pub async fn notify_changed(conn: &mut PgConnection) -> StoreResult<()> {
+    sqlx::query("SELECT pg_notify($1, '')")
+        .bind(WEBHOOKS_CHANNEL)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert(pool: &PgPool, webhook: &Webhook) -> StoreResult<()> {
+    let sql = format!(
+        "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    );
+    let mut transaction = pool.begin().await?;
+    rows::bind_webhook(sqlx::query(&sql), webhook)
+        .execute(&mut *transaction)
+        .await?;
+    notify_changed(&mut transaction).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+pub async fn update(pool: &PgPool, webhook: &Webhook) -> StoreResult<bool> {
+    // Every column is bound (in WEBHOOK_COLUMNS order, with its type, so the ones the
+    // statement leaves out need no inference); the statement uses the mutable ones.
+    let sql = "UPDATE webhooks SET url = $3, events = $4, description = $5, filter = $8, \
+               rate_limit = $9, max_in_flight = $10, timeout_ms = $11, retry_schedule = $12, \
+               headers = $13, secret = $14, previous_secret = $15, \
+               previous_secret_expires_at = $16, updated_at = $19 \
+               WHERE id = $1 AND tenant = $2";
+    let mut transaction = pool.begin().await?;
+    let changed = rows::bind_webhook(sqlx::query(sql), webhook)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+    if changed > 0 {
+        notify_changed(&mut transaction).await?;
+    }
+    transaction.commit().await?;
+    Ok(changed > 0)
+}
+
+pub async fn get(pool: &PgPool, scope: &Scope, id: &WebhookId) -> StoreResult<Option<Webhook>> {
+    let sql = format!(
+        "SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)"
+    );
+    let row = sqlx::query(&sql)
+        .bind(id.as_str())
+        .bind(scope.tenant().map(Tenant::as_str))
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(rows::webhook).transpose()
+}
+
+pub async fn list(pool: &PgPool, query: &WebhookQuery) -> StoreResult<Vec<Webhook>> {
+    let sql = format!(
+        "SELECT {WEBHOOK_COLUMNS} FROM webhooks \
+         WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR tenant = $2) \
+           AND ($3::boolean IS NULL OR active = $3) AND ($4::text IS NULL OR id < $4) \
+         ORDER BY id DESC LIMIT $5"
+    );
+    let found = sqlx::query(&sql)
+        .bind(query.scope.tenant().map(Tenant::as_str))
+        .bind(query.tenant.as_ref().map(Tenant::as_str))
+        .bind(query.active)
+        .bind(query.page.before.as_deref())
+        .bind(query.page.limit as i64)
+        .fetch_all(pool)
+        .await?;
+    rows::all(found, rows::webhook)
+}
+
+pub async fn all(pool: &PgPool) -> StoreResult<Vec<Webhook>> {
+    let sql = format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks ORDER BY id");
+    let found = sqlx::query(&sql).fetch_all(pool).await?;
+    rows::all(found, rows::webhook)
+}
+
+/// Enables or disables, and pauses or resumes the webhook's unheld pending deliveries.
+pub async fn set_active(
+    pool: &PgPool,
+    scope: &Scope,
+    id: &WebhookId,
+    change: Activation,
+    now: Timestamp,
+) -> StoreResult<Option<Webhook>> {
+    let tenant = scope.tenant().map(Tenant::as_str);
+    let mut transaction = pool.begin().await?;
+    let changed = match change {
+        Activation::Enable => {
+            let changed = sqlx::query(
+                "UPDATE webhooks SET active = TRUE, disabled_reason = NULL, failure_streak = 0, \
+                 updated_at = $3 WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)",
+            )
+            .bind(id.as_str())
+            .bind(tenant)
+            .bind(now.as_millis())
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+            let resumed = sqlx::query(
+                "UPDATE deliveries SET next_attempt_at = $2, updated_at = $2 \
+                 WHERE webhook_id = $1 AND status = 'pending' AND next_attempt_at IS NULL \
+                   AND claimed_by IS NULL",
+            )
+            .bind(id.as_str())
+            .bind(now.as_millis())
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+            if resumed > 0 {
+                super::deliveries::notify_due(&mut transaction).await?;
+            }
+            changed
+        }
+        Activation::Disable(reason) => {
+            let changed = sqlx::query(
+                "UPDATE webhooks SET active = FALSE, disabled_reason = $3, updated_at = $4 \
+                 WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)",
+            )
+            .bind(id.as_str())
+            .bind(tenant)
+            .bind(reason.as_str())
+            .bind(now.as_millis())
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+            pause_deliveries(&mut transaction, id).await?;
+            changed
+        }
+    };
+    if changed == 0 {
+        return Ok(None);
+    }
+    notify_changed(&mut transaction).await?;
+    transaction.commit().await?;
+    get(pool, scope, id).await
+}
+
+pub async fn pause_deliveries(conn: &mut PgConnection, id: &WebhookId) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE deliveries SET next_attempt_at = NULL \
+         WHERE webhook_id = $1 AND status = 'pending' AND claimed_by IS NULL \
+           AND next_attempt_at IS NOT NULL",
+    )
+    .bind(id.as_str())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the webhook and cancels its pending deliveries; its attempt log stays.
+pub async fn delete(
+    pool: &PgPool,
+    scope: &Scope,
+    id: &WebhookId,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let mut transaction = pool.begin().await?;
+    let deleted =
+        sqlx::query("DELETE FROM webhooks WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)")
+            .bind(id.as_str())
+            .bind(scope.tenant().map(Tenant::as_str))
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+    if deleted == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claimed_by = NULL, \
+         lease_until = NULL, updated_at = $2 WHERE webhook_id = $1 AND status = 'pending'",
+    )
+    .bind(id.as_str())
+    .bind(now.as_millis())
+    .execute(&mut *transaction)
+    .await?;
+    sqlx::query("DELETE FROM attempt_stats WHERE webhook_id = $1")
+        .bind(id.as_str())
+        .execute(&mut *transaction)
+        .await?;
+    notify_changed(&mut transaction).await?;
+    transaction.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,168 @@
+//! Rows as both backends store them: plain columns (text, numbers, JSON text) with the
+//! conversions to and from the domain types, so SQLite and PostgreSQL read and write exactly
+//! the same shapes. Stored values were validated before they were written, so one that fails
+//! to convert means a corrupt database; the error names the column.
+
+use crate::model::*;
+use std::collections::BTreeMap;
+
+pub const WEBHOOK_COLUMNS: &str = "id, tenant, url, events, description, active, disabled_reason, \
+    filter, rate_limit, max_in_flight, timeout_ms, retry_schedule, headers, secret, \
+    previous_secret, previous_secret_expires_at, failure_streak, created_at, updated_at";
+
+pub const EVENT_SUMMARY_COLUMNS: &str =
+    "id, tenant, type, idempotency_key, created_at, delivery_count";
+
+pub const DELIVERY_COLUMNS: &str = "id, event_id, webhook_id, tenant, event_type, status, \
+    attempt_count, next_attempt_at, created_at, updated_at";
+
+pub const ATTEMPT_COLUMNS: &str = "id, delivery_id, webhook_id, event_id, tenant, event_type, \
+    attempt, status, response_code, response_body, error, duration_ms, request_headers, created_at";
+
+pub const TOKEN_COLUMNS: &str = "id, name, tenant, token_hash, created_at";
+
+pub const EVENT_TYPE_COLUMNS: &str = "id, name, description, schema, created_at";
+
+/// A column whose stored value does not convert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Corrupt(pub &'static str);
+
+impl std::fmt::Display for Corrupt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "corrupt {} column", self.0)
+    }
+}
+
+/// The `webhooks` row.
+#[derive(Debug, Clone)]
+pub struct WebhookRecord {
+    pub id: String,
+    pub tenant: String,
+    pub url: String,
+    /// JSON array of patterns.
+    pub events: String,
+    pub description: String,
+    pub active: bool,
+    pub disabled_reason: Option<String>,
+    pub filter: Option<String>,
+    pub rate_limit: Option<i64>,
+    pub max_in_flight: i64,
+    pub timeout_ms: i64,
+    /// JSON array of durations; `None` for the default schedule.
+    pub retry_schedule: Option<String>,
+    /// JSON object.
+    pub headers: String,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_expires_at: Option<i64>,
+    pub failure_streak: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl WebhookRecord {
+    pub fn of(w: &Webhook) -> Self {
+        let events: Vec<String> = w.events.iter().map(ToString::to_string).collect();
+        Self {
+            id: w.id.as_str().to_owned(),
+            tenant: w.tenant.as_str().to_owned(),
+            url: w.url.as_str().to_owned(),
+            events: serde_json::to_string(&events).expect("strings encode"),
+            description: w.description.clone(),
+            active: w.active,
+            disabled_reason: w.disabled_reason.map(|r| r.as_str().to_owned()),
+            filter: w.filter.as_ref().map(|f| f.source().to_owned()),
+            rate_limit: w.rate_limit.map(i64::from),
+            max_in_flight: i64::from(w.max_in_flight),
+            timeout_ms: i64::from(w.timeout_ms),
+            retry_schedule: w
+                .retry_schedule
+                .as_ref()
+                .map(|s| serde_json::to_string(s.texts()).expect("strings encode")),
+            headers: serde_json::to_string(w.headers.as_map()).expect("strings encode"),
+            secret: w.secret.expose().to_owned(),
+            previous_secret: w
+                .previous_secret
+                .as_ref()
+                .map(|p| p.secret.expose().to_owned()),
+            previous_secret_expires_at: w
+                .previous_secret
+                .as_ref()
+                .map(|p| p.expires_at.as_millis()),
+            failure_streak: i64::from(w.failure_streak),
+            created_at: w.created_at.as_millis(),
+            updated_at: w.updated_at.as_millis(),
+        }
+    }
+
+    pub fn into_webhook(self) -> Result<Webhook, Corrupt> {
+        let events: Vec<String> = json(&self.events, "events")?;
+        let events = events
+            .iter()
+            .map(|p| EventPattern::parse(p).map_err(|_| Corrupt("events")))
+            .collect::<Result<_, _>>()?;
+        let filter = self
+            .filter
+            .map(|source| Filter::parse(&source).map_err(|_| Corrupt("filter")))
+            .transpose()?;
+        let retry_schedule = self
+            .retry_schedule
+            .map(|text| {
+                let items: Vec<String> = json(&text, "retry_schedule")?;
+                RetrySchedule::parse(&items).map_err(|_| Corrupt("retry_schedule"))
+            })
+            .transpose()?;
+        let headers: BTreeMap<String, String> = json(&self.headers, "headers")?;
+        let secret = WebhookSecret::parse(&self.secret).map_err(|_| Corrupt("secret"))?;
+        let previous_secret = match (self.previous_secret, self.previous_secret_expires_at) {
+            (Some(secret), Some(expires)) => Some(RotatedSecret {
+                secret: WebhookSecret::parse(&secret).map_err(|_| Corrupt("previous_secret"))?,
+                expires_at: Timestamp::from_millis(expires),
+            }),
+            _ => None,
+        };
+        let number = |value: i64, column| u32::try_from(value).map_err(|_| Corrupt(column));
+        Ok(Webhook {
+            id: WebhookId::from_trusted(self.id),
+            tenant: Tenant::from_trusted(&self.tenant),
+            url: WebhookUrl::parse(&self.url).map_err(|_| Corrupt("url"))?,
+            events,
+            description: self.description,
+            active: self.active,
+            disabled_reason: self
+                .disabled_reason
+                .as_deref()
+                .and_then(DisabledReason::parse),
+            filter,
+            rate_limit: self
+                .rate_limit
+                .map(|r| number(r, "rate_limit"))
+                .transpose()?,
+            max_in_flight: number(self.max_in_flight, "max_in_flight")?,
+            timeout_ms: number(self.timeout_ms, "timeout_ms")?,
+            retry_schedule,
+            headers: CustomHeaders::from_trusted(headers),
+            secret,
+            previous_secret,
+            failure_streak: number(self.failure_streak, "failure_streak")?,
+            created_at: Timestamp::from_millis(self.created_at),
+            updated_at: Timestamp::from_millis(self.updated_at),
+        })
+    }
+}
+
+/// An attempt's request headers as stored: a JSON array of `[name, value]`.
+pub fn encode_headers(headers: &[(String, String)]) -> String {
+    serde_json::to_string(headers).expect("strings encode")
+}
+
+pub fn decode_headers(text: &str) -> Result<Vec<(String, String)>, Corrupt> {
+    json(text, "request_headers")
+}
+
+pub fn json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    column: &'static str,
+) -> Result<T, Corrupt> {
+    serde_json::from_str(text).map_err(|_| Corrupt(column))
+}
