@@ -1,10 +1,15 @@
-//! Test harness: a real hookd (SQLite file in a temporary directory, bound to 127.0.0.1:0) and
-//! real receivers on loopback whose answers a test can script. Set `TEST_LOG=debug` to see the
-//! server's logs.
+//! Test harness: a real hookd (bound to 127.0.0.1:0) and real receivers on loopback whose
+//! answers a test can script. Set `TEST_LOG=debug` to see the server's logs.
+//!
+//! The same tests run on both backends: the `sqlite` test crate gives each server a SQLite file
+//! in a temporary directory, the `postgres` crate a PostgreSQL database of its own (see
+//! `postgres`). A test starts with `require_backend!()`, which skips it (saying so) when its
+//! backend is the PostgreSQL one and no server answers.
 
 #![allow(dead_code)]
 
 pub mod cases;
+pub mod postgres;
 pub mod receiver;
 
 #[allow(unused_imports)]
@@ -22,9 +27,71 @@ use tokio::task::JoinHandle;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
+/// Which backend this test crate runs on: the crate named `postgres` on PostgreSQL, every
+/// other on SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backend() -> Backend {
+    if env!("CARGO_CRATE_NAME") == "postgres" {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
+/// Whether this crate's backend can run here; false only for PostgreSQL without a server.
+pub fn backend_available() -> bool {
+    backend() == Backend::Sqlite || postgres::available()
+}
+
+/// Returns early from a test whose backend can't run here, saying so.
+#[macro_export]
+macro_rules! require_backend {
+    () => {
+        if !$crate::common::backend_available() {
+            eprintln!(
+                "skipped: no PostgreSQL at {} (set HOOKD_TEST_POSTGRES_URL)",
+                $crate::common::postgres::server_url()
+            );
+            return;
+        }
+    };
+}
+
+/// Where a test server keeps its data: a temporary directory (for the SQLite file and logs)
+/// and, on PostgreSQL, a database of its own. Outlives a server, for restarts.
+pub struct Data {
+    pub dir: TempDir,
+    pub postgres: Option<postgres::TestDatabase>,
+}
+
+impl Data {
+    pub async fn new() -> Self {
+        let postgres = match backend() {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(postgres::TestDatabase::create().await),
+        };
+        Self {
+            dir: TempDir::new().expect("a temporary directory"),
+            postgres,
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.postgres {
+            Some(database) => database.url.clone(),
+            None => format!("sqlite://{}", self.dir.path().join("hookd.db").display()),
+        }
+    }
+}
+
 pub struct TestServer {
     pub base: String,
-    pub dir: TempDir,
+    pub data: Data,
     /// The admin token the server made, when the test left `admin_token` unset.
     pub generated_admin_token: Option<String>,
     client: reqwest::Client,
@@ -33,12 +100,10 @@ pub struct TestServer {
 }
 
 /// Settings every test server gets unless the test overrides them.
-fn defaults(dir: &TempDir) -> Vec<(String, String)> {
+fn defaults(data: &Data) -> Vec<(String, String)> {
     vec![
-        (
-            "database_url".into(),
-            format!("sqlite://{}", dir.path().join("hookd.db").display()),
-        ),
+        ("database_url".into(), data.database_url()),
+        ("database_pool".into(), "4".into()),
         ("admin_token".into(), ADMIN_TOKEN.into()),
         ("allowed_networks".into(), "127.0.0.0/8".into()),
         ("shutdown_grace".into(), "2s".into()),
@@ -53,15 +118,15 @@ impl TestServer {
 
     /// A server with some settings replaced (keys as in the config file).
     pub async fn start_with(overrides: &[(&str, &str)]) -> Self {
-        Self::start_in(TempDir::new().expect("a temporary directory"), overrides).await
+        Self::start_in(Data::new().await, overrides).await
     }
 
-    /// A server on an existing data directory (to restart over the same database).
-    pub async fn start_in(dir: TempDir, overrides: &[(&str, &str)]) -> Self {
+    /// A server on existing data (to restart over the same database).
+    pub async fn start_in(data: Data, overrides: &[(&str, &str)]) -> Self {
         if let Ok(filter) = std::env::var("TEST_LOG") {
             hookd::telemetry::init_logging(&filter, hookd::config::LogFormat::Text);
         }
-        let mut pairs = defaults(&dir);
+        let mut pairs = defaults(&data);
         for (key, value) in overrides {
             pairs.retain(|(k, _)| k != key);
             pairs.push((key.to_string(), value.to_string()));
@@ -86,7 +151,7 @@ impl TestServer {
         }));
         Self {
             base,
-            dir,
+            data,
             generated_admin_token,
             client: reqwest::Client::new(),
             stop: Some(stop),
@@ -94,8 +159,8 @@ impl TestServer {
         }
     }
 
-    /// Stops gracefully and returns the data directory (for a restart).
-    pub async fn stop(mut self) -> TempDir {
+    /// Stops gracefully and returns the data (for a restart).
+    pub async fn stop(mut self) -> Data {
         let _ = self.stop.take().unwrap().send(());
         self.task
             .take()
@@ -103,8 +168,11 @@ impl TestServer {
             .await
             .expect("the server task")
             .expect("the server stops cleanly");
-        let dir = TempDir::new().unwrap();
-        std::mem::replace(&mut self.dir, dir)
+        let placeholder = Data {
+            dir: TempDir::new().unwrap(),
+            postgres: None,
+        };
+        std::mem::replace(&mut self.data, placeholder)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -223,6 +291,30 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+    }
+}
+
+/// Everything the database holds, as text: the SQLite file's bytes, or every settings and
+/// tokens row on PostgreSQL (where secrets and hashes live), for checks that something is
+/// never stored.
+pub async fn stored_text(data: &Data) -> String {
+    match &data.postgres {
+        None => String::from_utf8_lossy(
+            &std::fs::read(data.dir.path().join("hookd.db")).expect("the database file"),
+        )
+        .into_owned(),
+        Some(database) => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&database.url).await.unwrap();
+            let rows: Vec<String> = sqlx::query_scalar(
+                "SELECT key || ' ' || value FROM settings \
+                 UNION ALL SELECT name || ' ' || token_hash FROM tokens",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            rows.join("\n")
         }
     }
 }

@@ -2,7 +2,7 @@
 //! non-public addresses are refused at registration (422 on `url`), and at delivery time as a
 //! failed attempt whose error says why, unless `allowed_networks` allows them.
 
-mod common;
+use crate::common;
 
 use common::{Receiver, TestServer, eventually};
 use reqwest::StatusCode;
@@ -12,6 +12,7 @@ use std::time::Duration;
 /// Without allowed networks, every non-public destination is refused at registration.
 #[tokio::test]
 async fn non_public_destinations_are_refused_at_registration() {
+    crate::require_backend!();
     let server = TestServer::start_with(&[("allowed_networks", "")]).await;
     for url in [
         "http://127.0.0.1:8080/hook",
@@ -54,6 +55,7 @@ async fn non_public_destinations_are_refused_at_registration() {
 /// Changing a webhook's URL to a forbidden one is refused the same way.
 #[tokio::test]
 async fn a_patch_cannot_point_a_webhook_at_a_forbidden_address() {
+    crate::require_backend!();
     let server = TestServer::start_with(&[("allowed_networks", "")]).await;
     let webhook = server
         .create_webhook(
@@ -81,6 +83,7 @@ async fn a_patch_cannot_point_a_webhook_at_a_forbidden_address() {
 /// operator removes the allowance: the attempt fails, says why, and nothing is sent.
 #[tokio::test]
 async fn deliveries_to_forbidden_addresses_fail_and_say_why() {
+    crate::require_backend!();
     let receiver = Receiver::start().await;
     let server = TestServer::start().await;
     let webhook = server
@@ -89,8 +92,8 @@ async fn deliveries_to_forbidden_addresses_fail_and_say_why() {
         )
         .await;
     let id = webhook["id"].as_str().unwrap().to_owned();
-    let dir = server.stop().await;
-    let server = TestServer::start_in(dir, &[("allowed_networks", "")]).await;
+    let data = server.stop().await;
+    let server = TestServer::start_in(data, &[("allowed_networks", "")]).await;
     server.publish(json!({"type": "a.b", "data": {}})).await;
     let attempt = eventually(
         "the refused attempt to be logged",

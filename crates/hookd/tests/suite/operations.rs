@@ -1,7 +1,7 @@
 //! Health, readiness, Prometheus metrics, and the OpenAPI document generated from the code,
 //! checked against API.md's list of routes.
 
-mod common;
+use crate::common;
 
 use common::{Receiver, TestServer};
 use reqwest::StatusCode;
@@ -11,6 +11,7 @@ use std::time::Duration;
 /// Liveness and readiness answer without a token.
 #[tokio::test]
 async fn health_and_readiness_answer() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let (status, body) = server
         .call(None, reqwest::Method::GET, "/healthz", None)
@@ -32,6 +33,7 @@ async fn health_and_readiness_answer() {
 /// histogram and the queue depth.
 #[tokio::test]
 async fn prometheus_metrics_count_what_happened() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     server.webhook_to(&receiver.url, &["*"]).await;
@@ -58,6 +60,7 @@ async fn prometheus_metrics_count_what_happened() {
 /// its method, and `/docs` renders it.
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let (status, document) = server
         .call(None, reqwest::Method::GET, "/openapi.json", None)
@@ -129,61 +132,4 @@ async fn the_openapi_document_describes_every_route() {
         .await
         .unwrap();
     assert!(page.contains("/api/webhooks/{id}/rotate-secret") && page.contains("<html"));
-}
-
-/// `hookd migrate` applies the migrations to a new file and is harmless to repeat; `hookd
-/// config` prints the commented default configuration.
-#[test]
-fn migrate_and_config_commands_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
-    for _ in 0..2 {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_hookd"))
-            .args(["migrate", "--database-url", &url])
-            .env_remove("HOOKD_CONFIG")
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert!(String::from_utf8_lossy(&output.stdout).contains("migrations applied"));
-    }
-    assert!(dir.path().join("fresh.db").exists());
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hookd"))
-        .arg("config")
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        hookd::config::DEFAULT_CONFIG
-    );
-}
-
-/// A second server on the same SQLite file is refused while the first runs (it would take
-/// over the first one's deliveries and send them twice), and allowed once it stopped.
-#[tokio::test]
-async fn one_process_per_sqlite_file() {
-    let server = TestServer::start().await;
-    let config = hookd::config::Config::from_pairs(&[(
-        "database_url",
-        &format!("sqlite://{}", server.dir.path().join("hookd.db").display()),
-    )])
-    .unwrap();
-    let refused = hookd::app::Server::start(config.clone())
-        .await
-        .err()
-        .expect("a second process is refused");
-    assert!(
-        format!("{refused:#}").contains("in use by another hookd process"),
-        "{refused:#}"
-    );
-    let dir = server.stop().await;
-    let config = hookd::config::Config::from_pairs(&[(
-        "database_url",
-        &format!("sqlite://{}", dir.path().join("hookd.db").display()),
-    )])
-    .unwrap();
-    assert!(hookd::app::Server::start(config).await.is_ok());
 }

@@ -1,7 +1,7 @@
 //! Bad input on the events, deliveries, event types and tokens routes gets a 4xx
 //! problem+json naming the field, and stores nothing.
 
-mod common;
+use crate::common;
 
 use common::cases::{Case, case};
 use common::{Receiver, TestServer};
@@ -11,6 +11,7 @@ use serde_json::json;
 /// Each row: a request a careless or hostile caller might send, and the exact answer.
 #[tokio::test]
 async fn every_other_route_answers_bad_input_with_a_problem_naming_the_field() {
+    crate::require_backend!();
     let server = TestServer::start_with(&[("max_event_bytes", "2048")]).await;
     let receiver = Receiver::start().await;
     server.webhook_to(&receiver.url, &["*"]).await;
@@ -257,6 +258,7 @@ async fn every_other_route_answers_bad_input_with_a_problem_naming_the_field() {
 /// with one bad event stores nothing (all or nothing).
 #[tokio::test]
 async fn a_batch_is_all_or_nothing() {
+    crate::require_backend!();
     let server =
         TestServer::start_with(&[("max_event_bytes", "4096"), ("max_batch_bytes", "65536")]).await;
     let mut events: Vec<serde_json::Value> = (0..5)

@@ -1,6 +1,6 @@
 //! Events reach their subscribers, signed as API.md says, and every attempt is logged.
 
-mod common;
+use crate::common;
 
 use common::{Receiver, Reply, TestServer, eventually};
 use reqwest::StatusCode;
@@ -20,6 +20,7 @@ fn now_secs() -> i64 {
 /// shape, and both signatures verifying with the webhook's secret.
 #[tokio::test]
 async fn a_published_event_reaches_its_subscriber_signed() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     let webhook = server.webhook_to(&receiver.url, &["order.created"]).await;
@@ -76,6 +77,7 @@ async fn a_published_event_reaches_its_subscriber_signed() {
 /// Registering a webhook delivers a `webhook.ping` to it at once, logged like any delivery.
 #[tokio::test]
 async fn registration_pings_the_new_webhook() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     let webhook = server
@@ -105,6 +107,7 @@ async fn registration_pings_the_new_webhook() {
 /// `prefix.*` and `*`.
 #[tokio::test]
 async fn events_go_to_exactly_the_matching_subscribers() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let (exact, prefix, all, other) = (
         Receiver::start().await,
@@ -147,6 +150,7 @@ async fn events_go_to_exactly_the_matching_subscribers() {
 /// A webhook's filter decides which of its events it receives.
 #[tokio::test]
 async fn filters_decide_which_events_a_webhook_gets() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     server
@@ -178,6 +182,7 @@ async fn filters_decide_which_events_a_webhook_gets() {
 /// `webhooks` in a publish restricts the fan-out to the named subscribers.
 #[tokio::test]
 async fn a_targeted_event_reaches_only_the_named_webhooks() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let (chosen, skipped) = (Receiver::start().await, Receiver::start().await);
     let target = server.webhook_to(&chosen.url, &["*"]).await;
@@ -194,6 +199,7 @@ async fn a_targeted_event_reaches_only_the_named_webhooks() {
 /// A webhook's custom headers come with every delivery.
 #[tokio::test]
 async fn custom_headers_are_sent() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     server.create_webhook(json!({"url": receiver.url, "events": ["*"], "headers": {"X-Api-Key": "k-123"}, "ping": false})).await;
@@ -207,6 +213,7 @@ async fn custom_headers_are_sent() {
 /// After a rotation both the new and the previous secret sign, in both schemes.
 #[tokio::test]
 async fn a_rotated_secret_keeps_signing_beside_the_new_one() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     let webhook = server.webhook_to(&receiver.url, &["*"]).await;
@@ -264,6 +271,7 @@ async fn a_rotated_secret_keeps_signing_beside_the_new_one() {
 /// headers (which never include the secret).
 #[tokio::test]
 async fn a_delivery_shows_what_was_sent() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     let webhook = server.webhook_to(&receiver.url, &["*"]).await;
@@ -314,6 +322,7 @@ async fn a_delivery_shows_what_was_sent() {
 /// `test` makes one attempt now and answers with its result; a failure is not retried.
 #[tokio::test]
 async fn test_makes_one_synchronous_attempt() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     let webhook = server
@@ -361,6 +370,7 @@ async fn test_makes_one_synchronous_attempt() {
 /// `data`; matching events go through.
 #[tokio::test]
 async fn event_data_is_checked_against_its_schema() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let schema = json!({"type": "object", "required": ["amount"], "properties": {"amount": {"type": "integer", "minimum": 0}}});
     let (status, created) = server
@@ -396,6 +406,7 @@ async fn event_data_is_checked_against_its_schema() {
 /// Disabling pauses a webhook's pending deliveries (no attempts) and enabling resumes them.
 #[tokio::test]
 async fn disabling_pauses_and_enabling_resumes() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.script([Reply::status(500)]);
@@ -435,6 +446,7 @@ async fn disabling_pauses_and_enabling_resumes() {
 /// delivery.
 #[tokio::test]
 async fn deleting_a_webhook_cancels_its_pending_deliveries() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.always(Reply::status(500));
@@ -472,6 +484,7 @@ async fn deleting_a_webhook_cancels_its_pending_deliveries() {
 /// PATCH changes what it names and nothing else; `id`, `tenant` and `secret` can't be patched.
 #[tokio::test]
 async fn patch_changes_only_what_it_names() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     let webhook = server.create_webhook(json!({"url": receiver.url, "events": ["a.*"], "description": "first", "rate_limit": 5, "ping": false})).await;

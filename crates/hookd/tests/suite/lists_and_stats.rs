@@ -1,7 +1,7 @@
 //! Lists page newest first with cursors and filters; statistics and metrics add up; a
 //! webhook's `max_in_flight` and `rate_limit` hold.
 
-mod common;
+use crate::common;
 
 use common::{Receiver, Reply, TestServer, eventually};
 use reqwest::StatusCode;
@@ -25,6 +25,7 @@ fn ids(page: &Value) -> Vec<String> {
 /// item exactly once; filters narrow the list.
 #[tokio::test]
 async fn lists_page_newest_first_and_filter() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let mut published = Vec::new();
     for n in 0..5 {
@@ -98,6 +99,7 @@ async fn lists_page_newest_first_and_filter() {
 /// A webhook's log filters by status, event and time.
 #[tokio::test]
 async fn logs_filter_by_status_event_and_time() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.script([Reply::status(500)]);
@@ -153,6 +155,7 @@ async fn logs_filter_by_status_event_and_time() {
 /// percentiles, and a time series whose buckets add up to the totals.
 #[tokio::test]
 async fn stats_and_metrics_add_up() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.script([Reply::status(500)]);
@@ -216,6 +219,7 @@ async fn stats_and_metrics_add_up() {
 /// A receiver never sees more concurrent requests from one webhook than its `max_in_flight`.
 #[tokio::test]
 async fn max_in_flight_bounds_concurrent_requests() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let in_flight = Arc::new(AtomicUsize::new(0));
     let peak = Arc::new(AtomicUsize::new(0));
@@ -260,6 +264,7 @@ async fn max_in_flight_bounds_concurrent_requests() {
 /// A webhook's `rate_limit` spaces its deliveries: a burst of one second's worth, then the rate.
 #[tokio::test]
 async fn rate_limit_spaces_deliveries() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     server
@@ -286,6 +291,7 @@ async fn rate_limit_spaces_deliveries() {
 /// restart (when nothing new is printed).
 #[tokio::test]
 async fn a_generated_admin_token_survives_restarts() {
+    crate::require_backend!();
     let server = TestServer::start_with(&[("admin_token", "")]).await;
     let token = server
         .generated_admin_token
@@ -298,13 +304,12 @@ async fn a_generated_admin_token_survives_restarts() {
             .0,
         StatusCode::OK
     );
-    let dir = server.stop().await;
-    let stored = std::fs::read(dir.path().join("hookd.db")).unwrap();
+    let data = server.stop().await;
     assert!(
-        !stored.windows(token.len()).any(|w| w == token.as_bytes()),
+        !common::stored_text(&data).await.contains(&token),
         "the token itself is not stored"
     );
-    let server = TestServer::start_in(dir, &[("admin_token", "")]).await;
+    let server = TestServer::start_in(data, &[("admin_token", "")]).await;
     assert!(
         server.generated_admin_token.is_none(),
         "made and shown once only"

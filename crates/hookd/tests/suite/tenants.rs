@@ -2,7 +2,7 @@
 //! the rest), admin-only routes are invisible to tenants, revocation is immediate; and
 //! idempotent publishing.
 
-mod common;
+use crate::common;
 
 use common::{ADMIN_TOKEN, Receiver, TestServer};
 use reqwest::{Method, StatusCode};
@@ -27,6 +27,7 @@ async fn tenant_token(server: &TestServer, tenant: &str) -> (String, String) {
 /// Every /api route refuses a missing or wrong token with 401 problem+json.
 #[tokio::test]
 async fn api_routes_need_a_valid_token() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     for (method, path) in [
         (Method::GET, "/api/webhooks"),
@@ -63,6 +64,7 @@ async fn api_routes_need_a_valid_token() {
 /// its tenant's webhooks.
 #[tokio::test]
 async fn a_tenant_token_sees_only_its_tenant() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let (acme_receiver, other_receiver) = (Receiver::start().await, Receiver::start().await);
     let (_, acme) = tenant_token(&server, "acme").await;
@@ -207,6 +209,7 @@ async fn a_tenant_token_sees_only_its_tenant() {
 /// Token management and the catalog's changes are admin-only: a tenant token gets 404.
 #[tokio::test]
 async fn admin_routes_are_invisible_to_tenants() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let (id, token) = tenant_token(&server, "acme").await;
     for (method, path, body) in [
@@ -246,6 +249,7 @@ async fn admin_routes_are_invisible_to_tenants() {
 /// A revoked token stops working at once, and only token hashes are listed.
 #[tokio::test]
 async fn a_revoked_token_stops_working_at_once() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let (id, token) = tenant_token(&server, "acme").await;
     assert_eq!(
@@ -285,6 +289,7 @@ async fn a_revoked_token_stops_working_at_once() {
 /// the same key in another tenant is another event.
 #[tokio::test]
 async fn publishing_is_idempotent_by_id() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     server.webhook_to(&receiver.url, &["*"]).await;

@@ -1,7 +1,7 @@
 //! Retry rules: the schedule, Retry-After, 410, timeouts, redirects, the failure streak that
 //! disables a webhook (and announces it), manual retry and recover.
 
-mod common;
+use crate::common;
 
 use common::{Receiver, Reply, TestServer, eventually};
 use reqwest::StatusCode;
@@ -27,6 +27,7 @@ async fn finished_delivery(server: &TestServer, event_id: &str) -> Value {
 /// and within a second of it), then ends failed; every attempt is logged with its number.
 #[tokio::test]
 async fn failed_attempts_follow_the_schedule_then_fail() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.always(Reply::status(500).with_body("down"));
@@ -95,6 +96,7 @@ async fn failed_attempts_follow_the_schedule_then_fail() {
 /// A retry that succeeds ends the delivery as succeeded.
 #[tokio::test]
 async fn a_successful_retry_ends_the_delivery() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.script([Reply::status(503)]);
@@ -114,6 +116,7 @@ async fn a_successful_retry_ends_the_delivery() {
 /// `410 Gone` fails the delivery and disables the webhook at once, with no retry.
 #[tokio::test]
 async fn gone_disables_the_webhook_at_once() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.always(Reply::status(410));
@@ -142,6 +145,7 @@ async fn gone_disables_the_webhook_at_once() {
 /// event goes to the tenant's webhooks that subscribe to it.
 #[tokio::test]
 async fn a_failing_webhook_is_disabled_after_its_streak_and_announced() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let failing = Receiver::start().await;
     failing.always(Reply::status(500));
@@ -208,6 +212,7 @@ async fn a_failing_webhook_is_disabled_after_its_streak_and_announced() {
 /// A success in between resets the streak.
 #[tokio::test]
 async fn a_success_resets_the_failure_streak() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.script([Reply::status(500), Reply::status(500)]);
@@ -233,6 +238,7 @@ async fn a_success_resets_the_failure_streak() {
 /// `Retry-After` on a 503 delays the retry at least that long.
 #[tokio::test]
 async fn retry_after_is_honoured() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.script([Reply::status(503).with_header("retry-after", "3")]);
@@ -253,6 +259,7 @@ async fn retry_after_is_honoured() {
 /// A receiver slower than the webhook's timeout gets a failed attempt that says so.
 #[tokio::test]
 async fn a_timeout_fails_the_attempt() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.always(Reply::status(200).after(Duration::from_secs(2)));
@@ -272,6 +279,7 @@ async fn a_timeout_fails_the_attempt() {
 /// A redirect is not followed: the attempt fails with the 3xx and says why.
 #[tokio::test]
 async fn redirects_are_not_followed() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     let elsewhere = Receiver::start().await;
@@ -301,6 +309,7 @@ async fn redirects_are_not_followed() {
 /// A manual retry makes one more attempt now, whatever the delivery's status.
 #[tokio::test]
 async fn a_manual_retry_makes_one_more_attempt() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.script([Reply::status(500)]);
@@ -343,6 +352,7 @@ async fn a_manual_retry_makes_one_more_attempt() {
 /// Recover re-queues every delivery of the webhook that ended failed since the given time.
 #[tokio::test]
 async fn recover_requeues_failed_deliveries_since_a_time() {
+    crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
     receiver.script([Reply::status(500), Reply::status(500), Reply::status(500)]);

@@ -1,6 +1,6 @@
 //! Bad input on the webhook routes gets a 4xx problem+json naming the field, and stores nothing.
 
-mod common;
+use crate::common;
 
 use common::cases::case;
 use common::{Receiver, TestServer};
@@ -10,6 +10,7 @@ use serde_json::json;
 /// Each row: a request a careless or hostile caller might send, and the exact answer.
 #[tokio::test]
 async fn every_webhook_route_answers_bad_input_with_a_problem_naming_the_field() {
+    crate::require_backend!();
     let server = TestServer::start_with(&[("max_event_bytes", "2048")]).await;
     let receiver = Receiver::start().await;
     let webhook = server.webhook_to(&receiver.url, &["*"]).await;

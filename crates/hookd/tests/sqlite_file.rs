@@ -1,0 +1,63 @@
+//! What is particular to the SQLite backend: one process per database file, and the commands
+//! that work on a file.
+
+mod common;
+
+use common::TestServer;
+
+/// `hookd migrate` applies the migrations to a new file and is harmless to repeat; `hookd
+/// config` prints the commented default configuration.
+#[test]
+fn migrate_and_config_commands_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    for _ in 0..2 {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_hookd"))
+            .args(["migrate", "--database-url", &url])
+            .env_remove("HOOKD_CONFIG")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("migrations applied"));
+    }
+    assert!(dir.path().join("fresh.db").exists());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .arg("config")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        hookd::config::DEFAULT_CONFIG
+    );
+}
+
+/// A second server on the same SQLite file is refused while the first runs (it would take
+/// over the first one's deliveries and send them twice), and allowed once it stopped.
+#[tokio::test]
+async fn one_process_per_sqlite_file() {
+    let server = TestServer::start().await;
+    let config = hookd::config::Config::from_pairs(&[(
+        "database_url",
+        &format!("sqlite://{}", server.data.dir.path().join("hookd.db").display()),
+    )])
+    .unwrap();
+    let refused = hookd::app::Server::start(config.clone())
+        .await
+        .err()
+        .expect("a second process is refused");
+    assert!(
+        format!("{refused:#}").contains("in use by another hookd process"),
+        "{refused:#}"
+    );
+    let data = server.stop().await;
+    let config = hookd::config::Config::from_pairs(&[(
+        "database_url",
+        &format!("sqlite://{}", data.dir.path().join("hookd.db").display()),
+    )])
+    .unwrap();
+    assert!(hookd::app::Server::start(config).await.is_ok());
+}

@@ -1,0 +1,479 @@
+//! The `Store` contract, checked on both backends: every test here runs once on a SQLite file
+//! and once on a PostgreSQL database of its own. The HTTP suite covers the queries through the
+//! API; this file pins down what several nodes rely on (claims, leases, takeover, idempotency,
+//! first-writer-wins settings) at the storage level.
+
+mod common;
+
+use hookd::model::*;
+use hookd::store::postgres::PostgresStore;
+use hookd::store::sqlite::SqliteStore;
+use hookd::store::{Claim, DynStore, StoreError};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A store of each kind, with what keeps it alive.
+struct Fixture {
+    store: DynStore,
+    _dir: tempfile::TempDir,
+    _database: Option<common::postgres::TestDatabase>,
+}
+
+async fn sqlite() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("store.db")).unwrap();
+    Fixture {
+        store: Arc::new(store),
+        _dir: dir,
+        _database: None,
+    }
+}
+
+async fn postgres() -> Option<Fixture> {
+    if !common::postgres::available() {
+        eprintln!("skipped: no PostgreSQL at {}", common::postgres::server_url());
+        return None;
+    }
+    let database = common::postgres::TestDatabase::create().await;
+    let store = PostgresStore::open(&database.url, 4).await.unwrap();
+    Some(Fixture {
+        store: Arc::new(store),
+        _dir: tempfile::tempdir().unwrap(),
+        _database: Some(database),
+    })
+}
+
+/// Runs each named check on both backends.
+macro_rules! on_both_backends {
+    ($($check:ident),* $(,)?) => {$(
+        mod $check {
+            #[tokio::test]
+            async fn sqlite() {
+                let fixture = super::sqlite().await;
+                super::$check(fixture.store.clone()).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(fixture) = super::postgres().await {
+                    super::$check(fixture.store.clone()).await;
+                }
+            }
+        }
+    )*};
+}
+
+on_both_backends!(
+    claimed_deliveries_are_not_claimed_again,
+    concurrent_claims_never_share_a_delivery,
+    renewal_extends_only_the_claims_own_leases,
+    expired_leases_are_taken_over_after_the_webhook_timeout,
+    an_outcome_under_a_lost_claim_is_logged_but_moves_nothing,
+    only_the_holder_releases,
+    an_idempotency_key_stores_one_event,
+    deliveries_to_disabled_webhooks_are_dropped,
+    the_first_setting_written_wins,
+);
+
+fn webhook(timeout_ms: u32) -> Webhook {
+    let now = Timestamp::now();
+    Webhook {
+        id: WebhookId::new(),
+        tenant: Tenant::default_tenant(),
+        url: WebhookUrl::parse("https://example.com/hook").unwrap(),
+        events: vec![EventPattern::parse("*").unwrap()],
+        description: String::new(),
+        active: true,
+        disabled_reason: None,
+        filter: None,
+        rate_limit: None,
+        max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+        timeout_ms,
+        retry_schedule: None,
+        headers: CustomHeaders::default(),
+        secret: WebhookSecret::generate(),
+        previous_secret: None,
+        failure_streak: 0,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn event(webhooks: &[&Webhook], claimed: bool, key: Option<&str>) -> NewEvent {
+    let id = EventId::new();
+    let event_type = EventName::parse("order.created").unwrap();
+    let now = Timestamp::now();
+    NewEvent {
+        payload: encode_payload(&id, &event_type, now, "{}"),
+        id,
+        tenant: Tenant::default_tenant(),
+        event_type,
+        idempotency_key: key.map(str::to_owned),
+        created_at: now,
+        deliveries: webhooks
+            .iter()
+            .map(|w| NewDelivery {
+                id: DeliveryId::new(),
+                webhook_id: w.id.clone(),
+                claimed,
+                even_if_disabled: false,
+            })
+            .collect(),
+    }
+}
+
+fn claim(name: &str, lease: Duration) -> Claim {
+    Claim {
+        by: name.into(),
+        until: Timestamp::now().plus(lease),
+    }
+}
+
+/// A store with one webhook and `count` unclaimed, due deliveries to it.
+async fn due_deliveries(store: &DynStore, count: usize, timeout_ms: u32) -> Webhook {
+    let target = webhook(timeout_ms);
+    store.insert_webhook(&target).await.unwrap();
+    let events = (0..count).map(|_| event(&[&target], false, None)).collect();
+    store
+        .insert_events(&claim("publisher", Duration::from_secs(30)), events)
+        .await
+        .unwrap();
+    target
+}
+
+fn succeeded(job: &DeliveryJob) -> AttemptOutcome {
+    AttemptOutcome {
+        attempt: Attempt {
+            id: AttemptId::new(),
+            delivery_id: job.delivery_id.clone(),
+            webhook_id: job.webhook_id.clone(),
+            event_id: job.event_id.clone(),
+            tenant: job.tenant.clone(),
+            event_type: job.event_type.clone(),
+            attempt: job.attempt,
+            status: AttemptStatus::Succeeded,
+            response_code: Some(200),
+            response_body: Some(String::new()),
+            error: None,
+            duration_ms: 3,
+            request_headers: vec![("webhook-id".into(), job.event_id.to_string())],
+            created_at: Timestamp::now(),
+        },
+        next: NextStep::Succeeded,
+        counts_for_streak: true,
+        claim: job.claim.clone(),
+    }
+}
+
+async fn claimed_deliveries_are_not_claimed_again(store: DynStore) {
+    due_deliveries(&store, 5, 1000).await;
+    let lease = Duration::from_secs(30);
+    let first = store
+        .claim_due(&claim("a/0", lease), Timestamp::now(), 3, &[])
+        .await
+        .unwrap();
+    let rest = store
+        .claim_due(&claim("b/0", lease), Timestamp::now(), 10, &[])
+        .await
+        .unwrap();
+    assert_eq!((first.len(), rest.len()), (3, 2));
+    let again = store
+        .claim_due(&claim("c/0", lease), Timestamp::now(), 10, &[])
+        .await
+        .unwrap();
+    assert!(again.is_empty(), "held deliveries are not handed out twice");
+    assert!(rest.iter().all(|job| &*job.claim == "b/0"));
+    assert!(first.iter().all(|job| !job.payload.is_empty()));
+}
+
+async fn concurrent_claims_never_share_a_delivery(store: DynStore) {
+    due_deliveries(&store, 300, 1000).await;
+    let claimers = (0..6).map(|n| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let jobs = store
+                    .claim_due(
+                        &claim(&format!("node-{n}/0"), Duration::from_secs(30)),
+                        Timestamp::now(),
+                        7,
+                        &[],
+                    )
+                    .await
+                    .unwrap();
+                if jobs.is_empty() {
+                    return mine;
+                }
+                mine.extend(jobs.into_iter().map(|job| job.delivery_id));
+            }
+        })
+    });
+    let mut all = Vec::new();
+    for claimer in claimers {
+        all.extend(claimer.await.unwrap());
+    }
+    let total = all.len();
+    all.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    all.dedup();
+    assert_eq!((total, all.len()), (300, 300), "each claimed exactly once");
+}
+
+async fn renewal_extends_only_the_claims_own_leases(store: DynStore) {
+    due_deliveries(&store, 4, 1000).await;
+    let short = Duration::from_millis(200);
+    store
+        .claim_due(&claim("a/0", short), Timestamp::now(), 2, &[])
+        .await
+        .unwrap();
+    store
+        .claim_due(&claim("b/0", short), Timestamp::now(), 2, &[])
+        .await
+        .unwrap();
+    let renewed = store
+        .renew_claims(
+            &claim("a/0", Duration::from_secs(60)),
+            Timestamp::now().plus(Duration::from_secs(30)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(renewed, 2);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // b's leases ran out 1.3 s ago, more than the 1 s timeout; a's were renewed.
+    let taken_over = store
+        .reclaim_expired(Timestamp::now(), Duration::ZERO, 100)
+        .await
+        .unwrap();
+    assert_eq!(taken_over, 2, "only the unrenewed leases are taken over");
+}
+
+async fn expired_leases_are_taken_over_after_the_webhook_timeout(store: DynStore) {
+    due_deliveries(&store, 1, 2000).await;
+    let held = store
+        .claim_due(
+            &claim("dead/0", Duration::from_millis(100)),
+            Timestamp::now(),
+            1,
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 1);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let early = store
+        .reclaim_expired(Timestamp::now(), Duration::ZERO, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        early, 0,
+        "an attempt started before the lease ran out may still be running"
+    );
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let taken = store
+        .reclaim_expired(Timestamp::now(), Duration::ZERO, 100)
+        .await
+        .unwrap();
+    assert_eq!(taken, 1);
+    let again = store
+        .claim_due(
+            &claim("alive/0", Duration::from_secs(30)),
+            Timestamp::now(),
+            10,
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].delivery_id, held[0].delivery_id);
+}
+
+async fn an_outcome_under_a_lost_claim_is_logged_but_moves_nothing(store: DynStore) {
+    due_deliveries(&store, 1, 100).await;
+    let lost = store
+        .claim_due(
+            &claim("lost/0", Duration::from_millis(50)),
+            Timestamp::now(),
+            1,
+            &[],
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    store
+        .reclaim_expired(Timestamp::now(), Duration::ZERO, 10)
+        .await
+        .unwrap();
+    let current = store
+        .claim_due(
+            &claim("current/0", Duration::from_secs(30)),
+            Timestamp::now(),
+            1,
+            &[],
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    store
+        .record_outcomes(Arc::from([succeeded(&lost)]), 10)
+        .await
+        .unwrap();
+    let delivery = store
+        .get_delivery(&Scope::All, &lost.delivery_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        delivery.status,
+        DeliveryStatus::Pending,
+        "still the current claim's"
+    );
+    assert_eq!(
+        store
+            .attempts_of_delivery(&lost.delivery_id)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the attempt itself is logged"
+    );
+    store
+        .record_outcomes(Arc::from([succeeded(&current)]), 10)
+        .await
+        .unwrap();
+    let delivery = store
+        .get_delivery(&Scope::All, &lost.delivery_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(delivery.status, DeliveryStatus::Succeeded);
+}
+
+async fn only_the_holder_releases(store: DynStore) {
+    due_deliveries(&store, 1, 1000).await;
+    let job = store
+        .claim_due(
+            &claim("holder/0", Duration::from_secs(30)),
+            Timestamp::now(),
+            1,
+            &[],
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    store
+        .release("someone-else/0", std::slice::from_ref(&job.delivery_id))
+        .await
+        .unwrap();
+    let nothing = store
+        .claim_due(&claim("x/0", Duration::from_secs(30)), Timestamp::now(), 1, &[])
+        .await
+        .unwrap();
+    assert!(nothing.is_empty(), "a stranger's release changes nothing");
+    store
+        .release("holder/0", std::slice::from_ref(&job.delivery_id))
+        .await
+        .unwrap();
+    let again = store
+        .claim_due(&claim("x/0", Duration::from_secs(30)), Timestamp::now(), 1, &[])
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+}
+
+async fn an_idempotency_key_stores_one_event(store: DynStore) {
+    let target = webhook(1000);
+    store.insert_webhook(&target).await.unwrap();
+    let first = event(&[&target], false, Some("order-1"));
+    let first_id = first.id.clone();
+    let claim = claim("n/0", Duration::from_secs(30));
+    let results = store
+        .insert_events(
+            &claim,
+            vec![
+                first,
+                event(&[&target], false, Some("order-1")),
+                event(&[&target], false, Some("order-2")),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(matches!(results[0], InsertedEvent::Created { .. }));
+    match &results[1] {
+        InsertedEvent::Duplicate(existing) => assert_eq!(existing.id, first_id),
+        other => panic!("expected a duplicate, got {other:?}"),
+    }
+    assert!(matches!(results[2], InsertedEvent::Created { .. }));
+    let later = store
+        .insert_events(&claim, vec![event(&[&target], false, Some("order-2"))])
+        .await
+        .unwrap();
+    assert!(matches!(later[0], InsertedEvent::Duplicate(_)));
+    let due = store
+        .claim_due(&claim, Timestamp::now(), 10, &[])
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 2, "one delivery per stored event");
+}
+
+async fn deliveries_to_disabled_webhooks_are_dropped(store: DynStore) {
+    let active = webhook(1000);
+    let mut disabled = webhook(1000);
+    disabled.active = false;
+    disabled.disabled_reason = Some(DisabledReason::Manual);
+    store.insert_webhook(&active).await.unwrap();
+    store.insert_webhook(&disabled).await.unwrap();
+    let sent = event(&[&active, &disabled], true, None);
+    let to_disabled = sent.deliveries[1].id.clone();
+    let id = sent.id.clone();
+    let results = store
+        .insert_events(&claim("n/0", Duration::from_secs(30)), vec![sent])
+        .await
+        .unwrap();
+    match &results[0] {
+        InsertedEvent::Created { dropped } => assert_eq!(dropped, &vec![to_disabled]),
+        other => panic!("expected created, got {other:?}"),
+    }
+    let stored = store.get_event(&Scope::All, &id).await.unwrap().unwrap();
+    assert_eq!(stored.summary.delivery_count, 1);
+    assert_eq!(store.deliveries_of_event(&id).await.unwrap().len(), 1);
+}
+
+async fn the_first_setting_written_wins(store: DynStore) {
+    let writers = (0..8).map(|n| {
+        let store = store.clone();
+        tokio::spawn(async move { store.init_setting("k", &format!("v{n}")).await })
+    });
+    let mut seen = Vec::new();
+    for writer in writers {
+        seen.push(writer.await.unwrap().unwrap());
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 1, "every writer got the same value: {seen:?}");
+    assert_eq!(
+        store.setting("k").await.unwrap().as_deref(),
+        Some(seen[0].as_str())
+    );
+    assert!(matches!(
+        store
+            .insert_token(&TokenRecord {
+                id: TokenId::new(),
+                name: "a".into(),
+                tenant: Tenant::default_tenant(),
+                hash: TokenHash::of("same"),
+                created_at: Timestamp::now(),
+            })
+            .await,
+        Ok(())
+    ));
+    let duplicate = store
+        .insert_token(&TokenRecord {
+            id: TokenId::new(),
+            name: "b".into(),
+            tenant: Tenant::default_tenant(),
+            hash: TokenHash::of("same"),
+            created_at: Timestamp::now(),
+        })
+        .await;
+    assert!(matches!(duplicate, Err(StoreError::Conflict(_))), "{duplicate:?}");
+}
