@@ -42,7 +42,10 @@ async fn one_process_per_sqlite_file() {
     let server = TestServer::start().await;
     let config = hookd::config::Config::from_pairs(&[(
         "database_url",
-        &format!("sqlite://{}", server.data.dir.path().join("hookd.db").display()),
+        &format!(
+            "sqlite://{}",
+            server.data.dir.path().join("hookd.db").display()
+        ),
     )])
     .unwrap();
     let refused = hookd::app::Server::start(config.clone())

@@ -31,7 +31,10 @@ async fn sqlite() -> Fixture {
 
 async fn postgres() -> Option<Fixture> {
     if !common::postgres::available() {
-        eprintln!("skipped: no PostgreSQL at {}", common::postgres::server_url());
+        eprintln!(
+            "skipped: no PostgreSQL at {}",
+            common::postgres::server_url()
+        );
         return None;
     }
     let database = common::postgres::TestDatabase::create().await;
@@ -366,7 +369,12 @@ async fn only_the_holder_releases(store: DynStore) {
         .await
         .unwrap();
     let nothing = store
-        .claim_due(&claim("x/0", Duration::from_secs(30)), Timestamp::now(), 1, &[])
+        .claim_due(
+            &claim("x/0", Duration::from_secs(30)),
+            Timestamp::now(),
+            1,
+            &[],
+        )
         .await
         .unwrap();
     assert!(nothing.is_empty(), "a stranger's release changes nothing");
@@ -375,7 +383,12 @@ async fn only_the_holder_releases(store: DynStore) {
         .await
         .unwrap();
     let again = store
-        .claim_due(&claim("x/0", Duration::from_secs(30)), Timestamp::now(), 1, &[])
+        .claim_due(
+            &claim("x/0", Duration::from_secs(30)),
+            Timestamp::now(),
+            1,
+            &[],
+        )
         .await
         .unwrap();
     assert_eq!(again.len(), 1);
@@ -475,5 +488,8 @@ async fn the_first_setting_written_wins(store: DynStore) {
             created_at: Timestamp::now(),
         })
         .await;
-    assert!(matches!(duplicate, Err(StoreError::Conflict(_))), "{duplicate:?}");
+    assert!(
+        matches!(duplicate, Err(StoreError::Conflict(_))),
+        "{duplicate:?}"
+    );
 }

@@ -10,6 +10,7 @@
 
 pub mod cases;
 pub mod postgres;
+pub mod proxy;
 pub mod receiver;
 
 #[allow(unused_imports)]

@@ -53,7 +53,10 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub async fn create() -> Self {
-        let name = format!("hookd_test_{}", ulid::Ulid::new().to_string().to_lowercase());
+        let name = format!(
+            "hookd_test_{}",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
         let server = server_url();
         let mut admin = sqlx::PgConnection::connect(&server)
             .await

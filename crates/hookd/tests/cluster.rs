@@ -1,0 +1,337 @@
+//! Several hookd processes on one PostgreSQL database: a node killed with SIGKILL in the middle
+//! of the work, and the database cut off and restored. Nothing accepted is lost, and the only
+//! repeats are requests that were in flight when their node died.
+
+mod common;
+
+use common::postgres::{TestDatabase, available, server_url};
+use common::proxy::Proxy;
+use common::{ADMIN_TOKEN, Receiver, Reply};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+macro_rules! require_postgres {
+    () => {
+        if !available() {
+            eprintln!("skipped: no PostgreSQL at {}", server_url());
+            return;
+        }
+    };
+}
+
+/// A hookd process.
+struct Node {
+    child: Child,
+    base: String,
+}
+
+impl Node {
+    /// Starts `hookd serve` on a free port over `database_url`, logging into `logs`.
+    async fn start(database_url: &str, logs: &TempDir, name: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = std::fs::File::create(logs.path().join(format!("{name}.log"))).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_hookd"))
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOOKD_LISTEN", format!("127.0.0.1:{port}"))
+            .env("HOOKD_DATABASE_URL", database_url)
+            .env("HOOKD_DATABASE_POOL", "8")
+            .env("HOOKD_ADMIN_TOKEN", ADMIN_TOKEN)
+            .env("HOOKD_ALLOWED_NETWORKS", "127.0.0.0/8")
+            .env("HOOKD_RETRY_SCHEDULE", "1s,1s,1s,1s,1s")
+            .env("HOOKD_SCAN_INTERVAL", "100ms")
+            .env("HOOKD_LEASE", "3s")
+            .env("HOOKD_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("hookd starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let start = Instant::now();
+        while client.get(format!("{base}/healthz")).send().await.is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "hookd did not come up"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self { child, base }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn post(client: &reqwest::Client, url: String, body: &Value) -> Option<(u16, Value, String)> {
+    let response = client
+        .post(url)
+        .bearer_auth(ADMIN_TOKEN)
+        .json(body)
+        .send()
+        .await
+        .ok()?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response.json().await.unwrap_or(Value::Null);
+    Some((status, body, content_type))
+}
+
+/// How many times each event id reached the receiver, and when each first and last arrived.
+fn arrivals(receiver: &Receiver) -> HashMap<String, Vec<Instant>> {
+    let mut seen: HashMap<String, Vec<Instant>> = HashMap::new();
+    for request in receiver.received() {
+        seen.entry(request.header("webhook-id").to_owned())
+            .or_default()
+            .push(request.at);
+    }
+    seen
+}
+
+/// Waits until every id in `ids` reached every receiver; returns their arrivals.
+async fn all_arrive(
+    receivers: &[Receiver],
+    ids: &HashSet<String>,
+    limit: Duration,
+) -> Vec<HashMap<String, Vec<Instant>>> {
+    let start = Instant::now();
+    loop {
+        let seen: Vec<_> = receivers.iter().map(arrivals).collect();
+        let missing: usize = seen
+            .iter()
+            .map(|s| ids.iter().filter(|id| !s.contains_key(*id)).count())
+            .sum();
+        if missing == 0 {
+            return seen;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "{missing} of {} (event, webhook) pairs never arrived",
+            ids.len() * receivers.len()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Three nodes share the work; one dies by SIGKILL while events pour in through all three.
+/// Every event answered with 202 (by any node, the dead one included) reaches every webhook;
+/// the other nodes take the dead node's deliveries over once its leases run out; and every
+/// repeat is of a request that had reached its receiver before the kill (sent, but its outcome
+/// not yet recorded), never two live nodes sending the same delivery.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_killed_mid_run_loses_nothing_and_repeats_only_what_was_in_flight() {
+    require_postgres!();
+    let database = TestDatabase::create().await;
+    let logs = TempDir::new().unwrap();
+    let mut nodes = Vec::new();
+    for n in 0..3 {
+        nodes.push(Node::start(&database.url, &logs, &format!("node{n}")).await);
+    }
+    let bases: Vec<String> = nodes.iter().map(|n| n.base.clone()).collect();
+    let client = reqwest::Client::new();
+    let mut receivers = Vec::new();
+    for _ in 0..4 {
+        let receiver = Receiver::start().await;
+        // A little slow, so work piles up in each node's memory and is in flight at the kill.
+        receiver.always(Reply::status(200).after(Duration::from_millis(20)));
+        let (status, created, _) = post(
+            &client,
+            format!("{}/api/webhooks", bases[0]),
+            &json!({"url": receiver.url, "events": ["*"], "ping": false, "timeout_ms": 2000,
+                    "max_in_flight": 4}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 201, "{created}");
+        receivers.push(receiver);
+    }
+    // The other nodes hear of the new webhooks through notifications.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    const EVENTS: usize = 3000;
+    const KILL_AFTER: usize = 1000;
+    let accepted_count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let killed_at: Arc<std::sync::Mutex<Option<Instant>>> = Arc::default();
+    let mut callers = Vec::new();
+    for caller in 0..12 {
+        let bases = bases.clone();
+        let client = client.clone();
+        let accepted_count = accepted_count.clone();
+        callers.push(tokio::spawn(async move {
+            let mut accepted = Vec::new();
+            for n in (caller..EVENTS).step_by(12) {
+                // An idempotency key, so a caller whose node died before answering can send the
+                // same event to another node without making it twice.
+                let body =
+                    json!({"type": "order.created", "id": format!("order-{n}"), "data": {"n": n}});
+                // Round-robin over the nodes; a dead node's callers move on to the next one.
+                for offset in 0..bases.len() {
+                    let node = (n + offset) % bases.len();
+                    if let Some((200 | 202, body, _)) =
+                        post(&client, format!("{}/api/events", bases[node]), &body).await
+                    {
+                        accepted.push((node, body["id"].as_str().unwrap().to_owned()));
+                        accepted_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        break;
+                    }
+                }
+            }
+            accepted
+        }));
+    }
+    while accepted_count.load(std::sync::atomic::Ordering::Relaxed) < KILL_AFTER {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    nodes[2].kill();
+    *killed_at.lock().unwrap() = Some(Instant::now());
+    let killed_at = killed_at.lock().unwrap().unwrap();
+    let mut accepted = Vec::new();
+    for caller in callers {
+        accepted.extend(caller.await.unwrap());
+    }
+    assert!(
+        accepted.len() >= EVENTS - 50,
+        "the live nodes kept accepting"
+    );
+    let ids: HashSet<String> = accepted.iter().map(|(_, id)| id.clone()).collect();
+    let from_dead_node: HashSet<&String> = accepted
+        .iter()
+        .filter(|(node, _)| *node == 2)
+        .map(|(_, id)| id)
+        .collect();
+    assert!(!from_dead_node.is_empty());
+
+    let seen = all_arrive(&receivers, &ids, Duration::from_secs(90)).await;
+
+    let mut repeats = 0;
+    let mut taken_over = 0;
+    for arrivals in &seen {
+        for (id, times) in arrivals {
+            assert!(ids.contains(id), "only published events arrive");
+            if times.len() > 1 {
+                repeats += times.len() - 1;
+                assert!(
+                    times[0] <= killed_at,
+                    "a repeat whose first copy arrived after the kill: two live nodes sent it"
+                );
+                assert_eq!(times.len(), 2, "sent at most twice");
+            }
+            if from_dead_node.contains(id) && times[0] > killed_at + Duration::from_secs(3) {
+                taken_over += 1;
+            }
+        }
+    }
+    assert!(
+        taken_over > 0,
+        "the dead node held deliveries that the others took over"
+    );
+    eprintln!(
+        "{} events, {} pairs delivered, {taken_over} taken over from the killed node, \
+         {repeats} repeats",
+        ids.len(),
+        ids.len() * receivers.len()
+    );
+}
+
+/// The database goes away for a few seconds and comes back. While it is away, publishing
+/// answers 503 problem+json (never a false 202); the dispatcher waits and resumes; every event
+/// answered with 202 is delivered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_answers_503_and_loses_nothing() {
+    require_postgres!();
+    let database = TestDatabase::create().await;
+    let mut through_proxy = url::Url::parse(&database.url).unwrap();
+    let upstream = format!(
+        "{}:{}",
+        through_proxy.host_str().unwrap(),
+        through_proxy.port().unwrap_or(5432)
+    );
+    let proxy = Proxy::start(upstream).await;
+    through_proxy.set_host(Some("127.0.0.1")).unwrap();
+    through_proxy.set_port(Some(proxy.port)).unwrap();
+    let logs = TempDir::new().unwrap();
+    let node = Node::start(through_proxy.as_str(), &logs, "node").await;
+    let receiver = Receiver::start().await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let (status, _, _) = post(
+        &client,
+        format!("{}/api/webhooks", node.base),
+        &json!({"url": receiver.url, "events": ["*"], "ping": false}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201);
+
+    let publishing = {
+        let client = client.clone();
+        let base = node.base.clone();
+        tokio::spawn(async move {
+            let mut accepted = Vec::new();
+            let mut unavailable = 0;
+            let started = Instant::now();
+            let mut n = 0;
+            while started.elapsed() < Duration::from_secs(10) {
+                n += 1;
+                let body = json!({"type": "a.b", "data": {"n": n}});
+                match post(&client, format!("{base}/api/events"), &body).await {
+                    Some((202, body, _)) => accepted.push(body["id"].as_str().unwrap().to_owned()),
+                    Some((503, body, content_type)) => {
+                        assert_eq!(content_type, "application/problem+json", "{body}");
+                        unavailable += 1;
+                    }
+                    other => panic!("only 202 or 503, got {other:?}"),
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            (accepted, unavailable)
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    proxy.cut();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    proxy.restore();
+    let (accepted, unavailable) = publishing.await.unwrap();
+    assert!(
+        unavailable > 0,
+        "publishing answered 503 while the database was away"
+    );
+    assert!(accepted.len() > 50, "and 202 before and after");
+    let ids: HashSet<String> = accepted.into_iter().collect();
+    all_arrive(
+        std::slice::from_ref(&receiver),
+        &ids,
+        Duration::from_secs(30),
+    )
+    .await;
+    let ready = client
+        .get(format!("{}/readyz", node.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status().as_u16(), 200, "ready again");
+}
