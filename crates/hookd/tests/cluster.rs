@@ -32,6 +32,10 @@ struct Node {
 impl Node {
     /// Starts `hookd serve` on a free port over `database_url`, logging into `logs`.
     async fn start(database_url: &str, logs: &TempDir, name: &str) -> Self {
+        Self::start_as(database_url, logs, name, "all").await
+    }
+
+    async fn start_as(database_url: &str, logs: &TempDir, name: &str, role: &str) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -51,6 +55,7 @@ impl Node {
             .env("HOOKD_SCAN_INTERVAL", "100ms")
             .env("HOOKD_LEASE", "3s")
             .env("HOOKD_LOG", "info")
+            .env("HOOKD_ROLE", role)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -334,4 +339,70 @@ async fn a_database_outage_answers_503_and_loses_nothing() {
         .await
         .unwrap();
     assert_eq!(ready.status().as_u16(), 200, "ready again");
+}
+
+/// An API-only node stores what it accepts and a worker node delivers it, promptly (the worker
+/// hears of it through a notification, not at its next scan); the worker serves no API. `hookd
+/// migrate` prepares a new database and is harmless to repeat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_nodes_accept_and_worker_nodes_deliver() {
+    require_postgres!();
+    let database = TestDatabase::create().await;
+    for _ in 0..2 {
+        let output = Command::new(env!("CARGO_BIN_EXE_hookd"))
+            .args(["migrate", "--database-url", &database.url])
+            .env_remove("HOOKD_CONFIG")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let logs = TempDir::new().unwrap();
+    let api = Node::start_as(&database.url, &logs, "api", "api").await;
+    let worker = Node::start_as(&database.url, &logs, "worker", "worker").await;
+    let client = reqwest::Client::new();
+    let receiver = Receiver::start().await;
+    let (status, _, _) = post(
+        &client,
+        format!("{}/api/webhooks", api.base),
+        &json!({"url": receiver.url, "events": ["*"], "ping": false}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut ids = HashSet::new();
+    for n in 0..50 {
+        let (status, body, _) = post(
+            &client,
+            format!("{}/api/events", api.base),
+            &json!({"type": "a.b", "data": {"n": n}}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 202, "{body}");
+        ids.insert(body["id"].as_str().unwrap().to_owned());
+    }
+    all_arrive(
+        std::slice::from_ref(&receiver),
+        &ids,
+        Duration::from_secs(20),
+    )
+    .await;
+    let on_worker = client
+        .get(format!("{}/api/webhooks", worker.base))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_worker.status().as_u16(), 404, "a worker serves no API");
+    let ready = client
+        .get(format!("{}/readyz", worker.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status().as_u16(), 200);
 }

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{Receiver, Reply, TestServer, eventually};
+use common::{Receiver, Reply, TestServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
