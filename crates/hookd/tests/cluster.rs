@@ -5,11 +5,12 @@
 mod common;
 
 use common::postgres::{TestDatabase, available, server_url};
+use common::process::HookdProcess;
 use common::proxy::Proxy;
 use common::{ADMIN_TOKEN, Receiver, Reply};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -23,66 +24,23 @@ macro_rules! require_postgres {
     };
 }
 
-/// A hookd process.
-struct Node {
-    child: Child,
-    base: String,
+/// A hookd node (role `all`) on the test's database, logging to `<name>.log`.
+async fn start_node(database_url: &str, logs: &TempDir, name: &str) -> HookdProcess {
+    start_node_as(database_url, logs, name, "all").await
 }
 
-impl Node {
-    /// Starts `hookd serve` on a free port over `database_url`, logging into `logs`.
-    async fn start(database_url: &str, logs: &TempDir, name: &str) -> Self {
-        Self::start_as(database_url, logs, name, "all").await
-    }
-
-    async fn start_as(database_url: &str, logs: &TempDir, name: &str, role: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let log = std::fs::File::create(logs.path().join(format!("{name}.log"))).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_hookd"))
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOOKD_LISTEN", format!("127.0.0.1:{port}"))
-            .env("HOOKD_DATABASE_URL", database_url)
-            .env("HOOKD_DATABASE_POOL", "8")
-            .env("HOOKD_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("HOOKD_ALLOWED_NETWORKS", "127.0.0.0/8")
-            .env("HOOKD_RETRY_SCHEDULE", "1s,1s,1s,1s,1s")
-            .env("HOOKD_SCAN_INTERVAL", "100ms")
-            .env("HOOKD_LEASE", "3s")
-            .env("HOOKD_LOG", "info")
-            .env("HOOKD_ROLE", role)
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("hookd starts");
-        let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let start = Instant::now();
-        while client.get(format!("{base}/healthz")).send().await.is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "hookd did not come up"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Self { child, base }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        self.kill();
-    }
+async fn start_node_as(database_url: &str, logs: &TempDir, name: &str, role: &str) -> HookdProcess {
+    HookdProcess::start(
+        &[
+            ("HOOKD_DATABASE_URL", database_url),
+            ("HOOKD_DATABASE_POOL", "8"),
+            ("HOOKD_RETRY_SCHEDULE", "1s,1s,1s,1s,1s"),
+            ("HOOKD_LEASE", "3s"),
+            ("HOOKD_ROLE", role),
+        ],
+        &logs.path().join(format!("{name}.log")),
+    )
+    .await
 }
 
 async fn post(client: &reqwest::Client, url: String, body: &Value) -> Option<(u16, Value, String)> {
@@ -152,7 +110,7 @@ async fn a_node_killed_mid_run_loses_nothing_and_repeats_only_what_was_in_flight
     let logs = TempDir::new().unwrap();
     let mut nodes = Vec::new();
     for n in 0..3 {
-        nodes.push(Node::start(&database.url, &logs, &format!("node{n}")).await);
+        nodes.push(start_node(&database.url, &logs, &format!("node{n}")).await);
     }
     let bases: Vec<String> = nodes.iter().map(|n| n.base.clone()).collect();
     let client = reqwest::Client::new();
@@ -277,7 +235,7 @@ async fn a_database_outage_answers_503_and_loses_nothing() {
     through_proxy.set_host(Some("127.0.0.1")).unwrap();
     through_proxy.set_port(Some(proxy.port)).unwrap();
     let logs = TempDir::new().unwrap();
-    let node = Node::start(through_proxy.as_str(), &logs, "node").await;
+    let node = start_node(through_proxy.as_str(), &logs, "node").await;
     let receiver = Receiver::start().await;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
@@ -361,8 +319,8 @@ async fn api_nodes_accept_and_worker_nodes_deliver() {
         );
     }
     let logs = TempDir::new().unwrap();
-    let api = Node::start_as(&database.url, &logs, "api", "api").await;
-    let worker = Node::start_as(&database.url, &logs, "worker", "worker").await;
+    let api = start_node_as(&database.url, &logs, "api", "api").await;
+    let worker = start_node_as(&database.url, &logs, "worker", "worker").await;
     let client = reqwest::Client::new();
     let receiver = Receiver::start().await;
     let (status, _, _) = post(

@@ -3,63 +3,26 @@
 
 mod common;
 
+use common::process::HookdProcess;
 use common::{ADMIN_TOKEN, Receiver, Reply};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-/// A hookd process on a free port over the database in `dir`.
-struct Process {
-    child: Child,
-    base: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn spawn_hookd(dir: &TempDir) -> Process {
-    let port = free_port();
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.path().join("hookd.log"))
-        .unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_hookd"))
-        .arg("serve")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOOKD_LISTEN", format!("127.0.0.1:{port}"))
-        .env(
-            "HOOKD_DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("hookd.db").display()),
-        )
-        .env("HOOKD_ADMIN_TOKEN", ADMIN_TOKEN)
-        .env("HOOKD_ALLOWED_NETWORKS", "127.0.0.0/8")
-        .env("HOOKD_RETRY_SCHEDULE", "1s,1s,1s")
-        .env("HOOKD_SCAN_INTERVAL", "100ms")
-        .env("HOOKD_SHUTDOWN_GRACE", "5s")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("hookd starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let start = Instant::now();
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "hookd did not come up"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Process { child, base }
+/// A hookd process over the database in `dir`.
+async fn spawn_hookd(dir: &TempDir) -> HookdProcess {
+    let database = format!("sqlite://{}", dir.path().join("hookd.db").display());
+    HookdProcess::start(
+        &[
+            ("HOOKD_DATABASE_URL", &database),
+            ("HOOKD_RETRY_SCHEDULE", "1s,1s,1s"),
+            ("HOOKD_SHUTDOWN_GRACE", "5s"),
+        ],
+        &dir.path().join("hookd.log"),
+    )
+    .await
 }
 
 async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {

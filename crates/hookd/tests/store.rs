@@ -144,6 +144,19 @@ async fn due_deliveries(store: &DynStore, count: usize, timeout_ms: u32) -> Webh
     target
 }
 
+/// Claims up to `limit` due deliveries now under `name`, with a lease of `lease`.
+async fn claim_now(
+    store: &DynStore,
+    name: &str,
+    lease: Duration,
+    limit: usize,
+) -> Vec<DeliveryJob> {
+    store
+        .claim_due(&claim(name, lease), Timestamp::now(), limit, &[])
+        .await
+        .unwrap()
+}
+
 fn succeeded(job: &DeliveryJob) -> AttemptOutcome {
     AttemptOutcome {
         attempt: Attempt {
@@ -171,19 +184,10 @@ fn succeeded(job: &DeliveryJob) -> AttemptOutcome {
 async fn claimed_deliveries_are_not_claimed_again(store: DynStore) {
     due_deliveries(&store, 5, 1000).await;
     let lease = Duration::from_secs(30);
-    let first = store
-        .claim_due(&claim("a/0", lease), Timestamp::now(), 3, &[])
-        .await
-        .unwrap();
-    let rest = store
-        .claim_due(&claim("b/0", lease), Timestamp::now(), 10, &[])
-        .await
-        .unwrap();
+    let first = claim_now(&store, "a/0", lease, 3).await;
+    let rest = claim_now(&store, "b/0", lease, 10).await;
     assert_eq!((first.len(), rest.len()), (3, 2));
-    let again = store
-        .claim_due(&claim("c/0", lease), Timestamp::now(), 10, &[])
-        .await
-        .unwrap();
+    let again = claim_now(&store, "c/0", lease, 10).await;
     assert!(again.is_empty(), "held deliveries are not handed out twice");
     assert!(rest.iter().all(|job| &*job.claim == "b/0"));
     assert!(first.iter().all(|job| !job.payload.is_empty()));
@@ -225,14 +229,8 @@ async fn concurrent_claims_never_share_a_delivery(store: DynStore) {
 async fn renewal_extends_only_the_claims_own_leases(store: DynStore) {
     due_deliveries(&store, 4, 1000).await;
     let short = Duration::from_millis(200);
-    store
-        .claim_due(&claim("a/0", short), Timestamp::now(), 2, &[])
-        .await
-        .unwrap();
-    store
-        .claim_due(&claim("b/0", short), Timestamp::now(), 2, &[])
-        .await
-        .unwrap();
+    claim_now(&store, "a/0", short, 2).await;
+    claim_now(&store, "b/0", short, 2).await;
     let renewed = store
         .renew_claims(
             &claim("a/0", Duration::from_secs(60)),
@@ -252,15 +250,7 @@ async fn renewal_extends_only_the_claims_own_leases(store: DynStore) {
 
 async fn expired_leases_are_taken_over_after_the_webhook_timeout(store: DynStore) {
     due_deliveries(&store, 1, 2000).await;
-    let held = store
-        .claim_due(
-            &claim("dead/0", Duration::from_millis(100)),
-            Timestamp::now(),
-            1,
-            &[],
-        )
-        .await
-        .unwrap();
+    let held = claim_now(&store, "dead/0", Duration::from_millis(100), 1).await;
     assert_eq!(held.len(), 1);
     tokio::time::sleep(Duration::from_millis(600)).await;
     let early = store
@@ -277,45 +267,23 @@ async fn expired_leases_are_taken_over_after_the_webhook_timeout(store: DynStore
         .await
         .unwrap();
     assert_eq!(taken, 1);
-    let again = store
-        .claim_due(
-            &claim("alive/0", Duration::from_secs(30)),
-            Timestamp::now(),
-            10,
-            &[],
-        )
-        .await
-        .unwrap();
+    let again = claim_now(&store, "alive/0", Duration::from_secs(30), 10).await;
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].delivery_id, held[0].delivery_id);
 }
 
 async fn an_outcome_under_a_lost_claim_is_logged_but_moves_nothing(store: DynStore) {
     due_deliveries(&store, 1, 100).await;
-    let lost = store
-        .claim_due(
-            &claim("lost/0", Duration::from_millis(50)),
-            Timestamp::now(),
-            1,
-            &[],
-        )
+    let lost = claim_now(&store, "lost/0", Duration::from_millis(50), 1)
         .await
-        .unwrap()
         .remove(0);
     tokio::time::sleep(Duration::from_millis(300)).await;
     store
         .reclaim_expired(Timestamp::now(), Duration::ZERO, 10)
         .await
         .unwrap();
-    let current = store
-        .claim_due(
-            &claim("current/0", Duration::from_secs(30)),
-            Timestamp::now(),
-            1,
-            &[],
-        )
+    let current = claim_now(&store, "current/0", Duration::from_secs(30), 1)
         .await
-        .unwrap()
         .remove(0);
     store
         .record_outcomes(Arc::from([succeeded(&lost)]), 10)
@@ -354,43 +322,20 @@ async fn an_outcome_under_a_lost_claim_is_logged_but_moves_nothing(store: DynSto
 
 async fn only_the_holder_releases(store: DynStore) {
     due_deliveries(&store, 1, 1000).await;
-    let job = store
-        .claim_due(
-            &claim("holder/0", Duration::from_secs(30)),
-            Timestamp::now(),
-            1,
-            &[],
-        )
+    let job = claim_now(&store, "holder/0", Duration::from_secs(30), 1)
         .await
-        .unwrap()
         .remove(0);
     store
         .release("someone-else/0", std::slice::from_ref(&job.delivery_id))
         .await
         .unwrap();
-    let nothing = store
-        .claim_due(
-            &claim("x/0", Duration::from_secs(30)),
-            Timestamp::now(),
-            1,
-            &[],
-        )
-        .await
-        .unwrap();
+    let nothing = claim_now(&store, "x/0", Duration::from_secs(30), 1).await;
     assert!(nothing.is_empty(), "a stranger's release changes nothing");
     store
         .release("holder/0", std::slice::from_ref(&job.delivery_id))
         .await
         .unwrap();
-    let again = store
-        .claim_due(
-            &claim("x/0", Duration::from_secs(30)),
-            Timestamp::now(),
-            1,
-            &[],
-        )
-        .await
-        .unwrap();
+    let again = claim_now(&store, "x/0", Duration::from_secs(30), 1).await;
     assert_eq!(again.len(), 1);
 }
 

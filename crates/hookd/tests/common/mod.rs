@@ -10,6 +10,7 @@
 
 pub mod cases;
 pub mod postgres;
+pub mod process;
 pub mod proxy;
 pub mod receiver;
 
