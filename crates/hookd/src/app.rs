@@ -143,12 +143,18 @@ impl Server {
         let mut background = vec![
             tokio::spawn(enforce_retention(store.clone(), config.retention)),
             tokio::spawn(follow_webhooks(store.clone(), directory.clone())),
-            tokio::spawn(sample_pending(store)),
+            tokio::spawn(sample_pending(store.clone())),
         ];
-        if let Some(disabled) = disabled {
-            background.push(tokio::spawn(announce_disabled(
+        match disabled {
+            Some(disabled) => background.push(tokio::spawn(announce_disabled(
                 disabled, directory, publisher,
-            )));
+            ))),
+            // The dispatcher renews its leases; an API-only node still claims test attempts
+            // and helps release the work of dead nodes.
+            None => background.push(tokio::spawn(crate::dispatch::renewer::run(
+                store.clone(),
+                lease.clone(),
+            ))),
         }
         Ok(Self {
             state,

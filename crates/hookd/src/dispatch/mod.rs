@@ -20,7 +20,7 @@ mod engine;
 pub mod lease;
 mod rate;
 mod recorder;
-mod renewer;
+pub mod renewer;
 pub mod retry;
 mod scanner;
 pub mod ssrf;

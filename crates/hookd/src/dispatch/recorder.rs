@@ -44,13 +44,31 @@ async fn write_with_retries(
                 failures += 1;
                 tracing::error!(%error, size = batch.len(), failures, "recording attempts failed");
                 if failures >= 5 {
-                    // The deliveries stay claimed and are attempted again after a restart.
+                    // Give the deliveries back so they are attempted again (their leases
+                    // would otherwise be renewed for as long as this node runs).
+                    release_all(store, &batch).await;
                     return Vec::new();
                 }
             }
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+async fn release_all(store: &DynStore, batch: &[AttemptOutcome]) {
+    let mut by_claim: std::collections::HashMap<&str, Vec<crate::model::DeliveryId>> =
+        std::collections::HashMap::new();
+    for outcome in batch {
+        by_claim
+            .entry(&outcome.claim)
+            .or_default()
+            .push(outcome.attempt.delivery_id.clone());
+    }
+    for (claim, ids) in by_claim {
+        if let Err(error) = store.release(claim, &ids).await {
+            tracing::error!(%error, count = ids.len(), "could not release unrecorded deliveries");
+        }
     }
 }
 
