@@ -436,6 +436,9 @@ mod tests {
         assert_eq!(config.disable_after_failures, 10);
         assert_eq!(config.max_event_bytes, 256 * 1024);
         assert!(config.admin_token.is_none());
+        assert_eq!(config.role, Role::All);
+        assert_eq!(config.lease, Duration::from_secs(30));
+        assert_eq!(config.database_pool, 16);
     }
 
     /// A config file overrides the defaults and flags override the file; a key the file
@@ -481,6 +484,8 @@ mod tests {
             ("retry_schedule", "1m,soon"),
             ("allowed_networks", "10.0.0.0/33"),
             ("database_url", "mysql://x"),
+            ("role", "leader"),
+            ("lease", "10ms"),
         ])
         .unwrap_err();
         let text = error.to_string();
@@ -489,6 +494,8 @@ mod tests {
             "retry_schedule:",
             "allowed_networks:",
             "database_url:",
+            "role:",
+            "lease:",
         ] {
             assert!(text.contains(key), "{text}");
         }

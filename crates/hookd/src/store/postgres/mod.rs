@@ -67,6 +67,9 @@ async fn connect(url: &str, max_connections: u32) -> StoreResult<PgPool> {
         .max_connections(max_connections)
         .min_connections(1)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        // No ping before every query: a connection the server dropped fails its next query
+        // (the caller sees 503 and retries) and is then discarded, not reused.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))
