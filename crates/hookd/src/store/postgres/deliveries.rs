@@ -2,22 +2,12 @@
 //! other), leases, releasing, taking over expired claims, re-queueing by hand, and the attempt
 //! log.
 
-use super::DUE_CHANNEL;
 use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS};
+use super::{DUE_CHANNEL, notify};
 use crate::model::*;
 use crate::store::{AttemptQuery, Claim, Requeue, StoreResult};
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgPool, Row};
 use std::time::Duration;
-
-/// Tells the dispatching nodes, when the surrounding transaction commits, that deliveries
-/// nobody holds became due.
-pub async fn notify_due(conn: &mut PgConnection) -> StoreResult<()> {
-    sqlx::query("SELECT pg_notify($1, '')")
-        .bind(DUE_CHANNEL)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
 
 pub async fn get(pool: &PgPool, scope: &Scope, id: &DeliveryId) -> StoreResult<Option<Delivery>> {
     let sql = format!(
@@ -120,7 +110,7 @@ pub async fn release(pool: &PgPool, claimed_by: &str, ids: &[DeliveryId]) -> Sto
     .await?
     .rows_affected();
     if released > 0 {
-        notify_due(&mut transaction).await?;
+        notify(&mut transaction, DUE_CHANNEL).await?;
     }
     transaction.commit().await?;
     Ok(())
@@ -164,7 +154,7 @@ pub async fn reclaim_expired(
     .await?
     .rows_affected();
     if released > 0 {
-        notify_due(&mut transaction).await?;
+        notify(&mut transaction, DUE_CHANNEL).await?;
     }
     transaction.commit().await?;
     Ok(released)
@@ -214,7 +204,7 @@ pub async fn requeue(
     .await?;
     let event_id = EventId::from_trusted(row.try_get(3)?);
     let Some(claim) = claim else {
-        notify_due(&mut transaction).await?;
+        notify(&mut transaction, DUE_CHANNEL).await?;
         transaction.commit().await?;
         return Ok(Requeue::Queued(None));
     };
@@ -256,7 +246,7 @@ pub async fn recover(
     .await?
     .rows_affected();
     if changed > 0 {
-        notify_due(&mut transaction).await?;
+        notify(&mut transaction, DUE_CHANNEL).await?;
     }
     transaction.commit().await?;
     Ok(changed)

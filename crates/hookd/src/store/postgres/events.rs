@@ -1,7 +1,7 @@
 //! Event rows and the deliveries created with them, a whole batch in three statements.
 
-use super::deliveries::notify_due;
 use super::rows::{self, EVENT_SUMMARY_COLUMNS};
+use super::{DUE_CHANNEL, notify};
 use crate::model::*;
 use crate::store::{Claim, EventQuery, StoreError, StoreResult};
 use bytes::Bytes;
@@ -128,7 +128,7 @@ pub async fn insert(
         .await?;
     }
     if unheld_due {
-        notify_due(&mut transaction).await?;
+        notify(&mut transaction, DUE_CHANNEL).await?;
     }
     transaction.commit().await?;
     Ok(outcomes)

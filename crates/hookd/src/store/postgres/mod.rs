@@ -35,6 +35,15 @@ const DUE_CHANNEL: &str = "hookd_due";
 /// fails as unavailable; the API then answers 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Tells the other nodes on `channel`, when the surrounding transaction commits.
+async fn notify(conn: &mut sqlx::PgConnection, channel: &str) -> StoreResult<()> {
+    sqlx::query("SELECT pg_notify($1, '')")
+        .bind(channel)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub struct PostgresStore {
     pool: PgPool,
     signals: Signals,

@@ -3,7 +3,8 @@
 //! the webhooks' failure streaks (disabling those that reach the limit or answered 410), and
 //! the per-minute statistics.
 
-use super::webhooks::{notify_changed, pause_deliveries};
+use super::webhooks::pause_deliveries;
+use super::{WEBHOOKS_CHANNEL, notify};
 use crate::model::*;
 use crate::store::record::encode_headers;
 use crate::store::{DisabledWebhook, LATENCY_BUCKETS, StoreResult, latency_bucket};
@@ -22,7 +23,7 @@ pub async fn record(
     let disabled = update_streaks(&mut transaction, outcomes, disable_after, now).await?;
     upsert_minutes(&mut transaction, outcomes).await?;
     if !disabled.is_empty() {
-        notify_changed(&mut transaction).await?;
+        notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     }
     transaction.commit().await?;
     Ok(disabled)

@@ -1,20 +1,11 @@
 //! Webhook rows, and the bulk changes to their deliveries that activation and deletion imply.
 //! Every change tells the other nodes (`hookd_webhooks`) so their routing caches reload.
 
-use super::WEBHOOKS_CHANNEL;
 use super::rows::{self, WEBHOOK_COLUMNS};
+use super::{DUE_CHANNEL, WEBHOOKS_CHANNEL, notify};
 use crate::model::*;
 use crate::store::{Activation, StoreResult, WebhookQuery};
 use sqlx::{PgConnection, PgPool};
-
-/// Tells the other nodes, when the surrounding transaction commits, that webhooks changed.
-pub async fn notify_changed(conn: &mut PgConnection) -> StoreResult<()> {
-    sqlx::query("SELECT pg_notify($1, '')")
-        .bind(WEBHOOKS_CHANNEL)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
 
 pub async fn insert(pool: &PgPool, webhook: &Webhook) -> StoreResult<()> {
     let sql = format!(
@@ -25,7 +16,7 @@ pub async fn insert(pool: &PgPool, webhook: &Webhook) -> StoreResult<()> {
     rows::bind_webhook(sqlx::query(&sql), webhook)
         .execute(&mut *transaction)
         .await?;
-    notify_changed(&mut transaction).await?;
+    notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     transaction.commit().await?;
     Ok(())
 }
@@ -44,7 +35,7 @@ pub async fn update(pool: &PgPool, webhook: &Webhook) -> StoreResult<bool> {
         .await?
         .rows_affected();
     if changed > 0 {
-        notify_changed(&mut transaction).await?;
+        notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     }
     transaction.commit().await?;
     Ok(changed > 0)
@@ -119,7 +110,7 @@ pub async fn set_active(
             .await?
             .rows_affected();
             if resumed > 0 {
-                super::deliveries::notify_due(&mut transaction).await?;
+                notify(&mut transaction, DUE_CHANNEL).await?;
             }
             changed
         }
@@ -142,7 +133,7 @@ pub async fn set_active(
     if changed == 0 {
         return Ok(None);
     }
-    notify_changed(&mut transaction).await?;
+    notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     transaction.commit().await?;
     get(pool, scope, id).await
 }
@@ -189,7 +180,7 @@ pub async fn delete(
         .bind(id.as_str())
         .execute(&mut *transaction)
         .await?;
-    notify_changed(&mut transaction).await?;
+    notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     transaction.commit().await?;
     Ok(true)
 }
