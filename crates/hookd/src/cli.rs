@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `config`, `listen`.
+//! The command line: `serve`, `migrate`, `config`, `openapi`, `listen`.
 
 use crate::app::{Server, migrate, shutdown_signal};
 use crate::config::{Config, DEFAULT_CONFIG, SettingsFlags};
@@ -24,6 +24,8 @@ enum Command {
     Migrate(SettingsFlags),
     /// Print the default configuration file, with a comment on every setting.
     Config,
+    /// Print the OpenAPI document of the HTTP API (the one served at /openapi.json).
+    Openapi,
     /// Run a local receiver that prints each webhook it gets and checks its signatures.
     Listen {
         /// Where to listen.
@@ -43,6 +45,10 @@ pub fn run() -> anyhow::Result<()> {
     match cli.command {
         Command::Config => {
             print!("{DEFAULT_CONFIG}");
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", crate::api::openapi_json());
             Ok(())
         }
         Command::Listen {

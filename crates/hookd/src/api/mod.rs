@@ -12,7 +12,9 @@ mod events;
 mod extract;
 mod ops;
 mod paging;
+mod session;
 mod tokens;
+mod ui;
 mod webhook_activity;
 mod webhook_input;
 mod webhooks;
@@ -83,6 +85,15 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The OpenAPI document served at `/openapi.json`, as pretty JSON (`hookd openapi` prints it;
+/// `ui/openapi.json` is a copy the web UI's client is generated from, kept equal by a test).
+pub fn openapi_json() -> String {
+    routes()
+        .1
+        .to_pretty_json()
+        .expect("the OpenAPI document encodes")
+}
+
 /// The routes and the OpenAPI document that describes them, built together so they can't drift.
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -101,6 +112,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(webhook_activity::list_logs))
         .routes(routes!(webhook_activity::recover_webhook))
         .routes(routes!(webhook_activity::webhook_stats))
+        .routes(routes!(webhook_activity::all_stats))
         .routes(routes!(events::publish_event, events::list_events))
         .routes(routes!(events::publish_batch))
         .routes(routes!(events::get_event))
@@ -113,6 +125,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(event_types::delete_event_type))
         .routes(routes!(tokens::create_token, tokens::list_tokens))
         .routes(routes!(tokens::delete_token))
+        .routes(routes!(session::get_session))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::prometheus_metrics))
@@ -136,7 +149,7 @@ pub fn app(state: AppState) -> Router {
     let (api, openapi) = routes();
     let openapi = Arc::new(openapi);
     api.merge(ops::document_routes(openapi))
-        .fallback(ops::not_found)
+        .fallback(ui::page_or_not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             ops::panic_response,
         ))

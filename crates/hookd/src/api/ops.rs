@@ -7,7 +7,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 use std::sync::Arc;
@@ -46,7 +46,7 @@ pub async fn prometheus_metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// `/openapi.json`, `/docs`, and `/` (the API reference until the web UI is built in).
+/// `/openapi.json` and `/docs`.
 pub fn document_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
     let json = Arc::new(
         openapi
@@ -68,7 +68,6 @@ pub fn document_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> Router<AppStat
             "/docs",
             get(move || async move { Html(page.as_str().to_owned()) }),
         )
-        .route("/", get(|| async { Redirect::temporary("/docs") }))
 }
 
 pub async fn not_found() -> ApiError {

@@ -270,7 +270,8 @@ pub struct StatsBucket {
     pub average_latency_ms: Option<f64>,
 }
 
-/// A webhook's attempts over a window, with a time series for charts.
+/// Attempts over a window (of one webhook, or of all the token sees), with a time series for
+/// charts.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatsOut {
     pub window: String,
@@ -293,6 +294,27 @@ pub async fn webhook_stats(
     ApiQuery(query): ApiQuery<StatsQuery>,
 ) -> Result<Json<StatsOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
+    stats_over(&state, Some(&webhook.id), &principal.scope(), query).await
+}
+
+/// The same figures as a webhook's stats, summed over every webhook the token can see: the
+/// dashboard's charts.
+#[utoipa::path(get, path = "/api/stats", tag = "webhooks", params(StatsQuery),
+    responses((status = 200, body = StatsOut), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn all_stats(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(query): ApiQuery<StatsQuery>,
+) -> Result<Json<StatsOut>, ApiError> {
+    stats_over(&state, None, &principal.scope(), query).await
+}
+
+async fn stats_over(
+    state: &AppState,
+    webhook: Option<&WebhookId>,
+    scope: &Scope,
+    query: StatsQuery,
+) -> Result<Json<StatsOut>, ApiError> {
     let window_text = query.window.unwrap_or_else(|| "24h".to_owned());
     let window = humantime::parse_duration(&window_text)
         .ok()
@@ -310,7 +332,7 @@ pub async fn webhook_stats(
     let first_minute = (now.as_millis() / 60_000 - minutes as i64 + 1) * 60_000;
     let rows = state
         .store
-        .minute_stats(&webhook.id, Timestamp::from_millis(first_minute))
+        .minute_stats(webhook, scope, Timestamp::from_millis(first_minute))
         .await?;
     Ok(Json(summarise(
         &rows,

@@ -140,10 +140,12 @@ pub trait Store: Send + Sync + 'static {
 
     // --- statistics ---
 
-    /// Per-minute attempt statistics of one webhook since `since`, oldest first.
+    /// Per-minute attempt statistics since `since`, oldest first: of one webhook, or summed
+    /// over every webhook in the scope.
     async fn minute_stats(
         &self,
-        webhook: &WebhookId,
+        webhook: Option<&WebhookId>,
+        scope: &Scope,
         since: Timestamp,
     ) -> StoreResult<Vec<MinuteStats>>;
     /// Delivery counts by status over the scope.

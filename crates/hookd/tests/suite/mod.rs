@@ -11,3 +11,4 @@ mod operations;
 mod retries;
 mod ssrf;
 mod tenants;
+mod web_ui;

@@ -96,6 +96,9 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/healthz"),
         ("get", "/readyz"),
         ("get", "/metrics"),
+        // Additions for the web UI: who the token is, and the dashboard's statistics.
+        ("get", "/api/session"),
+        ("get", "/api/stats"),
     ];
     for (method, path) in routes {
         let operation = &document["paths"][path][method];
@@ -119,7 +122,7 @@ async fn the_openapi_document_describes_every_route() {
     assert_eq!(
         documented,
         routes.len(),
-        "every documented operation is one of API.md's"
+        "every documented operation is one of API.md's or a listed addition"
     );
     let schemas = document["components"]["schemas"].as_object().unwrap();
     for name in ["WebhookIn", "WebhookOut", "EventIn", "Problem"] {

@@ -104,15 +104,22 @@ pub async fn delete_event_type(pool: &PgPool, name: &EventName) -> StoreResult<b
 
 pub async fn minute_stats(
     pool: &PgPool,
-    webhook: &WebhookId,
+    webhook: Option<&WebhookId>,
+    scope: &Scope,
     since: Timestamp,
 ) -> StoreResult<Vec<MinuteStats>> {
     let found = sqlx::query(
-        "SELECT minute, succeeded, failed, latency_sum_ms, h0, h1, h2, h3, h4, h5, h6, h7, h8, \
-             h9, h10, h11, h12, h13 \
-         FROM attempt_stats WHERE webhook_id = $1 AND minute >= $2 ORDER BY minute",
+        "SELECT minute, SUM(succeeded)::bigint, SUM(failed)::bigint, SUM(latency_sum_ms)::bigint, \
+             SUM(h0)::bigint, SUM(h1)::bigint, SUM(h2)::bigint, SUM(h3)::bigint, SUM(h4)::bigint, \
+             SUM(h5)::bigint, SUM(h6)::bigint, SUM(h7)::bigint, SUM(h8)::bigint, SUM(h9)::bigint, \
+             SUM(h10)::bigint, SUM(h11)::bigint, SUM(h12)::bigint, SUM(h13)::bigint \
+         FROM attempt_stats \
+         WHERE ($1::text IS NULL OR webhook_id = $1) AND ($2::text IS NULL OR tenant = $2) \
+             AND minute >= $3 \
+         GROUP BY minute ORDER BY minute",
     )
-    .bind(webhook.as_str())
+    .bind(webhook.map(WebhookId::as_str))
+    .bind(scope.tenant().map(Tenant::as_str))
     .bind(since.as_millis())
     .fetch_all(pool)
     .await?;

@@ -243,10 +243,11 @@ impl Store for PostgresStore {
 
     async fn minute_stats(
         &self,
-        webhook: &WebhookId,
+        webhook: Option<&WebhookId>,
+        scope: &Scope,
         since: Timestamp,
     ) -> StoreResult<Vec<MinuteStats>> {
-        catalog::minute_stats(&self.pool, webhook, since).await
+        catalog::minute_stats(&self.pool, webhook, scope, since).await
     }
 
     async fn delivery_counts(&self, scope: &Scope) -> StoreResult<DeliveryCounts> {

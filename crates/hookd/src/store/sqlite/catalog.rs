@@ -91,15 +91,24 @@ pub fn delete_event_type(conn: &Connection, name: &EventName) -> StoreResult<boo
 
 pub fn minute_stats(
     conn: &Connection,
-    webhook: &WebhookId,
+    webhook: Option<&WebhookId>,
+    scope: &Scope,
     since: Timestamp,
 ) -> StoreResult<Vec<MinuteStats>> {
     let mut statement = conn.prepare_cached(
-        "SELECT minute, succeeded, failed, latency_sum_ms, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, \
-             h10, h11, h12, h13 \
-         FROM attempt_stats WHERE webhook_id = ?1 AND minute >= ?2 ORDER BY minute",
+        "SELECT minute, SUM(succeeded), SUM(failed), SUM(latency_sum_ms), SUM(h0), SUM(h1), \
+             SUM(h2), SUM(h3), SUM(h4), SUM(h5), SUM(h6), SUM(h7), SUM(h8), SUM(h9), SUM(h10), \
+             SUM(h11), SUM(h12), SUM(h13) \
+         FROM attempt_stats \
+         WHERE (?1 IS NULL OR webhook_id = ?1) AND (?2 IS NULL OR tenant = ?2) AND minute >= ?3 \
+         GROUP BY minute ORDER BY minute",
     )?;
-    let rows = statement.query_map(params![webhook.as_str(), since.as_millis()], |row| {
+    let parameters = params![
+        webhook.map(WebhookId::as_str),
+        scope.tenant().map(Tenant::as_str),
+        since.as_millis()
+    ];
+    let rows = statement.query_map(parameters, |row| {
         let mut histogram = [0u64; LATENCY_BUCKETS];
         for (index, slot) in histogram.iter_mut().enumerate() {
             *slot = row.get::<_, i64>(4 + index)? as u64;

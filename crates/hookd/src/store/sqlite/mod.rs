@@ -324,12 +324,13 @@ impl Store for SqliteStore {
 
     async fn minute_stats(
         &self,
-        webhook: &WebhookId,
+        webhook: Option<&WebhookId>,
+        scope: &Scope,
         since: Timestamp,
     ) -> StoreResult<Vec<MinuteStats>> {
-        let webhook = webhook.clone();
+        let (webhook, scope) = (webhook.cloned(), scope.clone());
         self.readers
-            .read(move |c| catalog::minute_stats(c, &webhook, since))
+            .read(move |c| catalog::minute_stats(c, webhook.as_ref(), &scope, since))
             .await
     }
 

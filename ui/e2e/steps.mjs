@@ -1,0 +1,331 @@
+// The browser test's steps, in order; each finds things by role and accessible name, as a
+// person would, and checks the effect on the real server and receiver.
+import assert from "node:assert/strict";
+
+const link = (page, name) => page.getByRole("link", { name, exact: true });
+const button = (page, name) => page.getByRole("button", { name, exact: true });
+const nav = (page, name) => page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
+/** Text that appears somewhere in a live region (role=status). */
+const status = (page, text) => page.getByRole("status").filter({ hasText: text }).first();
+/** Rows of the table called `table` that contain `text`. */
+const rows = (page, table, text) => page.getByRole("table", { name: table }).getByRole("row").filter({ hasText: text });
+
+async function goTo(world, label) {
+  await nav(world.page, label).click();
+  await world.page.getByRole("heading", { level: 1, name: label, exact: true }).waitFor();
+}
+
+async function signIn(page, base, token) {
+  await page.goto(base);
+  await page.getByLabel("Token").fill(token);
+  await button(page, "Sign in").click();
+}
+
+export const steps = [
+  ["a wrong token is refused in words", async ({ page, hookd, shoot }) => {
+    await signIn(page, hookd.base, "not-a-token");
+    await page.getByRole("alert").filter({ hasText: "not accepted" }).waitFor();
+    await shoot(page, "sign-in-refused");
+  }],
+
+  ["the admin signs in and sees the dashboard", async ({ page, hookd, shoot }) => {
+    await page.getByLabel("Token").fill(hookd.adminToken);
+    await button(page, "Sign in").click();
+    await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+    await nav(page, "Tokens").waitFor();
+    assert.ok(!page.url().includes(hookd.adminToken), "the token is not in the address bar");
+    await shoot(page, "dashboard-empty");
+  }],
+
+  ["event types are added, with a schema, and deleted", async (world) => {
+    const { page, shoot } = world;
+    await goTo(world, "Event types");
+    const add = async (name, description, schema) => {
+      await page.getByLabel("Name", { exact: true }).fill(name);
+      await page.getByLabel("Description", { exact: true }).fill(description);
+      await page.getByLabel("JSON Schema (optional)").fill(schema ?? "");
+      await button(page, "Add event type").click();
+      await rows(page, "Event types", name).first().waitFor();
+    };
+    await add("order.created", "An order was placed",
+      JSON.stringify({ type: "object", required: ["amount"], properties: { amount: { type: "number" } } }));
+    await add("order.paid", "An order was paid");
+    await add("user.signed_up", "A user signed up");
+    await add("scratch.type", "To be deleted");
+    await button(page, "Delete scratch.type").click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete event type" }).click();
+    await rows(page, "Event types", "scratch.type").waitFor({ state: "detached" });
+    await shoot(page, "event-types");
+    const listed = await world.hookd.request("GET", "/api/event-types");
+    assert.deepEqual(listed.body.data.map((t) => t.name).sort(), ["order.created", "order.paid", "user.signed_up"]);
+  }],
+
+  ["a bad URL is refused at its field", async (world) => {
+    const { page } = world;
+    await goTo(world, "Webhooks");
+    await link(page, "Add webhook").first().click();
+    await page.getByRole("heading", { level: 1, name: "Add webhook" }).waitFor();
+    await page.getByLabel("URL", { exact: true }).fill("ftp://example.com/hooks");
+    await page.getByRole("checkbox", { name: "order.created" }).check();
+    await button(page, "Create webhook").click();
+    await page.getByText(/http/i).and(page.locator(".field-error")).first().waitFor();
+    // The server's own check: a URL that resolves to a metadata address is refused.
+    await page.getByLabel("URL", { exact: true }).fill("http://169.254.169.254/latest");
+    await button(page, "Create webhook").click();
+    await page.locator(".field-invalid").filter({ has: page.getByLabel("URL", { exact: true }) }).locator(".field-error").waitFor();
+    await world.shoot(page, "add-webhook-errors");
+  }],
+
+  ["a webhook is added with two events ticked; the secret is shown once and the ping arrives", async (world) => {
+    const { page, receiver } = world;
+    await page.getByLabel("URL", { exact: true }).fill(`${receiver.url}/hooks`);
+    await page.getByRole("checkbox", { name: "order.paid" }).check();
+    await page.getByLabel("Description", { exact: true }).fill("Orders to the shop backend");
+    await page.getByText("Advanced options").click();
+    await page.getByLabel("Retry schedule").fill("1s, 1s");
+    await page.getByLabel("Timeout (ms)").fill("5000");
+    await button(page, "Add header").click();
+    await page.getByLabel("Header name").fill("X-Api-Key");
+    await page.getByLabel("Header value").fill("shop-key");
+    await world.shoot(page, "add-webhook-form");
+    await button(page, "Create webhook").click();
+    const created = page.getByRole("region", { name: "Webhook created" });
+    await created.waitFor();
+    const secret = (await created.locator("code").filter({ hasText: "whsec_" }).first().textContent()).trim();
+    assert.match(secret, /^whsec_/);
+    world.state.secret = secret;
+    await created.getByText(/Ping delivered/).waitFor({ timeout: 20_000 });
+    await world.shoot(page, "webhook-created");
+    const ping = receiver.of("webhook.ping");
+    assert.equal(ping.length, 1, "the ping reached the receiver");
+    assert.equal(ping[0].headers["x-api-key"], "shop-key", "custom header sent");
+    const webhooks = (await world.hookd.request("GET", "/api/webhooks")).body.data;
+    assert.equal(webhooks.length, 1);
+    assert.deepEqual([...webhooks[0].events].sort(), ["order.created", "order.paid"]);
+    assert.deepEqual(webhooks[0].retry_schedule, ["1s", "1s"]);
+    world.state.webhookId = webhooks[0].id;
+    await link(created, "Open webhook").click();
+    await page.getByRole("heading", { level: 1, name: `${receiver.url}/hooks` }).waitFor();
+  }],
+
+  ["an event is published from the UI, with its JSON checked", async (world) => {
+    const { page, receiver } = world;
+    await goTo(world, "Events");
+    await link(page, "Publish event").first().click();
+    await page.getByRole("heading", { level: 1, name: "Publish event" }).waitFor();
+    await page.getByLabel("Event type").fill("order.created");
+    const data = page.getByLabel("Data (JSON)");
+    await data.fill('{"amount": ');
+    await page.getByText(/Not valid JSON/).waitFor();
+    assert.ok(await button(page, "Publish").isDisabled(), "Publish waits for valid JSON");
+    // The catalog's schema is enforced by the server and shown at the field.
+    await data.fill('{"amount": "lots"}');
+    await button(page, "Publish").click();
+    await page.locator(".field-error").filter({ hasText: /amount|number|data/ }).first().waitFor();
+    await data.fill('{"amount": 42, "currency": "EUR"}');
+    await button(page, "Publish").click();
+    await status(page, "published to 1").waitFor();
+    await world.shoot(page, "event-published");
+    await until("the receiver got order.created", () => receiver.of("order.created").length === 1);
+    const body = JSON.parse(receiver.of("order.created")[0].body);
+    assert.deepEqual(body.data, { amount: 42, currency: "EUR" });
+    await link(page, "Open event").click();
+    await rows(page, "Deliveries", "succeeded").first().waitFor();
+    await world.shoot(page, "event-page");
+  }],
+
+  ["the delivery shows as succeeded in the webhook's logs, with its details", async (world) => {
+    const { page } = world;
+    await page.goto(`${world.hookd.base}/webhooks/${world.state.webhookId}`);
+    const succeeded = rows(page, "Delivery attempts", "order.created");
+    await succeeded.filter({ hasText: "succeeded" }).first().waitFor();
+    await succeeded.filter({ hasText: "200" }).first().waitFor();
+    await world.shoot(page, "webhook-page");
+    await page.getByRole("link", { name: /Details of attempt 1 of order\.created/ }).click();
+    await page.getByRole("heading", { level: 1, name: "Delivery" }).waitFor();
+    const attempt = page.getByRole("article", { name: "Attempt 1" });
+    await attempt.getByText("webhook-signature").waitFor();
+    await attempt.getByText("thanks").waitFor();
+    await page.getByText('"currency": "EUR"').first().waitFor();
+    await world.shoot(page, "delivery-details");
+  }],
+
+  ["when the receiver fails, the retries show up in the logs", async (world) => {
+    const { page, receiver, hookd } = world;
+    receiver.status = 500;
+    await hookd.request("POST", "/api/events", { type: "order.paid", data: { order: 7 } });
+    await page.goto(`${hookd.base}/webhooks/${world.state.webhookId}`);
+    const failedRows = rows(page, "Delivery attempts", "order.paid").filter({ hasText: "failed" });
+    await until("three failed attempts in the table (refreshing on its own)", async () => (await failedRows.count()) === 3);
+    await page.getByRole("link", { name: /Details of attempt 3 of order\.paid/ }).waitFor();
+    await world.shoot(page, "webhook-retries");
+  }],
+
+  ["a failed delivery is retried by hand and succeeds", async (world) => {
+    const { page, receiver } = world;
+    receiver.status = 200;
+    await page.getByRole("button", { name: "Retry delivery of order.paid" }).first().click();
+    await status(page, "Retry queued").waitFor();
+    await rows(page, "Delivery attempts", "order.paid").filter({ hasText: "succeeded" }).first().waitFor();
+    assert.equal(receiver.of("order.paid").length, 4);
+  }],
+
+  ["failed deliveries since a time are recovered", async (world) => {
+    const { page, receiver, hookd } = world;
+    receiver.status = 503;
+    await hookd.request("POST", "/api/events", { type: "order.created", data: { amount: 1 } });
+    await until("the order.created delivery to fail for good", async () => {
+      const events = (await hookd.request("GET", "/api/events?type=order.created")).body.data;
+      const event = (await hookd.request("GET", `/api/events/${events[0].id}`)).body;
+      return event.deliveries[0].status === "failed";
+    });
+    receiver.status = 200;
+    await button(page, "Recover failed deliveries").click();
+    await status(page, "Re-queued 1").waitFor();
+    await until("the recovered delivery to arrive", () =>
+      receiver.of("order.created").filter((r) => JSON.parse(r.body).data.amount === 1).length === 4);
+    await world.shoot(page, "webhook-recovered");
+  }],
+
+  ["send test shows the receiver's answer", async ({ page, receiver, shoot }) => {
+    const before = receiver.of("webhook.ping").length;
+    await button(page, "Send test").click();
+    await status(page, "200").waitFor();
+    assert.equal(receiver.of("webhook.ping").length, before + 1);
+    await shoot(page, "webhook-test-sent");
+  }],
+
+  ["the webhook is disabled and enabled", async ({ page, hookd, state, shoot }) => {
+    await button(page, "Disable").click();
+    await button(page, "Enable").waitFor();
+    await page.getByText("disabled by hand").first().waitFor();
+    assert.equal((await hookd.request("GET", `/api/webhooks/${state.webhookId}`)).body.active, false);
+    await shoot(page, "webhook-disabled");
+    await button(page, "Enable").click();
+    await button(page, "Disable").waitFor();
+    assert.equal((await hookd.request("GET", `/api/webhooks/${state.webhookId}`)).body.active, true);
+  }],
+
+  ["the secret is revealed and rotated; deliveries then carry both signatures", async (world) => {
+    const { page, hookd, receiver, state } = world;
+    await button(page, "Reveal secret").click();
+    await page.locator("code").filter({ hasText: state.secret }).waitFor();
+    await button(page, "Copy secret").waitFor();
+    await button(page, "Rotate secret").click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Rotate secret" }).click();
+    const fresh = await until("a new secret on the page", async () => {
+      const codes = await page.locator("code").filter({ hasText: "whsec_" }).allTextContents();
+      return codes.map((c) => c.trim()).find((c) => c !== state.secret);
+    });
+    const stored = (await hookd.request("GET", `/api/webhooks/${state.webhookId}/secret`)).body.secret;
+    assert.equal(fresh, stored, "the page shows the secret the server now signs with");
+    await world.shoot(page, "webhook-secret-rotated");
+    await hookd.request("POST", "/api/events", { type: "order.paid", data: { order: 8 } });
+    await until("the next delivery", () => receiver.of("order.paid").some((r) => JSON.parse(r.body).data.order === 8));
+    const signatures = receiver.of("order.paid").find((r) => JSON.parse(r.body).data.order === 8).headers["webhook-signature"];
+    assert.equal(signatures.split(" ").length, 2, `both secrets sign during the overlap: ${signatures}`);
+  }],
+
+  ["the webhook is edited", async ({ page, hookd, state }) => {
+    await link(page, "Edit").click();
+    await page.getByRole("heading", { level: 1, name: "Edit webhook" }).waitFor();
+    await page.getByLabel("Description", { exact: true }).fill("Orders, edited");
+    await button(page, "Save changes").click();
+    await page.getByText("Orders, edited").first().waitFor();
+    assert.equal((await hookd.request("GET", `/api/webhooks/${state.webhookId}`)).body.description, "Orders, edited");
+  }],
+
+  ["the events list shows each event with its deliveries", async (world) => {
+    await goTo(world, "Events");
+    await rows(world.page, "Events", "order.paid").first().waitFor();
+    await rows(world.page, "Events", "succeeded").first().waitFor();
+    await world.shoot(world.page, "events");
+  }],
+
+  ["the dashboard charts what happened", async (world) => {
+    const { page } = world;
+    await goTo(world, "Dashboard");
+    await page.getByRole("img", { name: /Attempts over time: \d+ succeeded and [1-9]\d* failed/ }).waitFor();
+    await page.getByRole("img", { name: /Average latency over time: average from/ }).waitFor();
+    const rate = await page.getByLabel("Success rate", { exact: true }).textContent();
+    assert.match(rate, /%$/);
+    await world.shoot(page, "dashboard");
+  }],
+
+  ["a tenant token is made; its portal link shows that tenant only", async (world) => {
+    const { page, hookd, receiver, browser } = world;
+    const acme = await hookd.request("POST", "/api/webhooks", {
+      url: `${receiver.url}/acme`, events: ["order.created"], tenant: "acme", ping: false, description: "Acme's own",
+    });
+    assert.equal(acme.status, 201);
+    world.state.acmeWebhook = acme.body.id;
+    await goTo(world, "Tokens");
+    await page.getByLabel("Name", { exact: true }).fill("Acme Corp");
+    await page.getByLabel("Tenant", { exact: true }).fill("acme");
+    await button(page, "Create token").click();
+    const created = page.getByRole("region", { name: "Token created" });
+    const portal = (await created.locator("code").filter({ hasText: "#token=" }).textContent()).trim();
+    assert.ok(portal.startsWith(`${hookd.base}/#token=`), portal);
+    await rows(page, "Tokens", "Acme Corp").waitFor();
+    await world.shoot(page, "tokens");
+
+    const customer = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const portalPage = await customer.newPage();
+    await portalPage.goto(portal);
+    await portalPage.getByText("Portal · acme").waitFor();
+    assert.ok(!portalPage.url().includes("token="), "the token leaves the address bar");
+    assert.equal(await nav(portalPage, "Tokens").count(), 0, "no admin pages in a portal");
+    await nav(portalPage, "Webhooks").click();
+    await rows(portalPage, "Webhooks", "/acme").waitFor();
+    assert.equal(await rows(portalPage, "Webhooks", "/hooks").count(), 0, "another tenant's webhook is hidden");
+    await world.shoot(portalPage, "tenant-portal");
+    await portalPage.goto(`${hookd.base}/webhooks/${world.state.webhookId}`);
+    await portalPage.getByText(/isn't there|not found/i).first().waitFor();
+    world.state.portal = { context: customer, page: portalPage };
+  }],
+
+  ["a revoked token stops working", async (world) => {
+    const { page } = world;
+    await button(page, "Revoke Acme Corp").click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
+    await rows(page, "Tokens", "Acme Corp").waitFor({ state: "detached" });
+    const { page: portalPage, context } = world.state.portal;
+    await until("the portal to lose access", async () => {
+      await portalPage.reload();
+      return (await portalPage.getByRole("button", { name: "Sign in" }).count()) > 0;
+    }, 15_000);
+    await context.close();
+  }],
+
+  ["a webhook is deleted after confirming", async (world) => {
+    const { page, hookd, state } = world;
+    await page.goto(`${hookd.base}/webhooks/${state.acmeWebhook}`);
+    await button(page, "Delete").click();
+    const dialog = page.getByRole("alertdialog", { name: "Delete webhook" });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    assert.equal((await hookd.request("GET", `/api/webhooks/${state.acmeWebhook}`)).status, 200, "cancel keeps it");
+    await button(page, "Delete").click();
+    await dialog.getByRole("button", { name: "Delete webhook" }).click();
+    await page.getByRole("heading", { level: 1, name: "Webhooks" }).waitFor();
+    assert.equal((await hookd.request("GET", `/api/webhooks/${state.acmeWebhook}`)).status, 404);
+  }],
+
+  ["pages fit a phone-width window", async (world) => {
+    const { page, hookd, state } = world;
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, name] of [["/", "phone-dashboard"], [`/webhooks/${state.webhookId}`, "phone-webhook"]]) {
+      await page.goto(`${hookd.base}${path}`);
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      await page.waitForLoadState("networkidle");
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${path} is ${overflow}px wider than the window`);
+      await world.shoot(page, name);
+    }
+  }],
+
+  ["signing out returns to the sign-in page", async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await button(page, "Sign out").click();
+    await button(page, "Sign in").waitFor();
+  }],
+];
