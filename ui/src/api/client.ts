@@ -22,6 +22,8 @@ const authorize: Middleware = {
 
 export const api = createClient<paths>({
   baseUrl: globalThis.location?.origin ?? "",
+  // Looked up at each call, so tests can stub `fetch` after this module loaded.
+  fetch: (request: Request) => globalThis.fetch(request),
 });
 api.use(authorize);
 
