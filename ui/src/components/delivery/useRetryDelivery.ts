@@ -1,0 +1,25 @@
+// Queues one new attempt of a delivery now, whatever its status, and refreshes whatever shows it.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api, call } from "../../api/client";
+import { withId } from "../webhook/pathParams";
+import { deliveryKey, webhookKey } from "../webhook/queryKeys";
+
+export interface RetryTarget {
+  deliveryId: string;
+  webhookId: string;
+  /** For the messages: which event is retried. */
+  eventType: string;
+}
+
+export function useRetryDelivery() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (target: RetryTarget) =>
+      call(api.POST("/api/deliveries/{id}/retry", { params: withId(target.deliveryId) })),
+    onSuccess: (_answer, target) => {
+      void queryClient.invalidateQueries({ queryKey: deliveryKey(target.deliveryId) });
+      void queryClient.invalidateQueries({ queryKey: webhookKey(target.webhookId) });
+      void queryClient.invalidateQueries({ queryKey: ["metrics"] });
+    },
+  });
+}

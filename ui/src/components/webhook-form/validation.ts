@@ -1,0 +1,152 @@
+// The webhook form's checks: the same rules the API applies where the browser can know them, so
+// most mistakes are caught before a round trip; and the server's field errors placed at the
+// fields they name.
+import { ApiError } from "../../api/errors";
+import { eventsOf, splitList, type FormMode, type WebhookFormValues } from "./values";
+
+/**
+ * Messages by form field: the keys of {@link WebhookFormValues}, `events` for the fieldset, and
+ * `header:<row id>` for one custom header row.
+ */
+export type FieldErrors = Record<string, string>;
+
+export const MAX_URL_LENGTH = 2048;
+export const MAX_TIMEOUT_MS = 60_000;
+export const MAX_IN_FLIGHT = 1000;
+export const MAX_RATE_LIMIT = 10_000;
+
+const EVENT_PATTERN = /^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?)$/;
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Why `text` is not a webhook URL the API would take, or undefined when it is. */
+export function checkUrl(text: string): string | undefined {
+  const url = text.trim();
+  if (url === "") return "Enter the URL that should receive the webhooks.";
+  if (url.length > MAX_URL_LENGTH) {
+    return `The URL is ${url.length} characters long; it can be at most ${MAX_URL_LENGTH}.`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "Enter an absolute URL that starts with http:// or https://.";
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    return "The URL must start with http:// or https://.";
+  }
+  if (parsed.username || parsed.password) {
+    return "Leave out user:password@ from the URL; send credentials in a custom header instead.";
+  }
+  return undefined;
+}
+
+function checkWholeNumber(text: string, min: number, max: number, what: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) < min || Number(trimmed) > max) {
+    return `Enter ${what} from ${min} to ${max}, or leave it empty.`;
+  }
+  return undefined;
+}
+
+/** Every problem the browser can see, by field; empty when the form may be sent. */
+export function validate(values: WebhookFormValues, mode: FormMode): FieldErrors {
+  const errors: FieldErrors = {};
+  const set = (field: string, message: string | undefined) => {
+    if (message) errors[field] = message;
+  };
+
+  set("url", checkUrl(values.url));
+
+  if (eventsOf(values).length === 0) errors.events = "Choose at least one event.";
+  if (!values.allEvents) {
+    const bad = splitList(values.otherEvents).filter((name) => !EVENT_PATTERN.test(name));
+    if (bad.length > 0) {
+      errors.otherEvents =
+        `${bad.map((name) => `“${name}”`).join(", ")} ${bad.length === 1 ? "is not an event name" : "are not event names"}: ` +
+        "use letters, digits, _ or - joined by dots, optionally ending in .* (or * alone).";
+    }
+  }
+
+  set("timeoutMs", checkWholeNumber(values.timeoutMs, 1, MAX_TIMEOUT_MS, "a number of milliseconds"));
+  set("maxInFlight", checkWholeNumber(values.maxInFlight, 1, MAX_IN_FLIGHT, "a number of requests"));
+  set("rateLimit", checkWholeNumber(values.rateLimit, 1, MAX_RATE_LIMIT, "a number of deliveries per second"));
+
+  if (mode === "create" && values.secret.trim() !== "" && !values.secret.trim().startsWith("whsec_")) {
+    errors.secret = "A secret starts with whsec_. Leave it empty to have one generated.";
+  }
+
+  const seen = new Set<string>();
+  for (const row of values.headers) {
+    const name = row.name.trim();
+    const key = `header:${row.id}`;
+    if (name === "") {
+      if (row.value !== "") errors[key] = "Give this header a name, or remove the row.";
+    } else if (!HEADER_NAME.test(name)) {
+      errors[key] = "A header name has letters, digits and - only (no spaces or colons).";
+    } else if (seen.has(name.toLowerCase())) {
+      errors[key] = `The header ${name} is already set above.`;
+    }
+    seen.add(name.toLowerCase());
+  }
+  return errors;
+}
+
+/** The server writes "must use http or https"; at a field that reads better as a sentence. */
+function sentence(message: string): string {
+  const text = message.trim();
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** The API's field names that the form shows, by the form field that shows them. */
+const API_FIELDS: Record<string, string> = {
+  url: "url",
+  description: "description",
+  tenant: "tenant",
+  timeout_ms: "timeoutMs",
+  max_in_flight: "maxInFlight",
+  rate_limit: "rateLimit",
+  filter: "filter",
+  secret: "secret",
+  retry_schedule: "retrySchedule",
+  events: "events",
+};
+
+/**
+ * Places a 422's field errors at the fields of the form: `events[2]` at the Events fieldset
+ * (naming the event), `headers.X-Key` at that header's row. What matches no visible field is
+ * returned in `unplaced`, for a notice above the form.
+ */
+export function placeServerErrors(
+  error: unknown,
+  values: WebhookFormValues,
+  visibleFields: Set<string>,
+): { errors: FieldErrors; unplaced: boolean } {
+  const errors: FieldErrors = {};
+  if (!(error instanceof ApiError) || error.fields.length === 0) return { errors, unplaced: Boolean(error) };
+  let unplaced = false;
+  const add = (field: string, message: string) => {
+    errors[field] = errors[field] ? `${errors[field]} ${message}` : message;
+  };
+  const sentEvents = eventsOf(values);
+  for (const problem of error.fields) {
+    const [, base, index] = /^([a-z_]+)(?:\[(\d+)\])?/.exec(problem.field) ?? [];
+    if (base === "headers") {
+      const name = problem.field.slice("headers.".length).toLowerCase();
+      const row = values.headers.find((r) => r.name.trim().toLowerCase() === name);
+      if (row) add(`header:${row.id}`, sentence(problem.message));
+      else unplaced = true;
+      continue;
+    }
+    const field = API_FIELDS[base ?? ""];
+    if (!field || !visibleFields.has(field)) {
+      unplaced = true;
+      continue;
+    }
+    const subject = base === "events" && index !== undefined ? sentEvents[Number(index)] : undefined;
+    add(field, subject ? `“${subject}”: ${problem.message}.`.replace(/\.\.$/, ".") : sentence(problem.message));
+  }
+  return { errors, unplaced };
+}

@@ -1,0 +1,177 @@
+// The webhook form's values as typed, and the conversions between them and the API's bodies:
+// `WebhookOut` → values (to edit), values → `WebhookIn` (create) or `WebhookPatch` (changes only).
+import type { Schemas } from "../../api/client";
+
+/** One custom header row; `id` only keeps React's keys stable while rows come and go. */
+export interface HeaderRow {
+  id: number;
+  name: string;
+  value: string;
+}
+
+/** Everything the form holds, as strings where the person types, so nothing is lost mid-edit. */
+export interface WebhookFormValues {
+  url: string;
+  /** Ticked event types from the catalog. */
+  checkedEvents: string[];
+  /** "All events (*)": covers every event, so the other choices are not sent. */
+  allEvents: boolean;
+  /** Comma-separated names or patterns that are not (or not only) in the catalog. */
+  otherEvents: string;
+  description: string;
+  /** Create only, and only the admin chooses; tenant tokens get their own tenant. */
+  tenant: string;
+  timeoutMs: string;
+  retrySchedule: string;
+  maxInFlight: string;
+  rateLimit: string;
+  filter: string;
+  /** Create only; empty lets the server generate one. */
+  secret: string;
+  headers: HeaderRow[];
+  /** Create only. */
+  ping: boolean;
+}
+
+export type FormMode = "create" | "edit";
+
+/** The server's documented defaults, sent when an edit clears a field that cannot be null. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_IN_FLIGHT = 10;
+
+let lastRowId = 0;
+export function newHeaderRow(name = "", value = ""): HeaderRow {
+  lastRowId += 1;
+  return { id: lastRowId, name, value };
+}
+
+export function emptyValues(tenant = "default"): WebhookFormValues {
+  return {
+    url: "",
+    checkedEvents: [],
+    allEvents: false,
+    otherEvents: "",
+    description: "",
+    tenant,
+    timeoutMs: "",
+    retrySchedule: "",
+    maxInFlight: "",
+    rateLimit: "",
+    filter: "",
+    secret: "",
+    headers: [],
+    ping: true,
+  };
+}
+
+/** A stored webhook as form values; subscriptions in `catalog` become ticks, the rest free text. */
+export function valuesFromWebhook(webhook: Schemas["WebhookOut"], catalog: string[]): WebhookFormValues {
+  const known = new Set(catalog);
+  const patterns = webhook.events.filter((e) => e !== "*");
+  return {
+    ...emptyValues(webhook.tenant),
+    url: webhook.url,
+    allEvents: webhook.events.includes("*"),
+    checkedEvents: patterns.filter((e) => known.has(e)),
+    otherEvents: patterns.filter((e) => !known.has(e)).join(", "),
+    description: webhook.description,
+    timeoutMs: String(webhook.timeout_ms),
+    retrySchedule: (webhook.retry_schedule ?? []).join(", "),
+    maxInFlight: String(webhook.max_in_flight),
+    rateLimit: webhook.rate_limit == null ? "" : String(webhook.rate_limit),
+    filter: webhook.filter ?? "",
+    headers: Object.entries(webhook.headers).map(([name, value]) => newHeaderRow(name, value)),
+  };
+}
+
+/** Splits "a, b c" into ["a", "b", "c"]: commas and spaces both separate. */
+export function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/** The subscription as the API takes it: `*` alone, or the ticks then the typed names, once each. */
+export function eventsOf(values: WebhookFormValues): string[] {
+  if (values.allEvents) return ["*"];
+  return [...new Set([...values.checkedEvents, ...splitList(values.otherEvents)])];
+}
+
+/** A whole number, or undefined for an empty field (validation has refused anything else). */
+export function wholeNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  return trimmed === "" ? undefined : Number(trimmed);
+}
+
+export function headersOf(values: WebhookFormValues): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const row of values.headers) {
+    if (row.name.trim() !== "") headers[row.name.trim()] = row.value;
+  }
+  return headers;
+}
+
+/** The body of `POST /api/webhooks`: only what was set, so the server's defaults apply. */
+export function toCreateBody(
+  values: WebhookFormValues,
+  { chooseTenant }: { chooseTenant: boolean },
+): Schemas["WebhookIn"] {
+  const body: Schemas["WebhookIn"] = { url: values.url.trim(), events: eventsOf(values) };
+  const description = values.description.trim();
+  if (description) body.description = description;
+  if (chooseTenant && values.tenant.trim()) body.tenant = values.tenant.trim();
+  const timeout = wholeNumber(values.timeoutMs);
+  if (timeout !== undefined) body.timeout_ms = timeout;
+  const schedule = splitList(values.retrySchedule);
+  if (schedule.length > 0) body.retry_schedule = schedule;
+  const maxInFlight = wholeNumber(values.maxInFlight);
+  if (maxInFlight !== undefined) body.max_in_flight = maxInFlight;
+  const rateLimit = wholeNumber(values.rateLimit);
+  if (rateLimit !== undefined) body.rate_limit = rateLimit;
+  if (values.filter.trim()) body.filter = values.filter.trim();
+  if (values.secret.trim()) body.secret = values.secret.trim();
+  const headers = headersOf(values);
+  if (Object.keys(headers).length > 0) body.headers = headers;
+  body.ping = values.ping;
+  return body;
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  const [x, y] = [[...a].sort(), [...b].sort()];
+  return x.length === y.length && x.every((item, i) => item === y[i]);
+}
+
+const sameHeaders = (a: Record<string, string>, b: Record<string, string>) =>
+  sameList(Object.keys(a), Object.keys(b)) && Object.keys(a).every((k) => a[k] === b[k]);
+
+/**
+ * The body of `PATCH /api/webhooks/{id}`: the fields that differ from `initial`. Clearing the
+ * rate limit, filter or retry schedule sends `null` (the server's default); clearing the timeout
+ * or the concurrency sends the documented default, since those cannot be null.
+ */
+export function toPatchBody(
+  initial: WebhookFormValues,
+  values: WebhookFormValues,
+): Schemas["WebhookPatch"] {
+  const patch: Schemas["WebhookPatch"] = {};
+  if (values.url.trim() !== initial.url.trim()) patch.url = values.url.trim();
+  const events = eventsOf(values);
+  if (!sameList(events, eventsOf(initial))) patch.events = events;
+  if (values.description.trim() !== initial.description.trim()) patch.description = values.description.trim();
+  const timeout = wholeNumber(values.timeoutMs) ?? DEFAULT_TIMEOUT_MS;
+  if (timeout !== (wholeNumber(initial.timeoutMs) ?? DEFAULT_TIMEOUT_MS)) patch.timeout_ms = timeout;
+  const maxInFlight = wholeNumber(values.maxInFlight) ?? DEFAULT_MAX_IN_FLIGHT;
+  if (maxInFlight !== (wholeNumber(initial.maxInFlight) ?? DEFAULT_MAX_IN_FLIGHT)) {
+    patch.max_in_flight = maxInFlight;
+  }
+  const rateLimit = wholeNumber(values.rateLimit) ?? null;
+  if (rateLimit !== (wholeNumber(initial.rateLimit) ?? null)) patch.rate_limit = rateLimit;
+  const filter = values.filter.trim() || null;
+  if (filter !== (initial.filter.trim() || null)) patch.filter = filter;
+  const schedule = splitList(values.retrySchedule);
+  const initialSchedule = splitList(initial.retrySchedule);
+  if (schedule.join(",") !== initialSchedule.join(",")) {
+    patch.retry_schedule = schedule.length > 0 ? schedule : null;
+  }
+  const headers = headersOf(values);
+  if (!sameHeaders(headers, headersOf(initial))) patch.headers = headers;
+  return patch;
+}

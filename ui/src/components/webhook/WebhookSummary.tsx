@@ -1,0 +1,65 @@
+// What a webhook is set to do, as a list of facts.
+import type { Schemas } from "../../api/client";
+import { Time } from "../Time";
+import { formatMs } from "../format";
+
+export function WebhookSummary({ webhook }: { webhook: Schemas["WebhookOut"] }) {
+  const headerNames = Object.keys(webhook.headers);
+  return (
+    <section className="card" aria-labelledby="webhook-summary">
+      <h2 id="webhook-summary">Settings</h2>
+      <dl className="facts">
+        <dt>Description</dt>
+        <dd>{webhook.description || <span className="muted">No description</span>}</dd>
+        <dt>Tenant</dt>
+        <dd>{webhook.tenant}</dd>
+        <dt>Timeout</dt>
+        <dd>{formatMs(webhook.timeout_ms)}</dd>
+        <dt>Retry schedule</dt>
+        <dd>
+          {webhook.retry_schedule?.length ? (
+            webhook.retry_schedule.join(", ")
+          ) : (
+            <span className="muted">server default</span>
+          )}
+        </dd>
+        <dt>Max in flight</dt>
+        <dd>{webhook.max_in_flight} at once</dd>
+        <dt>Rate limit</dt>
+        <dd>
+          {webhook.rate_limit ? `${webhook.rate_limit} per second` : <span className="muted">no limit</span>}
+        </dd>
+        <dt>Filter</dt>
+        <dd>
+          {webhook.filter ? (
+            <code>{webhook.filter}</code>
+          ) : (
+            <span className="muted">none: every subscribed event is sent</span>
+          )}
+        </dd>
+        <dt>Custom headers</dt>
+        <dd>
+          {headerNames.length ? (
+            <span className="mono">{headerNames.join(", ")}</span>
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </dd>
+        <dt>Failure streak</dt>
+        <dd>
+          {webhook.failure_streak === 0
+            ? "none"
+            : `${webhook.failure_streak} failed in a row`}
+        </dd>
+        <dt>Created</dt>
+        <dd>
+          <Time iso={webhook.created_at} />
+        </dd>
+        <dt>Updated</dt>
+        <dd>
+          <Time iso={webhook.updated_at} />
+        </dd>
+      </dl>
+    </section>
+  );
+}

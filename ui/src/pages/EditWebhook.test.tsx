@@ -1,0 +1,102 @@
+// "Edit webhook": filled from the stored webhook; saving sends only what changed (null to clear
+// the rate limit, filter and retry schedule), then goes to the webhook's page.
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { EditWebhook } from "./EditWebhook";
+import { fakeApi, renderPage, type FakeCall } from "../test/render";
+
+const stored = {
+  id: "wh_1", url: "https://shop.example/hooks", events: ["order.created", "legacy.*"], description: "Orders",
+  tenant: "default", active: true, disabled_reason: null, filter: "data.amount > 100", rate_limit: 50,
+  max_in_flight: 4, timeout_ms: 5000, retry_schedule: ["1m", "5m"], headers: { "X-Api-Key": "shop-key" },
+  failure_streak: 0, created_at: "2026-11-29T06:00:00.000Z", updated_at: "2026-11-29T06:00:00.000Z",
+};
+
+const eventTypes = {
+  status: 200,
+  body: {
+    data: [
+      { id: "et_1", name: "order.created", description: "An order was placed", schema: null, created_at: "2026-11-29T06:00:00.000Z" },
+      { id: "et_2", name: "order.paid", description: "", schema: null, created_at: "2026-11-29T06:00:00.000Z" },
+    ],
+    next_cursor: null,
+  },
+};
+
+const patches = (calls: FakeCall[]) => calls.filter((c) => c.method === "PATCH");
+const at = { path: "/webhooks/wh_1/edit", route: "/webhooks/:id/edit" };
+
+test("is filled from the webhook, without secret, tenant or ping", async () => {
+  fakeApi({ "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }), "GET /api/event-types": () => eventTypes });
+  renderPage(<EditWebhook />, at);
+  expect(await screen.findByLabelText("URL")).toHaveValue("https://shop.example/hooks");
+  expect(screen.getByRole("heading", { level: 1, name: "Edit webhook" })).toBeInTheDocument();
+  expect(screen.getByRole("checkbox", { name: "order.created" })).toBeChecked();
+  expect(screen.getByRole("checkbox", { name: "order.paid" })).not.toBeChecked();
+  expect(screen.getByLabelText("Other events")).toHaveValue("legacy.*");
+  expect(screen.getByLabelText("Retry schedule")).toHaveValue("1m, 5m");
+  expect(screen.getByLabelText("Rate limit (per second)")).toHaveValue("50");
+  expect(screen.getByLabelText("Header name")).toHaveValue("X-Api-Key");
+  expect(screen.queryByLabelText("Secret")).not.toBeInTheDocument();
+  expect(screen.queryByLabelText("Tenant")).not.toBeInTheDocument();
+  expect(screen.queryByRole("checkbox", { name: "Send a ping after creating" })).not.toBeInTheDocument();
+  expect(screen.getByRole("link", { name: "Cancel" })).toHaveAttribute("href", "/webhooks/wh_1");
+});
+
+test("saves only the changed fields, with null to clear, then opens the webhook", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }),
+    "GET /api/event-types": () => eventTypes,
+    "PATCH /api/webhooks/wh_1": (call) => ({ status: 200, body: { ...stored, ...(call.body as object) } }),
+  });
+  renderPage(<EditWebhook />, at);
+  await user.clear(await screen.findByLabelText("Description"));
+  await user.type(screen.getByLabelText("Description"), "Orders, edited");
+  await user.click(screen.getByRole("checkbox", { name: "order.paid" }));
+  await user.click(screen.getByText("Advanced options"));
+  await user.clear(screen.getByLabelText("Rate limit (per second)"));
+  await user.clear(screen.getByLabelText("Filter"));
+  await user.clear(screen.getByLabelText("Retry schedule"));
+  await user.click(screen.getByRole("button", { name: "Remove header" }));
+  await user.click(screen.getByRole("button", { name: "Save changes" }));
+
+  expect(await screen.findByText("elsewhere")).toBeInTheDocument();
+  expect(patches(calls).map((c) => c.body)).toEqual([
+    {
+      description: "Orders, edited",
+      events: ["order.created", "order.paid", "legacy.*"],
+      rate_limit: null,
+      filter: null,
+      retry_schedule: null,
+      headers: {},
+    },
+  ]);
+});
+
+test("a server error on a field shows there, and the form stays", async () => {
+  const user = userEvent.setup();
+  fakeApi({
+    "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }),
+    "GET /api/event-types": () => eventTypes,
+    "PATCH /api/webhooks/wh_1": () => ({
+      status: 422,
+      body: { status: 422, code: "validation_failed", errors: [{ field: "filter", code: "invalid_filter", message: "expected a value after '>' (at character 8)" }] },
+    }),
+  });
+  renderPage(<EditWebhook />, at);
+  await user.click(await screen.findByText("Advanced options"));
+  await user.clear(screen.getByLabelText("Filter"));
+  await user.type(screen.getByLabelText("Filter"), "data.x >");
+  await user.click(screen.getByRole("button", { name: "Save changes" }));
+  await waitFor(() =>
+    expect(screen.getByLabelText("Filter")).toHaveAccessibleDescription(/Expected a value after '>' \(at character 8\)\./),
+  );
+  expect(screen.getByRole("button", { name: "Save changes" })).toBeEnabled();
+});
+
+test("an unknown webhook is reported in words", async () => {
+  fakeApi({ "GET /api/event-types": () => eventTypes });
+  renderPage(<EditWebhook />, at);
+  expect(await screen.findByRole("alert")).toHaveTextContent("isn't there");
+});

@@ -1,0 +1,89 @@
+// "Edit webhook": the add form filled from the stored webhook, saving only what changed.
+import { useMemo } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, call, type Schemas } from "../api/client";
+import { PageHeader } from "../components/PageHeader";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { Loading } from "../components/Loading";
+import { WebhookForm } from "../components/webhook-form/WebhookForm";
+import { useEventTypes } from "../components/webhook-form/useEventTypes";
+import { toPatchBody, valuesFromWebhook, type WebhookFormValues } from "../components/webhook-form/values";
+import { pathId } from "../components/webhook-form/pathParams";
+import "../styles/webhooks.css";
+
+export function EditWebhook() {
+  const { id = "" } = useParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const webhook = useQuery({
+    queryKey: ["webhooks", "edit", id],
+    queryFn: () => call(api.GET("/api/webhooks/{id}", { params: pathId(id) })),
+    // The form is filled once; refreshing behind the person's back would change nothing they see.
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+  const catalog = useEventTypes();
+  const catalogSettled = !catalog.isPending;
+  const initial = useMemo(
+    () => (webhook.data && catalogSettled ? valuesFromWebhook(webhook.data, (catalog.data ?? []).map((t) => t.name)) : null),
+    [webhook.data, catalogSettled, catalog.data],
+  );
+
+  const save = useMutation({
+    mutationFn: (patch: Schemas["WebhookPatch"]) =>
+      call(api.PATCH("/api/webhooks/{id}", { params: pathId(id), body: patch })),
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ["webhooks"] }),
+        queryClient.invalidateQueries({ queryKey: ["webhook", id] }),
+      ]);
+      navigate(`/webhooks/${id}`);
+    },
+  });
+
+  function submit(values: WebhookFormValues) {
+    if (!initial) return;
+    const patch = toPatchBody(initial, values);
+    if (Object.keys(patch).length === 0) navigate(`/webhooks/${id}`);
+    else save.mutate(patch);
+  }
+
+  const cancel = (
+    <Link className="button" to={`/webhooks/${id}`}>
+      Cancel
+    </Link>
+  );
+  return (
+    <>
+      <PageHeader
+        title="Edit webhook"
+        subtitle={webhook.data ? <span className="mono">{webhook.data.url}</span> : undefined}
+      />
+      {webhook.error ? (
+        <>
+          <ErrorNotice error={webhook.error} onRetry={() => webhook.refetch()} />
+          <p>
+            <Link to="/webhooks">Back to webhooks</Link>
+          </p>
+        </>
+      ) : !initial ? (
+        <Loading label="Loading webhook" />
+      ) : (
+        <div className="card">
+          <WebhookForm
+            mode="edit"
+            initial={initial}
+            chooseTenant={false}
+            busy={save.isPending}
+            error={save.error}
+            submitLabel="Save changes"
+            busyLabel="Saving…"
+            onSubmit={submit}
+            secondaryAction={cancel}
+          />
+        </div>
+      )}
+    </>
+  );
+}

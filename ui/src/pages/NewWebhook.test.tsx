@@ -1,0 +1,212 @@
+// "Add webhook": the browser's checks stop bad input before any request; the body sent holds
+// only what was set; the server's refusal shows at its field; the created card shows the secret
+// and the ping's result.
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { NewWebhook } from "./NewWebhook";
+import { fakeApi, renderPage, type FakeCall } from "../test/render";
+
+const eventTypes = {
+  status: 200,
+  body: {
+    data: [
+      { id: "et_1", name: "order.created", description: "An order was placed", schema: null, created_at: "2026-11-29T06:00:00.000Z" },
+      { id: "et_2", name: "order.paid", description: "An order was paid", schema: null, created_at: "2026-11-29T06:00:00.000Z" },
+      { id: "et_3", name: "user.signed_up", description: "A user signed up", schema: null, created_at: "2026-11-29T06:00:00.000Z" },
+    ],
+    next_cursor: null,
+  },
+};
+
+const created = {
+  id: "wh_new", url: "https://shop.example/hooks", events: ["order.created"], description: "", tenant: "default",
+  active: true, disabled_reason: null, filter: null, rate_limit: null, max_in_flight: 10, timeout_ms: 10000,
+  retry_schedule: null, headers: {}, failure_streak: 0, created_at: "2026-11-29T06:00:00.000Z",
+  updated_at: "2026-11-29T06:00:00.000Z", secret: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ==", ping_event_id: "evt_ping",
+};
+
+const posts = (calls: FakeCall[]) => calls.filter((c) => c.method === "POST" && c.path === "/api/webhooks");
+
+test("refuses a bad URL and no events at their fields, and sends nothing", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({ "GET /api/event-types": () => eventTypes });
+  renderPage(<NewWebhook />);
+  await screen.findByRole("checkbox", { name: "order.created" });
+
+  await user.type(screen.getByLabelText("URL"), "ftp://shop.example/hooks");
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+
+  expect(screen.getByLabelText("URL")).toHaveAccessibleDescription(/must start with http:\/\/ or https:\/\//);
+  expect(screen.getByLabelText("URL")).toHaveAttribute("aria-invalid", "true");
+  expect(screen.getByLabelText("URL")).toHaveFocus();
+  const events = screen.getByRole("group", { name: "Events" });
+  expect(events).toHaveAccessibleDescription("Choose at least one event.");
+  expect(screen.getByRole("alert")).toHaveTextContent("2 fields need attention");
+
+  await user.clear(screen.getByLabelText("URL"));
+  await user.type(screen.getByLabelText("URL"), "https://admin:hunter2@shop.example/hooks");
+  await user.click(screen.getByRole("checkbox", { name: "order.created" }));
+  expect(within(events).queryByText("Choose at least one event.")).not.toBeInTheDocument();
+  await user.type(screen.getByLabelText("Other events"), "not valid!");
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+
+  expect(screen.getByLabelText("URL")).toHaveAccessibleDescription(/Leave out user:password@/);
+  expect(screen.getByLabelText("Other events")).toHaveAccessibleDescription(/“valid!” is not an event name/);
+  expect(posts(calls)).toHaveLength(0);
+});
+
+test("sends the ticked events, other events, a header and a retry schedule, and nothing unset", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    "GET /api/event-types": () => eventTypes,
+    "POST /api/webhooks": () => ({ status: 201, body: { ...created, ping_event_id: null } }),
+  });
+  renderPage(<NewWebhook />);
+
+  await user.type(screen.getByLabelText("URL"), "https://shop.example/hooks");
+  await user.click(await screen.findByRole("checkbox", { name: "order.paid" }));
+  await user.click(screen.getByRole("checkbox", { name: "order.created" }));
+  await user.type(screen.getByLabelText("Other events"), "invoice.*, refund.issued");
+  await user.click(screen.getByText("Advanced options"));
+  await user.type(screen.getByLabelText("Retry schedule"), "30s, 5m,1h");
+  await user.click(screen.getByRole("button", { name: "Add header" }));
+  expect(screen.getByLabelText("Header name")).toHaveFocus();
+  await user.keyboard("X-Api-Key");
+  await user.type(screen.getByLabelText("Header value"), "shop-key");
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+
+  await screen.findByRole("region", { name: "Webhook created" });
+  expect(posts(calls).map((c) => c.body)).toEqual([
+    {
+      url: "https://shop.example/hooks",
+      events: ["order.paid", "order.created", "invoice.*", "refund.issued"],
+      tenant: "default",
+      retry_schedule: ["30s", "5m", "1h"],
+      headers: { "X-Api-Key": "shop-key" },
+      ping: true,
+    },
+  ]);
+});
+
+test("All events sends * alone, and a tenant token cannot choose a tenant", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    "GET /api/event-types": () => eventTypes,
+    "POST /api/webhooks": () => ({ status: 201, body: { ...created, ping_event_id: null } }),
+  });
+  renderPage(<NewWebhook />, { session: { role: "tenant", tenant: "acme", token_id: "tok_1" } });
+  await user.type(screen.getByLabelText("URL"), "https://acme.example/hooks");
+  await user.click(await screen.findByRole("checkbox", { name: "order.paid" }));
+  await user.click(screen.getByRole("checkbox", { name: "All events (*)" }));
+  expect(screen.getByRole("checkbox", { name: "order.created" })).toBeDisabled();
+  expect(screen.queryByLabelText("Tenant")).not.toBeInTheDocument();
+  await user.click(screen.getByText("Advanced options"));
+  await user.click(screen.getByRole("checkbox", { name: "Send a ping after creating" }));
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+
+  await screen.findByRole("region", { name: "Webhook created" });
+  expect(posts(calls)[0].body).toEqual({ url: "https://acme.example/hooks", events: ["*"], ping: false });
+  expect(screen.getByText(/No ping was sent/)).toBeInTheDocument();
+});
+
+test("shows the server's refusal of the URL at the URL field", async () => {
+  const user = userEvent.setup();
+  fakeApi({
+    "GET /api/event-types": () => eventTypes,
+    "POST /api/webhooks": () => ({
+      status: 422,
+      body: {
+        type: "urn:hookd:problem:url_not_allowed", title: "Unprocessable Entity", status: 422, code: "url_not_allowed",
+        detail: "url: resolves to 169.254.169.254 is a link-local address",
+        errors: [{ field: "url", code: "url_not_allowed", message: "resolves to 169.254.169.254 is a link-local address" }],
+      },
+    }),
+  });
+  renderPage(<NewWebhook />);
+  await user.type(screen.getByLabelText("URL"), "http://169.254.169.254/latest");
+  await user.click(await screen.findByRole("checkbox", { name: "order.created" }));
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+
+  const url = screen.getByLabelText("URL");
+  await waitFor(() => expect(url).toHaveAccessibleDescription(/Resolves to 169\.254\.169\.254 is a link-local address\./));
+  expect(url).toHaveAttribute("aria-invalid", "true");
+  expect(screen.getByRole("button", { name: "Create webhook" })).toBeEnabled();
+  // Editing the URL clears the out-of-date message.
+  await user.type(url, "x");
+  expect(url).not.toHaveAttribute("aria-invalid");
+});
+
+test("after creating, shows the secret once and the ping's result", async () => {
+  const user = userEvent.setup();
+  fakeApi({
+    "GET /api/event-types": () => eventTypes,
+    "POST /api/webhooks": () => ({ status: 201, body: created }),
+    "GET /api/events/evt_ping": () => ({
+      status: 200,
+      body: {
+        id: "evt_ping", type: "webhook.ping", tenant: "default", timestamp: "2026-11-29T06:00:00.000Z", data: {},
+        deliveries: [{ id: "dlv_ping", event_id: "evt_ping", webhook_id: "wh_new", tenant: "default", event_type: "webhook.ping",
+          status: "succeeded", attempt_count: 1, next_attempt_at: null, created_at: "2026-11-29T06:00:00.000Z", updated_at: "2026-11-29T06:00:00.000Z" }],
+      },
+    }),
+    "GET /api/deliveries/dlv_ping": () => ({
+      status: 200,
+      body: {
+        id: "dlv_ping", event_id: "evt_ping", webhook_id: "wh_new", tenant: "default", event_type: "webhook.ping",
+        status: "succeeded", attempt_count: 1, next_attempt_at: null, created_at: "2026-11-29T06:00:00.000Z",
+        updated_at: "2026-11-29T06:00:00.000Z", payload: {},
+        attempts: [{ id: "att_1", delivery_id: "dlv_ping", event_id: "evt_ping", event_type: "webhook.ping", attempt: 1,
+          status: "succeeded", response_code: 204, response_body: "", error: null, duration_ms: 12,
+          created_at: "2026-11-29T06:00:00.000Z", request_headers: [] }],
+      },
+    }),
+  });
+  renderPage(<NewWebhook />);
+  await user.type(screen.getByLabelText("URL"), "https://shop.example/hooks");
+  await user.click(await screen.findByRole("checkbox", { name: "order.created" }));
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+
+  const card = await screen.findByRole("region", { name: "Webhook created" });
+  expect(within(card).getByText(created.secret).tagName).toBe("CODE");
+  expect(within(card).getByRole("button", { name: "Copy secret" })).toBeInTheDocument();
+  expect(within(card).getByText(/won't be shown in full here again/)).toBeInTheDocument();
+  expect(await within(card).findByText("Ping delivered: the receiver answered 204 in 12 ms.")).toBeInTheDocument();
+  expect(within(card).getByRole("link", { name: "Open webhook" })).toHaveAttribute("href", "/webhooks/wh_new");
+  expect(screen.queryByRole("button", { name: "Create webhook" })).not.toBeInTheDocument();
+
+  await user.click(within(card).getByRole("link", { name: "Add another" }));
+  expect(screen.getByLabelText("URL")).toHaveValue("");
+});
+
+test("a failed first attempt of the ping is reported with its error", async () => {
+  const user = userEvent.setup();
+  fakeApi({
+    "GET /api/event-types": () => eventTypes,
+    "POST /api/webhooks": () => ({ status: 201, body: created }),
+    "GET /api/events/evt_ping": () => ({
+      status: 200,
+      body: {
+        id: "evt_ping", type: "webhook.ping", tenant: "default", timestamp: "2026-11-29T06:00:00.000Z", data: {},
+        deliveries: [{ id: "dlv_ping", event_id: "evt_ping", webhook_id: "wh_new", tenant: "default", event_type: "webhook.ping",
+          status: "pending", attempt_count: 1, next_attempt_at: "2026-11-29T06:01:00.000Z", created_at: "2026-11-29T06:00:00.000Z", updated_at: "2026-11-29T06:00:00.000Z" }],
+      },
+    }),
+    "GET /api/deliveries/dlv_ping": () => ({
+      status: 200,
+      body: {
+        id: "dlv_ping", event_id: "evt_ping", webhook_id: "wh_new", tenant: "default", event_type: "webhook.ping",
+        status: "pending", attempt_count: 1, next_attempt_at: "2026-11-29T06:01:00.000Z", created_at: "2026-11-29T06:00:00.000Z",
+        updated_at: "2026-11-29T06:00:00.000Z", payload: {},
+        attempts: [{ id: "att_1", delivery_id: "dlv_ping", event_id: "evt_ping", event_type: "webhook.ping", attempt: 1,
+          status: "failed", response_code: null, response_body: null, error: "connection failed: connection refused",
+          duration_ms: 0, created_at: "2026-11-29T06:00:00.000Z", request_headers: [] }],
+      },
+    }),
+  });
+  renderPage(<NewWebhook />);
+  await user.type(screen.getByLabelText("URL"), "https://shop.example/hooks");
+  await user.click(await screen.findByRole("checkbox", { name: "order.created" }));
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+  const card = await screen.findByRole("region", { name: "Webhook created" });
+  expect(await within(card).findByText(/^Ping failed: connection failed: connection refused\./)).toBeInTheDocument();
+});
