@@ -928,7 +928,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The delivery id (`dlv_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -955,7 +958,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The delivery id (`dlv_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1051,7 +1057,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The event type's name. */
+                name: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1211,7 +1220,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The event id (`evt_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1372,7 +1384,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The token id (`tok_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1499,7 +1514,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1526,7 +1544,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1552,7 +1573,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -1591,7 +1615,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1619,7 +1646,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1660,7 +1690,10 @@ export interface operations {
                 cursor?: string;
             };
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1696,7 +1729,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -1735,7 +1771,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         /** @description Optional: the new secret; generated when omitted. */
@@ -1775,7 +1814,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1805,7 +1847,10 @@ export interface operations {
                 window?: string;
             };
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1840,7 +1885,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook id (`wh_…`). */
+                id: string;
+            };
             cookie?: never;
         };
         /** @description Optional: the event to send; a webhook.ping when omitted. */

@@ -96,7 +96,7 @@ export function Webhooks() {
             <input
               type="text"
               value={eventInput}
-              placeholder="order.created"
+              placeholder="e.g. order.created"
               autoComplete="off"
               spellCheck={false}
               onChange={(e) => setEventInput(e.target.value)}
@@ -125,7 +125,9 @@ export function Webhooks() {
               <thead>
                 <tr>
                   <th scope="col">URL</th>
-                  <th scope="col">Events</th>
+                  <th scope="col" className="hide-narrow">
+                    Events
+                  </th>
                   <th scope="col">Status</th>
                   <th scope="col">Success rate</th>
                   {admin && (
@@ -144,7 +146,7 @@ export function Webhooks() {
                     <td className="url">
                       <Link to={`/webhooks/${w.id}`}>{w.url}</Link>
                     </td>
-                    <td className="wrap mono">{w.events.join(", ")}</td>
+                    <td className="hide-narrow wrap mono">{w.events.join(", ")}</td>
                     <td>
                       <WebhookState active={w.active} reason={w.disabled_reason} />
                     </td>

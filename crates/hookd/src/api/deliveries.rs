@@ -69,7 +69,7 @@ pub struct DeliveryDetail {
     pub attempts: Vec<AttemptDetail>,
 }
 
-#[utoipa::path(get, path = "/api/deliveries/{id}", tag = "deliveries",
+#[utoipa::path(get, path = "/api/deliveries/{id}", tag = "deliveries", params(("id" = String, Path, description = "The delivery id (`dlv_…`).")),
     responses((status = 200, body = DeliveryDetail), (status = 404, body = Problem)))]
 pub async fn get_delivery(
     State(state): State<AppState>,
@@ -110,7 +110,7 @@ pub struct RetryAccepted {
     pub status: String,
 }
 
-#[utoipa::path(post, path = "/api/deliveries/{id}/retry", tag = "deliveries",
+#[utoipa::path(post, path = "/api/deliveries/{id}/retry", tag = "deliveries", params(("id" = String, Path, description = "The delivery id (`dlv_…`).")),
     responses(
         (status = 202, description = "One more attempt is being made now.", body = RetryAccepted),
         (status = 404, body = Problem),

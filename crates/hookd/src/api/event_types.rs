@@ -109,7 +109,7 @@ pub async fn create_event_type(
     Ok((StatusCode::CREATED, Json(EventTypeOut::from(event_type))))
 }
 
-#[utoipa::path(delete, path = "/api/event-types/{name}", tag = "event types",
+#[utoipa::path(delete, path = "/api/event-types/{name}", tag = "event types", params(("name" = String, Path, description = "The event type's name.")),
     responses((status = 204, description = "Deleted."), (status = 404, body = Problem)))]
 pub async fn delete_event_type(
     State(state): State<AppState>,

@@ -326,7 +326,7 @@ pub struct EventOut {
     pub deliveries: Vec<DeliveryOut>,
 }
 
-#[utoipa::path(get, path = "/api/events/{id}", tag = "events",
+#[utoipa::path(get, path = "/api/events/{id}", tag = "events", params(("id" = String, Path, description = "The event id (`evt_…`).")),
     responses((status = 200, body = EventOut), (status = 404, body = Problem)))]
 pub async fn get_event(
     State(state): State<AppState>,

@@ -116,7 +116,7 @@ pub async fn list_tokens(
     )))
 }
 
-#[utoipa::path(delete, path = "/api/tokens/{id}", tag = "tokens",
+#[utoipa::path(delete, path = "/api/tokens/{id}", tag = "tokens", params(("id" = String, Path, description = "The token id (`tok_…`).")),
     responses((status = 204, description = "Revoked at once."), (status = 404, body = Problem)))]
 pub async fn delete_token(
     State(state): State<AppState>,

@@ -39,7 +39,7 @@ pub struct TestOut {
     pub delivery_id: String,
 }
 
-#[utoipa::path(post, path = "/api/webhooks/{id}/test", tag = "webhooks",
+#[utoipa::path(post, path = "/api/webhooks/{id}/test", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
     request_body(content = Option<TestIn>, description = "Optional: the event to send; a webhook.ping when omitted."),
     responses((status = 200, description = "One attempt made now, without retries, and logged.", body = TestOut), (status = 404, body = Problem)))]
 pub async fn test_webhook(
@@ -182,7 +182,7 @@ pub struct LogQuery {
     cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/webhooks/{id}/logs", tag = "webhooks", params(LogQuery),
+#[utoipa::path(get, path = "/api/webhooks/{id}/logs", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`)."), LogQuery),
     responses((status = 200, description = "Every attempt to this webhook, newest first.", body = ListOf<AttemptOut>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_logs(
     State(state): State<AppState>,
@@ -231,7 +231,7 @@ pub struct RecoverOut {
     pub requeued: u64,
 }
 
-#[utoipa::path(post, path = "/api/webhooks/{id}/recover", tag = "webhooks", request_body = RecoverIn,
+#[utoipa::path(post, path = "/api/webhooks/{id}/recover", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")), request_body = RecoverIn,
     responses((status = 200, body = RecoverOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn recover_webhook(
     State(state): State<AppState>,
@@ -285,7 +285,7 @@ pub struct StatsOut {
     pub buckets: Vec<StatsBucket>,
 }
 
-#[utoipa::path(get, path = "/api/webhooks/{id}/stats", tag = "webhooks", params(StatsQuery),
+#[utoipa::path(get, path = "/api/webhooks/{id}/stats", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`)."), StatsQuery),
     responses((status = 200, body = StatsOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn webhook_stats(
     State(state): State<AppState>,

@@ -187,7 +187,7 @@ pub async fn visible_webhook(
         .ok_or(ApiError::NotFound)
 }
 
-#[utoipa::path(get, path = "/api/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(get, path = "/api/webhooks/{id}", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
     responses((status = 200, body = WebhookOut), (status = 404, body = Problem)))]
 pub async fn get_webhook(
     State(state): State<AppState>,
@@ -199,7 +199,7 @@ pub async fn get_webhook(
     )))
 }
 
-#[utoipa::path(patch, path = "/api/webhooks/{id}", tag = "webhooks", request_body = WebhookPatch,
+#[utoipa::path(patch, path = "/api/webhooks/{id}", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")), request_body = WebhookPatch,
     responses((status = 200, body = WebhookOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_webhook(
     State(state): State<AppState>,
@@ -300,7 +300,7 @@ pub async fn update_webhook(
     Ok(Json(WebhookOut::from(&webhook)))
 }
 
-#[utoipa::path(delete, path = "/api/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(delete, path = "/api/webhooks/{id}", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
     responses((status = 204, description = "Deleted; its pending deliveries are cancelled."), (status = 404, body = Problem)))]
 pub async fn delete_webhook(
     State(state): State<AppState>,
@@ -332,7 +332,7 @@ async fn set_active(
     Ok(Json(WebhookOut::from(&webhook)))
 }
 
-#[utoipa::path(post, path = "/api/webhooks/{id}/enable", tag = "webhooks",
+#[utoipa::path(post, path = "/api/webhooks/{id}/enable", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
     responses((status = 200, description = "Enabled: reason and failure streak cleared, waiting deliveries resume.", body = WebhookOut), (status = 404, body = Problem)))]
 pub async fn enable_webhook(
     State(state): State<AppState>,
@@ -342,7 +342,7 @@ pub async fn enable_webhook(
     set_active(&state, &principal, &id, Activation::Enable).await
 }
 
-#[utoipa::path(post, path = "/api/webhooks/{id}/disable", tag = "webhooks",
+#[utoipa::path(post, path = "/api/webhooks/{id}/disable", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
     responses((status = 200, description = "Disabled: it gets no new events and its pending deliveries wait.", body = WebhookOut), (status = 404, body = Problem)))]
 pub async fn disable_webhook(
     State(state): State<AppState>,
@@ -365,7 +365,7 @@ pub struct SecretBody {
     pub secret: String,
 }
 
-#[utoipa::path(get, path = "/api/webhooks/{id}/secret", tag = "webhooks",
+#[utoipa::path(get, path = "/api/webhooks/{id}/secret", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
     responses((status = 200, body = SecretBody), (status = 404, body = Problem)))]
 pub async fn get_secret(
     State(state): State<AppState>,
@@ -386,7 +386,7 @@ pub struct RotatedOut {
     pub previous_secret_expires_at: Timestamp,
 }
 
-#[utoipa::path(post, path = "/api/webhooks/{id}/rotate-secret", tag = "webhooks",
+#[utoipa::path(post, path = "/api/webhooks/{id}/rotate-secret", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
     request_body(content = Option<SecretBody>, description = "Optional: the new secret; generated when omitted."),
     responses((status = 200, body = RotatedOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn rotate_secret(

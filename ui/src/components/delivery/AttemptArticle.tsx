@@ -5,7 +5,10 @@ import { Time } from "../Time";
 import { formatMs } from "../format";
 import { RequestHeadersTable } from "./RequestHeadersTable";
 
-export function AttemptArticle({ attempt }: { attempt: Schemas["AttemptDetail"] }) {
+/** An attempt with its request headers as `[name, value]` pairs. */
+export type AttemptWithHeaders = Schemas["AttemptOut"] & { request_headers: string[][] };
+
+export function AttemptArticle({ attempt }: { attempt: AttemptWithHeaders }) {
   const name = `Attempt ${attempt.attempt}`;
   return (
     <article className="card attempt" aria-label={name}>

@@ -1,5 +1,5 @@
 // The headers of one attempt's request, in the order they were sent.
-export function RequestHeadersTable({ headers, label }: { headers: [string, string][]; label: string }) {
+export function RequestHeadersTable({ headers, label }: { headers: string[][]; label: string }) {
   if (headers.length === 0) return <p className="muted">No headers were recorded.</p>;
   return (
     <div className="table-wrap">

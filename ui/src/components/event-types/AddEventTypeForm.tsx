@@ -40,8 +40,7 @@ export function AddEventTypeForm() {
   });
 
   const problem = add.error instanceof ApiError ? add.error : null;
-  const nameError =
-    problem?.fieldMessage("name") ?? (problem?.status === 409 ? "An event type of this name exists already." : undefined);
+  const nameError = problem?.fieldMessage("name") ?? (problem?.status === 409 ? problem.message : undefined);
   const fieldErrors = {
     name: nameError,
     description: problem?.fieldMessage("description"),

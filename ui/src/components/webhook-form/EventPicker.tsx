@@ -2,6 +2,7 @@
 // for names or patterns the catalog does not list.
 import { useId } from "react";
 import { Link } from "react-router-dom";
+import { useIsAdmin } from "../../auth/session";
 import { ErrorNotice } from "../ErrorNotice";
 import { Field } from "../Field";
 import { Loading } from "../Loading";
@@ -28,6 +29,7 @@ export function EventPicker({
 }) {
   const id = useId();
   const catalog = useEventTypes();
+  const admin = useIsAdmin();
   const types = catalog.data ?? [];
 
   function toggle(name: string, checked: boolean) {
@@ -54,8 +56,14 @@ export function EventPicker({
       <ErrorNotice error={catalog.error} onRetry={() => catalog.refetch()} />
       {catalog.isSuccess && types.length === 0 && (
         <p className="hint">
-          The catalog has no event types yet: type event names below, or{" "}
-          <Link to="/event-types">add event types</Link> first.
+          The catalog has no event types yet: type event names below
+          {admin ? (
+            <>
+              , or <Link to="/event-types">add event types</Link> first.
+            </>
+          ) : (
+            "."
+          )}
         </p>
       )}
       {types.length > 0 && (

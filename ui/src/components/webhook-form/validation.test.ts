@@ -19,13 +19,13 @@ test("validate checks numbers, secrets and header rows", () => {
     ...emptyValues(),
     url: "https://example.com",
     checkedEvents: ["order.created"],
-    timeoutMs: "60001",
+    timeoutMs: "120001",
     rateLimit: "ten",
     secret: "hunter2",
     headers: [newHeaderRow("X-Key", "1"), newHeaderRow("x-key", "2"), newHeaderRow("", "orphan")],
   };
   const errors = validate(values, "create");
-  expect(errors.timeoutMs).toMatch(/from 1 to 60000/);
+  expect(errors.timeoutMs).toMatch(/from 100 to 120000/);
   expect(errors.rateLimit).toMatch(/from 1 to 10000/);
   expect(errors.secret).toMatch(/whsec_/);
   expect(errors[`header:${values.headers[1].id}`]).toMatch(/already set/);

@@ -11,7 +11,8 @@ import { eventsOf, splitList, type FormMode, type WebhookFormValues } from "./va
 export type FieldErrors = Record<string, string>;
 
 export const MAX_URL_LENGTH = 2048;
-export const MAX_TIMEOUT_MS = 60_000;
+export const MIN_TIMEOUT_MS = 100;
+export const MAX_TIMEOUT_MS = 120_000;
 export const MAX_IN_FLIGHT = 1000;
 export const MAX_RATE_LIMIT = 10_000;
 
@@ -69,7 +70,7 @@ export function validate(values: WebhookFormValues, mode: FormMode): FieldErrors
     }
   }
 
-  set("timeoutMs", checkWholeNumber(values.timeoutMs, 1, MAX_TIMEOUT_MS, "a number of milliseconds"));
+  set("timeoutMs", checkWholeNumber(values.timeoutMs, MIN_TIMEOUT_MS, MAX_TIMEOUT_MS, "a number of milliseconds"));
   set("maxInFlight", checkWholeNumber(values.maxInFlight, 1, MAX_IN_FLIGHT, "a number of requests"));
   set("rateLimit", checkWholeNumber(values.rateLimit, 1, MAX_RATE_LIMIT, "a number of deliveries per second"));
 

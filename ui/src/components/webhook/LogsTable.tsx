@@ -38,7 +38,14 @@ export function LogsTable({
               <td>
                 <StatusBadge status={attempt.status} />
               </td>
-              <td className="mono">{attempt.response_code ?? <span className="muted" title={attempt.error ?? undefined}>—</span>}</td>
+              <td>
+                <span className="mono">{attempt.response_code ?? "—"}</span>
+                {attempt.error && (
+                  <div className="hint attempt-error" title={attempt.error}>
+                    {attempt.error}
+                  </div>
+                )}
+              </td>
               <td className="wrap">
                 {attempt.event_type}
                 <div className="hint mono">{attempt.event_id}</div>
