@@ -144,7 +144,7 @@ export const steps = [
     await page.getByRole("link", { name: /Details of attempt 1 of order\.created/ }).click();
     await page.getByRole("heading", { level: 1, name: "Delivery" }).waitFor();
     const attempt = page.getByRole("article", { name: "Attempt 1" });
-    await attempt.getByText("webhook-signature").waitFor();
+    await attempt.getByRole("cell", { name: "webhook-signature", exact: true }).waitFor();
     await attempt.getByText("thanks").waitFor();
     await page.getByText('"currency": "EUR"').first().waitFor();
     await world.shoot(page, "delivery-details");

@@ -13,7 +13,6 @@ import { AttemptArticle } from "../components/delivery/AttemptArticle";
 import { DeliveryFacts } from "../components/delivery/DeliveryFacts";
 import { useRetryDelivery } from "../components/delivery/useRetryDelivery";
 import { LiveStatus } from "../components/webhook/LiveStatus";
-import { withId } from "../components/webhook/pathParams";
 import { deliveryKey } from "../components/webhook/queryKeys";
 import "../styles/webhook.css";
 
@@ -23,7 +22,7 @@ export function DeliveryPage() {
   const { id = "" } = useParams();
   const delivery = useQuery({
     queryKey: deliveryKey(id),
-    queryFn: () => call(api.GET("/api/deliveries/{id}", { params: withId(id) })),
+    queryFn: () => call(api.GET("/api/deliveries/{id}", { params: { path: { id: id } } })),
     refetchInterval: (query) => (query.state.data?.status === "pending" ? LIVE_MS : false),
   });
   const retry = useRetryDelivery();

@@ -9,7 +9,6 @@ import { Loading } from "../components/Loading";
 import { WebhookForm } from "../components/webhook-form/WebhookForm";
 import { useEventTypes } from "../components/webhook-form/useEventTypes";
 import { toPatchBody, valuesFromWebhook, type WebhookFormValues } from "../components/webhook-form/values";
-import { pathId } from "../components/webhook-form/pathParams";
 import "../styles/webhooks.css";
 
 export function EditWebhook() {
@@ -18,7 +17,7 @@ export function EditWebhook() {
   const queryClient = useQueryClient();
   const webhook = useQuery({
     queryKey: ["webhooks", "edit", id],
-    queryFn: () => call(api.GET("/api/webhooks/{id}", { params: pathId(id) })),
+    queryFn: () => call(api.GET("/api/webhooks/{id}", { params: { path: { id: id } } })),
     // The form is filled once; refreshing behind the person's back would change nothing they see.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -32,7 +31,7 @@ export function EditWebhook() {
 
   const save = useMutation({
     mutationFn: (patch: Schemas["WebhookPatch"]) =>
-      call(api.PATCH("/api/webhooks/{id}", { params: pathId(id), body: patch })),
+      call(api.PATCH("/api/webhooks/{id}", { params: { path: { id: id } }, body: patch })),
     onSuccess: async () => {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ["webhooks"] }),

@@ -15,7 +15,6 @@ import { TestPanel } from "../components/webhook/TestPanel";
 import { WebhookCharts } from "../components/webhook/WebhookCharts";
 import { WebhookHeader } from "../components/webhook/WebhookHeader";
 import { WebhookSummary } from "../components/webhook/WebhookSummary";
-import { withId } from "../components/webhook/pathParams";
 import { webhookKey } from "../components/webhook/queryKeys";
 import "../styles/webhook.css";
 
@@ -23,7 +22,7 @@ export function WebhookPage() {
   const { id = "" } = useParams();
   const webhook = useQuery({
     queryKey: webhookKey(id),
-    queryFn: () => call(api.GET("/api/webhooks/{id}", { params: withId(id) })),
+    queryFn: () => call(api.GET("/api/webhooks/{id}", { params: { path: { id: id } } })),
     // The failure streak and state change as deliveries happen.
     refetchInterval: 10_000,
   });

@@ -1,7 +1,6 @@
 // Queues one new attempt of a delivery now, whatever its status, and refreshes whatever shows it.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
-import { withId } from "../webhook/pathParams";
 import { deliveryKey, webhookKey } from "../webhook/queryKeys";
 
 export interface RetryTarget {
@@ -15,7 +14,7 @@ export function useRetryDelivery() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (target: RetryTarget) =>
-      call(api.POST("/api/deliveries/{id}/retry", { params: withId(target.deliveryId) })),
+      call(api.POST("/api/deliveries/{id}/retry", { params: { path: { id: target.deliveryId } } })),
     onSuccess: (_answer, target) => {
       void queryClient.invalidateQueries({ queryKey: deliveryKey(target.deliveryId) });
       void queryClient.invalidateQueries({ queryKey: webhookKey(target.webhookId) });

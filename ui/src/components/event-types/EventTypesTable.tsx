@@ -4,7 +4,6 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorNotice } from "../ErrorNotice";
-import { pathParams } from "../events/pathParams";
 import { EVENT_TYPES_KEY } from "../events/queryKeys";
 import { SchemaDetails } from "./SchemaDetails";
 
@@ -12,7 +11,7 @@ export function EventTypesTable({ types, canDelete }: { types: Schemas["EventTyp
   const queryClient = useQueryClient();
   const [doomed, setDoomed] = useState<string | null>(null);
   const remove = useMutation({
-    mutationFn: (name: string) => call(api.DELETE("/api/event-types/{name}", { params: pathParams({ name }) })),
+    mutationFn: (name: string) => call(api.DELETE("/api/event-types/{name}", { params: { path: { name } } })),
     onSuccess: () => {
       setDoomed(null);
       void queryClient.invalidateQueries({ queryKey: EVENT_TYPES_KEY });

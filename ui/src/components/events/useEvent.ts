@@ -1,7 +1,6 @@
 // One event with its deliveries, refreshed every few seconds while any delivery is pending.
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
-import { pathParams } from "./pathParams";
 import { anyPending } from "./deliverySummary";
 import { eventKey } from "./queryKeys";
 
@@ -12,7 +11,7 @@ export function useEvent(id: string, { enabled = true }: { enabled?: boolean } =
   return useQuery({
     enabled,
     queryKey: eventKey(id),
-    queryFn: () => call(api.GET("/api/events/{id}", { params: pathParams({ id }) })),
+    queryFn: () => call(api.GET("/api/events/{id}", { params: { path: { id } } })),
     refetchInterval: (query) =>
       query.state.data && anyPending(query.state.data.deliveries) ? EVENT_LIVE_MS : false,
   });

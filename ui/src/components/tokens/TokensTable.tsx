@@ -5,14 +5,13 @@ import { api, call, type Schemas } from "../../api/client";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorNotice } from "../ErrorNotice";
 import { Time } from "../Time";
-import { pathParams } from "../events/pathParams";
 import { TOKENS_KEY } from "./queryKeys";
 
 export function TokensTable({ tokens }: { tokens: Schemas["TokenOut"][] }) {
   const queryClient = useQueryClient();
   const [doomed, setDoomed] = useState<Schemas["TokenOut"] | null>(null);
   const revoke = useMutation({
-    mutationFn: (id: string) => call(api.DELETE("/api/tokens/{id}", { params: pathParams({ id }) })),
+    mutationFn: (id: string) => call(api.DELETE("/api/tokens/{id}", { params: { path: { id } } })),
     onSuccess: () => {
       setDoomed(null);
       void queryClient.invalidateQueries({ queryKey: TOKENS_KEY });

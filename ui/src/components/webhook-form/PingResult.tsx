@@ -4,7 +4,6 @@ import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
 import { ErrorNotice } from "../ErrorNotice";
-import { pathId } from "./pathParams";
 
 const POLL_MS = 1_000;
 const GIVE_UP_MS = 20_000;
@@ -31,14 +30,14 @@ export function PingResult({ pingEventId }: { pingEventId: string | null | undef
 
   const event = useQuery({
     queryKey: ["events", pingEventId, "ping"],
-    queryFn: () => call(api.GET("/api/events/{id}", { params: pathId(pingEventId ?? "") })),
+    queryFn: () => call(api.GET("/api/events/{id}", { params: { path: { id: pingEventId ?? "" } } })),
     enabled: Boolean(pingEventId),
     refetchInterval: (query) => (gaveUp || triedDelivery(query.state.data) ? false : POLL_MS),
   });
   const tried = triedDelivery(event.data);
   const delivery = useQuery({
     queryKey: ["deliveries", tried?.id, "ping"],
-    queryFn: () => call(api.GET("/api/deliveries/{id}", { params: pathId(tried?.id ?? "") })),
+    queryFn: () => call(api.GET("/api/deliveries/{id}", { params: { path: { id: tried?.id ?? "" } } })),
     enabled: Boolean(tried),
   });
 

@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
 import { formatPercent } from "../format";
-import { pathId } from "./pathParams";
 
 const WINDOW = "24h";
 
@@ -11,7 +10,7 @@ export function SuccessRate({ webhookId }: { webhookId: string }) {
   const stats = useQuery({
     queryKey: ["webhook-stats", webhookId, WINDOW],
     queryFn: () =>
-      call(api.GET("/api/webhooks/{id}/stats", { params: { ...pathId(webhookId), query: { window: WINDOW } } })),
+      call(api.GET("/api/webhooks/{id}/stats", { params: { path: { id: webhookId }, query: { window: WINDOW } } })),
     refetchInterval: 30_000,
     staleTime: 10_000,
   });

@@ -12,7 +12,6 @@ import { LiveStatus } from "./LiveStatus";
 import { LogFilters, NO_LOG_FILTERS, type LogFilterValues } from "./LogFilters";
 import { LogsTable } from "./LogsTable";
 import { localInputToIso } from "./localTime";
-import { withId } from "./pathParams";
 import { webhookLogsKey } from "./queryKeys";
 
 const LIVE_MS = 3_000;
@@ -32,7 +31,7 @@ export function LogsCard({ webhookId }: { webhookId: string }) {
   const logs = useQuery({
     queryKey: [...webhookLogsKey(webhookId), query],
     queryFn: () =>
-      call(api.GET("/api/webhooks/{id}/logs", { params: { ...withId(webhookId), query } })),
+      call(api.GET("/api/webhooks/{id}/logs", { params: { path: { id: webhookId }, query } })),
     refetchInterval: LIVE_MS,
     placeholderData: keepPreviousData,
   });

@@ -5,6 +5,7 @@ import type { Schemas } from "../../api/client";
 import { StatusBadge } from "../StatusBadge";
 import { Time } from "../Time";
 import { formatMs } from "../format";
+import { EventTypeName } from "./EventTypeName";
 
 export function LogsTable({
   attempts,
@@ -41,38 +42,40 @@ export function LogsTable({
               <td>
                 <span className="mono">{attempt.response_code ?? "—"}</span>
                 {attempt.error && (
-                  <div className="hint attempt-error" title={attempt.error}>
+                  <div className="hint attempt-error hide-narrow" title={attempt.error}>
                     {attempt.error}
                   </div>
                 )}
               </td>
-              <td className="wrap">
-                {attempt.event_type}
-                <div className="hint mono">{attempt.event_id}</div>
+              <td className="event-cell">
+                <EventTypeName name={attempt.event_type} />
+                <div className="hint mono hide-narrow">{attempt.event_id}</div>
               </td>
               <td>#{attempt.attempt}</td>
               <td className="hide-narrow">{formatMs(attempt.duration_ms)}</td>
               <td className="hide-narrow">
                 <Time iso={attempt.created_at} />
               </td>
-              <td className="row-actions">
-                <Link
-                  to={`/deliveries/${attempt.delivery_id}`}
-                  aria-label={`Details of attempt ${attempt.attempt} of ${attempt.event_type}`}
-                >
-                  Details
-                </Link>
-                {attempt.status === "failed" && (
-                  <button
-                    type="button"
-                    className="button button-small"
-                    aria-label={`Retry delivery of ${attempt.event_type}`}
-                    disabled={retryingDeliveryId === attempt.delivery_id}
-                    onClick={() => onRetry(attempt)}
+              <td>
+                <div className="row-actions">
+                  <Link
+                    to={`/deliveries/${attempt.delivery_id}`}
+                    aria-label={`Details of attempt ${attempt.attempt} of ${attempt.event_type}`}
                   >
-                    {retryingDeliveryId === attempt.delivery_id ? "Retrying…" : "Retry"}
-                  </button>
-                )}
+                    Details
+                  </Link>
+                  {attempt.status === "failed" && (
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`Retry delivery of ${attempt.event_type}`}
+                      disabled={retryingDeliveryId === attempt.delivery_id}
+                      onClick={() => onRetry(attempt)}
+                    >
+                      {retryingDeliveryId === attempt.delivery_id ? "Retrying…" : "Retry"}
+                    </button>
+                  )}
+                </div>
               </td>
             </tr>
           ))}

@@ -8,7 +8,6 @@ import { ErrorNotice } from "../ErrorNotice";
 import { Field } from "../Field";
 import { LiveStatus } from "./LiveStatus";
 import { localInputToIso, toLocalInput } from "./localTime";
-import { withId } from "./pathParams";
 import { webhookKey } from "./queryKeys";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -19,7 +18,7 @@ export function RecoverForm({ webhookId }: { webhookId: string }) {
   const [missing, setMissing] = useState(false);
   const recover = useMutation({
     mutationFn: (sinceIso: string) =>
-      call(api.POST("/api/webhooks/{id}/recover", { params: withId(webhookId), body: { since: sinceIso } })),
+      call(api.POST("/api/webhooks/{id}/recover", { params: { path: { id: webhookId } }, body: { since: sinceIso } })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: webhookKey(webhookId) });
       void queryClient.invalidateQueries({ queryKey: ["metrics"] });

@@ -8,7 +8,6 @@ import { CopyButton } from "../CopyButton";
 import { ErrorNotice } from "../ErrorNotice";
 import { Loading } from "../Loading";
 import { Time } from "../Time";
-import { withId } from "./pathParams";
 import { webhookSecretKey } from "./queryKeys";
 
 export function SecretPanel({ webhookId }: { webhookId: string }) {
@@ -19,7 +18,7 @@ export function SecretPanel({ webhookId }: { webhookId: string }) {
 
   const secret = useQuery({
     queryKey: webhookSecretKey(webhookId),
-    queryFn: () => call(api.GET("/api/webhooks/{id}/secret", { params: withId(webhookId) })),
+    queryFn: () => call(api.GET("/api/webhooks/{id}/secret", { params: { path: { id: webhookId } } })),
     enabled: shown,
     // A secret is not kept in the cache once hidden.
     gcTime: 0,
@@ -27,7 +26,7 @@ export function SecretPanel({ webhookId }: { webhookId: string }) {
   });
 
   const rotate = useMutation({
-    mutationFn: () => call(api.POST("/api/webhooks/{id}/rotate-secret", { params: withId(webhookId) })),
+    mutationFn: () => call(api.POST("/api/webhooks/{id}/rotate-secret", { params: { path: { id: webhookId } } })),
     onSuccess: (rotated) => {
       queryClient.setQueryData(webhookSecretKey(webhookId), { secret: rotated.secret });
       setPreviousExpiresAt(rotated.previous_secret_expires_at);

@@ -3,13 +3,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
 import { ErrorNotice } from "../ErrorNotice";
 import { TestResult } from "./TestResult";
-import { withId } from "./pathParams";
 import { webhookKey } from "./queryKeys";
 
 export function TestPanel({ webhookId }: { webhookId: string }) {
   const queryClient = useQueryClient();
   const test = useMutation({
-    mutationFn: () => call(api.POST("/api/webhooks/{id}/test", { params: withId(webhookId) })),
+    mutationFn: () => call(api.POST("/api/webhooks/{id}/test", { params: { path: { id: webhookId } } })),
     onSuccess: () => {
       // The test is logged like any attempt, and counts in the charts and the failure streak.
       void queryClient.invalidateQueries({ queryKey: webhookKey(webhookId) });

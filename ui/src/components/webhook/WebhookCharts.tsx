@@ -8,7 +8,6 @@ import { Loading } from "../Loading";
 import { DeliveryChart } from "../charts/DeliveryChart";
 import { LatencyChart } from "../charts/LatencyChart";
 import { formatMs, formatPercent } from "../format";
-import { withId } from "./pathParams";
 import { webhookStatsKey } from "./queryKeys";
 
 const WINDOWS: [string, string][] = [
@@ -24,7 +23,7 @@ export function WebhookCharts({ webhookId }: { webhookId: string }) {
   const stats = useQuery({
     queryKey: webhookStatsKey(webhookId, window),
     queryFn: () =>
-      call(api.GET("/api/webhooks/{id}/stats", { params: { ...withId(webhookId), query: { window } } })),
+      call(api.GET("/api/webhooks/{id}/stats", { params: { path: { id: webhookId }, query: { window } } })),
     refetchInterval: LIVE_MS,
     placeholderData: keepPreviousData,
   });

@@ -8,7 +8,6 @@ import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorNotice } from "../ErrorNotice";
 import { PageHeader } from "../PageHeader";
 import { WebhookState } from "../StatusBadge";
-import { withId } from "./pathParams";
 import { webhookKey } from "./queryKeys";
 
 const WHY_DISABLED: Record<string, string> = {
@@ -26,8 +25,8 @@ export function WebhookHeader({ webhook }: { webhook: Schemas["WebhookOut"] }) {
     mutationFn: (enable: boolean) =>
       call(
         enable
-          ? api.POST("/api/webhooks/{id}/enable", { params: withId(webhook.id) })
-          : api.POST("/api/webhooks/{id}/disable", { params: withId(webhook.id) }),
+          ? api.POST("/api/webhooks/{id}/enable", { params: { path: { id: webhook.id } } })
+          : api.POST("/api/webhooks/{id}/disable", { params: { path: { id: webhook.id } } }),
       ),
     onSuccess: (updated) => {
       queryClient.setQueryData(webhookKey(webhook.id), updated);
@@ -37,7 +36,7 @@ export function WebhookHeader({ webhook }: { webhook: Schemas["WebhookOut"] }) {
   });
 
   const remove = useMutation({
-    mutationFn: () => call(api.DELETE("/api/webhooks/{id}", { params: withId(webhook.id) })),
+    mutationFn: () => call(api.DELETE("/api/webhooks/{id}", { params: { path: { id: webhook.id } } })),
     onSuccess: () => {
       setConfirmingDelete(false);
       navigate("/webhooks");
