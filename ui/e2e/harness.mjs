@@ -2,7 +2,7 @@
 // a receiver on loopback that can be told to fail, and Debian's Chromium.
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, mkdirSync, openSync } from "node:fs";
+import { mkdtempSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -99,11 +99,14 @@ export async function launchBrowser() {
 
 /** Saves full-page screenshots as `<dir>/<nn>-<name>.png`, numbered in the order taken. */
 export function screenshotter(dir) {
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let count = 0;
   return async (page, name) => {
     count += 1;
     const file = join(dir, `${String(count).padStart(2, "0")}-${name}.png`);
+    // From the top, so the sticky header is drawn where it belongs.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: file, fullPage: true });
     return file;
   };

@@ -1,6 +1,7 @@
 // The browser test's steps, in order; each finds things by role and accessible name, as a
 // person would, and checks the effect on the real server and receiver.
 import assert from "node:assert/strict";
+import { until } from "./harness.mjs";
 
 const link = (page, name) => page.getByRole("link", { name, exact: true });
 const button = (page, name) => page.getByRole("button", { name, exact: true });

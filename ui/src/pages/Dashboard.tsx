@@ -62,7 +62,7 @@ export function Dashboard() {
       </section>
       <div className="grid-2">
         <section className="card" aria-labelledby="chart-deliveries">
-          <h2 id="chart-deliveries">Deliveries</h2>
+          <h2 id="chart-deliveries">Attempts</h2>
           <ErrorNotice error={stats.error} onRetry={() => stats.refetch()} />
           {stats.data ? (
             <DeliveryChart
