@@ -1,23 +1,17 @@
 // The event type catalog as a table; the admin gets a Delete button per row, which asks first.
-import { useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorNotice } from "../ErrorNotice";
+import { useConfirmedAction } from "../useConfirmedAction";
 import { EVENT_TYPES_KEY } from "../events/queryKeys";
 import { SchemaDetails } from "./SchemaDetails";
 
 export function EventTypesTable({ types, canDelete }: { types: Schemas["EventTypeOut"][]; canDelete: boolean }) {
-  const queryClient = useQueryClient();
-  const [doomed, setDoomed] = useState<string | null>(null);
-  const remove = useMutation({
-    mutationFn: (name: string) => call(api.DELETE("/api/event-types/{name}", { params: { path: { name } } })),
-    onSuccess: () => {
-      setDoomed(null);
-      void queryClient.invalidateQueries({ queryKey: EVENT_TYPES_KEY });
-    },
-    onError: () => setDoomed(null),
-  });
+  const remove = useConfirmedAction(
+    (name: string) => call(api.DELETE("/api/event-types/{name}", { params: { path: { name } } })),
+    EVENT_TYPES_KEY,
+  );
+  const doomed = remove.target;
 
   return (
     <>
@@ -63,10 +57,7 @@ export function EventTypesTable({ types, canDelete }: { types: Schemas["EventTyp
                       type="button"
                       className="button button-small"
                       aria-label={`Delete ${type.name}`}
-                      onClick={() => {
-                        remove.reset();
-                        setDoomed(type.name);
-                      }}
+                      onClick={() => remove.ask(type.name)}
                     >
                       Delete
                     </button>
@@ -82,9 +73,9 @@ export function EventTypesTable({ types, canDelete }: { types: Schemas["EventTyp
           title="Delete event type"
           message={`Delete ${doomed} from the catalog? Webhooks subscribed to it keep their subscription, and events of this type can still be published, but without a schema check.`}
           confirmLabel="Delete event type"
-          busy={remove.isPending}
-          onConfirm={() => remove.mutate(doomed)}
-          onCancel={() => setDoomed(null)}
+          busy={remove.busy}
+          onConfirm={remove.confirm}
+          onCancel={remove.cancel}
         />
       )}
     </>

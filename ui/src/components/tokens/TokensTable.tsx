@@ -1,23 +1,17 @@
 // The tenant tokens: who each is for and which tenant it sees, with Revoke, which asks first.
-import { useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorNotice } from "../ErrorNotice";
+import { useConfirmedAction } from "../useConfirmedAction";
 import { Time } from "../Time";
 import { TOKENS_KEY } from "./queryKeys";
 
 export function TokensTable({ tokens }: { tokens: Schemas["TokenOut"][] }) {
-  const queryClient = useQueryClient();
-  const [doomed, setDoomed] = useState<Schemas["TokenOut"] | null>(null);
-  const revoke = useMutation({
-    mutationFn: (id: string) => call(api.DELETE("/api/tokens/{id}", { params: { path: { id } } })),
-    onSuccess: () => {
-      setDoomed(null);
-      void queryClient.invalidateQueries({ queryKey: TOKENS_KEY });
-    },
-    onError: () => setDoomed(null),
-  });
+  const revoke = useConfirmedAction(
+    (token: Schemas["TokenOut"]) => call(api.DELETE("/api/tokens/{id}", { params: { path: { id: token.id } } })),
+    TOKENS_KEY,
+  );
+  const doomed = revoke.target;
 
   return (
     <>
@@ -53,10 +47,7 @@ export function TokensTable({ tokens }: { tokens: Schemas["TokenOut"][] }) {
                     type="button"
                     className="button button-small"
                     aria-label={`Revoke ${token.name}`}
-                    onClick={() => {
-                      revoke.reset();
-                      setDoomed(token);
-                    }}
+                    onClick={() => revoke.ask(token)}
                   >
                     Revoke
                   </button>
@@ -71,9 +62,9 @@ export function TokensTable({ tokens }: { tokens: Schemas["TokenOut"][] }) {
           title="Revoke token"
           message={`Revoke the token for ${doomed.name} (tenant ${doomed.tenant})? It stops working at once, and its portal link with it. This cannot be undone.`}
           confirmLabel="Revoke token"
-          busy={revoke.isPending}
-          onConfirm={() => revoke.mutate(doomed.id)}
-          onCancel={() => setDoomed(null)}
+          busy={revoke.busy}
+          onConfirm={revoke.confirm}
+          onCancel={revoke.cancel}
         />
       )}
     </>
