@@ -81,10 +81,12 @@ export const steps = [
     const { page, receiver } = world;
     await page.getByLabel("URL", { exact: true }).fill(`${receiver.url}/hooks`);
     await page.getByRole("checkbox", { name: "order.paid" }).check();
+    await page.getByLabel("Other events").fill("invoice.*");
     await page.getByLabel("Description", { exact: true }).fill("Orders to the shop backend");
     await page.getByText("Advanced options").click();
     await page.getByLabel("Retry schedule").fill("1s, 1s");
     await page.getByLabel("Timeout (ms)").fill("5000");
+    await page.getByLabel("Max in flight").fill("4");
     await button(page, "Add header").click();
     await page.getByLabel("Header name").fill("X-Api-Key");
     await page.getByLabel("Header value").fill("shop-key");
@@ -93,6 +95,7 @@ export const steps = [
     const created = page.getByRole("region", { name: "Webhook created" });
     await created.waitFor();
     const secret = (await created.locator("code").filter({ hasText: "whsec_" }).first().textContent()).trim();
+    await created.getByRole("button", { name: "Copy secret" }).waitFor();
     assert.match(secret, /^whsec_/);
     world.state.secret = secret;
     await created.getByText(/Ping delivered/).waitFor({ timeout: 20_000 });
@@ -102,7 +105,9 @@ export const steps = [
     assert.equal(ping[0].headers["x-api-key"], "shop-key", "custom header sent");
     const webhooks = (await world.hookd.request("GET", "/api/webhooks")).body.data;
     assert.equal(webhooks.length, 1);
-    assert.deepEqual([...webhooks[0].events].sort(), ["order.created", "order.paid"]);
+    assert.deepEqual([...webhooks[0].events].sort(), ["invoice.*", "order.created", "order.paid"]);
+    assert.equal(webhooks[0].max_in_flight, 4);
+    assert.equal(webhooks[0].timeout_ms, 5000);
     assert.deepEqual(webhooks[0].retry_schedule, ["1s", "1s"]);
     world.state.webhookId = webhooks[0].id;
     await link(created, "Open webhook").click();
@@ -141,6 +146,8 @@ export const steps = [
     const succeeded = rows(page, "Delivery attempts", "order.created");
     await succeeded.filter({ hasText: "succeeded" }).first().waitFor();
     await succeeded.filter({ hasText: "200" }).first().waitFor();
+    await page.getByRole("img", { name: /Attempts over time: 2 succeeded and 0 failed/ }).waitFor();
+    await page.getByRole("img", { name: /Average latency over time: average from/ }).waitFor();
     await world.shoot(page, "webhook-page");
     await page.getByRole("link", { name: /Details of attempt 1 of order\.created/ }).click();
     await page.getByRole("heading", { level: 1, name: "Delivery" }).waitFor();
@@ -202,6 +209,12 @@ export const steps = [
     await page.getByText("disabled by hand").first().waitFor();
     assert.equal((await hookd.request("GET", `/api/webhooks/${state.webhookId}`)).body.active, false);
     await shoot(page, "webhook-disabled");
+    await nav(page, "Dashboard").click();
+    const attention = page.getByRole("region", { name: "Webhooks that need attention" });
+    await attention.getByRole("link", { name: /\/hooks$/ }).waitFor();
+    await attention.getByText("disabled by hand").waitFor();
+    await shoot(page, "dashboard-attention");
+    await page.goBack();
     await button(page, "Enable").click();
     await button(page, "Disable").waitFor();
     assert.equal((await hookd.request("GET", `/api/webhooks/${state.webhookId}`)).body.active, true);
@@ -227,6 +240,38 @@ export const steps = [
     assert.equal(signatures.split(" ").length, 2, `both secrets sign during the overlap: ${signatures}`);
   }],
 
+  ["the logs are filtered and paged", async (world) => {
+    const { page, hookd, receiver, state } = world;
+    for (let i = 0; i < 55; i += 1) {
+      await hookd.request("POST", "/api/events", { type: "invoice.sent", data: { n: i } });
+    }
+    await until("55 invoices delivered", () => receiver.of("invoice.sent").length === 55);
+    const table = page.getByRole("table", { name: "Delivery attempts" });
+    const filters = page.getByRole("group", { name: "Filter attempts" });
+    await filters.getByLabel("Status").selectOption("failed");
+    await until("only failed attempts listed", async () => {
+      const texts = await table.locator("tbody tr").allTextContents();
+      return texts.length === 6 && texts.every((t) => t.includes("failed"));
+    });
+    await filters.getByLabel("Event type").fill("order.paid");
+    await until("only failed order.paid attempts", async () => {
+      const texts = await table.locator("tbody tr").allTextContents();
+      return texts.length === 3 && texts.every((t) => t.includes("order.paid"));
+    });
+    await filters.getByLabel("Status").selectOption("");
+    await filters.getByLabel("Event type").fill("invoice.sent");
+    await until("a full first page of invoices", async () => (await table.locator("tbody tr").count()) === 50);
+    const pages = page.getByRole("navigation", { name: "Pages" });
+    await pages.getByRole("button", { name: "Older" }).click();
+    await pages.getByText("Page 2").waitFor();
+    await until("the other five on page 2", async () => (await table.locator("tbody tr").count()) === 5);
+    await world.shoot(page, "webhook-logs-page-2");
+    await pages.getByRole("button", { name: "Newer" }).click();
+    await until("back on page 1", async () => (await table.locator("tbody tr").count()) === 50);
+    await filters.getByLabel("Event type").fill("");
+    assert.equal(state.webhookId.startsWith("wh_"), true);
+  }],
+
   ["the webhook is edited", async ({ page, hookd, state }) => {
     await link(page, "Edit").click();
     await page.getByRole("heading", { level: 1, name: "Edit webhook" }).waitFor();
@@ -238,7 +283,12 @@ export const steps = [
 
   ["the events list shows each event with its deliveries", async (world) => {
     await goTo(world, "Events");
-    await rows(world.page, "Events", "order.paid").first().waitFor();
+    await rows(world.page, "Events", "invoice.sent").first().waitFor();
+    await world.page.getByLabel("Type", { exact: true }).fill("order.paid");
+    await until("only order.paid events", async () => {
+      const texts = await world.page.getByRole("table", { name: "Events" }).locator("tbody tr").allTextContents();
+      return texts.length === 2 && texts.every((t) => t.includes("order.paid"));
+    });
     await rows(world.page, "Events", "succeeded").first().waitFor();
     await world.shoot(world.page, "events");
   }],
@@ -285,8 +335,30 @@ export const steps = [
     world.state.portal = { context: customer, page: portalPage };
   }],
 
+  ["the webhooks list searches and filters", async (world) => {
+    const { page } = world;
+    await goTo(world, "Webhooks");
+    const table = page.getByRole("table", { name: "Webhooks" });
+    await rows(page, "Webhooks", "/acme").waitFor();
+    await rows(page, "Webhooks", "/hooks").waitFor();
+    await rows(page, "Webhooks", "/hooks").getByText(/%$/).waitFor();
+    await page.getByLabel("Search", { exact: true }).fill("acme");
+    await until("only Acme's webhook", async () => (await table.getByRole("row").filter({ hasText: "127.0.0.1" }).count()) === 1);
+    assert.equal(await rows(page, "Webhooks", "/acme").count(), 1);
+    await page.getByLabel("Search", { exact: true }).fill("");
+    await page.getByLabel("Status", { exact: true }).selectOption({ label: "Disabled" });
+    await page.getByText("No webhooks match these filters.").waitFor();
+    await page.getByLabel("Status", { exact: true }).selectOption({ label: "All" });
+    await page.getByLabel("Event", { exact: true }).fill("order.paid");
+    await until("only the webhook for order.paid", async () => (await table.getByRole("row").filter({ hasText: "127.0.0.1" }).count()) === 1);
+    await rows(page, "Webhooks", "/hooks").waitFor();
+    await world.shoot(page, "webhooks-filtered");
+    await page.getByLabel("Event", { exact: true }).fill("");
+  }],
+
   ["a revoked token stops working", async (world) => {
     const { page } = world;
+    await goTo(world, "Tokens");
     await button(page, "Revoke Acme Corp").click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
     await rows(page, "Tokens", "Acme Corp").waitFor({ state: "detached" });
