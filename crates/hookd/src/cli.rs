@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `config`, `openapi`, `listen`.
+//! The command line: `serve`, `migrate`, `config`, `openapi`, `listen`, `bench`.
 
 use crate::app::{Server, migrate, shutdown_signal};
 use crate::config::{Config, DEFAULT_CONFIG, SettingsFlags};
@@ -26,6 +26,8 @@ enum Command {
     Config,
     /// Print the OpenAPI document of the HTTP API (the one served at /openapi.json).
     Openapi,
+    /// Measure throughput, latency and correctness against DESIGN.md's figures.
+    Bench(crate::bench::BenchOptions),
     /// Run a local receiver that prints each webhook it gets and checks its signatures.
     Listen {
         /// Where to listen.
@@ -47,6 +49,7 @@ pub fn run() -> anyhow::Result<()> {
             print!("{DEFAULT_CONFIG}");
             Ok(())
         }
+        Command::Bench(options) => runtime()?.block_on(crate::bench::run(options)),
         Command::Openapi => {
             println!("{}", crate::api::openapi_json());
             Ok(())

@@ -1,0 +1,204 @@
+//! `hookd bench`: measures what DESIGN.md promises on this machine, with a receiver of its own
+//! on loopback and a hookd of its own (or a running one), and checks that every event reached
+//! exactly the webhooks it should, once, signed. Prints a table, or JSON with `--json`.
+
+mod load;
+mod receiver;
+mod report;
+mod scenarios;
+mod target;
+
+use report::Report;
+use std::time::Duration;
+pub use target::Backend;
+use target::Target;
+
+/// The options of `hookd bench`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchOptions {
+    /// Benchmark on PostgreSQL: a server URL; each scenario makes and drops a database of its own.
+    #[arg(long, value_name = "URL")]
+    postgres: Option<String>,
+    /// Benchmark a hookd that is already running (URL of its API), with its admin token.
+    #[arg(long, value_name = "URL", requires = "token")]
+    target: Option<String>,
+    /// The admin token of the hookd given with --target.
+    #[arg(long)]
+    token: Option<String>,
+    /// How long each timed scenario runs.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    duration: Duration,
+    /// Small sizes and 1-second runs: checks that every scenario works, measures nothing.
+    #[arg(long)]
+    quick: bool,
+    /// Only these scenarios (comma-separated): raw, ingest, batch, steady, latency, fanout,
+    /// timeouts, backlog, retries. `raw` and `steady` also run when others compare to them.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Sizes of a run.
+#[derive(Debug, Clone)]
+pub struct Scale {
+    pub duration: Duration,
+    pub concurrency: usize,
+    pub latency_rate: u32,
+    pub fanout_webhooks: usize,
+    pub fanout_events: usize,
+    pub backlog: usize,
+    pub retry_events: usize,
+}
+
+/// One benchmark run: where hookd runs and how big.
+pub struct Bench {
+    backend: Backend,
+    existing: Option<(String, String)>,
+    pub scale: Scale,
+}
+
+impl Bench {
+    async fn target(&self, settings: &[(&str, &str)]) -> anyhow::Result<Target> {
+        match &self.existing {
+            Some((url, token)) => Target::existing(url, token).await,
+            None => Target::start(&self.backend, settings).await,
+        }
+    }
+
+    async fn finish(&self, target: Target) -> anyhow::Result<()> {
+        target.stop().await
+    }
+
+    fn postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+}
+
+/// Runs the benchmark; the error says which check failed when deliveries were lost,
+/// duplicated or wrongly signed.
+pub async fn run(options: BenchOptions) -> anyhow::Result<()> {
+    let scale = if options.quick {
+        Scale {
+            duration: Duration::from_secs(1),
+            concurrency: 16,
+            latency_rate: 200,
+            fanout_webhooks: 20,
+            fanout_events: 10,
+            backlog: 3_000,
+            retry_events: 5,
+        }
+    } else {
+        Scale {
+            duration: options.duration,
+            concurrency: 64,
+            latency_rate: 1_000,
+            fanout_webhooks: 1_000,
+            fanout_events: 50,
+            backlog: 1_000_000,
+            retry_events: 50,
+        }
+    };
+    let backend = match &options.postgres {
+        Some(url) => Backend::Postgres(url.clone()),
+        None => Backend::Sqlite,
+    };
+    let bench = Bench {
+        backend: backend.clone(),
+        existing: options.target.clone().zip(options.token.clone()),
+        scale,
+    };
+    let mut report = Report {
+        machine: machine(),
+        backend: match (&options.target, &backend) {
+            (Some(url), _) => format!("the hookd at {url}"),
+            (None, Backend::Sqlite) => "SQLite".into(),
+            (None, Backend::Postgres(_)) => "PostgreSQL".into(),
+        },
+        figures: Vec::new(),
+    };
+    let wants = |name: &str| options.only.is_empty() || options.only.iter().any(|o| o == name);
+    let needs_steady = ["fanout", "timeouts", "backlog"].iter().any(|s| wants(s));
+    eprintln!("hookd bench on {} — {}", report.backend, report.machine);
+    let step = |name: &str| eprintln!("▶ {name}");
+    step("raw: the receiver alone");
+    let raw = scenarios::raw(&bench, &mut report).await?;
+    if wants("ingest") {
+        step("ingest: single events, no subscriber");
+        scenarios::ingest_single(&bench, &mut report, raw).await?;
+    }
+    if wants("batch") {
+        step("batch: 100 events per request, no subscriber");
+        scenarios::ingest_batch(&bench, &mut report, raw).await?;
+    }
+    let mut steady = 0.0;
+    if wants("steady") || needs_steady {
+        step("steady: one webhook per event");
+        steady = scenarios::steady(&bench, &mut report, raw).await?;
+    }
+    if wants("latency") {
+        step("latency: a fixed rate");
+        scenarios::latency(&bench, &mut report).await?;
+    }
+    if wants("fanout") {
+        step("fan-out: each event to many webhooks");
+        scenarios::fan_out(&bench, &mut report, raw, steady).await?;
+    }
+    if wants("timeouts") {
+        step("timeouts: one webhook never answers in time");
+        scenarios::slow_neighbour(&bench, &mut report, raw, steady).await?;
+    }
+    if wants("backlog") {
+        step("backlog: the receiver hangs, then comes back");
+        scenarios::backlog(&bench, &mut report, raw, steady).await?;
+    }
+    if wants("retries") {
+        step("retries: a 1s, 2s schedule");
+        scenarios::retry_timing(&bench, &mut report).await?;
+    }
+    if options.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{}", report.table());
+    }
+    let broken: Vec<String> = report
+        .figures
+        .iter()
+        .filter(|f| f.unit.is_empty() && f.pass == Some(false))
+        .map(|f| format!("{}: {} = {}", f.scenario, f.name, f.value))
+        .collect();
+    if !broken.is_empty() {
+        anyhow::bail!("deliveries went wrong: {}", broken.join("; "));
+    }
+    if !options.quick && !report.passed() {
+        eprintln!("some figures fell short of their targets (marked short)");
+    }
+    Ok(())
+}
+
+/// The machine, as the report names it: CPU model, cores, memory.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<u64>().ok())
+        })
+        .map(|kib| format!("{:.0} GiB", kib as f64 / 1_048_576.0))
+        .unwrap_or_else(|| "? GiB".into());
+    format!("{cpu}, {cores} cores, {memory}")
+}

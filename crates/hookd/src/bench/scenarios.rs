@@ -1,0 +1,563 @@
+//! The scenarios of DESIGN.md's "Figures to reach". Each gets a fresh receiver and (unless the
+//! benchmark targets a running hookd) a fresh hookd, so figures don't leak into each other.
+
+use super::Bench;
+use super::load::{Http, closed_loop, open_loop};
+use super::receiver::{Arrival, Receiver};
+use super::report::{Figure, Goal, Report};
+use super::target::Target;
+use bytes::Bytes;
+use hyper::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long deliveries may stop arriving before a scenario gives up waiting for the rest.
+const IDLE_LIMIT: Duration = Duration::from_secs(30);
+
+/// Registers a webhook for `events` at the receiver's `path`, and tells the receiver its
+/// secret so every signature is checked.
+async fn webhook(
+    target: &Target,
+    receiver: &Receiver,
+    path: &str,
+    events: &[&str],
+    extra: Value,
+) -> anyhow::Result<String> {
+    let mut body =
+        json!({"url": format!("{}{path}", receiver.base), "events": events, "ping": false});
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    let created = target
+        .call(Method::POST, "/api/webhooks", body, StatusCode::CREATED)
+        .await?;
+    receiver.expect_secret(path, created["secret"].as_str().unwrap_or_default());
+    Ok(created["id"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Waits until `count` requests matching `wanted` arrived, or none arrived for IDLE_LIMIT;
+/// returns everything that arrived meanwhile.
+async fn collect(
+    receiver: &Receiver,
+    count: usize,
+    wanted: impl Fn(&Arrival) -> bool,
+) -> Vec<Arrival> {
+    let mut arrivals = Vec::new();
+    let (mut matched, mut last_progress) = (0, Instant::now());
+    while matched < count && last_progress.elapsed() < IDLE_LIMIT {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let fresh = receiver.take();
+        if !fresh.is_empty() {
+            last_progress = Instant::now();
+        }
+        matched += fresh.iter().filter(|a| wanted(a)).count();
+        arrivals.extend(fresh);
+    }
+    arrivals
+}
+
+/// Lost and duplicated deliveries and failed signatures, against the (path, event) pairs that
+/// should have arrived once each.
+fn check(
+    report: &mut Report,
+    scenario: &'static str,
+    expected: &HashSet<(Arc<str>, Box<str>)>,
+    arrivals: &[Arrival],
+) {
+    let mut seen: HashMap<(&str, &str), u32> = HashMap::new();
+    for a in arrivals {
+        *seen.entry((&a.path, &a.event)).or_default() += 1;
+    }
+    let lost = expected
+        .iter()
+        .filter(|(p, e)| !seen.contains_key(&(&**p, &**e)))
+        .count();
+    let duplicated: u32 = seen.values().map(|n| n - 1).sum();
+    let unexpected = seen
+        .keys()
+        .filter(|(p, e)| !expected.contains(&(Arc::from(*p), Box::from(*e))))
+        .count();
+    let unverified = arrivals.iter().filter(|a| a.verified != Some(true)).count();
+    report.add(Figure::must_be_zero(
+        scenario,
+        "lost deliveries",
+        lost as u64,
+    ));
+    report.add(Figure::must_be_zero(
+        scenario,
+        "duplicated deliveries",
+        u64::from(duplicated),
+    ));
+    report.add(Figure::must_be_zero(
+        scenario,
+        "deliveries to the wrong webhook",
+        unexpected as u64,
+    ));
+    report.add(Figure::must_be_zero(
+        scenario,
+        "signatures that did not verify",
+        unverified as u64,
+    ));
+}
+
+fn event_body(kind: &str) -> impl Fn(u64) -> Bytes + Send + Sync + 'static {
+    let kind = kind.to_owned();
+    move |n| {
+        Bytes::from(format!(
+            r#"{{"type":"{kind}","data":{{"n":{n},"note":"benchmark event"}}}}"#
+        ))
+    }
+}
+
+/// Records the id of every accepted event, and when its 202 arrived.
+#[derive(Clone, Default)]
+struct Accepted(Arc<Mutex<Vec<AcceptedEvent>>>);
+
+/// An accepted event's id, and when it was sent or answered.
+type AcceptedEvent = (Box<str>, Instant);
+
+impl Accepted {
+    /// Records each accepted event with the time its answer arrived.
+    fn recorder(&self) -> impl Fn(u64, &super::load::Answer) + Send + Sync + 'static {
+        let record = self.timed_recorder();
+        move |_, answer| record(Instant::now(), answer)
+    }
+
+    /// Records each accepted event with the given time (when it was sent).
+    fn timed_recorder(&self) -> impl Fn(Instant, &super::load::Answer) + Send + Sync + 'static {
+        let list = self.0.clone();
+        move |at, answer| {
+            if let Ok(value) = serde_json::from_slice::<Value>(&answer.body)
+                && let Some(id) = value["id"].as_str()
+            {
+                list.lock().expect("accepted").push((id.into(), at));
+            }
+        }
+    }
+
+    fn take(&self) -> Vec<AcceptedEvent> {
+        std::mem::take(&mut *self.0.lock().expect("accepted"))
+    }
+}
+
+/// The machine's limit: small JSON POSTs straight to the receiver.
+pub async fn raw(bench: &Bench, report: &mut Report) -> anyhow::Result<f64> {
+    let receiver = Receiver::start().await?;
+    let http = Http::new(None);
+    let url = format!("{}/raw", receiver.base);
+    let run = closed_loop(
+        &http,
+        &url,
+        bench.scale.concurrency,
+        bench.scale.duration,
+        event_body("raw"),
+        |_, _| {},
+    )
+    .await;
+    let rate = run.per_second();
+    report.add(Figure::rate(
+        "raw",
+        "POSTs straight to the receiver",
+        rate,
+        Goal::None,
+        rate,
+    ));
+    Ok(rate)
+}
+
+pub async fn ingest_single(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
+    let target = bench.target(&[]).await?;
+    let run = closed_loop(
+        &target.http,
+        &target.url("/api/events"),
+        64,
+        bench.scale.duration,
+        event_body("ingest.single"),
+        |_, _| {},
+    )
+    .await;
+    report.add(Figure::rate(
+        "ingest",
+        "POST /api/events, 64 concurrent",
+        run.per_second(),
+        Goal::AtLeast(20_000.0),
+        raw,
+    ));
+    report.add(Figure::must_be_zero(
+        "ingest",
+        "refused publishes",
+        run.failed,
+    ));
+    bench.finish(target).await
+}
+
+pub async fn ingest_batch(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
+    let target = bench.target(&[]).await?;
+    let batch = |n: u64| {
+        let events: Vec<String> = (0..100)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"ingest.batch","data":{{"n":{}}}}}"#,
+                    n * 100 + i
+                )
+            })
+            .collect();
+        Bytes::from(format!(r#"{{"events":[{}]}}"#, events.join(",")))
+    };
+    let run = closed_loop(
+        &target.http,
+        &target.url("/api/events/batch"),
+        8,
+        bench.scale.duration,
+        batch,
+        |_, _| {},
+    )
+    .await;
+    let rate = run.per_second() * 100.0;
+    report.add(Figure::rate(
+        "ingest",
+        "POST /api/events/batch (100 each), 8 concurrent",
+        rate,
+        Goal::AtLeast(100_000.0),
+        raw,
+    ));
+    bench.finish(target).await
+}
+
+/// Publishes as fast as 64 callers can to one webhook; returns deliveries per second.
+pub async fn steady(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<f64> {
+    let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
+    webhook(&target, &receiver, "/steady", &["steady.*"], json!({})).await?;
+    let accepted = Accepted::default();
+    let start = Instant::now();
+    closed_loop(
+        &target.http,
+        &target.url("/api/events"),
+        bench.scale.concurrency,
+        bench.scale.duration,
+        event_body("steady.tick"),
+        accepted.recorder(),
+    )
+    .await;
+    let ids = accepted.take();
+    let arrivals = collect(&receiver, ids.len(), |_| true).await;
+    let last = arrivals.iter().map(|a| a.at).max().unwrap_or(start);
+    let rate = arrivals.len() as f64 / (last - start).as_secs_f64().max(1e-9);
+    let share = if bench.postgres() { 0.4 } else { 0.5 };
+    report.add(Figure::rate(
+        "steady",
+        "delivered, one webhook per event",
+        rate,
+        Goal::ShareOfRaw(share),
+        raw,
+    ));
+    let path: Arc<str> = Arc::from("/steady");
+    let expected = ids.into_iter().map(|(id, _)| (path.clone(), id)).collect();
+    check(report, "steady", &expected, &arrivals);
+    bench.finish(target).await?;
+    Ok(rate)
+}
+
+/// Publishes at a fixed rate. The latency is from sending the publish to the receiver having
+/// the event: stricter than DESIGN's "from the 202", which the caller sees only after the
+/// delivery may already have arrived.
+pub async fn latency(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
+    let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
+    webhook(&target, &receiver, "/latency", &["latency.*"], json!({})).await?;
+    let accepted = Accepted::default();
+    let rate = bench.scale.latency_rate;
+    open_loop(
+        &target.http,
+        &target.url("/api/events"),
+        rate,
+        bench.scale.duration,
+        event_body("latency.tick"),
+        accepted.timed_recorder(),
+    )
+    .await;
+    let ids = accepted.take();
+    let arrivals = collect(&receiver, ids.len(), |_| true).await;
+    let arrived: HashMap<&str, Instant> = arrivals.iter().map(|a| (&*a.event, a.at)).collect();
+    let mut micros: Vec<u64> = ids
+        .iter()
+        .filter_map(|(id, at)| {
+            arrived
+                .get(&**id)
+                .map(|got| got.saturating_duration_since(*at).as_micros() as u64)
+        })
+        .collect();
+    micros.sort_unstable();
+    let percentile = |q: f64| {
+        micros
+            .get(((micros.len() as f64 * q) as usize).min(micros.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0) as f64
+            / 1000.0
+    };
+    let name = format!("publish → received at {rate}/s");
+    report.add(Figure::new(
+        "latency",
+        format!("{name}, p50"),
+        percentile(0.50),
+        "ms",
+        Goal::AtMost(3.0),
+    ));
+    report.add(Figure::new(
+        "latency",
+        format!("{name}, p99"),
+        percentile(0.99),
+        "ms",
+        Goal::AtMost(10.0),
+    ));
+    let path: Arc<str> = Arc::from("/latency");
+    let expected = ids.into_iter().map(|(id, _)| (path.clone(), id)).collect();
+    check(report, "latency", &expected, &arrivals);
+    bench.finish(target).await
+}
+
+/// Each event goes to every one of many webhooks.
+pub async fn fan_out(
+    bench: &Bench,
+    report: &mut Report,
+    raw: f64,
+    steady: f64,
+) -> anyhow::Result<()> {
+    let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
+    let count = bench.scale.fanout_webhooks;
+    let mut paths = Vec::with_capacity(count);
+    for i in 0..count {
+        let path = format!("/fan/{i}");
+        webhook(&target, &receiver, &path, &["fan.*"], json!({})).await?;
+        paths.push(Arc::<str>::from(path));
+    }
+    let accepted = Accepted::default();
+    let record = accepted.recorder();
+    let start = Instant::now();
+    for n in 0..bench.scale.fanout_events {
+        let answer = target
+            .http
+            .post(&target.url("/api/events"), event_body("fan.out")(n as u64))
+            .await?;
+        record(0, &answer);
+    }
+    let ids = accepted.take();
+    let arrivals = collect(&receiver, ids.len() * count, |_| true).await;
+    let last = arrivals.iter().map(|a| a.at).max().unwrap_or(start);
+    let rate = arrivals.len() as f64 / (last - start).as_secs_f64().max(1e-9);
+    let name = format!("delivered, each event to {count} webhooks");
+    report.add(Figure::rate(
+        "fan-out",
+        name,
+        rate,
+        Goal::AtLeast(steady * 0.9),
+        raw,
+    ));
+    let expected = ids
+        .iter()
+        .flat_map(|(id, _)| paths.iter().map(|p| (p.clone(), id.clone())))
+        .collect();
+    check(report, "fan-out", &expected, &arrivals);
+    bench.finish(target).await
+}
+
+/// A webhook whose receiver never answers in time, beside one that does.
+pub async fn slow_neighbour(
+    bench: &Bench,
+    report: &mut Report,
+    raw: f64,
+    steady: f64,
+) -> anyhow::Result<()> {
+    let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
+    receiver.set_slow_delay(Duration::from_secs(30));
+    webhook(&target, &receiver, "/healthy", &["mixed.*"], json!({})).await?;
+    webhook(
+        &target,
+        &receiver,
+        "/slow/timeouts",
+        &["mixed.*"],
+        json!({"timeout_ms": 1000, "retry_schedule": ["1h"]}),
+    )
+    .await?;
+    let accepted = Accepted::default();
+    let start = Instant::now();
+    closed_loop(
+        &target.http,
+        &target.url("/api/events"),
+        bench.scale.concurrency,
+        bench.scale.duration,
+        event_body("mixed.tick"),
+        accepted.recorder(),
+    )
+    .await;
+    let ids = accepted.take();
+    let arrivals = collect(&receiver, ids.len(), |a| &*a.path == "/healthy").await;
+    let healthy: Vec<Arrival> = arrivals
+        .into_iter()
+        .filter(|a| &*a.path == "/healthy")
+        .collect();
+    let last = healthy.iter().map(|a| a.at).max().unwrap_or(start);
+    let rate = healthy.len() as f64 / (last - start).as_secs_f64().max(1e-9);
+    report.add(Figure::rate(
+        "timeouts",
+        "delivered to a webhook beside one timing out",
+        rate,
+        Goal::AtLeast(steady * 0.9),
+        raw,
+    ));
+    let path: Arc<str> = Arc::from("/healthy");
+    let expected = ids.into_iter().map(|(id, _)| (path.clone(), id)).collect();
+    check(report, "timeouts", &expected, &healthy);
+    bench.finish(target).await
+}
+
+/// A backlog builds while the receiver hangs, then drains when it answers again.
+pub async fn backlog(
+    bench: &Bench,
+    report: &mut Report,
+    raw: f64,
+    steady: f64,
+) -> anyhow::Result<()> {
+    let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
+    receiver.set_slow_delay(Duration::from_secs(3600));
+    webhook(
+        &target,
+        &receiver,
+        "/slow/backlog",
+        &["backlog.*"],
+        json!({"timeout_ms": 2000, "retry_schedule": ["1s"]}),
+    )
+    .await?;
+    let peak = Arc::new(Mutex::new(0u64));
+    let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let (peak, sampling) = (peak.clone(), sampling.clone());
+        let pid_memory = target.memory_probe();
+        tokio::spawn(async move {
+            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some(rss) = pid_memory() {
+                    let mut peak = peak.lock().expect("peak");
+                    *peak = (*peak).max(rss);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let total = bench.scale.backlog;
+    let mut ids: Vec<Box<str>> = Vec::with_capacity(total);
+    let mut published = 0;
+    while published < total {
+        let size = (total - published).min(1000);
+        let events: Vec<Value> = (0..size)
+            .map(|i| json!({"type": "backlog.item", "data": {"n": published + i}}))
+            .collect();
+        let answer = target
+            .call(
+                Method::POST,
+                "/api/events/batch",
+                json!({"events": events}),
+                StatusCode::ACCEPTED,
+            )
+            .await?;
+        ids.extend(
+            answer["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e["id"].as_str().map(Box::from)),
+        );
+        published += size;
+        if published % 100_000 == 0 {
+            eprintln!("    backlog: {published} of {total} published");
+        }
+    }
+    // The receiver comes back: what hangs times out and is retried; new attempts get answers.
+    receiver.set_slow_delay(Duration::ZERO);
+    let up = Instant::now();
+    let arrivals = collect(&receiver, total + 10, |_| true).await;
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    let _ = sampler.await;
+    let delivered: HashSet<&str> = arrivals.iter().map(|a| &*a.event).collect();
+    let lost = ids.iter().filter(|id| !delivered.contains(&***id)).count();
+    let last = arrivals.iter().map(|a| a.at).max().unwrap_or(up);
+    let rate = delivered.len() as f64 / (last - up).as_secs_f64().max(1e-9);
+    let peak_mb = *peak.lock().expect("peak") as f64 / 1_048_576.0;
+    report.add(Figure::new(
+        "backlog",
+        format!("peak memory, {total} pending"),
+        peak_mb,
+        "MB",
+        Goal::AtMost(200.0),
+    ));
+    report.add(Figure::rate(
+        "backlog",
+        "drained after the receiver came back",
+        rate,
+        Goal::AtLeast(steady * 0.9),
+        raw,
+    ));
+    report.add(Figure::must_be_zero(
+        "backlog",
+        "lost deliveries",
+        lost as u64,
+    ));
+    bench.finish(target).await
+}
+
+/// Retries at 1 s and 2 s: how far each lands from its schedule.
+pub async fn retry_timing(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
+    let (target, receiver) = (
+        bench.target(&[("HOOKD_SCAN_INTERVAL", "100ms")]).await?,
+        Receiver::start().await?,
+    );
+    webhook(
+        &target,
+        &receiver,
+        "/flaky/retries",
+        &["retry.*"],
+        json!({"retry_schedule": ["1s", "2s"]}),
+    )
+    .await?;
+    let events = bench.scale.retry_events;
+    for n in 0..events {
+        target
+            .http
+            .post(
+                &target.url("/api/events"),
+                event_body("retry.check")(n as u64),
+            )
+            .await?;
+    }
+    let arrivals = collect(&receiver, events * 3, |_| true).await;
+    let mut by_event: HashMap<&str, Vec<&Arrival>> = HashMap::new();
+    for a in &arrivals {
+        by_event.entry(&a.event).or_default().push(a);
+    }
+    let (mut worst, mut wrong) = (0f64, 0u64);
+    for attempts in by_event.values_mut() {
+        attempts.sort_by_key(|a| a.attempt);
+        if attempts.len() != 3 {
+            wrong += 1;
+            continue;
+        }
+        for (pair, scheduled) in attempts.windows(2).zip([1.0, 2.0]) {
+            let gap = (pair[1].at - pair[0].at).as_secs_f64();
+            worst = worst.max((gap - scheduled).abs());
+        }
+    }
+    wrong += events.saturating_sub(by_event.len()) as u64;
+    report.add(Figure::new(
+        "retries",
+        "worst retry distance from its schedule",
+        worst * 1000.0,
+        "ms",
+        Goal::AtMost(1000.0),
+    ));
+    report.add(Figure::must_be_zero(
+        "retries",
+        "events without exactly 3 attempts",
+        wrong,
+    ));
+    bench.finish(target).await
+}

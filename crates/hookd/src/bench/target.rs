@@ -1,0 +1,196 @@
+//! The hookd under test: a child `hookd serve` on a fresh SQLite file or a fresh PostgreSQL
+//! database (dropped afterwards), or a hookd that is already running.
+
+use super::load::Http;
+use anyhow::{Context, bail};
+use bytes::Bytes;
+use hyper::{Method, StatusCode};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where the benchmark's hookd keeps its data.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    /// A server URL; the benchmark makes a database of its own on it.
+    Postgres(String),
+}
+
+pub struct Target {
+    pub base: String,
+    pub http: Http,
+    child: Option<Child>,
+    dir: Option<PathBuf>,
+    database: Option<(String, String)>,
+}
+
+impl Target {
+    /// Starts `hookd serve` (this same executable) with `settings` on top of the benchmark's.
+    pub async fn start(backend: &Backend, settings: &[(&str, &str)]) -> anyhow::Result<Self> {
+        let token = format!("bench-{}", ulid::Ulid::new());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let dir = std::env::temp_dir().join(format!("hookd-bench-{}", ulid::Ulid::new()));
+        std::fs::create_dir_all(&dir)?;
+        let (url, database) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}", dir.join("hookd.db").display()), None),
+            Backend::Postgres(server) => {
+                let name = format!(
+                    "hookd_bench_{}",
+                    ulid::Ulid::new().to_string().to_lowercase()
+                );
+                admin_sql(server, &format!("CREATE DATABASE {name}")).await?;
+                let mut url = url::Url::parse(server)?;
+                url.set_path(&name);
+                (url.to_string(), Some((server.clone(), name)))
+            }
+        };
+        let log = std::fs::File::create(dir.join("hookd.log"))?;
+        let child = Command::new(std::env::current_exe()?)
+            .arg("serve")
+            .env("HOOKD_LISTEN", format!("127.0.0.1:{port}"))
+            .env("HOOKD_DATABASE_URL", &url)
+            .env("HOOKD_ADMIN_TOKEN", &token)
+            .env("HOOKD_ALLOWED_NETWORKS", "127.0.0.0/8")
+            .env("HOOKD_LOG", "warn")
+            .envs(settings.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .context("starting hookd")?;
+        let mut target = Self {
+            base: format!("http://127.0.0.1:{port}"),
+            http: Http::new(Some(&token)),
+            child: Some(child),
+            dir: Some(dir),
+            database,
+        };
+        target.wait_until_up().await?;
+        Ok(target)
+    }
+
+    /// A hookd someone else runs.
+    pub async fn existing(base: &str, token: &str) -> anyhow::Result<Self> {
+        let mut target = Self {
+            base: base.trim_end_matches('/').to_owned(),
+            http: Http::new(Some(token)),
+            child: None,
+            dir: None,
+            database: None,
+        };
+        target.wait_until_up().await?;
+        Ok(target)
+    }
+
+    async fn wait_until_up(&mut self) -> anyhow::Result<()> {
+        let start = Instant::now();
+        loop {
+            if let Ok(answer) = self
+                .http
+                .send(Method::GET, &self.url("/readyz"), Bytes::new())
+                .await
+                && answer.status.is_success()
+            {
+                return Ok(());
+            }
+            if let Some(child) = &mut self.child
+                && let Some(status) = child.try_wait()?
+            {
+                bail!("hookd exited at start ({status}); see {}", self.log_path());
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                bail!("hookd did not answer /readyz within 30 s");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn log_path(&self) -> String {
+        self.dir
+            .as_ref()
+            .map(|d| d.join("hookd.log").display().to_string())
+            .unwrap_or_else(|| "the server's log".into())
+    }
+
+    /// An API call that must answer `expected`; returns the JSON answer.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Value,
+        expected: StatusCode,
+    ) -> anyhow::Result<Value> {
+        let body = if body.is_null() {
+            Bytes::new()
+        } else {
+            Bytes::from(body.to_string())
+        };
+        let answer = self
+            .http
+            .send(method.clone(), &self.url(path), body)
+            .await?;
+        if answer.status != expected {
+            bail!(
+                "{method} {path} answered {}: {}",
+                answer.status,
+                String::from_utf8_lossy(&answer.body)
+            );
+        }
+        Ok(serde_json::from_slice(&answer.body).unwrap_or(Value::Null))
+    }
+
+    /// Reads the child hookd's resident memory in bytes (None for a hookd run elsewhere).
+    pub fn memory_probe(&self) -> impl Fn() -> Option<u64> + Send + 'static {
+        let pid = self.child.as_ref().map(Child::id);
+        move || {
+            let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        }
+    }
+
+    /// Stops the child and removes its data.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some((server, name)) = self.database.take() {
+            admin_sql(
+                &server,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            )
+            .await?;
+        }
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+async fn admin_sql(server: &str, statement: &str) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    let mut connection = sqlx::PgConnection::connect(server)
+        .await
+        .with_context(|| format!("connecting to PostgreSQL at {server}"))?;
+    sqlx::raw_sql(statement).execute(&mut connection).await?;
+    Ok(())
+}

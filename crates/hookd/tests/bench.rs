@@ -1,0 +1,73 @@
+//! `hookd bench --quick`: every scenario of the benchmark runs, on SQLite and on PostgreSQL,
+//! and finds no lost, duplicated, misrouted or wrongly signed delivery. It checks that the tool
+//! keeps working; the figures it measures belong to full runs, not to tests.
+
+mod common;
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::process::Command;
+
+/// Every scenario's name in the report (the two ingest figures share "ingest").
+const SCENARIOS: [&str; 8] = [
+    "raw", "ingest", "steady", "latency", "fan-out", "timeouts", "backlog", "retries",
+];
+
+/// Runs the quick benchmark with `extra` arguments and returns its JSON report.
+fn quick_bench(extra: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(["bench", "--quick", "--json"])
+        .args(extra)
+        .output()
+        .expect("hookd bench runs");
+    let progress = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "hookd bench failed:\n{progress}");
+    serde_json::from_slice(&output.stdout).expect("--json prints the report")
+}
+
+fn assert_every_scenario_ran_clean(report: &Value) {
+    let figures = report["figures"].as_array().expect("figures");
+    let ran: BTreeSet<&str> = figures
+        .iter()
+        .filter_map(|f| f["scenario"].as_str())
+        .collect();
+    let expected: BTreeSet<&str> = SCENARIOS.into_iter().collect();
+    assert_eq!(ran, expected);
+    for figure in figures {
+        if figure["unit"] == "" {
+            assert_eq!(figure["value"], 0.0, "{figure}");
+        }
+    }
+    let checks = |scenario: &str| {
+        figures
+            .iter()
+            .filter(|f| f["scenario"] == scenario && f["name"] == "lost deliveries")
+            .count()
+    };
+    for scenario in ["steady", "latency", "fan-out", "timeouts", "backlog"] {
+        assert_eq!(checks(scenario), 1, "{scenario} checks for lost deliveries");
+    }
+}
+
+#[test]
+fn the_quick_benchmark_delivers_everything_exactly_once_on_sqlite() {
+    let report = quick_bench(&[]);
+    assert_eq!(report["backend"], "SQLite");
+    assert_every_scenario_ran_clean(&report);
+}
+
+#[test]
+fn the_quick_benchmark_delivers_everything_exactly_once_on_postgres() {
+    if !common::postgres::available() {
+        assert!(
+            !common::postgres::required(),
+            "HOOKD_TEST_REQUIRE_POSTGRES=1 but no server answers"
+        );
+        println!("PostgreSQL benchmark: SKIPPED, no server answers");
+        return;
+    }
+    let url = common::postgres::server_url();
+    let report = quick_bench(&["--postgres", &url]);
+    assert_eq!(report["backend"], "PostgreSQL");
+    assert_every_scenario_ran_clean(&report);
+}
