@@ -412,7 +412,8 @@ pub async fn slow_neighbour(
     bench.finish(target).await
 }
 
-/// A backlog builds while the receiver hangs, then drains when it answers again.
+/// A backlog builds while the receiver hangs, then drains when it answers again (after the
+/// deliveries that exhausted their retries during the outage are recovered).
 pub async fn backlog(
     bench: &Bench,
     report: &mut Report,
@@ -421,7 +422,8 @@ pub async fn backlog(
 ) -> anyhow::Result<()> {
     let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
     receiver.set_slow_delay(Duration::from_secs(3600));
-    webhook(
+    let start = crate::model::Timestamp::now().to_string();
+    let id = webhook(
         &target,
         &receiver,
         "/slow/backlog",
@@ -475,6 +477,20 @@ pub async fn backlog(
     // The receiver comes back: what hangs times out and is retried; new attempts get answers.
     receiver.set_slow_delay(Duration::ZERO);
     let up = Instant::now();
+    // Deliveries that ran out of retries during the outage are failed, as they should be; the
+    // operator re-queues them, as after any outage. Attempts still hanging end first.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let recover = format!("/api/webhooks/{id}/recover");
+    let recovered = target
+        .call(
+            Method::POST,
+            &recover,
+            json!({"since": start}),
+            StatusCode::OK,
+        )
+        .await?["requeued"]
+        .as_u64()
+        .unwrap_or(0);
     let arrivals = collect(&receiver, total + 10, |_| true).await;
     sampling.store(false, std::sync::atomic::Ordering::Relaxed);
     let _ = sampler.await;
@@ -496,6 +512,13 @@ pub async fn backlog(
         rate,
         Goal::AtLeast(steady * 0.9),
         raw,
+    ));
+    report.add(Figure::new(
+        "backlog",
+        "failed during the outage, then recovered",
+        recovered as f64,
+        "deliveries",
+        Goal::None,
     ));
     report.add(Figure::must_be_zero(
         "backlog",
