@@ -70,6 +70,35 @@ impl Run {
     }
 }
 
+/// Counts answers from many tasks: 2xx ones (after handing them to `accepted`) and the rest.
+#[derive(Default)]
+struct Tally {
+    ok: AtomicU64,
+    failed: AtomicU64,
+}
+
+impl Tally {
+    fn record(&self, result: anyhow::Result<Answer>, accepted: impl FnOnce(&Answer)) {
+        match result {
+            Ok(answer) if answer.status.is_success() => {
+                accepted(&answer);
+                self.ok.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {
+                self.failed.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn finish(&self, start: Instant) -> Run {
+        Run {
+            ok: self.ok.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+            elapsed: start.elapsed(),
+        }
+    }
+}
+
 /// `concurrency` callers POST for `duration`; `body(n)` makes the n-th request's body, and
 /// `accepted(n, answer)` sees each 2xx answer.
 pub async fn closed_loop<B, A>(
@@ -86,8 +115,7 @@ where
 {
     let (body, accepted) = (Arc::new(body), Arc::new(accepted));
     let counter = Arc::new(AtomicU64::new(0));
-    let failed = Arc::new(AtomicU64::new(0));
-    let ok = Arc::new(AtomicU64::new(0));
+    let tally = Arc::new(Tally::default());
     let stop = Arc::new(AtomicBool::new(false));
     let url: Arc<str> = Arc::from(url);
     let start = Instant::now();
@@ -95,20 +123,12 @@ where
     for _ in 0..concurrency {
         let (http, url, body, accepted) =
             (http.clone(), url.clone(), body.clone(), accepted.clone());
-        let (counter, failed, ok, stop) =
-            (counter.clone(), failed.clone(), ok.clone(), stop.clone());
+        let (counter, tally, stop) = (counter.clone(), tally.clone(), stop.clone());
         callers.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
-                match http.post(&url, body(n)).await {
-                    Ok(answer) if answer.status.is_success() => {
-                        accepted(n, &answer);
-                        ok.fetch_add(1, Ordering::Relaxed);
-                    }
-                    _ => {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
+                let result = http.post(&url, body(n)).await;
+                tally.record(result, |answer| accepted(n, answer));
             }
         }));
     }
@@ -117,11 +137,7 @@ where
     for caller in callers {
         let _ = caller.await;
     }
-    Run {
-        ok: ok.load(Ordering::Relaxed),
-        failed: failed.load(Ordering::Relaxed),
-        elapsed: start.elapsed(),
-    }
+    tally.finish(start)
 }
 
 /// POSTs at `rate` per second for `duration`, each request on its own task, so a slow answer
@@ -139,7 +155,7 @@ where
     A: Fn(Instant, &Answer) + Send + Sync + 'static,
 {
     let (body, accepted) = (Arc::new(body), Arc::new(accepted));
-    let (ok, failed) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let tally = Arc::new(Tally::default());
     let url: Arc<str> = Arc::from(url);
     let total = (f64::from(rate) * duration.as_secs_f64()) as u64;
     let period = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
@@ -149,26 +165,15 @@ where
         tokio::time::sleep_until((start + period * n as u32).into()).await;
         let (http, url, body, accepted) =
             (http.clone(), url.clone(), body.clone(), accepted.clone());
-        let (ok, failed) = (ok.clone(), failed.clone());
+        let tally = tally.clone();
         tasks.push(tokio::spawn(async move {
             let sent = Instant::now();
-            match http.post(&url, body(n)).await {
-                Ok(answer) if answer.status.is_success() => {
-                    accepted(sent, &answer);
-                    ok.fetch_add(1, Ordering::Relaxed);
-                }
-                _ => {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                }
-            }
+            let result = http.post(&url, body(n)).await;
+            tally.record(result, |answer| accepted(sent, answer));
         }));
     }
     for task in tasks {
         let _ = task.await;
     }
-    Run {
-        ok: ok.load(Ordering::Relaxed),
-        failed: failed.load(Ordering::Relaxed),
-        elapsed: start.elapsed(),
-    }
+    tally.finish(start)
 }

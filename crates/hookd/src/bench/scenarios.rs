@@ -102,6 +102,18 @@ fn check(
     ));
 }
 
+/// Deliveries per second from `start` until the last of `arrivals` came in.
+fn rate_since(start: Instant, arrivals: &[Arrival], delivered: usize) -> f64 {
+    let last = arrivals.iter().map(|a| a.at).max().unwrap_or(start);
+    delivered as f64 / (last - start).as_secs_f64().max(1e-9)
+}
+
+/// Each accepted event once, at `path`: what `check` expects of a one-webhook scenario.
+fn once_each(path: &str, ids: Vec<AcceptedEvent>) -> HashSet<(Arc<str>, Box<str>)> {
+    let path: Arc<str> = Arc::from(path);
+    ids.into_iter().map(|(id, _)| (path.clone(), id)).collect()
+}
+
 fn event_body(kind: &str) -> impl Fn(u64) -> Bytes + Send + Sync + 'static {
     let kind = kind.to_owned();
     move |n| {
@@ -243,8 +255,7 @@ pub async fn steady(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Res
     .await;
     let ids = accepted.take();
     let arrivals = collect(&receiver, ids.len(), |_| true).await;
-    let last = arrivals.iter().map(|a| a.at).max().unwrap_or(start);
-    let rate = arrivals.len() as f64 / (last - start).as_secs_f64().max(1e-9);
+    let rate = rate_since(start, &arrivals, arrivals.len());
     let share = if bench.postgres() { 0.4 } else { 0.5 };
     report.add(Figure::rate(
         "steady",
@@ -253,8 +264,7 @@ pub async fn steady(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Res
         Goal::ShareOfRaw(share),
         raw,
     ));
-    let path: Arc<str> = Arc::from("/steady");
-    let expected = ids.into_iter().map(|(id, _)| (path.clone(), id)).collect();
+    let expected = once_each("/steady", ids);
     check(report, "steady", &expected, &arrivals);
     bench.finish(target).await?;
     Ok(rate)
@@ -311,8 +321,7 @@ pub async fn latency(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
         "ms",
         Goal::AtMost(10.0),
     ));
-    let path: Arc<str> = Arc::from("/latency");
-    let expected = ids.into_iter().map(|(id, _)| (path.clone(), id)).collect();
+    let expected = once_each("/latency", ids);
     check(report, "latency", &expected, &arrivals);
     bench.finish(target).await
 }
@@ -344,8 +353,7 @@ pub async fn fan_out(
     }
     let ids = accepted.take();
     let arrivals = collect(&receiver, ids.len() * count, |_| true).await;
-    let last = arrivals.iter().map(|a| a.at).max().unwrap_or(start);
-    let rate = arrivals.len() as f64 / (last - start).as_secs_f64().max(1e-9);
+    let rate = rate_since(start, &arrivals, arrivals.len());
     let name = format!("delivered, each event to {count} webhooks");
     report.add(Figure::rate(
         "fan-out",
@@ -397,8 +405,7 @@ pub async fn slow_neighbour(
         .into_iter()
         .filter(|a| &*a.path == "/healthy")
         .collect();
-    let last = healthy.iter().map(|a| a.at).max().unwrap_or(start);
-    let rate = healthy.len() as f64 / (last - start).as_secs_f64().max(1e-9);
+    let rate = rate_since(start, &healthy, healthy.len());
     report.add(Figure::rate(
         "timeouts",
         "delivered to a webhook beside one timing out",
@@ -406,8 +413,7 @@ pub async fn slow_neighbour(
         Goal::AtLeast(steady * 0.9),
         raw,
     ));
-    let path: Arc<str> = Arc::from("/healthy");
-    let expected = ids.into_iter().map(|(id, _)| (path.clone(), id)).collect();
+    let expected = once_each("/healthy", ids);
     check(report, "timeouts", &expected, &healthy);
     bench.finish(target).await
 }
@@ -496,8 +502,7 @@ pub async fn backlog(
     let _ = sampler.await;
     let delivered: HashSet<&str> = arrivals.iter().map(|a| &*a.event).collect();
     let lost = ids.iter().filter(|id| !delivered.contains(&***id)).count();
-    let last = arrivals.iter().map(|a| a.at).max().unwrap_or(up);
-    let rate = delivered.len() as f64 / (last - up).as_secs_f64().max(1e-9);
+    let rate = rate_since(up, &arrivals, delivered.len());
     let peak_mb = *peak.lock().expect("peak") as f64 / 1_048_576.0;
     report.add(Figure::new(
         "backlog",
