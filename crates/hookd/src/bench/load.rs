@@ -1,15 +1,19 @@
-//! The load generator: HTTP/1.1 POSTs over pooled keep-alive connections, either as fast as
-//! `concurrency` callers can go (closed loop) or at a fixed rate (open loop).
+//! The load generator: HTTP/1.1 POSTs over keep-alive connections, either as fast as
+//! `concurrency` callers can go, each on a connection of its own (closed loop), or at a fixed
+//! rate over a pool (open loop).
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::{Method, Request, StatusCode};
+use hyper::client::conn::http1;
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
+use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 
 /// A pooled client for loopback HTTP.
 #[derive(Clone)]
@@ -53,6 +57,72 @@ impl Http {
 
     pub async fn post(&self, url: &str, body: Bytes) -> anyhow::Result<Answer> {
         self.send(Method::POST, url, body).await
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection of a caller's own: a caller sends one request at a time,
+/// so it needs no pool to check connections out of, and the generator spends its time on the
+/// requests themselves (as `wrk` does).
+struct Connection {
+    sender: http1::SendRequest<Full<Bytes>>,
+}
+
+/// A URL split into what a dedicated connection needs.
+#[derive(Clone)]
+struct Endpoint {
+    address: String,
+    host: HeaderValue,
+    path: Uri,
+    authorization: Option<HeaderValue>,
+}
+
+impl Endpoint {
+    fn new(url: &str, token: Option<&str>) -> anyhow::Result<Self> {
+        let uri: Uri = url.parse()?;
+        let authority = uri
+            .authority()
+            .ok_or_else(|| anyhow::anyhow!("{url} has no host"))?;
+        let path = uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .parse::<Uri>()?;
+        Ok(Self {
+            address: format!(
+                "{}:{}",
+                authority.host(),
+                authority.port_u16().unwrap_or(80)
+            ),
+            host: HeaderValue::from_str(authority.as_str())?,
+            path,
+            authorization: token
+                .map(|t| HeaderValue::from_str(&format!("Bearer {t}")))
+                .transpose()?,
+        })
+    }
+
+    async fn connect(&self) -> anyhow::Result<Connection> {
+        let stream = tokio::net::TcpStream::connect(&self.address).await?;
+        stream.set_nodelay(true)?;
+        let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(connection);
+        Ok(Connection { sender })
+    }
+
+    async fn post(&self, connection: &mut Connection, body: Bytes) -> anyhow::Result<Answer> {
+        let mut request = Request::new(Full::new(body));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = self.path.clone();
+        let headers = request.headers_mut();
+        headers.insert(HOST, self.host.clone());
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(authorization) = &self.authorization {
+            headers.insert(AUTHORIZATION, authorization.clone());
+        }
+        connection.sender.ready().await?;
+        let response = connection.sender.send_request(request).await?;
+        let status = response.status();
+        let body = response.into_body().collect().await?.to_bytes();
+        Ok(Answer { status, body })
     }
 }
 
@@ -100,12 +170,15 @@ impl Tally {
 }
 
 /// `concurrency` callers POST for `duration`; `body(n)` makes the n-th request's body, and
-/// `accepted(n, answer)` sees each 2xx answer.
+/// `accepted(n, answer)` sees each 2xx answer. With a `window`, each request first takes one
+/// of its permits for good (whoever sees the request's effect gives one back), so no more
+/// than the window's permits are outstanding at a time.
 pub async fn closed_loop<B, A>(
     http: &Http,
     url: &str,
     concurrency: usize,
     duration: Duration,
+    window: Option<Arc<Semaphore>>,
     body: B,
     accepted: A,
 ) -> Run
@@ -113,27 +186,54 @@ where
     B: Fn(u64) -> Bytes + Send + Sync + 'static,
     A: Fn(u64, &Answer) + Send + Sync + 'static,
 {
+    let endpoint = match Endpoint::new(url, http.token.as_deref()) {
+        Ok(endpoint) => Arc::new(endpoint),
+        Err(_) => return Run::default(),
+    };
     let (body, accepted) = (Arc::new(body), Arc::new(accepted));
     let counter = Arc::new(AtomicU64::new(0));
     let tally = Arc::new(Tally::default());
     let stop = Arc::new(AtomicBool::new(false));
-    let url: Arc<str> = Arc::from(url);
     let start = Instant::now();
     let mut callers = Vec::with_capacity(concurrency);
     for _ in 0..concurrency {
-        let (http, url, body, accepted) =
-            (http.clone(), url.clone(), body.clone(), accepted.clone());
+        let (endpoint, body, accepted) = (endpoint.clone(), body.clone(), accepted.clone());
         let (counter, tally, stop) = (counter.clone(), tally.clone(), stop.clone());
+        let window = window.clone();
         callers.push(tokio::spawn(async move {
+            let mut connection = None;
             while !stop.load(Ordering::Relaxed) {
+                if let Some(window) = &window {
+                    match window.acquire().await {
+                        Ok(permit) => permit.forget(),
+                        Err(_) => break,
+                    }
+                }
+                if connection.is_none() {
+                    match endpoint.connect().await {
+                        Ok(fresh) => connection = Some(fresh),
+                        Err(error) => {
+                            tally.record(Err(error), |_| {});
+                            tokio::time::sleep(Duration::from_millis(10)).await;
+                            continue;
+                        }
+                    }
+                }
                 let n = counter.fetch_add(1, Ordering::Relaxed);
-                let result = http.post(&url, body(n)).await;
+                let open = connection.as_mut().expect("connected above");
+                let result = endpoint.post(open, body(n)).await;
+                if result.is_err() {
+                    connection = None;
+                }
                 tally.record(result, |answer| accepted(n, answer));
             }
         }));
     }
     tokio::time::sleep(duration).await;
     stop.store(true, Ordering::Relaxed);
+    if let Some(window) = &window {
+        window.close();
+    }
     for caller in callers {
         let _ = caller.await;
     }

@@ -31,8 +31,12 @@ pub struct BenchOptions {
     /// Small sizes and 1-second runs: checks that every scenario works, measures nothing.
     #[arg(long)]
     quick: bool,
-    /// Only these scenarios (comma-separated): raw, ingest, batch, steady, latency, fanout,
-    /// timeouts, backlog, retries. `raw` and `steady` also run when others compare to them.
+    /// The share of requests (0 to 1) the receiver fails in the `failures` scenario.
+    #[arg(long, default_value_t = 0.1, value_parser = share)]
+    failure_share: f64,
+    /// Only these scenarios (comma-separated): raw, ingest, batch, steady, failures, latency,
+    /// fanout, timeouts, backlog, retries. `raw` and `steady` also run when others compare to
+    /// them.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Print the report as JSON on stdout.
@@ -50,6 +54,16 @@ pub struct Scale {
     pub fanout_events: usize,
     pub backlog: usize,
     pub retry_events: usize,
+    pub failure_share: f64,
+}
+
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(share) if (0.0..1.0).contains(&share) => Ok(share),
+        _ => Err(format!(
+            "{text} is not a share from 0 up to (not including) 1, such as 0.1"
+        )),
+    }
 }
 
 /// One benchmark run: where hookd runs and how big.
@@ -88,6 +102,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<()> {
             fanout_events: 10,
             backlog: 3_000,
             retry_events: 5,
+            failure_share: options.failure_share,
         }
     } else {
         Scale {
@@ -98,6 +113,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<()> {
             fanout_events: 50,
             backlog: 1_000_000,
             retry_events: 50,
+            failure_share: options.failure_share,
         }
     };
     let backend = match &options.postgres {
@@ -136,6 +152,10 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<()> {
     if wants("steady") || needs_steady {
         step("steady: one webhook per event");
         steady = scenarios::steady(&bench, &mut report, raw).await?;
+    }
+    if wants("failures") {
+        step("failures: the receiver fails a share of requests");
+        scenarios::unreliable(&bench, &mut report, raw).await?;
     }
     if wants("latency") {
         step("latency: a fixed rate");

@@ -1,17 +1,24 @@
 //! The benchmark's receiver: answers fast on loopback and writes down every request (which
-//! webhook, which event, which attempt, when, and whether its signature verified), so the
-//! benchmark can tell lost and duplicated deliveries and measure latency. Paths under
-//! `/slow/` answer only after `slow_delay`; paths under `/flaky/` fail the first two attempts
-//! of each event.
+//! webhook, which event, which attempt, when, what it answered, and what is needed to verify
+//! its signature), so the benchmark can tell lost and duplicated deliveries and measure latency.
+//! Signatures are verified afterwards, off the clock, so that the receiver costs the same per
+//! request as in the raw run it is compared with.
+//!
+//! - Paths under `/slow/` answer only after `set_slow_delay`.
+//! - Paths under `/flaky/` fail the first two attempts of each event (retry timing).
+//! - Paths under `/unreliable/` fail a given share of requests (`set_failure_share`), chosen
+//!   by a hash of the event and attempt, so that each retry has the same chance again.
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::Semaphore;
 
 /// One request as it arrived.
 #[derive(Debug, Clone)]
@@ -21,15 +28,54 @@ pub struct Arrival {
     pub event: Box<str>,
     pub attempt: u32,
     pub at: Instant,
+    /// Whether the receiver answered 2xx (the delivery is done) or failed it on purpose.
+    pub accepted: bool,
     /// None when no secret was registered for the path.
-    pub verified: Option<bool>,
+    signed: Option<Signed>,
 }
+
+/// What verifying a request's signature needs.
+#[derive(Debug, Clone)]
+struct Signed {
+    secret: Arc<str>,
+    timestamp: Box<str>,
+    signature: Box<str>,
+    body: Bytes,
+    received_unix: i64,
+}
+
+impl Arrival {
+    /// Whether the Standard Webhooks signature verified with the path's secret (false when the
+    /// path had no secret).
+    pub fn verified(&self) -> bool {
+        self.signed.as_ref().is_some_and(|signed| {
+            hookd_verify::verify_standard(
+                &signed.secret,
+                &self.event,
+                &signed.timestamp,
+                &signed.body,
+                &signed.signature,
+                signed.received_unix,
+                300,
+            )
+            .is_ok()
+        })
+    }
+}
+
+/// For a path: the path shared by its arrivals, and its webhook's secret.
+type PathSecret = (Arc<str>, Arc<str>);
 
 #[derive(Default)]
 struct Inner {
-    secrets: RwLock<HashMap<String, (Arc<str>, String)>>,
+    secrets: RwLock<HashMap<String, PathSecret>>,
     arrivals: Mutex<Vec<Arrival>>,
     slow_delay_ms: AtomicU64,
+    /// Per million requests under `/unreliable/`.
+    failure_per_million: AtomicU64,
+    hasher: std::collections::hash_map::RandomState,
+    /// A path, and the window that gets a permit back for each delivery accepted there.
+    window: RwLock<Option<(String, Arc<Semaphore>)>>,
 }
 
 #[derive(Clone)]
@@ -56,13 +102,27 @@ impl Receiver {
             .secrets
             .write()
             .expect("secrets")
-            .insert(path.to_owned(), (Arc::from(path), secret.to_owned()));
+            .insert(path.to_owned(), (Arc::from(path), Arc::from(secret)));
     }
 
     pub fn set_slow_delay(&self, delay: Duration) {
         self.inner
             .slow_delay_ms
             .store(delay.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// The share (0 to 1) of requests under `/unreliable/` that get a 503.
+    pub fn set_failure_share(&self, share: f64) {
+        let per_million = (share.clamp(0.0, 1.0) * 1_000_000.0).round() as u64;
+        self.inner
+            .failure_per_million
+            .store(per_million, Ordering::Relaxed);
+    }
+
+    /// Gives `window` a permit back for each delivery accepted at `path`: a load generator
+    /// that takes one per event keeps at most the window's size of events undelivered.
+    pub fn release_into(&self, path: &str, window: Arc<Semaphore>) {
+        *self.inner.window.write().expect("window") = Some((path.to_owned(), window));
     }
 
     /// Takes the arrivals recorded so far, leaving none.
@@ -84,45 +144,57 @@ async fn receive(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
     };
+    let event: Box<str> = header("webhook-id").into();
+    let attempt: u32 = header("x-webhook-attempt").parse().unwrap_or(0);
     let path = uri.path();
-    let (path, verified) = match inner.secrets.read().expect("secrets").get(path) {
-        Some((shared, secret)) => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_secs() as i64;
-            let verified = hookd_verify::verify_standard(
-                secret,
-                header("webhook-id"),
-                header("webhook-timestamp"),
-                &body,
-                header("webhook-signature"),
-                now,
-                300,
-            )
-            .is_ok();
-            (shared.clone(), Some(verified))
-        }
+    let (shared, signed) = match inner.secrets.read().expect("secrets").get(path) {
+        Some((shared, secret)) => (
+            shared.clone(),
+            Some(Signed {
+                secret: secret.clone(),
+                timestamp: header("webhook-timestamp").into(),
+                signature: header("webhook-signature").into(),
+                body,
+                received_unix: SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs() as i64,
+            }),
+        ),
         None => (Arc::from(path), None),
     };
+    let accepted = if path.starts_with("/flaky/") {
+        attempt >= 3
+    } else if path.starts_with("/unreliable/") {
+        let mut hasher = inner.hasher.build_hasher();
+        hasher.write(event.as_bytes());
+        hasher.write_u32(attempt);
+        hasher.finish() % 1_000_000 >= inner.failure_per_million.load(Ordering::Relaxed)
+    } else {
+        true
+    };
+    if accepted
+        && let Some((window_path, window)) = &*inner.window.read().expect("window")
+        && window_path == path
+    {
+        window.add_permits(1);
+    }
     let slow = path.starts_with("/slow/");
     inner.arrivals.lock().expect("arrivals").push(Arrival {
-        event: header("webhook-id").into(),
-        attempt: header("x-webhook-attempt").parse().unwrap_or(0),
-        path,
+        path: shared,
+        event,
+        attempt,
         at,
-        verified,
+        accepted,
+        signed,
     });
     if slow {
         let delay = inner.slow_delay_ms.load(Ordering::Relaxed);
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
-    // Paths under /flaky/ fail the first two attempts of every event (retry timing).
-    let flaky = uri.path().starts_with("/flaky/")
-        && header("x-webhook-attempt").parse::<u32>().unwrap_or(0) < 3;
-    if flaky {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
+    if accepted {
         StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
     }
 }
