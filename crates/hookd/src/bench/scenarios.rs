@@ -110,6 +110,54 @@ fn rate_since(start: Instant, arrivals: &[Arrival], delivered: usize) -> f64 {
     delivered as f64 / (last - start).as_secs_f64().max(1e-9)
 }
 
+/// CPU time spent by the benchmark itself (load generator and receiver) and by the hookd
+/// under test, from a start: what one delivery costs, whatever else the machine is doing.
+struct CpuClock {
+    bench: Option<Duration>,
+    hookd: Option<(Duration, u32)>,
+}
+
+impl CpuClock {
+    fn start_here() -> Self {
+        Self {
+            bench: super::target::process_cpu_time("self"),
+            hookd: None,
+        }
+    }
+
+    fn start(target: &Target) -> Self {
+        Self {
+            hookd: target.cpu_time().zip(target.pid()),
+            ..Self::start_here()
+        }
+    }
+
+    /// Adds "CPU per <unit>" figures for `count` units done since the start.
+    fn report(&self, report: &mut Report, scenario: &'static str, unit: &str, count: usize) {
+        let per_unit = |spent: Duration| spent.as_secs_f64() * 1e6 / count.max(1) as f64;
+        if let (Some(before), Some(now)) = (self.bench, super::target::process_cpu_time("self")) {
+            report.add(Figure::new(
+                scenario,
+                format!("benchmark CPU (load and receiver) per {unit}"),
+                per_unit(now.saturating_sub(before)),
+                "µs",
+                Goal::None,
+            ));
+        }
+        if let Some((before, pid)) = self.hookd
+            && let Some(now) = super::target::process_cpu_time(&pid.to_string())
+        {
+            report.add(Figure::new(
+                scenario,
+                format!("hookd CPU per {unit}"),
+                per_unit(now.saturating_sub(before)),
+                "µs",
+                Goal::None,
+            ));
+        }
+    }
+}
+
 /// Each accepted event once, at `path`: what `check` expects of a one-webhook scenario.
 fn once_each(path: &str, ids: Vec<AcceptedEvent>) -> HashSet<(Arc<str>, Box<str>)> {
     let path: Arc<str> = Arc::from(path);
@@ -175,6 +223,7 @@ pub async fn raw(bench: &Bench, report: &mut Report) -> anyhow::Result<f64> {
     let receiver = Receiver::start().await?;
     let http = Http::new(None);
     let url = format!("{}/raw", receiver.base);
+    let cpu = CpuClock::start_here();
     let run = closed_loop(
         &http,
         &url,
@@ -193,6 +242,7 @@ pub async fn raw(bench: &Bench, report: &mut Report) -> anyhow::Result<f64> {
         Goal::None,
         rate,
     ));
+    cpu.report(report, "raw", "request", run.ok as usize);
     Ok(rate)
 }
 
@@ -264,6 +314,7 @@ pub async fn steady(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Res
     let in_flight = json!({"max_in_flight": bench.scale.concurrency});
     webhook(&target, &receiver, "/steady", &["steady.*"], in_flight).await?;
     let accepted = Accepted::default();
+    let cpu = CpuClock::start(&target);
     let start = Instant::now();
     closed_loop(
         &target.http,
@@ -278,6 +329,7 @@ pub async fn steady(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Res
     let ids = accepted.take();
     let arrivals = collect(&receiver, ids.len(), |_| true).await;
     let rate = rate_since(start, &arrivals, arrivals.len());
+    cpu.report(report, "steady", "delivery", arrivals.len());
     let share = if bench.postgres() { 0.4 } else { 0.5 };
     report.add(Figure::rate(
         "steady",

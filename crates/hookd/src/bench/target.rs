@@ -157,6 +157,16 @@ impl Target {
         }
     }
 
+    /// The CPU time the child hookd has used so far (None for a hookd run elsewhere).
+    pub fn cpu_time(&self) -> Option<Duration> {
+        process_cpu_time(&self.pid()?.to_string())
+    }
+
+    /// The child hookd's process id (None for a hookd run elsewhere).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Stops the child and removes its data.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(mut child) = self.child.take() {
@@ -193,4 +203,14 @@ async fn admin_sql(server: &str, statement: &str) -> anyhow::Result<()> {
         .with_context(|| format!("connecting to PostgreSQL at {server}"))?;
     sqlx::raw_sql(statement).execute(&mut connection).await?;
     Ok(())
+}
+
+/// User plus system CPU time of a process (`self` for this one), from `/proc/<pid>/stat`.
+pub fn process_cpu_time(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3; utime and stime
+    // are fields 14 and 15, in clock ticks of 1/100 s (USER_HZ on Linux).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }

@@ -8,9 +8,10 @@
 //!   (`hookd_webhooks` when routing changes, `hookd_due` when unheld deliveries become due);
 //!   `signals` listens and turns them into `Signals`.
 //! - Lists and batches go to the server as arrays (`UNNEST`), one statement per kind of row,
-//!   not one per row.
+//!   not one per row; concurrent publishes share a transaction (`coalesce`).
 
 mod catalog;
+mod coalesce;
 mod deliveries;
 mod error;
 mod events;
@@ -47,6 +48,7 @@ async fn notify(conn: &mut sqlx::PgConnection, channel: &str) -> StoreResult<()>
 pub struct PostgresStore {
     pool: PgPool,
     signals: Signals,
+    publishes: coalesce::Coalescer,
 }
 
 impl PostgresStore {
@@ -56,7 +58,12 @@ impl PostgresStore {
         let pool = connect(url, max_connections).await?;
         migrations::apply(&pool).await?;
         let signals = signals::listen(pool.clone()).await?;
-        Ok(Self { pool, signals })
+        let publishes = coalesce::Coalescer::start(pool.clone());
+        Ok(Self {
+            pool,
+            signals,
+            publishes,
+        })
     }
 
     /// Connects and applies pending migrations only (`hookd migrate`). Returns how many ran.
@@ -162,7 +169,7 @@ impl Store for PostgresStore {
         claim: &Claim,
         events: Vec<NewEvent>,
     ) -> StoreResult<Vec<InsertedEvent>> {
-        events::insert(&self.pool, claim, events).await
+        self.publishes.insert(claim, events).await
     }
 
     async fn get_event(&self, scope: &Scope, id: &EventId) -> StoreResult<Option<EventRecord>> {

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 pub fn insert(
     conn: &Connection,
     claim: &Claim,
-    events: Vec<NewEvent>,
+    events: &[NewEvent],
 ) -> StoreResult<Vec<InsertedEvent>> {
     let mut insert_event = conn.prepare_cached(
         "INSERT INTO events (id, tenant, type, idempotency_key, payload, delivery_count, created_at) \
@@ -34,7 +34,7 @@ pub fn insert(
             event.id.as_str(),
             event.tenant.as_str(),
             event.event_type.as_str(),
-            event.idempotency_key,
+            event.idempotency_key.as_deref(),
             payload,
             event.deliveries.len() as i64,
             event.created_at.as_millis(),
@@ -47,7 +47,7 @@ pub fn insert(
             continue;
         }
         let mut dropped = Vec::new();
-        for delivery in event.deliveries {
+        for delivery in &event.deliveries {
             let created = insert_delivery.execute(params![
                 delivery.id.as_str(),
                 event.id.as_str(),
@@ -60,7 +60,7 @@ pub fn insert(
                 delivery.claimed.then_some(claim.until.as_millis()),
             ])?;
             if created == 0 {
-                dropped.push(delivery.id);
+                dropped.push(delivery.id.clone());
             }
         }
         if !dropped.is_empty() {

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_leases.sql"),
+    include_str!("../../../migrations/sqlite/0003_fewer_delivery_indexes.sql"),
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

@@ -204,8 +204,9 @@ impl Store for SqliteStore {
         events: Vec<NewEvent>,
     ) -> StoreResult<Vec<InsertedEvent>> {
         let claim = claim.clone();
+        let events = Arc::new(events);
         self.writer
-            .write(move |c| events::insert(c, &claim, events))
+            .write_repeatable(move |c| events::insert(c, &claim, &events))
             .await
     }
 
@@ -249,21 +250,21 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<DeliveryJob>> {
         let (claim, skip) = (claim.clone(), skip.to_vec());
         self.writer
-            .write(move |c| deliveries::claim_due(c, &claim, now, limit, &skip))
+            .write_repeatable(move |c| deliveries::claim_due(c, &claim, now, limit, &skip))
             .await
     }
 
     async fn release(&self, claimed_by: &str, ids: &[DeliveryId]) -> StoreResult<()> {
         let (claimed_by, ids) = (claimed_by.to_owned(), ids.to_vec());
         self.writer
-            .write(move |c| deliveries::release(c, &claimed_by, &ids))
+            .write_repeatable(move |c| deliveries::release(c, &claimed_by, &ids))
             .await
     }
 
     async fn renew_claims(&self, claim: &Claim, expiring_before: Timestamp) -> StoreResult<u64> {
         let claim = claim.clone();
         self.writer
-            .write(move |c| deliveries::renew(c, &claim, expiring_before))
+            .write_repeatable(move |c| deliveries::renew(c, &claim, expiring_before))
             .await
     }
 
@@ -274,7 +275,7 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> StoreResult<u64> {
         self.writer
-            .write(move |c| deliveries::reclaim_expired(c, now, margin, limit))
+            .write_repeatable(move |c| deliveries::reclaim_expired(c, now, margin, limit))
             .await
     }
 
@@ -285,7 +286,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<DisabledWebhook>> {
         let now = Timestamp::now();
         self.writer
-            .write(move |c| outcomes::record(c, &outcomes, disable_after, now))
+            .write_repeatable(move |c| outcomes::record(c, &outcomes, disable_after, now))
             .await
     }
 

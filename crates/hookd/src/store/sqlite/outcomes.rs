@@ -5,7 +5,7 @@
 use crate::model::*;
 use crate::store::{DisabledWebhook, LATENCY_BUCKETS, StoreResult, latency_bucket};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub fn record(
     conn: &Connection,
@@ -15,11 +15,23 @@ pub fn record(
 ) -> StoreResult<Vec<DisabledWebhook>> {
     let mut minutes: HashMap<(WebhookId, i64), MinuteTally> = HashMap::new();
     let mut disabled = Vec::new();
+    // Webhooks whose streak this batch has already reset, with no failure since: a success
+    // needs no write for them.
+    let mut streak_is_zero: HashSet<&WebhookId> = HashSet::new();
     for outcome in outcomes {
         insert_attempt(conn, &outcome.attempt)?;
         update_delivery(conn, outcome, now)?;
-        if let Some(change) = update_streak(conn, outcome, disable_after, now)? {
+        let webhook = &outcome.attempt.webhook_id;
+        let resets = matches!(outcome.next, NextStep::Succeeded) && outcome.counts_for_streak;
+        if resets && streak_is_zero.contains(webhook) {
+            // Nothing to write.
+        } else if let Some(change) = update_streak(conn, outcome, disable_after, now)? {
             disabled.push(change);
+        }
+        if resets {
+            streak_is_zero.insert(webhook);
+        } else if matches!(outcome.next, NextStep::Failed | NextStep::Gone) {
+            streak_is_zero.remove(webhook);
         }
         let attempt = &outcome.attempt;
         let minute =

@@ -1,10 +1,11 @@
 //! The one writer connection and its batching thread (group commit).
 //!
 //! Every write is a closure sent to this thread. The thread takes everything queued (up to
-//! `MAX_BATCH`), runs each closure in a savepoint of one `BEGIN IMMEDIATE` transaction, commits
-//! once, and only then answers each caller. Concurrent writers therefore share one fsync, and a
-//! caller that gets `Ok` knows its write is durable. A closure that fails rolls back its own
-//! savepoint only.
+//! `MAX_BATCH`), runs them in one `BEGIN IMMEDIATE` transaction, commits once, and only then
+//! answers each caller. Concurrent writers therefore share one fsync, and a caller that gets
+//! `Ok` knows its write is durable. A closure that fails rolls back its own work only: each
+//! runs in a savepoint of its own, except in a batch made only of repeatable writes (the hot
+//! path), which runs bare and, should one fail, is rolled back and run again with savepoints.
 
 use crate::store::{StoreError, StoreResult};
 use rusqlite::Connection;
@@ -18,27 +19,46 @@ const QUEUE_DEPTH: usize = 8192;
 
 /// A queued write: run it inside the open transaction, then report after the commit.
 trait WriteOp: Send {
-    fn run(self: Box<Self>, conn: &Connection) -> Box<dyn FnOnce(StoreResult<()>) + Send>;
+    /// Whether the work can run again after a rollback (it only touches the database), so a
+    /// batch of such writes needs no savepoints unless one of them fails.
+    fn repeatable(&self) -> bool;
+    /// Runs the work, in a savepoint of its own if asked; false if it failed.
+    fn run(&mut self, conn: &Connection, savepoint: bool) -> bool;
+    /// Answers the caller once the transaction has committed (or not).
+    fn finish(self: Box<Self>, committed: StoreResult<()>);
     /// Answers the caller without running the work (no transaction could be opened).
     fn abort(self: Box<Self>, error: StoreError);
 }
 
-struct Op<F, T> {
-    work: F,
+/// A write that runs once, always in a savepoint.
+struct OnceOp<F, T> {
+    work: Option<F>,
+    result: Option<StoreResult<T>>,
     reply: oneshot::Sender<StoreResult<T>>,
 }
 
-impl<F, T> WriteOp for Op<F, T>
+impl<F, T> WriteOp for OnceOp<F, T>
 where
     F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    fn run(self: Box<Self>, conn: &Connection) -> Box<dyn FnOnce(StoreResult<()>) + Send> {
-        let Op { work, reply } = *self;
-        let result = in_savepoint(conn, work);
-        Box::new(move |committed| {
-            let _ = reply.send(committed.and(result));
-        })
+    fn repeatable(&self) -> bool {
+        false
+    }
+
+    fn run(&mut self, conn: &Connection, _savepoint: bool) -> bool {
+        let result = match self.work.take() {
+            Some(work) => in_savepoint(conn, work),
+            None => Err(StoreError::Internal("a write ran twice".into())),
+        };
+        let ok = result.is_ok();
+        self.result = Some(result);
+        ok
+    }
+
+    fn finish(self: Box<Self>, committed: StoreResult<()>) {
+        let result = self.result.unwrap_or_else(not_run);
+        let _ = self.reply.send(committed.and(result));
     }
 
     fn abort(self: Box<Self>, error: StoreError) {
@@ -46,13 +66,57 @@ where
     }
 }
 
+/// A write that may run again: bare in the common case, in a savepoint after a rollback.
+struct RepeatableOp<F, T> {
+    work: F,
+    result: Option<StoreResult<T>>,
+    reply: oneshot::Sender<StoreResult<T>>,
+}
+
+impl<F, T> WriteOp for RepeatableOp<F, T>
+where
+    F: Fn(&Connection) -> StoreResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    fn repeatable(&self) -> bool {
+        true
+    }
+
+    fn run(&mut self, conn: &Connection, savepoint: bool) -> bool {
+        let result = if savepoint {
+            in_savepoint(conn, &self.work)
+        } else {
+            catch_unwind(AssertUnwindSafe(|| (self.work)(conn))).unwrap_or_else(panicked)
+        };
+        let ok = result.is_ok();
+        self.result = Some(result);
+        ok
+    }
+
+    fn finish(self: Box<Self>, committed: StoreResult<()>) {
+        let result = self.result.unwrap_or_else(not_run);
+        let _ = self.reply.send(committed.and(result));
+    }
+
+    fn abort(self: Box<Self>, error: StoreError) {
+        let _ = self.reply.send(Err(error));
+    }
+}
+
+fn panicked<T>(_: Box<dyn std::any::Any + Send>) -> StoreResult<T> {
+    Err(StoreError::Internal("a write panicked".into()))
+}
+
+fn not_run<T>() -> StoreResult<T> {
+    Err(StoreError::Internal("a write was not run".into()))
+}
+
 fn in_savepoint<T>(
     conn: &Connection,
     work: impl FnOnce(&Connection) -> StoreResult<T>,
 ) -> StoreResult<T> {
     conn.prepare_cached("SAVEPOINT op")?.execute([])?;
-    let result = catch_unwind(AssertUnwindSafe(|| work(conn)))
-        .unwrap_or_else(|_| Err(StoreError::Internal("a write panicked".into())));
+    let result = catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(panicked);
     if result.is_err() {
         conn.prepare_cached("ROLLBACK TO op")?.execute([])?;
     }
@@ -84,13 +148,39 @@ impl Writer {
         T: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        self.queue
-            .send(Box::new(Op { work, reply }))
-            .await
-            .map_err(|_| StoreError::Unavailable("the database writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Unavailable("the database writer has stopped".into()))?
+        let op = OnceOp {
+            work: Some(work),
+            result: None,
+            reply,
+        };
+        self.send(Box::new(op), answer).await
+    }
+
+    /// Like `write`, for work that touches nothing but the database and can therefore run
+    /// again if the transaction is rolled back: the hot writes (events in, outcomes, claims).
+    /// A batch made only of such writes runs without savepoints.
+    pub async fn write_repeatable<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        F: Fn(&Connection) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let op = RepeatableOp {
+            work,
+            result: None,
+            reply,
+        };
+        self.send(Box::new(op), answer).await
+    }
+
+    async fn send<T>(
+        &self,
+        op: Box<dyn WriteOp>,
+        answer: oneshot::Receiver<StoreResult<T>>,
+    ) -> StoreResult<T> {
+        let stopped = || StoreError::Unavailable("the database writer has stopped".into());
+        self.queue.send(op).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 }
 
@@ -114,13 +204,32 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteOp>>) {
         }
         return;
     }
-    let finishes: Vec<_> = batch.drain(..).map(|op| op.run(conn)).collect();
+    // The common case: nothing fails, so repeatable writes need no savepoint. If one fails,
+    // the whole transaction is rolled back and run again with a savepoint per write, so that
+    // the failure undoes its own work only.
+    let bare = batch.iter().all(|op| op.repeatable());
+    let mut in_savepoints = !bare;
+    if bare && !batch.iter_mut().all(|op| op.run(conn, false)) {
+        let _ = conn.execute_batch("ROLLBACK");
+        if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
+            for op in batch.drain(..) {
+                op.abort(StoreError::Unavailable(error.to_string()));
+            }
+            return;
+        }
+        in_savepoints = true;
+    }
+    if in_savepoints {
+        for op in batch.iter_mut() {
+            op.run(conn, true);
+        }
+    }
     let committed = conn.execute_batch("COMMIT").map_err(StoreError::from);
     if committed.is_err() {
         let _ = conn.execute_batch("ROLLBACK");
     }
-    for finish in finishes {
-        finish(match &committed {
+    for op in batch.drain(..) {
+        op.finish(match &committed {
             Ok(()) => Ok(()),
             Err(error) => Err(StoreError::Unavailable(error.to_string())),
         });
