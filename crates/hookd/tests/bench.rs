@@ -8,9 +8,10 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::process::Command;
 
-/// Every scenario's name in the report (the two ingest figures share "ingest").
-const SCENARIOS: [&str; 8] = [
-    "raw", "ingest", "steady", "latency", "fan-out", "timeouts", "backlog", "retries",
+/// Every scenario's name in the report.
+const SCENARIOS: [&str; 10] = [
+    "raw", "ingest", "batch", "steady", "failures", "latency", "fan-out", "timeouts", "backlog",
+    "retries",
 ];
 
 /// Runs the quick benchmark with `extra` arguments and returns its JSON report.
@@ -44,9 +45,17 @@ fn assert_every_scenario_ran_clean(report: &Value) {
             .filter(|f| f["scenario"] == scenario && f["name"] == "lost deliveries")
             .count()
     };
-    for scenario in ["steady", "latency", "fan-out", "timeouts", "backlog"] {
+    for scenario in [
+        "steady", "failures", "latency", "fan-out", "timeouts", "backlog",
+    ] {
         assert_eq!(checks(scenario), 1, "{scenario} checks for lost deliveries");
     }
+    // The receiver really did fail some attempts, so exactly-once held across retries.
+    let refused = figures
+        .iter()
+        .find(|f| f["scenario"] == "failures" && f["unit"] == "attempts")
+        .expect("the failures scenario counts refused attempts");
+    assert!(refused["value"].as_f64() > Some(0.0), "{refused}");
 }
 
 #[test]

@@ -76,6 +76,7 @@ on_both_backends!(
     an_idempotency_key_stores_one_event,
     deliveries_to_disabled_webhooks_are_dropped,
     the_first_setting_written_wins,
+    concurrent_publishes_succeed_or_fail_each_on_their_own,
 );
 
 fn webhook(timeout_ms: u32) -> Webhook {
@@ -395,6 +396,48 @@ async fn deliveries_to_disabled_webhooks_are_dropped(store: DynStore) {
     let stored = store.get_event(&Scope::All, &id).await.unwrap().unwrap();
     assert_eq!(stored.summary.delivery_count, 1);
     assert_eq!(store.deliveries_of_event(&id).await.unwrap().len(), 1);
+}
+
+/// Publishes that arrive together share a transaction (group commit); one of them failing
+/// takes its own events down, all of them, and no one else's.
+async fn concurrent_publishes_succeed_or_fail_each_on_their_own(store: DynStore) {
+    let target = webhook(1000);
+    store.insert_webhook(&target).await.unwrap();
+    let claim = claim("n/0", Duration::from_secs(30));
+    let mut good = Vec::new();
+    let mut calls = Vec::new();
+    for n in 0..40 {
+        let mut events = vec![
+            event(&[&target], false, None),
+            event(&[&target], false, None),
+        ];
+        if n == 20 {
+            // A payload no backend accepts, after a good event of the same call.
+            events[1].payload = bytes::Bytes::from_static(&[0xff, 0xfe]);
+        } else {
+            good.extend(events.iter().map(|e| e.id.clone()));
+        }
+        let ids: Vec<EventId> = events.iter().map(|e| e.id.clone()).collect();
+        let (store, claim) = (store.clone(), claim.clone());
+        calls.push((
+            ids,
+            tokio::spawn(async move { store.insert_events(&claim, events).await }),
+        ));
+    }
+    let mut refused = Vec::new();
+    for (ids, call) in calls {
+        match call.await.unwrap() {
+            Ok(results) => assert_eq!(results.len(), 2),
+            Err(_) => refused.extend(ids),
+        }
+    }
+    assert_eq!(refused.len(), 2, "only the call with the bad payload fails");
+    for id in &refused {
+        assert!(store.get_event(&Scope::All, id).await.unwrap().is_none());
+    }
+    for id in &good {
+        assert!(store.get_event(&Scope::All, id).await.unwrap().is_some());
+    }
 }
 
 async fn the_first_setting_written_wins(store: DynStore) {

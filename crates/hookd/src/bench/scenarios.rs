@@ -248,6 +248,7 @@ pub async fn raw(bench: &Bench, report: &mut Report) -> anyhow::Result<f64> {
 
 pub async fn ingest_single(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
     let target = bench.target(&[]).await?;
+    let cpu = CpuClock::start(&target);
     let run = closed_loop(
         &target.http,
         &target.url("/api/events"),
@@ -270,6 +271,7 @@ pub async fn ingest_single(bench: &Bench, report: &mut Report, raw: f64) -> anyh
         "refused publishes",
         run.failed,
     ));
+    cpu.report(report, "ingest", "event", run.ok as usize);
     bench.finish(target).await
 }
 
@@ -286,6 +288,7 @@ pub async fn ingest_batch(bench: &Bench, report: &mut Report, raw: f64) -> anyho
             .collect();
         Bytes::from(format!(r#"{{"events":[{}]}}"#, events.join(",")))
     };
+    let cpu = CpuClock::start(&target);
     let run = closed_loop(
         &target.http,
         &target.url("/api/events/batch"),
@@ -298,12 +301,13 @@ pub async fn ingest_batch(bench: &Bench, report: &mut Report, raw: f64) -> anyho
     .await;
     let rate = run.per_second() * 100.0;
     report.add(Figure::rate(
-        "ingest",
+        "batch",
         "POST /api/events/batch (100 each), 8 concurrent",
         rate,
         Goal::AtLeast(100_000.0),
         raw,
     ));
+    cpu.report(report, "batch", "event", run.ok as usize * 100);
     bench.finish(target).await
 }
 
@@ -504,7 +508,8 @@ pub async fn slow_neighbour(
 ) -> anyhow::Result<()> {
     let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
     receiver.set_slow_delay(Duration::from_secs(30));
-    webhook(&target, &receiver, "/healthy", &["mixed.*"], json!({})).await?;
+    let in_flight = json!({"max_in_flight": bench.scale.concurrency});
+    webhook(&target, &receiver, "/healthy", &["mixed.*"], in_flight).await?;
     webhook(
         &target,
         &receiver,
@@ -560,7 +565,11 @@ pub async fn backlog(
         &receiver,
         "/slow/backlog",
         &["backlog.*"],
-        json!({"timeout_ms": 2000, "retry_schedule": ["1s"]}),
+        json!({
+            "timeout_ms": 2000,
+            "retry_schedule": ["1s"],
+            "max_in_flight": bench.scale.concurrency,
+        }),
     )
     .await?;
     let peak = Arc::new(Mutex::new(0u64));

@@ -11,6 +11,18 @@ pub struct InvalidId {
     pub kind: &'static str,
 }
 
+/// The process's ULIDs: strictly increasing, also within one millisecond (where plain ULIDs
+/// are random), so ids made one after the other sort in the order they were made.
+static ULIDS: std::sync::Mutex<ulid::Generator> = std::sync::Mutex::new(ulid::Generator::new());
+
+fn next_ulid() -> ulid::Ulid {
+    let mut generator = ULIDS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // The generator runs out only after 2^80 ids in one millisecond.
+    generator.generate().unwrap_or_else(|_| ulid::Ulid::new())
+}
+
 macro_rules! prefixed_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal, $kind:literal) => {
         $(#[$doc])*
@@ -25,7 +37,7 @@ macro_rules! prefixed_id {
             pub fn new() -> Self {
                 let mut text = String::with_capacity($prefix.len() + 26);
                 text.push_str($prefix);
-                text.push_str(&ulid::Ulid::new().to_string());
+                text.push_str(&next_ulid().to_string());
                 Self(text)
             }
 
@@ -138,5 +150,12 @@ mod tests {
         let later = EventId::lower_bound_at(2_000);
         assert!(earlier < later);
         assert!(EventId::new() > later);
+    }
+
+    /// Ids made one after the other sort in that order, even within one millisecond.
+    #[test]
+    fn ids_made_in_the_same_millisecond_keep_their_order() {
+        let ids: Vec<EventId> = (0..10_000).map(|_| EventId::new()).collect();
+        assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
     }
 }

@@ -111,7 +111,10 @@ async fn store_group(pool: &PgPool, group: Vec<Call>) {
         }
         claim.until = claim.until.min(call.claim.until);
     }
-    let all: Vec<NewEvent> = group.iter().flat_map(|c| c.events.iter().cloned()).collect();
+    let all: Vec<NewEvent> = group
+        .iter()
+        .flat_map(|c| c.events.iter().cloned())
+        .collect();
     match events::insert(pool, &claim, all).await {
         Ok(outcomes) => {
             let mut outcomes = outcomes.into_iter();

@@ -1,10 +1,12 @@
 //! The SQLite backend: one file, WAL mode, one writer connection fed by a batching thread
-//! (group commit) and a small pool of read-only connections.
+//! (group commit), a small pool of read-only connections, and a thread that checkpoints the
+//! WAL so the writer doesn't have to.
 //!
 //! `synchronous = FULL`: a commit is on disk before any caller hears of it, so an event answered
 //! with 202 survives a power cut, not only a crash. Concurrent writers share that fsync.
 
 mod catalog;
+mod checkpointer;
 mod conditions;
 mod deliveries;
 mod events;
@@ -28,6 +30,7 @@ pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
     path: PathBuf,
+    _checkpointer: checkpointer::Checkpointer,
     /// Held for the store's lifetime: one process per database file.
     _lock: std::fs::File,
 }
@@ -46,9 +49,11 @@ impl SqliteStore {
         migrations::apply(&mut conn)?;
         let (writer, _thread) = Writer::start(conn);
         let readers = Readers::open(path, READERS)?;
+        let checkpointer = checkpointer::Checkpointer::start(path)?;
         Ok(Self {
             writer,
             readers,
+            _checkpointer: checkpointer,
             path: path.to_owned(),
             _lock: lock,
         })
@@ -89,6 +94,8 @@ fn open_writer(path: &Path) -> StoreResult<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // The checkpointer thread copies the WAL back, not the writer (see `checkpointer`).
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "cache_size", -32_000)?;
     conn.set_prepared_statement_cache_capacity(128);

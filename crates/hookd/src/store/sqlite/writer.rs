@@ -235,3 +235,45 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteOp>>) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn count(conn: &Connection, x: i64) -> StoreResult<i64> {
+        Ok(conn.query_row("SELECT COUNT(*) FROM t WHERE x = ?1", [x], |row| row.get(0))?)
+    }
+
+    /// In a batch of repeatable writes, one that fails after doing part of its work leaves
+    /// nothing behind, and the others in the same transaction are kept.
+    #[tokio::test]
+    async fn a_failed_write_in_a_bare_batch_undoes_only_itself() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (x INTEGER UNIQUE)")
+            .unwrap();
+        let (writer, _thread) = Writer::start(conn);
+        // Holds the writer while the two writes below queue up, so they share one batch.
+        let holder = writer.clone();
+        let hold = tokio::spawn(async move {
+            holder
+                .write(|_| {
+                    std::thread::sleep(Duration::from_millis(200));
+                    Ok(())
+                })
+                .await
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let keeps = writer.write_repeatable(|c| Ok(c.execute("INSERT INTO t VALUES (1)", [])?));
+        let fails = writer.write_repeatable(|c| {
+            c.execute("INSERT INTO t VALUES (2)", [])?;
+            Ok(c.execute("INSERT INTO t VALUES (1)", [])?)
+        });
+        let (kept, failed) = tokio::join!(keeps, fails);
+        hold.await.unwrap().unwrap();
+        assert_eq!(kept.unwrap(), 1);
+        assert!(failed.is_err());
+        let counts = writer.write(|c| Ok((count(c, 1)?, count(c, 2)?))).await;
+        assert_eq!(counts.unwrap(), (1, 0));
+    }
+}
