@@ -135,7 +135,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<()> {
         figures: Vec::new(),
     };
     let wants = |name: &str| options.only.is_empty() || options.only.iter().any(|o| o == name);
-    let needs_steady = ["fanout", "timeouts", "backlog"].iter().any(|s| wants(s));
+    let needs_steady = ["fanout", "backlog"].iter().any(|s| wants(s));
     eprintln!("hookd bench on {} — {}", report.backend, report.machine);
     let step = |name: &str| eprintln!("▶ {name}");
     step("raw: the receiver alone");
@@ -167,7 +167,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<()> {
     }
     if wants("timeouts") {
         step("timeouts: one webhook never answers in time");
-        scenarios::slow_neighbour(&bench, &mut report, raw, steady).await?;
+        scenarios::slow_neighbour(&bench, &mut report, raw).await?;
     }
     if wants("backlog") {
         step("backlog: the receiver hangs, then comes back");

@@ -154,7 +154,9 @@ async fn receive(
                 secret: secret.clone(),
                 timestamp: header("webhook-timestamp").into(),
                 signature: header("webhook-signature").into(),
-                body,
+                // A copy of its own: the body as received may share a much larger read buffer,
+                // which a million kept arrivals would otherwise keep alive.
+                body: Bytes::copy_from_slice(&body),
                 received_unix: SystemTime::now()
                     .duration_since(UNIX_EPOCH)
                     .unwrap_or_default()

@@ -183,6 +183,8 @@ impl Target {
         if let Some(dir) = self.dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
+        // The next scenario starts on a quiet disk, not behind this one's writeback.
+        let _ = tokio::task::spawn_blocking(|| Command::new("sync").status()).await;
         Ok(())
     }
 }
