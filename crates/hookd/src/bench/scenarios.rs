@@ -134,26 +134,23 @@ impl CpuClock {
 
     /// Adds "CPU per <unit>" figures for `count` units done since the start.
     fn report(&self, report: &mut Report, scenario: &'static str, unit: &str, count: usize) {
-        let per_unit = |spent: Duration| spent.as_secs_f64() * 1e6 / count.max(1) as f64;
-        if let (Some(before), Some(now)) = (self.bench, super::target::process_cpu_time("self")) {
+        let mut add = |who: &str, before: Duration, now: Duration| {
+            let spent = now.saturating_sub(before).as_secs_f64() * 1e6;
             report.add(Figure::new(
                 scenario,
-                format!("benchmark CPU (load and receiver) per {unit}"),
-                per_unit(now.saturating_sub(before)),
+                format!("{who} per {unit}"),
+                spent / count.max(1) as f64,
                 "µs",
                 Goal::None,
             ));
+        };
+        if let (Some(before), Some(now)) = (self.bench, super::target::process_cpu_time("self")) {
+            add("benchmark CPU (load and receiver)", before, now);
         }
         if let Some((before, pid)) = self.hookd
             && let Some(now) = super::target::process_cpu_time(&pid.to_string())
         {
-            report.add(Figure::new(
-                scenario,
-                format!("hookd CPU per {unit}"),
-                per_unit(now.saturating_sub(before)),
-                "µs",
-                Goal::None,
-            ));
+            add("hookd CPU", before, now);
         }
     }
 }
@@ -174,6 +171,29 @@ fn window(receiver: &Receiver, path: &str) -> Arc<Semaphore> {
     let window = Arc::new(Semaphore::new(WINDOW));
     receiver.release_into(path, window.clone());
     window
+}
+
+/// Publishes `kind` events with the scale's callers for its duration, never more than
+/// `WINDOW` of them undelivered at `path`; returns the events hookd accepted.
+async fn publish_windowed(
+    bench: &Bench,
+    target: &Target,
+    receiver: &Receiver,
+    path: &str,
+    kind: &str,
+) -> Vec<AcceptedEvent> {
+    let accepted = Accepted::default();
+    closed_loop(
+        &target.http,
+        &target.url("/api/events"),
+        bench.scale.concurrency,
+        bench.scale.duration,
+        Some(window(receiver, path)),
+        event_body(kind),
+        accepted.recorder(),
+    )
+    .await;
+    accepted.take()
 }
 
 fn event_body(kind: &str) -> impl Fn(u64) -> Bytes + Send + Sync + 'static {
@@ -317,20 +337,9 @@ pub async fn steady(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Res
     // As many requests in flight to the receiver as the raw run had.
     let in_flight = json!({"max_in_flight": bench.scale.concurrency});
     webhook(&target, &receiver, "/steady", &["steady.*"], in_flight).await?;
-    let accepted = Accepted::default();
     let cpu = CpuClock::start(&target);
     let start = Instant::now();
-    closed_loop(
-        &target.http,
-        &target.url("/api/events"),
-        bench.scale.concurrency,
-        bench.scale.duration,
-        Some(window(&receiver, "/steady")),
-        event_body("steady.tick"),
-        accepted.recorder(),
-    )
-    .await;
-    let ids = accepted.take();
+    let ids = publish_windowed(bench, &target, &receiver, "/steady", "steady.tick").await;
     let arrivals = collect(&receiver, ids.len(), |_| true).await;
     let rate = rate_since(start, &arrivals, arrivals.len());
     cpu.report(report, "steady", "delivery", arrivals.len());
@@ -363,19 +372,8 @@ pub async fn unreliable(bench: &Bench, report: &mut Report, raw: f64) -> anyhow:
     });
     let path = "/unreliable/share";
     webhook(&target, &receiver, path, &["unreliable.*"], settings).await?;
-    let accepted = Accepted::default();
     let start = Instant::now();
-    closed_loop(
-        &target.http,
-        &target.url("/api/events"),
-        bench.scale.concurrency,
-        bench.scale.duration,
-        Some(window(&receiver, path)),
-        event_body("unreliable.tick"),
-        accepted.recorder(),
-    )
-    .await;
-    let ids = accepted.take();
+    let ids = publish_windowed(bench, &target, &receiver, path, "unreliable.tick").await;
     let arrivals = collect(&receiver, ids.len(), |a| a.accepted).await;
     let delivered = arrivals.iter().filter(|a| a.accepted).count();
     let refused = arrivals.len() - delivered;
@@ -542,19 +540,8 @@ async fn beside_neighbour(
     };
     let settings = json!({"timeout_ms": 1000, "retry_schedule": ["1h"]});
     webhook(&target, &receiver, neighbour, &["mixed.*"], settings).await?;
-    let accepted = Accepted::default();
     let start = Instant::now();
-    closed_loop(
-        &target.http,
-        &target.url("/api/events"),
-        bench.scale.concurrency,
-        bench.scale.duration,
-        Some(window(&receiver, "/healthy")),
-        event_body("mixed.tick"),
-        accepted.recorder(),
-    )
-    .await;
-    let ids = accepted.take();
+    let ids = publish_windowed(bench, &target, &receiver, "/healthy", "mixed.tick").await;
     let arrivals = collect(&receiver, ids.len(), |a| &*a.path == "/healthy").await;
     let healthy: Vec<Arrival> = arrivals
         .into_iter()

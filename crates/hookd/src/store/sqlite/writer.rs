@@ -30,11 +30,38 @@ trait WriteOp: Send {
     fn abort(self: Box<Self>, error: StoreError);
 }
 
+/// Where a write's answer goes, and the answer once its work has run.
+struct Reply<T> {
+    result: Option<StoreResult<T>>,
+    to: oneshot::Sender<StoreResult<T>>,
+}
+
+impl<T> Reply<T> {
+    fn new(to: oneshot::Sender<StoreResult<T>>) -> Self {
+        Self { result: None, to }
+    }
+
+    /// Keeps the work's result (replacing an earlier run's); true if it succeeded.
+    fn keep(&mut self, result: StoreResult<T>) -> bool {
+        let ok = result.is_ok();
+        self.result = Some(result);
+        ok
+    }
+
+    fn send(self, committed: StoreResult<()>) {
+        let result = self.result.unwrap_or_else(not_run);
+        let _ = self.to.send(committed.and(result));
+    }
+
+    fn abort(self, error: StoreError) {
+        let _ = self.to.send(Err(error));
+    }
+}
+
 /// A write that runs once, always in a savepoint.
 struct OnceOp<F, T> {
     work: Option<F>,
-    result: Option<StoreResult<T>>,
-    reply: oneshot::Sender<StoreResult<T>>,
+    reply: Reply<T>,
 }
 
 impl<F, T> WriteOp for OnceOp<F, T>
@@ -51,26 +78,22 @@ where
             Some(work) => in_savepoint(conn, work),
             None => Err(StoreError::Internal("a write ran twice".into())),
         };
-        let ok = result.is_ok();
-        self.result = Some(result);
-        ok
+        self.reply.keep(result)
     }
 
     fn finish(self: Box<Self>, committed: StoreResult<()>) {
-        let result = self.result.unwrap_or_else(not_run);
-        let _ = self.reply.send(committed.and(result));
+        self.reply.send(committed);
     }
 
     fn abort(self: Box<Self>, error: StoreError) {
-        let _ = self.reply.send(Err(error));
+        self.reply.abort(error);
     }
 }
 
 /// A write that may run again: bare in the common case, in a savepoint after a rollback.
 struct RepeatableOp<F, T> {
     work: F,
-    result: Option<StoreResult<T>>,
-    reply: oneshot::Sender<StoreResult<T>>,
+    reply: Reply<T>,
 }
 
 impl<F, T> WriteOp for RepeatableOp<F, T>
@@ -88,18 +111,15 @@ where
         } else {
             catch_unwind(AssertUnwindSafe(|| (self.work)(conn))).unwrap_or_else(panicked)
         };
-        let ok = result.is_ok();
-        self.result = Some(result);
-        ok
+        self.reply.keep(result)
     }
 
     fn finish(self: Box<Self>, committed: StoreResult<()>) {
-        let result = self.result.unwrap_or_else(not_run);
-        let _ = self.reply.send(committed.and(result));
+        self.reply.send(committed);
     }
 
     fn abort(self: Box<Self>, error: StoreError) {
-        let _ = self.reply.send(Err(error));
+        self.reply.abort(error);
     }
 }
 
@@ -150,8 +170,7 @@ impl Writer {
         let (reply, answer) = oneshot::channel();
         let op = OnceOp {
             work: Some(work),
-            result: None,
-            reply,
+            reply: Reply::new(reply),
         };
         self.send(Box::new(op), answer).await
     }
@@ -167,8 +186,7 @@ impl Writer {
         let (reply, answer) = oneshot::channel();
         let op = RepeatableOp {
             work,
-            result: None,
-            reply,
+            reply: Reply::new(reply),
         };
         self.send(Box::new(op), answer).await
     }
