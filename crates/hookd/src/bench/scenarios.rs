@@ -110,11 +110,14 @@ fn rate_since(start: Instant, arrivals: &[Arrival], delivered: usize) -> f64 {
     delivered as f64 / (last - start).as_secs_f64().max(1e-9)
 }
 
-/// CPU time spent by the benchmark itself (load generator and receiver) and by the hookd
-/// under test, from a start: what one delivery costs, whatever else the machine is doing.
+/// CPU time spent by the benchmark itself (load generator and receiver), by the hookd under
+/// test and (on PostgreSQL) by the local database server, from a start: what one delivery
+/// costs, whatever else the machine is doing and however fast it happens to run.
 struct CpuClock {
     bench: Option<Duration>,
     hookd: Option<(Duration, u32)>,
+    /// The local PostgreSQL server's processes, when hookd runs on PostgreSQL.
+    database: Option<Duration>,
 }
 
 impl CpuClock {
@@ -122,12 +125,17 @@ impl CpuClock {
         Self {
             bench: super::target::process_cpu_time("self"),
             hookd: None,
+            database: None,
         }
     }
 
-    fn start(target: &Target) -> Self {
+    fn start(bench: &Bench, target: &Target) -> Self {
         Self {
             hookd: target.cpu_time().zip(target.pid()),
+            database: bench
+                .postgres()
+                .then(super::target::postgres_cpu_time)
+                .flatten(),
             ..Self::start_here()
         }
     }
@@ -151,6 +159,9 @@ impl CpuClock {
             && let Some(now) = super::target::process_cpu_time(&pid.to_string())
         {
             add("hookd CPU", before, now);
+        }
+        if let (Some(before), Some(now)) = (self.database, super::target::postgres_cpu_time()) {
+            add("PostgreSQL server CPU", before, now);
         }
     }
 }
@@ -268,7 +279,7 @@ pub async fn raw(bench: &Bench, report: &mut Report) -> anyhow::Result<f64> {
 
 pub async fn ingest_single(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
     let target = bench.target(&[]).await?;
-    let cpu = CpuClock::start(&target);
+    let cpu = CpuClock::start(bench, &target);
     let run = closed_loop(
         &target.http,
         &target.url("/api/events"),
@@ -308,7 +319,7 @@ pub async fn ingest_batch(bench: &Bench, report: &mut Report, raw: f64) -> anyho
             .collect();
         Bytes::from(format!(r#"{{"events":[{}]}}"#, events.join(",")))
     };
-    let cpu = CpuClock::start(&target);
+    let cpu = CpuClock::start(bench, &target);
     let run = closed_loop(
         &target.http,
         &target.url("/api/events/batch"),
@@ -337,7 +348,7 @@ pub async fn steady(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Res
     // As many requests in flight to the receiver as the raw run had.
     let in_flight = json!({"max_in_flight": bench.scale.concurrency});
     webhook(&target, &receiver, "/steady", &["steady.*"], in_flight).await?;
-    let cpu = CpuClock::start(&target);
+    let cpu = CpuClock::start(bench, &target);
     let start = Instant::now();
     let ids = publish_windowed(bench, &target, &receiver, "/steady", "steady.tick").await;
     let arrivals = collect(&receiver, ids.len(), |_| true).await;

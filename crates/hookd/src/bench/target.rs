@@ -210,9 +210,30 @@ async fn admin_sql(server: &str, statement: &str) -> anyhow::Result<()> {
 /// User plus system CPU time of a process (`self` for this one), from `/proc/<pid>/stat`.
 pub fn process_cpu_time(pid: &str) -> Option<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_cpu_time(&stat).map(|(_, time)| time)
+}
+
+/// The CPU time of every PostgreSQL server process on this machine (the benchmark's database
+/// server shares the cores when it is local). Processes that exit meanwhile drop out of the
+/// sum, so a difference of two readings is a lower bound.
+pub fn postgres_cpu_time() -> Option<Duration> {
+    let mut total = Duration::ZERO;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        if let Some(("postgres", time)) = stat_cpu_time(&stat) {
+            total += time;
+        }
+    }
+    Some(total)
+}
+
+/// A process's command name and user plus system CPU time, from its `stat` line.
+fn stat_cpu_time(stat: &str) -> Option<(&str, Duration)> {
+    let (head, rest) = stat.rsplit_once(')')?;
+    let name = head.split_once('(')?.1;
     // Fields after the command name (which may hold spaces) start at field 3; utime and stime
     // are fields 14 and 15, in clock ticks of 1/100 s (USER_HZ on Linux).
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
+    Some((name, Duration::from_millis(ticks * 10)))
 }
