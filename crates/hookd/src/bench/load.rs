@@ -203,12 +203,6 @@ where
         callers.push(tokio::spawn(async move {
             let mut connection = None;
             while !stop.load(Ordering::Relaxed) {
-                if let Some(window) = &window {
-                    match window.acquire().await {
-                        Ok(permit) => permit.forget(),
-                        Err(_) => break,
-                    }
-                }
                 if connection.is_none() {
                     match endpoint.connect().await {
                         Ok(fresh) => connection = Some(fresh),
@@ -219,9 +213,20 @@ where
                         }
                     }
                 }
+                if let Some(window) = &window {
+                    match window.acquire().await {
+                        Ok(permit) => permit.forget(),
+                        Err(_) => break,
+                    }
+                }
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let open = connection.as_mut().expect("connected above");
                 let result = endpoint.post(open, body(n)).await;
+                let refused = !matches!(&result, Ok(answer) if answer.status.is_success());
+                if let (true, Some(window)) = (refused, &window) {
+                    // Nothing was published, so nothing will arrive to give the permit back.
+                    window.add_permits(1);
+                }
                 if result.is_err() {
                     connection = None;
                 }

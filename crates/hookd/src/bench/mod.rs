@@ -2,6 +2,7 @@
 //! on loopback and a hookd of its own (or a running one), and checks that every event reached
 //! exactly the webhooks it should, once, signed. Prints a table, or JSON with `--json`.
 
+mod harness;
 mod load;
 mod receiver;
 mod report;

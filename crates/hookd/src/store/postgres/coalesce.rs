@@ -93,10 +93,10 @@ async fn run(pool: PgPool, mut receiver: mpsc::UnboundedReceiver<Call>) {
 }
 
 /// One transaction for the whole group; on failure, each call on its own.
-async fn store_group(pool: &PgPool, group: Vec<Call>) {
+async fn store_group(pool: &PgPool, mut group: Vec<Call>) {
     if let [_] = group.as_slice() {
         let call = group.into_iter().next().expect("one call");
-        let result = events::insert(pool, &call.claim, call.events).await;
+        let result = events::insert(pool, &call.claim, &call.events).await;
         let _ = call.reply.send(result);
         return;
     }
@@ -111,25 +111,33 @@ async fn store_group(pool: &PgPool, group: Vec<Call>) {
         }
         claim.until = claim.until.min(call.claim.until);
     }
-    let all: Vec<NewEvent> = group
-        .iter()
-        .flat_map(|c| c.events.iter().cloned())
-        .collect();
-    match events::insert(pool, &claim, all).await {
+    // The calls' events move into one list and back out on failure: nothing is copied.
+    let sizes: Vec<usize> = group.iter().map(|c| c.events.len()).collect();
+    let mut all: Vec<NewEvent> = Vec::with_capacity(sizes.iter().sum());
+    for call in &mut group {
+        all.append(&mut call.events);
+    }
+    match events::insert(pool, &claim, &all).await {
         Ok(outcomes) => {
             let mut outcomes = outcomes.into_iter();
-            for call in group {
-                let mine = outcomes.by_ref().take(call.events.len()).collect();
+            for (call, size) in group.into_iter().zip(sizes) {
+                let mine = outcomes.by_ref().take(size).collect();
                 let _ = call.reply.send(Ok(mine));
             }
         }
-        Err(_) => store_each(pool, group).await,
+        Err(_) => {
+            let mut events = all.into_iter();
+            for (call, size) in group.iter_mut().zip(sizes) {
+                call.events = events.by_ref().take(size).collect();
+            }
+            store_each(pool, group).await
+        }
     }
 }
 
 async fn store_each(pool: &PgPool, group: Vec<Call>) {
     for call in group {
-        let result = events::insert(pool, &call.claim, call.events).await;
+        let result = events::insert(pool, &call.claim, &call.events).await;
         let _ = call.reply.send(result);
     }
 }

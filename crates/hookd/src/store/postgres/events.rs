@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 pub async fn insert(
     pool: &PgPool,
     claim: &Claim,
-    events: Vec<NewEvent>,
+    events: &[NewEvent],
 ) -> StoreResult<Vec<InsertedEvent>> {
     let mut transaction = pool.begin().await?;
     let mut ids = Vec::with_capacity(events.len());
@@ -24,7 +24,7 @@ pub async fn insert(
     let mut payloads = Vec::with_capacity(events.len());
     let mut counts = Vec::with_capacity(events.len());
     let mut times = Vec::with_capacity(events.len());
-    for event in &events {
+    for event in events {
         let payload = std::str::from_utf8(&event.payload)
             .map_err(|_| StoreError::Internal("event payload is not UTF-8".into()))?;
         ids.push(event.id.as_str());
@@ -94,7 +94,7 @@ pub async fn insert(
     let mut outcomes = Vec::with_capacity(events.len());
     let mut shortfalls: HashMap<&str, i32> = HashMap::new();
     let mut unheld_due = false;
-    for event in &events {
+    for event in events {
         if !inserted.contains(event.id.as_str()) {
             let key = event.idempotency_key.as_deref().unwrap_or_default();
             let existing = find_by_key(&mut transaction, &event.tenant, key)
