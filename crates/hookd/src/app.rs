@@ -14,7 +14,7 @@ use crate::publish::schemas::SchemaCatalog;
 use crate::publish::{Publication, Publisher, Targets};
 use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{DisabledWebhook, DynStore};
+use crate::store::{DisabledWebhook, DynStore, StoreError};
 use anyhow::Context;
 use std::future::Future;
 use std::sync::Arc;
@@ -36,24 +36,43 @@ pub struct Server {
     state: AppState,
     dispatcher: Option<Dispatcher>,
     background: Vec<JoinHandle<()>>,
-    /// The admin token made on this first start, to be shown once.
-    pub generated_admin_token: Option<ApiToken>,
+    /// Where the admin token came from at this start.
+    pub admin_token: AdminTokenSource,
+}
+
+/// Where the admin token of a start came from.
+pub enum AdminTokenSource {
+    /// `HOOKD_ADMIN_TOKEN` (or the config file, or a flag).
+    Configured,
+    /// A token made on an earlier start, of which only the hash is stored.
+    Stored,
+    /// Made on this start: to be shown once, now.
+    Generated(ApiToken),
 }
 
 /// Opens the configured store and applies its migrations.
 pub async fn open_store(config: &Config) -> anyhow::Result<DynStore> {
     match &config.database {
         Database::Sqlite(path) => {
-            let store =
-                SqliteStore::open(path).with_context(|| format!("opening {}", path.display()))?;
+            let store = SqliteStore::open(path).map_err(|e| opening(e, &path.display()))?;
             Ok(Arc::new(store))
         }
         Database::Postgres(url) => {
             let store = PostgresStore::open(url, config.database_pool)
                 .await
-                .context("opening the PostgreSQL database")?;
+                .map_err(|e| opening(e, &"the PostgreSQL database"))?;
             Ok(Arc::new(store))
         }
+    }
+}
+
+/// A store that could not be opened: a database that is away or a path that is wrong says so
+/// in its own words ("cannot connect to PostgreSQL at 127.0.0.1:5432: connection refused");
+/// anything else names what was being opened.
+fn opening(error: StoreError, what: &dyn std::fmt::Display) -> anyhow::Error {
+    match error {
+        StoreError::Unavailable(message) => anyhow::anyhow!(message),
+        other => anyhow::Error::new(other).context(format!("opening {what}")),
     }
 }
 
@@ -66,7 +85,7 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
         Database::Postgres(url) => {
             PostgresStore::migrate(url)
                 .await
-                .context("migrating the PostgreSQL database")?;
+                .map_err(|e| opening(e, &"the PostgreSQL database"))?;
         }
     }
     Ok(())
@@ -90,9 +109,10 @@ impl Server {
                 );
             }
         }
-        let (admin_hash, generated_admin_token) = admin_token(&config, &store).await?;
         let directory = Directory::load(store.clone()).await?;
         let schemas = SchemaCatalog::load(store.clone()).await?;
+        // Last of what can fail: a token made here must reach the caller to be shown.
+        let (admin_hash, admin_token) = admin_token(&config, &store).await?;
         let policy = AddressPolicy::new(config.allowed_networks.clone());
         let outbound = OutboundClient::new(
             policy.clone(),
@@ -160,8 +180,16 @@ impl Server {
             state,
             dispatcher,
             background,
-            generated_admin_token,
+            admin_token,
         })
+    }
+
+    /// The admin token made on this (first) start, to be shown once.
+    pub fn generated_admin_token(&self) -> Option<&ApiToken> {
+        match &self.admin_token {
+            AdminTokenSource::Generated(token) => Some(token),
+            _ => None,
+        }
     }
 
     pub fn state(&self) -> &AppState {
@@ -202,14 +230,12 @@ impl Server {
 async fn admin_token(
     config: &Config,
     store: &DynStore,
-) -> anyhow::Result<(TokenHash, Option<ApiToken>)> {
+) -> anyhow::Result<(TokenHash, AdminTokenSource)> {
     if let Some(token) = &config.admin_token {
-        return Ok((TokenHash::of(&token.0), None));
+        return Ok((TokenHash::of(&token.0), AdminTokenSource::Configured));
     }
     if let Some(stored) = store.setting(ADMIN_TOKEN_HASH).await? {
-        let hash =
-            TokenHash::from_hex(&stored).context("the stored admin token hash is corrupt")?;
-        return Ok((hash, None));
+        return Ok((stored_hash(&stored)?, AdminTokenSource::Stored));
     }
     let token = ApiToken::generate();
     let stored = store
@@ -217,11 +243,48 @@ async fn admin_token(
         .await?;
     if stored != token.hash().to_hex() {
         // Another node starting at the same moment made one first; its token is the one.
-        let hash =
-            TokenHash::from_hex(&stored).context("the stored admin token hash is corrupt")?;
-        return Ok((hash, None));
+        return Ok((stored_hash(&stored)?, AdminTokenSource::Stored));
     }
-    Ok((token.hash(), Some(token)))
+    Ok((token.hash(), AdminTokenSource::Generated(token)))
+}
+
+fn stored_hash(stored: &str) -> anyhow::Result<TokenHash> {
+    TokenHash::from_hex(stored).context(
+        "the stored admin token hash is corrupt; `hookd admin-token --reset` makes a new token",
+    )
+}
+
+/// What `hookd admin-token --reset` found and did.
+pub struct AdminTokenReset {
+    /// The new admin token, to be shown once: only its hash is stored.
+    pub token: ApiToken,
+    /// `HOOKD_ADMIN_TOKEN` is set, so servers started with this configuration ignore the new
+    /// token until it is unset.
+    pub overridden_by_configuration: bool,
+}
+
+/// Replaces the stored admin token with a new one (`hookd admin-token --reset`): the way back
+/// when the token printed on the first start is lost. Needs only the database; on SQLite the
+/// server must be stopped (one process per file), and the file must already exist.
+pub async fn reset_admin_token(config: &Config) -> anyhow::Result<AdminTokenReset> {
+    if let Database::Sqlite(path) = &config.database
+        && !path.is_file()
+    {
+        anyhow::bail!(
+            "there is no database at {} (nothing to reset): check HOOKD_DATABASE_URL, or start \
+             hookd once to create it",
+            path.display()
+        );
+    }
+    let store = open_store(config).await?;
+    let token = ApiToken::generate();
+    store
+        .replace_setting(ADMIN_TOKEN_HASH, &token.hash().to_hex())
+        .await?;
+    Ok(AdminTokenReset {
+        token,
+        overridden_by_configuration: config.admin_token.is_some(),
+    })
 }
 
 /// Reloads the routing cache when another node signals a webhook change, and every

@@ -1,7 +1,7 @@
-//! The command line: `serve`, `migrate`, `config`, `openapi`, `listen`, `bench`.
+//! The command line: `serve`, `migrate`, `admin-token`, `config`, `openapi`, `listen`, `bench`.
 
-use crate::app::{Server, migrate, shutdown_signal};
-use crate::config::{Config, DEFAULT_CONFIG, SettingsFlags};
+use crate::app::{AdminTokenSource, Server, migrate, reset_admin_token, shutdown_signal};
+use crate::config::{Config, DEFAULT_CONFIG, Database, DatabaseFlags, SettingsFlags};
 use crate::telemetry;
 use clap::{Parser, Subcommand};
 
@@ -9,26 +9,41 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "hookd",
     version,
-    about = "Webhook delivery: register, publish, sign, deliver, retry, log."
+    about = "Webhook delivery: register, publish, sign, deliver, retry, log.",
+    after_help = "The first start prints an admin token once; `hookd admin-token --reset` makes \
+                  a new one if it is lost. The API reference is served at /docs; the README and \
+                  docs/ folder of the repository explain the rest."
 )]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+// Parsed once at start; the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the server: the HTTP API and the delivery engine.
+    /// Run the server: the HTTP API, the web UI and the delivery engine.
     Serve(SettingsFlags),
-    /// Apply database migrations and exit.
-    Migrate(SettingsFlags),
-    /// Print the default configuration file, with a comment on every setting.
+    /// Apply database migrations and exit (`serve` applies them too).
+    Migrate(DatabaseFlags),
+    /// Make a new admin token, replacing the stored one: the way back when the token printed
+    /// on the first start is lost. Stop hookd first (on SQLite), then start it again.
+    AdminToken {
+        /// Replace the stored admin token with a new one, printed once.
+        #[arg(long, required = true)]
+        reset: bool,
+        #[command(flatten)]
+        database: DatabaseFlags,
+    },
+    /// Print the default configuration file (TOML), with a comment on every setting.
     Config,
     /// Print the OpenAPI document of the HTTP API (the one served at /openapi.json).
     Openapi,
-    /// Measure throughput, latency and correctness against DESIGN.md's figures.
+    /// Measure throughput, latency, CPU per event and correctness (docs/performance.md).
     Bench(crate::bench::BenchOptions),
-    /// Run a local receiver that prints each webhook it gets and checks its signatures.
+    /// Run a local receiver that prints each webhook it gets, with the time it came, and
+    /// checks its signatures.
     Listen {
         /// Where to listen.
         #[arg(long, default_value = "127.0.0.1:9000")]
@@ -64,13 +79,17 @@ pub fn run() -> anyhow::Result<()> {
             runtime()?.block_on(crate::listen::run(address, secret, status))
         }
         Command::Migrate(flags) => {
-            let config = Config::load(&flags)?;
+            let config = Config::load(&flags.settings())?;
             telemetry::init_logging(&config.log, config.log_format);
             runtime()?.block_on(async {
                 migrate(&config).await?;
                 println!("migrations applied");
                 Ok(())
             })
+        }
+        Command::AdminToken { database, .. } => {
+            let config = Config::load(&database.settings())?;
+            runtime()?.block_on(admin_token(config))
         }
         Command::Serve(flags) => {
             let config = Config::load(&flags)?;
@@ -87,17 +106,149 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let listen = config.listen;
+    // Listen before anything is made or printed: a start that fails here (the port is taken)
+    // must not use up the admin token that is shown only once.
+    let listener = config
+        .listen
+        .bind()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
     let server = Server::start(config).await?;
-    if let Some(token) = &server.generated_admin_token {
+    match &server.admin_token {
         // Printed once, to stdout only; only its hash is kept.
-        println!(
-            "hookd: admin token (shown once; set HOOKD_ADMIN_TOKEN to choose your own): {}",
+        AdminTokenSource::Generated(token) => println!(
+            "hookd: admin token (shown once; only its hash is kept; set HOOKD_ADMIN_TOKEN to \
+             choose your own): {}",
             token.expose()
+        ),
+        AdminTokenSource::Stored => println!(
+            "hookd: using the admin token printed on the first start (only its hash is kept). \
+             Lost it? Stop hookd and run `hookd admin-token --reset` to make a new one, or set \
+             HOOKD_ADMIN_TOKEN."
+        ),
+        AdminTokenSource::Configured => {}
+    }
+    server.serve(listener, shutdown_signal()).await
+}
+
+async fn admin_token(config: Config) -> anyhow::Result<()> {
+    let reset = reset_admin_token(&config).await.map_err(|error| {
+        if matches!(config.database, Database::Sqlite(_))
+            && error
+                .to_string()
+                .contains("in use by another hookd process")
+        {
+            error.context("stop hookd first, then run `hookd admin-token --reset` again")
+        } else {
+            error
+        }
+    })?;
+    println!(
+        "hookd: new admin token (shown once; only its hash is kept; the old one no longer \
+         works): {}",
+        reset.token.expose()
+    );
+    if matches!(config.database, Database::Postgres(_)) {
+        println!("Restart every hookd node sharing this database to use it.");
+    }
+    if reset.overridden_by_configuration {
+        println!(
+            "Note: HOOKD_ADMIN_TOKEN (or admin_token in the config file) is set, and hookd uses \
+             it instead of the stored token; unset it to use this one."
         );
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
-    server.serve(listener, shutdown_signal()).await
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn help_of(subcommand: &str) -> String {
+        Cli::command()
+            .find_subcommand_mut(subcommand)
+            .expect("a subcommand")
+            .render_long_help()
+            .to_string()
+    }
+
+    /// Every flag of `hookd serve` names the environment variable that sets it too.
+    #[test]
+    fn every_serve_flag_names_its_variable() {
+        let command = Cli::command();
+        let serve = command.find_subcommand("serve").unwrap();
+        for argument in serve.get_arguments() {
+            let Some(long) = argument.get_long() else {
+                continue;
+            };
+            if long == "help" {
+                continue;
+            }
+            let variable = format!("HOOKD_{}", long.replace('-', "_").to_ascii_uppercase());
+            let help = argument
+                .get_help()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            assert!(help.contains(&variable), "--{long}: {help}");
+        }
+    }
+
+    /// `hookd migrate` and `hookd admin-token` take only what they use: the database and a
+    /// config file, not every flag of `serve`.
+    #[test]
+    fn migrate_and_admin_token_list_only_the_database_flags() {
+        for subcommand in ["migrate", "admin-token"] {
+            let help = help_of(subcommand);
+            assert!(help.contains("--database-url"), "{help}");
+            assert!(help.contains("--config"), "{help}");
+            for serve_only in [
+                "--retry-schedule",
+                "--listen",
+                "--dispatch-buffer",
+                "--role",
+            ] {
+                assert!(!help.contains(serve_only), "{subcommand}: {help}");
+            }
+        }
+    }
+
+    /// The help names no file the repository does not have.
+    #[test]
+    fn help_refers_only_to_what_the_repository_has() {
+        let mut texts = vec![Cli::command().render_long_help().to_string()];
+        for subcommand in Cli::command().get_subcommands() {
+            texts.push(help_of(subcommand.get_name()));
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        for text in texts {
+            for missing in ["DESIGN.md", "API.md", "STYLE.md", "../shared"] {
+                assert!(!text.contains(missing), "{missing} in {text}");
+            }
+            for word in text.split_whitespace() {
+                let word = word.trim_matches(|c: char| "()`,.;:".contains(c));
+                if word.ends_with(".md") || word.starts_with("docs/") {
+                    assert!(
+                        root.join(word).exists(),
+                        "{word} is referred to in the help"
+                    );
+                }
+            }
+        }
+    }
+
+    /// `hookd config` says that what it prints is TOML.
+    #[test]
+    fn the_config_command_says_toml() {
+        assert!(DEFAULT_CONFIG.lines().next().unwrap().contains("TOML"));
+        assert!(
+            Cli::command()
+                .find_subcommand("config")
+                .unwrap()
+                .get_about()
+                .unwrap()
+                .to_string()
+                .contains("TOML")
+        );
+    }
 }

@@ -40,7 +40,8 @@ async fn receive(
             .unwrap_or("-")
     };
     println!(
-        "── {} {} attempt {} (delivery {})",
+        "── {} {} {} attempt {} (delivery {})",
+        crate::model::Timestamp::now(),
         header("x-webhook-event"),
         header("webhook-id"),
         header("x-webhook-attempt"),

@@ -114,7 +114,10 @@ fn relative_links_point_at_files_in_the_repository() {
             }
         }
     }
-    assert!(checked > 0, "no relative link found: is the link scanner broken?");
+    assert!(
+        checked > 0,
+        "no relative link found: is the link scanner broken?"
+    );
     assert!(
         broken.is_empty(),
         "links to files that are not in the repository:\n  {}",

@@ -8,7 +8,7 @@ mod common;
 use hookd::model::*;
 use hookd::store::postgres::PostgresStore;
 use hookd::store::sqlite::SqliteStore;
-use hookd::store::{Claim, DynStore, StoreError};
+use hookd::store::{AttemptQuery, Claim, DynStore, Page, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -77,6 +77,7 @@ on_both_backends!(
     deliveries_to_disabled_webhooks_are_dropped,
     the_first_setting_written_wins,
     concurrent_publishes_succeed_or_fail_each_on_their_own,
+    attempts_keep_their_headers_and_minutes_their_fastest_and_slowest,
 );
 
 fn webhook(timeout_ms: u32) -> Webhook {
@@ -174,6 +175,7 @@ fn succeeded(job: &DeliveryJob) -> AttemptOutcome {
             error: None,
             duration_ms: 3,
             request_headers: vec![("webhook-id".into(), job.event_id.to_string())],
+            response_headers: vec![("content-type".into(), "text/plain".into())],
             created_at: Timestamp::now(),
         },
         next: NextStep::Succeeded,
@@ -480,4 +482,55 @@ async fn the_first_setting_written_wins(store: DynStore) {
         matches!(duplicate, Err(StoreError::Conflict(_))),
         "{duplicate:?}"
     );
+}
+
+/// An attempt reads back with the request and response headers it was logged with and its
+/// delivery's status; each minute's statistics keep the fastest and slowest attempt across
+/// batches, so percentiles can be kept within them.
+async fn attempts_keep_their_headers_and_minutes_their_fastest_and_slowest(store: DynStore) {
+    let target = due_deliveries(&store, 3, 1000).await;
+    let jobs = claim_now(&store, "a/0", Duration::from_secs(30), 3).await;
+    let minute_start =
+        |t: Timestamp| Timestamp::from_millis(t.as_millis() - t.as_millis() % 60_000);
+    let now = Timestamp::now();
+    let mut outcomes: Vec<AttemptOutcome> = jobs.iter().map(succeeded).collect();
+    for (outcome, duration) in outcomes.iter_mut().zip([7, 0, 28]) {
+        outcome.attempt.duration_ms = duration;
+        outcome.attempt.created_at = now;
+    }
+    let (first, second) = outcomes.split_at(1);
+    store.record_outcomes(first.into(), 10).await.unwrap();
+    store.record_outcomes(second.into(), 10).await.unwrap();
+
+    let stats = store
+        .minute_stats(Some(&target.id), &Scope::All, minute_start(now))
+        .await
+        .unwrap();
+    assert_eq!(stats.len(), 1);
+    assert_eq!(stats[0].succeeded, 3);
+    assert_eq!(stats[0].latency_range_ms, Some((0, 28)));
+
+    let logged = store
+        .list_attempts(&AttemptQuery {
+            webhook: target.id.clone(),
+            page: Page {
+                limit: 10,
+                before: None,
+            },
+            status: None,
+            event_type: None,
+            event_id: None,
+            since: None,
+            until: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(logged.len(), 3);
+    for entry in &logged {
+        assert_eq!(entry.delivery_status, Some(DeliveryStatus::Succeeded));
+        assert_eq!(
+            entry.attempt.response_headers,
+            [("content-type".to_owned(), "text/plain".to_owned())]
+        );
+    }
 }

@@ -57,6 +57,9 @@ pub struct AttemptDetail {
     pub attempt: AttemptOut,
     /// The request headers as sent, in order, as `[name, value]` pairs (never a secret).
     pub request_headers: Vec<(String, String)>,
+    /// The response's headers, in order, as `[name, value]` pairs: at most 32, each value cut
+    /// to 256 characters; empty when there was no response.
+    pub response_headers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -97,8 +100,9 @@ pub async fn get_delivery(
         attempts: attempts
             .into_iter()
             .map(|a| AttemptDetail {
-                attempt: AttemptOut::from(&a),
+                attempt: AttemptOut::new(&a, Some(delivery.status)),
                 request_headers: a.request_headers,
+                response_headers: a.response_headers,
             })
             .collect(),
     }))

@@ -25,9 +25,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// An optional JSON body of at most `DEFAULT_BODY_LIMIT` bytes: `None` when the body is empty
+/// (or only whitespace), for routes whose body may be left out.
+pub struct OptionalJsonBody<T>(pub Option<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, ApiError> {
+        let bytes = read_bytes(request.into_body(), DEFAULT_BODY_LIMIT).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(None));
+        }
+        parse_json(&bytes).map(|value| Self(Some(value)))
+    }
+}
+
 /// Reads and parses a JSON body of at most `limit` bytes.
 pub async fn read_json<T: DeserializeOwned>(body: Body, limit: usize) -> Result<T, ApiError> {
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|error| {
+    parse_json(&read_bytes(body, limit).await?)
+}
+
+/// Reads a body of at most `limit` bytes; a longer one is 413.
+async fn read_bytes(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
         let too_large = std::error::Error::source(&error)
             .is_some_and(|cause| cause.is::<http_body_util::LengthLimitError>());
         if too_large {
@@ -35,8 +56,7 @@ pub async fn read_json<T: DeserializeOwned>(body: Body, limit: usize) -> Result<
         } else {
             ApiError::MalformedJson(format!("could not read the body: {error}"))
         }
-    })?;
-    parse_json(&bytes)
+    })
 }
 
 /// Parses JSON, telling malformed text (400) from well-formed JSON of the wrong shape (422).

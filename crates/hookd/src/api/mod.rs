@@ -7,6 +7,7 @@ mod deliveries;
 mod detach;
 pub mod docs;
 mod error;
+mod event_names;
 mod event_types;
 mod events;
 mod extract;
@@ -123,6 +124,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             event_types::create_event_type
         ))
         .routes(routes!(event_types::delete_event_type))
+        .routes(routes!(event_names::list_event_names))
         .routes(routes!(tokens::create_token, tokens::list_tokens))
         .routes(routes!(tokens::delete_token))
         .routes(routes!(session::get_session))

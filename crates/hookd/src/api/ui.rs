@@ -1,6 +1,7 @@
 //! The web UI: the files of `ui/` (built by `build.rs` with npm) embedded in the binary and
-//! served from memory. Any other GET that asks for HTML and is not an API path gets the app's
-//! `index.html`, so the UI's own links (`/webhooks/wh_…`) work when reloaded or shared.
+//! served from memory. `/` is the app's page for every GET (a browser and `curl` both see that
+//! hookd is up); any other GET that asks for HTML and is not an API path gets it too, so the
+//! UI's own links (`/webhooks/wh_…`) work when reloaded or shared.
 
 use super::error::ApiError;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
@@ -43,7 +44,9 @@ pub async fn page_or_not_found(method: Method, uri: Uri, headers: HeaderMap) -> 
         .is_some_and(|accept| accept.contains("text/html"));
     let api_path = NOT_UI.iter().any(|prefix| path.starts_with(prefix)) || path == "/api";
     match ASSETS.iter().find(|a| a.path == "/index.html") {
-        Some(index) if wants_html && !api_path && !path.starts_with("/assets/") => {
+        Some(index)
+            if path == "/" || (wants_html && !api_path && !path.starts_with("/assets/")) =>
+        {
             serve(index, false)
         }
         _ => ApiError::NotFound.into_response(),

@@ -2,15 +2,14 @@
 //! deliveries, per-webhook statistics, and the metrics over every visible webhook.
 
 use super::error::ApiError;
-use super::extract::{ApiQuery, JsonBody, param, parse_json};
+use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, param};
 use super::paging::{ListOf, list_of, page};
 use super::webhooks::visible_webhook;
 use super::{AppState, Problem};
-use crate::dispatch::{Target, perform};
+use crate::dispatch::{Target, count_recorded, perform};
 use crate::model::*;
 use crate::store::{AttemptQuery, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, MinuteStats};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -46,14 +45,9 @@ pub async fn test_webhook(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    body: Bytes,
+    OptionalJsonBody(requested): OptionalJsonBody<TestIn>,
 ) -> Result<Json<TestOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
-    let requested: Option<TestIn> = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        Some(parse_json(&body)?)
-    };
     let (event_type, data) = match requested {
         Some(test) => (
             EventName::parse(&test.event_type)
@@ -107,10 +101,12 @@ pub async fn test_webhook(
     )
     .await;
     let attempt = outcome.attempt.clone();
+    let outcomes: Arc<[AttemptOutcome]> = Arc::from([outcome]);
     let disabled = state
         .store
-        .record_outcomes(Arc::from([outcome]), state.config.disable_after_failures)
+        .record_outcomes(outcomes.clone(), state.config.disable_after_failures)
         .await?;
+    count_recorded(&outcomes);
     if !disabled.is_empty() {
         state.directory.reload().await?;
     }
@@ -142,13 +138,18 @@ pub struct AttemptOut {
     pub response_body: Option<String>,
     /// Why it failed when there was no usable response.
     pub error: Option<String>,
+    /// Whole milliseconds from sending the request to the end of the response (or the error).
     pub duration_ms: u32,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
+    /// What became of the attempt's delivery since: `pending`, `succeeded`, `failed` or
+    /// `cancelled` (null if it was deleted). A retry makes sense only when it is not
+    /// `succeeded`.
+    pub delivery_status: Option<String>,
 }
 
-impl From<&Attempt> for AttemptOut {
-    fn from(a: &Attempt) -> Self {
+impl AttemptOut {
+    pub fn new(a: &Attempt, delivery_status: Option<DeliveryStatus>) -> Self {
         Self {
             id: a.id.to_string(),
             delivery_id: a.delivery_id.to_string(),
@@ -161,6 +162,7 @@ impl From<&Attempt> for AttemptOut {
             error: a.error.clone(),
             duration_ms: a.duration_ms,
             created_at: a.created_at,
+            delivery_status: delivery_status.map(|s| s.as_str().to_owned()),
         }
     }
 }
@@ -212,8 +214,8 @@ pub async fn list_logs(
     Ok(Json(list_of(
         attempts,
         limit,
-        |a| a.id.to_string(),
-        |a| AttemptOut::from(&a),
+        |logged| logged.attempt.id.to_string(),
+        |logged| AttemptOut::new(&logged.attempt, logged.delivery_status),
     )))
 }
 
@@ -252,13 +254,19 @@ pub struct StatsQuery {
     window: Option<String>,
 }
 
-/// Attempt latency percentiles, from a histogram (accurate to its bucket).
+/// Attempt durations in milliseconds. Percentiles come from a histogram, interpolated inside
+/// the bucket they fall in, and never lie outside the fastest and slowest attempt observed.
+/// All null without attempts.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LatencyOut {
     pub average: Option<f64>,
     pub p50: Option<f64>,
     pub p95: Option<f64>,
     pub p99: Option<f64>,
+    /// The fastest attempt (null when not known for the whole window).
+    pub min: Option<u64>,
+    /// The slowest attempt (null when not known for the whole window).
+    pub max: Option<u64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -279,8 +287,10 @@ pub struct StatsOut {
     pub attempts: u64,
     pub succeeded: u64,
     pub failed: u64,
-    /// Succeeded attempts over all attempts; null without attempts.
-    pub success_rate: Option<f64>,
+    /// Succeeded attempts over all attempts in the window (a delivery that failed twice and
+    /// then succeeded counts 1 of 3); null without attempts. Not the delivery success rate of
+    /// `/api/webhooks/metrics`.
+    pub attempt_success_rate: Option<f64>,
     pub latency_ms: LatencyOut,
     pub buckets: Vec<StatsBucket>,
 }
@@ -355,7 +365,9 @@ fn summarise(
     let mut buckets: Vec<(u64, u64, u64)> = vec![(0, 0, 0); count];
     let mut histogram = [0u64; LATENCY_BUCKETS];
     let (mut succeeded, mut failed, mut latency_sum) = (0u64, 0u64, 0u64);
+    let mut range = RangeSeen::default();
     for row in rows {
+        range.add(row.latency_range_ms);
         let index = ((row.minute.as_millis() - first_minute) / bucket_ms).clamp(0, count as i64 - 1)
             as usize;
         buckets[index].0 += row.succeeded;
@@ -376,12 +388,14 @@ fn summarise(
         attempts,
         succeeded,
         failed,
-        success_rate: ratio(succeeded, attempts),
+        attempt_success_rate: ratio(succeeded, attempts),
         latency_ms: LatencyOut {
             average: ratio(latency_sum, attempts),
-            p50: percentile(&histogram, 0.50),
-            p95: percentile(&histogram, 0.95),
-            p99: percentile(&histogram, 0.99),
+            p50: percentile(&histogram, range.known(), 0.50),
+            p95: percentile(&histogram, range.known(), 0.95),
+            p99: percentile(&histogram, range.known(), 0.99),
+            min: range.known().map(|(min, _)| min),
+            max: range.known().map(|(_, max)| max),
         },
         buckets: buckets
             .into_iter()
@@ -396,8 +410,36 @@ fn summarise(
     }
 }
 
-/// The `q` quantile of a latency histogram, interpolated linearly inside its bucket.
-fn percentile(histogram: &[u64; LATENCY_BUCKETS], q: f64) -> Option<f64> {
+/// The fastest and slowest attempt over several minutes; unknown as soon as one minute's is.
+#[derive(Default)]
+struct RangeSeen {
+    range: Option<(u64, u64)>,
+    unknown: bool,
+}
+
+impl RangeSeen {
+    fn add(&mut self, minute: Option<(u64, u64)>) {
+        match (minute, self.range) {
+            (None, _) => self.unknown = true,
+            (Some(minute), None) => self.range = Some(minute),
+            (Some((min, max)), Some((lo, hi))) => self.range = Some((lo.min(min), hi.max(max))),
+        }
+    }
+
+    fn known(&self) -> Option<(u64, u64)> {
+        if self.unknown { None } else { self.range }
+    }
+}
+
+/// The `q` quantile of a latency histogram, interpolated linearly inside its bucket. With the
+/// fastest and slowest attempt known, the bucket is first narrowed to them, so the answer
+/// lies within what was observed (two attempts of 0 and 28 ms give a p99 of at most 28 ms,
+/// not a point inside the 25–50 ms bucket's upper half).
+fn percentile(
+    histogram: &[u64; LATENCY_BUCKETS],
+    range: Option<(u64, u64)>,
+    q: f64,
+) -> Option<f64> {
     let total: u64 = histogram.iter().sum();
     if total == 0 {
         return None;
@@ -406,16 +448,21 @@ fn percentile(histogram: &[u64; LATENCY_BUCKETS], q: f64) -> Option<f64> {
     let mut below = 0u64;
     for (index, &count) in histogram.iter().enumerate() {
         if count > 0 && (below + count) as f64 >= rank {
-            let lower = if index == 0 {
+            let mut lower = if index == 0 {
                 0.0
             } else {
                 f64::from(LATENCY_BOUNDS_MS[index - 1])
             };
-            let Some(&upper) = LATENCY_BOUNDS_MS.get(index) else {
+            let mut upper = LATENCY_BOUNDS_MS.get(index).map(|&b| f64::from(b));
+            if let Some((min, max)) = range {
+                lower = lower.max(min as f64).min(max as f64);
+                upper = Some(upper.map_or(max as f64, |u| u.min(max as f64)).max(lower));
+            }
+            let Some(upper) = upper else {
                 return Some(lower);
             };
             let within = ((rank - below as f64) / count as f64).clamp(0.0, 1.0);
-            return Some(lower + (f64::from(upper) - lower) * within);
+            return Some(lower + (upper - lower) * within);
         }
         below += count;
     }
@@ -430,8 +477,10 @@ pub struct MetricsOut {
     pub delivered: u64,
     pub failed: u64,
     pub pending: u64,
-    /// Delivered over finished (delivered + failed); null before anything finished.
-    pub success_rate: Option<f64>,
+    /// Deliveries that succeeded over deliveries that finished (succeeded + failed; pending
+    /// and cancelled ones are not counted); null before anything finished. Not the attempt
+    /// success rate of the stats.
+    pub delivery_success_rate: Option<f64>,
     /// Mean attempt duration; null without attempts.
     pub average_latency_ms: Option<f64>,
 }
@@ -454,23 +503,10 @@ pub async fn webhook_metrics(
         delivered: counts.succeeded,
         failed: counts.failed,
         pending: counts.pending,
-        success_rate: (finished > 0).then(|| counts.succeeded as f64 / finished as f64),
+        delivery_success_rate: (finished > 0).then(|| counts.succeeded as f64 / finished as f64),
         average_latency_ms: (attempts > 0).then(|| latency_sum as f64 / attempts as f64),
     }))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Percentiles come from the histogram, interpolated inside the bucket they fall in.
-    #[test]
-    fn percentiles_interpolate_within_buckets() {
-        let mut histogram = [0u64; LATENCY_BUCKETS];
-        histogram[0] = 50; // <= 1 ms
-        histogram[3] = 50; // 5..10 ms
-        assert_eq!(percentile(&histogram, 0.5), Some(1.0));
-        assert_eq!(percentile(&histogram, 0.99), Some(5.0 + 5.0 * 0.98));
-        assert_eq!(percentile(&[0; LATENCY_BUCKETS], 0.5), None);
-    }
-}
+mod tests;

@@ -1,7 +1,7 @@
 //! Webhook routes: register, list, read, change, delete, enable/disable, and the secret.
 
 use super::error::ApiError;
-use super::extract::{ApiQuery, JsonBody, param, parse_json, path_id};
+use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, param, path_id};
 use super::paging::{ListOf, list_of, page};
 use super::webhook_input::{self as input, Checks, WebhookIn, WebhookOut, WebhookPatch};
 use super::{AppState, Problem};
@@ -9,7 +9,6 @@ use crate::model::*;
 use crate::publish::{Publication, Targets};
 use crate::store::{Activation, WebhookQuery};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -393,14 +392,9 @@ pub async fn rotate_secret(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    body: Bytes,
+    OptionalJsonBody(requested): OptionalJsonBody<SecretBody>,
 ) -> Result<Json<RotatedOut>, ApiError> {
     let mut webhook = visible_webhook(&state, &principal, &id).await?;
-    let requested: Option<SecretBody> = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        Some(parse_json(&body)?)
-    };
     let mut checks = Checks::default();
     let secret = input::secret(&mut checks, requested.map(|b| b.secret));
     checks.finish()?;

@@ -3,8 +3,9 @@
 //! name the setting.
 
 mod raw;
+mod validate;
 
-pub use raw::SettingsFlags;
+pub use raw::{DatabaseFlags, SettingsFlags};
 
 use crate::model::RetrySchedule;
 use hyper::header::HeaderValue;
@@ -51,6 +52,63 @@ pub enum LogFormat {
     Json,
 }
 
+/// Where the API listens: an IP address or a host name, and a port. A name is resolved when
+/// hookd binds, and it listens on the first of its addresses that it can bind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListenAddress {
+    Ip(SocketAddr),
+    Name { host: String, port: u16 },
+}
+
+impl ListenAddress {
+    /// `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:80` or `localhost:8080`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if let Ok(address) = text.parse::<SocketAddr>() {
+            return Ok(Self::Ip(address));
+        }
+        let invalid =
+            || format!("'{text}' is not an address such as 127.0.0.1:8080 or localhost:8080");
+        let (host, port) = text.rsplit_once(':').ok_or_else(invalid)?;
+        let port: u16 = port.parse().map_err(|_| invalid())?;
+        let label_ok = |label: &str| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        if host.len() > 253 || !host.split('.').all(label_ok) {
+            return Err(invalid());
+        }
+        Ok(Self::Name {
+            host: host.to_owned(),
+            port,
+        })
+    }
+
+    /// Binds a listener, resolving a name first.
+    pub async fn bind(&self) -> std::io::Result<tokio::net::TcpListener> {
+        match self {
+            Self::Ip(address) => tokio::net::TcpListener::bind(address).await,
+            Self::Name { host, port } => {
+                tokio::net::TcpListener::bind((host.as_str(), *port)).await
+            }
+        }
+    }
+}
+
+impl fmt::Display for ListenAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Ip(address) => address.fmt(f),
+            Self::Name { host, port } => write!(f, "{host}:{port}"),
+        }
+    }
+}
+
 /// The admin token from configuration. `Debug` does not print it.
 #[derive(Clone)]
 pub struct AdminToken(pub String);
@@ -64,7 +122,7 @@ impl fmt::Debug for AdminToken {
 /// Validated settings. See `default.toml` for what each does.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub listen: SocketAddr,
+    pub listen: ListenAddress,
     pub database: Database,
     pub database_pool: u32,
     pub role: Role,

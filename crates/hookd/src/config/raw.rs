@@ -1,140 +1,156 @@
-//! The layers before validation: every value as text (or a number), merged by figment.
+//! The layers before validation: every value as text (or a number), merged by figment, and
+//! where each came from.
 
-use super::{AdminToken, Config, ConfigError, DEFAULT_CONFIG, Database, LogFormat, Role};
-use crate::model::RetrySchedule;
+use super::{Config, ConfigError, DEFAULT_CONFIG};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
-use hyper::header::HeaderValue;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::path::PathBuf;
-use std::time::Duration;
 
-/// Flags of `hookd serve` and `hookd migrate`, one per setting; given ones override the rest.
+/// Flags of `hookd serve`, one per setting; given ones override the rest. Each setting can
+/// also be given as an environment variable (shown in brackets) or in a config file.
 #[derive(Debug, Default, Clone, clap::Args, Serialize)]
 pub struct SettingsFlags {
-    /// A config file (keys as in `hookd config`).
+    /// A config file in TOML, keys as in `hookd config` [env HOOKD_CONFIG].
     #[arg(long, env = "HOOKD_CONFIG", value_name = "PATH")]
     #[serde(skip)]
     pub config: Option<PathBuf>,
-    /// Address of the API and UI [HOOKD_LISTEN; default 127.0.0.1:8080].
+    /// Address of the API and UI: IP or host name, and port [env HOOKD_LISTEN; default 127.0.0.1:8080].
     #[arg(long, value_name = "ADDR")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<String>,
-    /// sqlite://PATH or postgres://... [HOOKD_DATABASE_URL; default sqlite://hookd.db].
+    /// sqlite://PATH or postgres://... [env HOOKD_DATABASE_URL; default sqlite://hookd.db].
     #[arg(long, value_name = "URL")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
-    /// Connections to PostgreSQL this node keeps at most [default 16].
+    /// Connections to PostgreSQL this node keeps at most [env HOOKD_DATABASE_POOL; default 16].
     #[arg(long, value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_pool: Option<u64>,
-    /// What this node does: api, worker or all [HOOKD_ROLE; default all].
+    /// What this node does: api, worker or all [env HOOKD_ROLE; default all].
     #[arg(long, value_name = "ROLE")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// How long a node's claim on a delivery lasts without renewal [default 30s].
+    /// How long a node's claim on a delivery lasts without renewal [env HOOKD_LEASE; default 30s].
     #[arg(long, value_name = "DURATION")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lease: Option<String>,
-    /// The admin bearer token [HOOKD_ADMIN_TOKEN; prefer the variable: flags show in `ps`].
+    /// The admin bearer token; prefer the variable, flags show in `ps` [env HOOKD_ADMIN_TOKEN].
     #[arg(long, value_name = "TOKEN")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_token: Option<String>,
-    /// Default delays between attempts [HOOKD_RETRY_SCHEDULE; default 1m,5m,15m].
+    /// Default delays between attempts, such as 30s,5m,1h [env HOOKD_RETRY_SCHEDULE; default 1m,5m,15m].
     #[arg(long, value_name = "LIST")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_schedule: Option<String>,
-    /// CIDR ranges webhooks may reach although not public [HOOKD_ALLOWED_NETWORKS].
+    /// CIDR ranges webhooks may reach although not public [env HOOKD_ALLOWED_NETWORKS; default none].
     #[arg(long, value_name = "CIDRS")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_networks: Option<String>,
-    /// Failed deliveries in a row that disable a webhook; 0 never [default 10].
+    /// Failed deliveries in a row that disable a webhook; 0 never [env HOOKD_DISABLE_AFTER_FAILURES; default 10].
     #[arg(long, value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_after_failures: Option<u32>,
-    /// Largest event body in bytes [default 262144].
+    /// Largest event body in bytes [env HOOKD_MAX_EVENT_BYTES; default 262144].
     #[arg(long, value_name = "BYTES")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_event_bytes: Option<u64>,
-    /// Largest batch body in bytes [default 16777216].
+    /// Largest batch body in bytes [env HOOKD_MAX_BATCH_BYTES; default 16777216].
     #[arg(long, value_name = "BYTES")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_batch_bytes: Option<u64>,
-    /// How long events and logs are kept [default 30d].
+    /// How long events and logs are kept [env HOOKD_RETENTION; default 30d].
     #[arg(long, value_name = "DURATION")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention: Option<String>,
-    /// How often due retries are looked for [default 250ms].
+    /// How often due retries are looked for [env HOOKD_SCAN_INTERVAL; default 250ms].
     #[arg(long, value_name = "DURATION")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scan_interval: Option<String>,
-    /// Deliveries held in memory at most [default 20000].
+    /// Deliveries held in memory at most [env HOOKD_DISPATCH_BUFFER; default 20000].
     #[arg(long, value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dispatch_buffer: Option<u64>,
-    /// Payload bytes held in memory at most [default 67108864].
+    /// Payload bytes held in memory at most [env HOOKD_DISPATCH_BUFFER_BYTES; default 67108864].
     #[arg(long, value_name = "BYTES")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dispatch_buffer_bytes: Option<u64>,
-    /// Deliveries one webhook may hold in memory at most [default 2000].
+    /// Deliveries one webhook may hold in memory at most [env HOOKD_DISPATCH_BUFFER_PER_WEBHOOK; default 2000].
     #[arg(long, value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dispatch_buffer_per_webhook: Option<u64>,
-    /// How long attempts in flight may take at shutdown [default 10s].
+    /// How long attempts in flight may take at shutdown [env HOOKD_SHUTDOWN_GRACE; default 10s].
     #[arg(long, value_name = "DURATION")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shutdown_grace: Option<String>,
-    /// Log filter, e.g. info or hookd=debug [default info].
+    /// Log filter, e.g. info or hookd=debug [env HOOKD_LOG; default info].
     #[arg(long, value_name = "FILTER")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
-    /// text or json [default text].
+    /// Log format: text or json [env HOOKD_LOG_FORMAT; default text].
     #[arg(long, value_name = "FORMAT")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_format: Option<String>,
 }
 
-/// Every setting as read, before validation.
+/// The flags of commands that only need the database (`hookd migrate`,
+/// `hookd admin-token`); every other setting keeps its file, environment or default value.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct DatabaseFlags {
+    /// A config file in TOML, keys as in `hookd config` [env HOOKD_CONFIG].
+    #[arg(long, env = "HOOKD_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// sqlite://PATH or postgres://... [env HOOKD_DATABASE_URL; default sqlite://hookd.db].
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseFlags {
+    /// The same, as `hookd serve`'s flags with the others left out.
+    pub fn settings(&self) -> SettingsFlags {
+        SettingsFlags {
+            config: self.config.clone(),
+            database_url: self.database_url.clone(),
+            ..SettingsFlags::default()
+        }
+    }
+}
+
+/// Every setting as read, before validation (`validate`): text, or a whole number that may
+/// not have parsed, so that every bad setting is reported at once.
 #[derive(Debug, Deserialize)]
-struct RawConfig {
+pub(super) struct RawConfig {
     #[serde(deserialize_with = "text")]
-    listen: String,
+    pub(super) listen: String,
     #[serde(deserialize_with = "text")]
-    database_url: String,
-    #[serde(deserialize_with = "number")]
-    database_pool: u32,
+    pub(super) database_url: String,
+    pub(super) database_pool: Whole<u32>,
     #[serde(deserialize_with = "text")]
-    role: String,
+    pub(super) role: String,
     #[serde(deserialize_with = "text")]
-    lease: String,
+    pub(super) lease: String,
     #[serde(default, deserialize_with = "optional_text")]
-    admin_token: Option<String>,
+    pub(super) admin_token: Option<String>,
     #[serde(deserialize_with = "list")]
-    retry_schedule: String,
+    pub(super) retry_schedule: String,
     #[serde(deserialize_with = "list")]
-    allowed_networks: String,
-    #[serde(deserialize_with = "number")]
-    disable_after_failures: u32,
-    #[serde(deserialize_with = "number")]
-    max_event_bytes: u64,
-    #[serde(deserialize_with = "number")]
-    max_batch_bytes: u64,
+    pub(super) allowed_networks: String,
+    pub(super) disable_after_failures: Whole<u32>,
+    pub(super) max_event_bytes: Whole<u64>,
+    pub(super) max_batch_bytes: Whole<u64>,
     #[serde(deserialize_with = "text")]
-    retention: String,
+    pub(super) retention: String,
     #[serde(deserialize_with = "text")]
-    scan_interval: String,
-    #[serde(deserialize_with = "number")]
-    dispatch_buffer: u64,
-    #[serde(deserialize_with = "number")]
-    dispatch_buffer_bytes: u64,
-    #[serde(deserialize_with = "number")]
-    dispatch_buffer_per_webhook: u64,
+    pub(super) scan_interval: String,
+    pub(super) dispatch_buffer: Whole<u64>,
+    pub(super) dispatch_buffer_bytes: Whole<u64>,
+    pub(super) dispatch_buffer_per_webhook: Whole<u64>,
     #[serde(deserialize_with = "text")]
-    shutdown_grace: String,
+    pub(super) shutdown_grace: String,
     #[serde(deserialize_with = "text")]
-    log: String,
+    pub(super) log: String,
     #[serde(deserialize_with = "text")]
-    log_format: String,
+    pub(super) log_format: String,
 }
 
 const KEYS: &[&str] = &[
@@ -195,12 +211,20 @@ fn optional_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<St
         .map(|v| v.map(Scalar::into_text).filter(|t| !t.is_empty()))
 }
 
-/// A whole number, written as a number or as text (environment variables, flags).
-fn number<'de, D: Deserializer<'de>, T: std::str::FromStr>(deserializer: D) -> Result<T, D::Error> {
-    let text = text(deserializer)?;
-    text.trim()
-        .parse()
-        .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a whole number")))
+/// A whole number as read, written as a number or as text (environment variables, flags): the
+/// number, or why the text is not one.
+#[derive(Debug)]
+pub(super) struct Whole<T>(pub(super) Result<T, String>);
+
+impl<'de, T: std::str::FromStr> Deserialize<'de> for Whole<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = text(deserializer)?;
+        Ok(Self(
+            text.trim()
+                .parse()
+                .map_err(|_| format!("'{text}' is not a whole number")),
+        ))
+    }
 }
 
 /// A comma-separated string, or a list in a config file.
@@ -262,168 +286,61 @@ fn check_file_keys(path: &std::path::Path) -> Result<(), ConfigError> {
 }
 
 fn extract(figment: Figment) -> Result<Config, ConfigError> {
-    let raw: RawConfig = figment
-        .extract()
-        .map_err(|e| ConfigError(e.into_iter().map(|e| e.to_string()).collect()))?;
-    validate(raw)
+    let raw: RawConfig = figment.extract().map_err(|errors| {
+        ConfigError(
+            errors
+                .into_iter()
+                .map(|error| read_error(&figment, error))
+                .collect(),
+        )
+    })?;
+    super::validate::validate(raw, &|key| source_of(&figment, key))
 }
 
-fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
-    let mut errors = Vec::new();
-    let mut check = |key: &str, result: Result<(), String>| {
-        if let Err(message) = result {
-            errors.push(format!("{key}: {message}"));
-        }
+/// A value that could not be read, worded like the validation errors: the setting, what is
+/// wrong, and where the value came from (never the config library's own phrasing).
+fn read_error(figment: &Figment, error: figment::Error) -> String {
+    use figment::error::Kind;
+    let key = error.path.join(".");
+    let what = match &error.kind {
+        Kind::Message(message) => message.clone(),
+        Kind::MissingField(_) => "is missing".to_owned(),
+        Kind::InvalidType(actual, expected) => format!("is {actual}, not {expected}"),
+        other => other.to_string(),
     };
-    let listen = raw
-        .listen
-        .parse()
-        .map_err(|_| format!("'{}' is not an address such as 127.0.0.1:8080", raw.listen));
-    let database = database(&raw.database_url);
-    let schedule = RetrySchedule::parse_list(&raw.retry_schedule).map_err(|(_, e)| e.to_string());
-    let networks: Result<Vec<ipnet::IpNet>, String> = raw
-        .allowed_networks
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse()
-                .map_err(|_| format!("'{s}' is not a CIDR range such as 127.0.0.0/8"))
-        })
-        .collect();
-    let retention = duration(&raw.retention, Duration::from_secs(3600));
-    let scan_interval = duration(&raw.scan_interval, Duration::from_millis(10));
-    let shutdown_grace = duration(&raw.shutdown_grace, Duration::ZERO);
-    let lease = duration(&raw.lease, Duration::from_secs(1));
-    let role = match raw.role.as_str() {
-        "all" => Ok(Role::All),
-        "api" => Ok(Role::Api),
-        "worker" => Ok(Role::Worker),
-        other => Err(format!("'{other}' is not api, worker or all")),
-    };
-    let log_format = match raw.log_format.as_str() {
-        "text" => Ok(LogFormat::Text),
-        "json" => Ok(LogFormat::Json),
-        other => Err(format!("'{other}' is not text or json")),
-    };
-    let at_least = |value: u64, min: u64| {
-        if value >= min {
-            Ok(())
-        } else {
-            Err(format!("must be at least {min}"))
-        }
-    };
-    check("listen", listen.as_ref().map(|_| ()).map_err(Clone::clone));
-    check(
-        "database_url",
-        database.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    check(
-        "retry_schedule",
-        schedule.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    check(
-        "allowed_networks",
-        networks.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    check(
-        "retention",
-        retention.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    check(
-        "scan_interval",
-        scan_interval.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    check(
-        "shutdown_grace",
-        shutdown_grace.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    check("lease", lease.as_ref().map(|_| ()).map_err(Clone::clone));
-    check("role", role.as_ref().map(|_| ()).map_err(Clone::clone));
-    check("database_pool", at_least(u64::from(raw.database_pool), 2));
-    check(
-        "log_format",
-        log_format.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    check("max_event_bytes", at_least(raw.max_event_bytes, 1024));
-    check(
-        "max_batch_bytes",
-        at_least(raw.max_batch_bytes, raw.max_event_bytes),
-    );
-    check("dispatch_buffer", at_least(raw.dispatch_buffer, 1));
-    check(
-        "dispatch_buffer_bytes",
-        at_least(raw.dispatch_buffer_bytes, raw.max_event_bytes),
-    );
-    check(
-        "dispatch_buffer_per_webhook",
-        at_least(raw.dispatch_buffer_per_webhook, 1),
-    );
-    if let Some(token) = &raw.admin_token {
-        check(
-            "admin_token",
-            if token.len() >= 16 {
-                Ok(())
-            } else {
-                Err("must be at least 16 characters".into())
-            },
-        );
+    if key.is_empty() {
+        return format!("config: {what}");
     }
-    if !errors.is_empty() {
-        return Err(ConfigError(errors));
-    }
-    Ok(Config {
-        listen: listen.expect("checked"),
-        database: database.expect("checked"),
-        database_pool: raw.database_pool,
-        role: role.expect("checked"),
-        lease: lease.expect("checked"),
-        admin_token: raw.admin_token.map(AdminToken),
-        retry_schedule: schedule.expect("checked"),
-        allowed_networks: networks.expect("checked"),
-        disable_after_failures: raw.disable_after_failures,
-        max_event_bytes: raw.max_event_bytes as usize,
-        max_batch_bytes: raw.max_batch_bytes as usize,
-        retention: retention.expect("checked"),
-        scan_interval: scan_interval.expect("checked"),
-        dispatch_buffer: raw.dispatch_buffer as usize,
-        dispatch_buffer_bytes: raw.dispatch_buffer_bytes as usize,
-        dispatch_buffer_per_webhook: raw.dispatch_buffer_per_webhook as usize,
-        shutdown_grace: shutdown_grace.expect("checked"),
-        log: raw.log,
-        log_format: log_format.expect("checked"),
-        user_agent: HeaderValue::from_static(concat!("hookd/", env!("CARGO_PKG_VERSION"))),
-    })
+    format!("{key}: {what} ({})", source_of(figment, &key))
 }
 
-fn duration(text: &str, min: Duration) -> Result<Duration, String> {
-    let value = humantime::parse_duration(text.trim())
-        .map_err(|_| format!("'{text}' is not a duration such as 30s or 5m"))?;
-    if value < min {
-        return Err(format!(
-            "must be at least {}",
-            humantime::format_duration(min)
-        ));
+/// Where a setting's value came from: "from HOOKD_LISTEN", "from --listen", "in hookd.toml",
+/// or "the default".
+fn source_of(figment: &Figment, key: &str) -> String {
+    let Some(metadata) = figment.find_metadata(key) else {
+        return "the default".to_owned();
+    };
+    if metadata.name.contains("environment variable") {
+        return format!("from HOOKD_{}", key.to_ascii_uppercase());
     }
-    Ok(value)
-}
-
-fn database(url: &str) -> Result<Database, String> {
-    if let Some(path) = url.strip_prefix("sqlite://") {
-        if path.is_empty() {
-            return Err("sqlite:// needs a file path, e.g. sqlite://hookd.db".into());
-        }
-        return Ok(Database::Sqlite(PathBuf::from(path)));
+    if let Some(figment::Source::File(path)) = &metadata.source {
+        return format!("in {}", path.display());
     }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(Database::Postgres(url.to_owned()));
+    if metadata.name.contains("SettingsFlags") {
+        return format!("from --{}", key.replace('_', "-"));
     }
-    Err("must start with sqlite:// or postgres://".into())
+    if metadata.name.contains("source string") {
+        return "the default".to_owned();
+    }
+    "as given".to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Database, Role};
+    use crate::model::RetrySchedule;
+    use std::time::Duration;
 
     /// The built-in defaults are the documented ones.
     #[test]
@@ -474,6 +391,67 @@ mod tests {
                 .to_string()
                 .contains("not a readable file")
         );
+    }
+
+    /// The listen address may be a host name as well as an IP address; anything else is
+    /// refused by name.
+    #[test]
+    fn listen_takes_host_names_and_addresses() {
+        for (text, shown) in [
+            ("localhost:8080", "localhost:8080"),
+            ("hookd.internal:80", "hookd.internal:80"),
+            ("0.0.0.0:8080", "0.0.0.0:8080"),
+            ("[::1]:8080", "[::1]:8080"),
+        ] {
+            let config = from_pairs(&[("listen", text)]).unwrap();
+            assert_eq!(config.listen.to_string(), shown);
+        }
+        for bad in [
+            "localhost",
+            "localhost:http",
+            "bad_host:80",
+            ":8080",
+            "-x:80",
+            "a b:80",
+        ] {
+            let error = from_pairs(&[("listen", bad)]).unwrap_err().to_string();
+            assert!(error.contains("listen: '"), "{bad}: {error}");
+        }
+    }
+
+    /// A SQLite path in a folder that does not exist is refused, naming the folder, instead of
+    /// the folder being created.
+    #[test]
+    fn a_sqlite_path_needs_an_existing_folder() {
+        let error = from_pairs(&[("database_url", "sqlite:///nonexistent/dir/hookd.db")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("database_url: the folder /nonexistent/dir does not exist"),
+            "{error}"
+        );
+        assert!(!std::path::Path::new("/nonexistent").exists());
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/hookd.db", dir.path().display());
+        assert!(from_pairs(&[("database_url", &url)]).is_ok());
+    }
+
+    /// `1m 5m` in the retry schedule is refused with the comma-separated form to write
+    /// instead, not read as one delay of six minutes.
+    #[test]
+    fn a_schedule_without_commas_is_refused_with_the_fix() {
+        let error = from_pairs(&[("retry_schedule", "1m 5m")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("retry_schedule: '1m 5m' holds more than one duration"),
+            "{error}"
+        );
+        assert!(error.contains("such as 1m,5m"), "{error}");
+        let error = from_pairs(&[("retry_schedule", "1 minute")])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("'1 minute' is not a duration"), "{error}");
     }
 
     /// Every invalid setting is reported, each under its own name.

@@ -66,7 +66,7 @@ pub async fn perform(
     };
     let elapsed = clock.elapsed();
     metrics::histogram!("hookd_attempt_duration_seconds").record(elapsed.as_secs_f64());
-    let (result, response_code, response_body, error) = match response {
+    let (result, response_code, response_body, response_headers, error) = match response {
         Ok(response) => {
             let error = (300..400).contains(&response.status).then(|| {
                 format!(
@@ -82,6 +82,7 @@ pub async fn perform(
                 result,
                 Some(response.status),
                 Some(response.body_prefix),
+                response.headers,
                 error,
             )
         }
@@ -92,6 +93,7 @@ pub async fn perform(
             },
             None,
             None,
+            Vec::new(),
             Some(error),
         ),
     };
@@ -121,15 +123,8 @@ pub async fn perform(
         response_body,
         error,
         duration_ms: elapsed.as_millis().min(u128::from(u32::MAX)) as u32,
-        request_headers: headers
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    value.to_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect(),
+        request_headers: logged_request_headers(&headers, &target.webhook.headers),
+        response_headers,
         created_at: started_at,
     };
     AttemptOutcome {
@@ -137,5 +132,59 @@ pub async fn perform(
         next,
         counts_for_streak: counts_for_streak && !job.manual,
         claim: job.claim.clone(),
+    }
+}
+
+/// The request headers as the log keeps them: as sent, except the values of the webhook's
+/// custom headers (API keys, typically), which are shown as `***`.
+fn logged_request_headers(
+    headers: &[(hyper::header::HeaderName, HeaderValue)],
+    custom: &CustomHeaders,
+) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let is_custom = custom
+                .iter()
+                .any(|(custom_name, _)| name.as_str().eq_ignore_ascii_case(custom_name));
+            let shown = if is_custom {
+                "***"
+            } else {
+                value.to_str().unwrap_or_default()
+            };
+            (name.as_str().to_owned(), shown.to_owned())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A custom header's value (an API key, say) is never written to the attempt log; hookd's
+    /// own headers are kept as sent.
+    #[test]
+    fn custom_header_values_are_masked_in_the_log() {
+        let custom =
+            CustomHeaders::parse([("X-Api-Key".to_owned(), "secret-key".to_owned())].into())
+                .unwrap();
+        let sent = [
+            (
+                hyper::header::HeaderName::from_static("webhook-id"),
+                HeaderValue::from_static("evt_1"),
+            ),
+            (
+                hyper::header::HeaderName::from_static("x-api-key"),
+                HeaderValue::from_static("secret-key"),
+            ),
+        ];
+        let logged = logged_request_headers(&sent, &custom);
+        assert_eq!(
+            logged,
+            [
+                ("webhook-id".to_owned(), "evt_1".to_owned()),
+                ("x-api-key".to_owned(), "***".to_owned())
+            ]
+        );
     }
 }

@@ -68,6 +68,8 @@ pub struct OutboundResponse {
     pub retry_after: Option<Duration>,
     /// The first 4096 bytes of the body, as lossy UTF-8.
     pub body_prefix: String,
+    /// The response's headers, in order, bounded for the log (see `kept_headers`).
+    pub headers: Vec<(String, String)>,
 }
 
 /// Why a delivery got no response; the messages are written for the delivery log.
@@ -178,6 +180,7 @@ impl OutboundClient {
             status: parts.status.as_u16(),
             retry_after,
             body_prefix: lossy_prefix(prefix, read > PREFIX_LIMIT),
+            headers: kept_headers(&parts.headers),
         };
         Ok((response, (!ended).then_some(body), read))
     }
@@ -215,6 +218,22 @@ pub async fn check_destination(
             .try_for_each(|addr| policy.check(addr.ip())),
         Ok(Err(_)) | Err(_) => Ok(()),
     }
+}
+
+/// A response's headers as the delivery log keeps them: the first `MAX_RESPONSE_HEADERS`, each
+/// value as lossy UTF-8 cut to `MAX_RESPONSE_HEADER_VALUE` characters, so that a receiver
+/// cannot make an attempt row large.
+fn kept_headers(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
+    use crate::model::{MAX_RESPONSE_HEADER_VALUE, MAX_RESPONSE_HEADERS};
+    headers
+        .iter()
+        .take(MAX_RESPONSE_HEADERS)
+        .map(|(name, value)| {
+            let text = String::from_utf8_lossy(value.as_bytes());
+            let kept: String = text.chars().take(MAX_RESPONSE_HEADER_VALUE).collect();
+            (name.as_str().to_owned(), kept)
+        })
+        .collect()
 }
 
 /// Read and discard the rest of a body, up to [`DRAIN_LIMIT`] bytes in total,

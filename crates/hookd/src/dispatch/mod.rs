@@ -28,6 +28,7 @@ pub mod ssrf;
 pub use attempt::{Target, perform};
 pub use capacity::{Capacity, Limits};
 pub use lease::Lease;
+pub use recorder::count as count_recorded;
 
 use crate::directory::Directory;
 use crate::model::{DeliveryJob, RetrySchedule};

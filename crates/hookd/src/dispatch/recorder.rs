@@ -72,7 +72,9 @@ async fn release_all(store: &DynStore, batch: &[AttemptOutcome]) {
     }
 }
 
-fn count(batch: &[AttemptOutcome]) {
+/// Counts recorded outcomes for Prometheus (`hookd_attempts_total`, `hookd_deliveries_total`).
+/// Every attempt a receiver saw counts, tests included, as in `/api/webhooks/metrics`.
+pub fn count(batch: &[AttemptOutcome]) {
     for outcome in batch {
         let label = match outcome.next {
             NextStep::Succeeded => "succeeded",

@@ -94,8 +94,16 @@ pub struct Attempt {
     pub duration_ms: u32,
     /// The headers sent (never a secret).
     pub request_headers: Vec<(String, String)>,
+    /// The headers of the response, if there was one: at most `MAX_RESPONSE_HEADERS`, each
+    /// value cut to `MAX_RESPONSE_HEADER_VALUE` characters.
+    pub response_headers: Vec<(String, String)>,
     pub created_at: Timestamp,
 }
+
+/// Response headers kept per attempt at most.
+pub const MAX_RESPONSE_HEADERS: usize = 32;
+/// Characters of a response header's value kept at most.
+pub const MAX_RESPONSE_HEADER_VALUE: usize = 256;
 
 /// A delivery handed to the dispatcher: everything needed to make the next attempt.
 #[derive(Debug, Clone)]

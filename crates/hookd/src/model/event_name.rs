@@ -9,6 +9,9 @@ use std::fmt;
 /// The longest event name accepted.
 pub const MAX_EVENT_NAME_LEN: usize = 255;
 
+/// The events hookd publishes itself, which webhooks may subscribe to like any other.
+pub const HOOKD_EVENTS: &[&str] = &["webhook.ping", "webhook.disabled"];
+
 /// Why a name or pattern was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidEventName {

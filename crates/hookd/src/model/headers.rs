@@ -6,18 +6,33 @@ use std::collections::BTreeMap;
 pub const MAX_HEADERS: usize = 20;
 pub const MAX_HEADER_VALUE_LEN: usize = 1024;
 
-/// Header names hookd owns on every request.
-const RESERVED: &[&str] = &[
-    "host",
+/// The headers hookd itself sets on every delivery (`signing::delivery_headers`); a test there
+/// keeps this list and what is sent equal.
+pub const SIGNED_HEADERS: &[&str] = &[
     "content-type",
+    "user-agent",
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+    "x-webhook-event",
+    "x-webhook-id",
+    "x-webhook-delivery",
+    "x-webhook-attempt",
+    "x-webhook-timestamp",
+    "x-webhook-signature",
+];
+
+/// Headers HTTP itself owns: the connection's framing and routing, never a custom header's.
+const TRANSPORT_HEADERS: &[&str] = &[
+    "host",
     "content-length",
     "transfer-encoding",
     "connection",
-    "user-agent",
     "keep-alive",
     "upgrade",
     "te",
     "trailer",
+    "proxy-connection",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,9 +63,8 @@ impl CustomHeaders {
             if name.is_empty() || !name.bytes().all(token) {
                 return Err((name.clone(), InvalidHeader::BadName));
             }
-            if RESERVED.contains(&lower.as_str())
-                || lower.starts_with("webhook-")
-                || lower.starts_with("x-webhook-")
+            if SIGNED_HEADERS.contains(&lower.as_str())
+                || TRANSPORT_HEADERS.contains(&lower.as_str())
             {
                 return Err((name.clone(), InvalidHeader::Reserved));
             }
@@ -87,6 +101,22 @@ mod tests {
             .collect()
     }
 
+    /// Headers of the same prefix that hookd does not set are the user's to use.
+    #[test]
+    fn headers_hookd_does_not_send_are_allowed() {
+        for name in [
+            "X-Webhook-Token",
+            "Webhook-Source",
+            "X-Webhook-Tenant",
+            "Authorization",
+        ] {
+            assert!(
+                CustomHeaders::parse(headers(&[(name, "value")])).is_ok(),
+                "{name}"
+            );
+        }
+    }
+
     /// Custom headers may not replace the ones hookd signs and sets, and must be well-formed.
     #[test]
     fn reserved_and_malformed_headers_are_refused() {
@@ -95,6 +125,8 @@ mod tests {
             ("Content-Type", "text/plain", InvalidHeader::Reserved),
             ("webhook-signature", "v1,x", InvalidHeader::Reserved),
             ("X-Webhook-Event", "x", InvalidHeader::Reserved),
+            ("x-webhook-SIGNATURE", "x", InvalidHeader::Reserved),
+            ("Host", "example.com", InvalidHeader::Reserved),
             ("Bad Name", "x", InvalidHeader::BadName),
             ("X-Ok", "line\nbreak", InvalidHeader::BadValue),
         ] {

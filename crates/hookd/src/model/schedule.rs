@@ -1,5 +1,6 @@
-//! Retry schedules: the delays between attempts, written as `1m`, `5m`, `15m` (any unit
-//! humantime reads: `30s`, `2h`, `1d`). The schedule `[1m, 5m, 15m]` means four attempts in all.
+//! Retry schedules: the delays between attempts. Each delay is written in one syntax: a whole
+//! number and one unit, `s`, `m`, `h` or `d` (`30s`, `5m`, `2h`, `1d`), one delay per item.
+//! The schedule `[1m, 5m, 15m]` means four attempts in all.
 
 use std::fmt;
 use std::time::Duration;
@@ -15,8 +16,12 @@ pub const MAX_DELAY: Duration = Duration::from_secs(7 * 24 * 3600);
 pub enum InvalidSchedule {
     #[error("at most {MAX_RETRIES} delays")]
     TooMany,
-    #[error("'{0}' is not a duration such as 30s, 5m or 1h")]
+    #[error(
+        "'{0}' is not a duration: write a whole number and one unit, s, m, h or d (such as 30s, 5m or 1h)"
+    )]
     Unparseable(String),
+    #[error("'{0}' holds more than one duration: give each delay as an item of its own")]
+    SeveralInOne(String),
     #[error("'{0}' is outside 1s to 7d")]
     OutOfRange(String),
 }
@@ -37,8 +42,7 @@ impl RetrySchedule {
         let mut texts = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
             let text = item.as_ref().trim();
-            let delay = humantime::parse_duration(text)
-                .map_err(|_| (index, InvalidSchedule::Unparseable(text.to_owned())))?;
+            let delay = parse_delay(text).map_err(|e| (index, e))?;
             if !(MIN_DELAY..=MAX_DELAY).contains(&delay) {
                 return Err((index, InvalidSchedule::OutOfRange(text.to_owned())));
             }
@@ -46,6 +50,22 @@ impl RetrySchedule {
             texts.push(text.to_owned());
         }
         Ok(Self { delays, texts })
+    }
+
+    /// Reads a schedule stored by an earlier hookd, which took any duration humantime reads
+    /// (`1m 5m` as one delay of six minutes, `1 minute`); such schedules keep working as they
+    /// did, although they can no longer be written.
+    pub fn from_stored<S: AsRef<str>>(items: &[S]) -> Result<Self, (usize, InvalidSchedule)> {
+        Self::parse(items).or_else(|strict| {
+            let mut delays = Vec::with_capacity(items.len());
+            for item in items {
+                let delay =
+                    humantime::parse_duration(item.as_ref().trim()).map_err(|_| strict.clone())?;
+                delays.push(delay);
+            }
+            let texts = items.iter().map(|i| i.as_ref().trim().to_owned()).collect();
+            Ok(Self { delays, texts })
+        })
     }
 
     /// Parses the comma-separated form used by `HOOKD_RETRY_SCHEDULE` (`1m,5m,15m`; empty means
@@ -76,6 +96,33 @@ impl RetrySchedule {
     pub fn is_empty(&self) -> bool {
         self.delays.is_empty()
     }
+}
+
+/// One delay: digits, then exactly one unit letter.
+fn parse_delay(text: &str) -> Result<Duration, InvalidSchedule> {
+    if text.split_whitespace().count() > 1
+        && text
+            .split_whitespace()
+            .all(|part| parse_delay(part).is_ok())
+    {
+        return Err(InvalidSchedule::SeveralInOne(text.to_owned()));
+    }
+    let unparseable = || InvalidSchedule::Unparseable(text.to_owned());
+    let (unit_at, _) = text.char_indices().last().ok_or_else(unparseable)?;
+    let (digits, unit) = text.split_at(unit_at);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(unparseable());
+    }
+    let seconds_per_unit: u64 = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(unparseable()),
+    };
+    // Too many digits for a u64 is far beyond the 7-day maximum anyway.
+    let count: u64 = digits.parse().unwrap_or(u64::MAX);
+    Ok(Duration::from_secs(count.saturating_mul(seconds_per_unit)))
 }
 
 impl Default for RetrySchedule {
@@ -115,7 +162,7 @@ mod tests {
             Err((1, InvalidSchedule::Unparseable(_)))
         ));
         assert!(matches!(
-            RetrySchedule::parse(&["100ms"]),
+            RetrySchedule::parse(&["0s"]),
             Err((0, InvalidSchedule::OutOfRange(_)))
         ));
         assert!(matches!(
@@ -126,5 +173,50 @@ mod tests {
             RetrySchedule::parse(&["1s"; 21]),
             Err((0, InvalidSchedule::TooMany))
         ));
+    }
+
+    /// One duration per item, in one syntax: `1m 5m` is not read as six minutes, and spelled
+    /// out, fractional, compound or unit-less delays are refused.
+    #[test]
+    fn each_item_is_exactly_one_delay_in_one_syntax() {
+        assert!(matches!(
+            RetrySchedule::parse(&["1m 5m"]),
+            Err((0, InvalidSchedule::SeveralInOne(_)))
+        ));
+        assert!(matches!(
+            RetrySchedule::parse_list("1m 5m"),
+            Err((0, InvalidSchedule::SeveralInOne(_)))
+        ));
+        for bad in [
+            "1 minute", "1minute", "1é", "é", "1.5m", "1h30m", "60", "m", "", "-1m", "1M", "1 m",
+        ] {
+            assert!(
+                matches!(
+                    RetrySchedule::parse(&["30s", bad]),
+                    Err((1, InvalidSchedule::Unparseable(_)))
+                ),
+                "{bad:?}"
+            );
+        }
+        let schedule = RetrySchedule::parse(&["30s", "5m", "2h", "7d"]).unwrap();
+        assert_eq!(schedule.delay_after(2), Some(Duration::from_secs(300)));
+        assert_eq!(
+            schedule.delay_after(4),
+            Some(Duration::from_secs(7 * 86_400))
+        );
+        assert!(matches!(
+            RetrySchedule::parse(&["99999999999999999999999d"]),
+            Err((0, InvalidSchedule::OutOfRange(_)))
+        ));
+    }
+
+    /// Schedules an earlier hookd stored in the lenient syntax still read back as they were
+    /// meant then.
+    #[test]
+    fn stored_schedules_in_the_old_syntax_still_read() {
+        let schedule = RetrySchedule::from_stored(&["1m 5m", "2 minutes"]).unwrap();
+        assert_eq!(schedule.delay_after(1), Some(Duration::from_secs(360)));
+        assert_eq!(schedule.delay_after(2), Some(Duration::from_secs(120)));
+        assert!(RetrySchedule::from_stored(&["soon"]).is_err());
     }
 }

@@ -147,3 +147,25 @@ fn a_rotated_secret_signs_until_it_expires() {
         .is_err()
     );
 }
+
+/// Exactly the headers hookd sends are reserved: everything a delivery carries but the
+/// webhook's own custom headers is in `SIGNED_HEADERS`, and everything there is sent.
+#[test]
+fn the_reserved_headers_are_exactly_the_ones_sent() {
+    let webhook = webhook_with(WebhookSecret::generate(), None);
+    let headers = delivery_headers(
+        &webhook,
+        &job(),
+        Timestamp::now(),
+        &HeaderValue::from_static("hookd/test"),
+    );
+    let mut sent: Vec<&str> = headers
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .filter(|name| *name != "x-api-key")
+        .collect();
+    sent.sort_unstable();
+    let mut reserved = SIGNED_HEADERS.to_vec();
+    reserved.sort_unstable();
+    assert_eq!(sent, reserved);
+}

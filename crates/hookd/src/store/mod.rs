@@ -15,6 +15,7 @@ pub mod postgres;
 mod query;
 pub mod record;
 pub mod sqlite;
+pub mod tally;
 
 pub use error::StoreError;
 pub use query::*;
@@ -49,6 +50,8 @@ pub trait Store: Send + Sync + 'static {
     /// Stores `value` under `key` unless a value is there already; returns the stored one (so
     /// nodes starting together agree on it).
     async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String>;
+    /// Stores `value` under `key`, replacing what was there.
+    async fn replace_setting(&self, key: &str, value: &str) -> StoreResult<()>;
     async fn insert_token(&self, token: &TokenRecord) -> StoreResult<()>;
     async fn find_token(&self, hash: TokenHash) -> StoreResult<Option<TokenRecord>>;
     async fn list_tokens(&self, page: &Page) -> StoreResult<Vec<TokenRecord>>;
@@ -135,7 +138,8 @@ pub trait Store: Send + Sync + 'static {
     /// Re-queues, as one-off attempts, every delivery of the webhook that ended failed since
     /// `since`. Returns how many.
     async fn recover_failed(&self, webhook: &WebhookId, since: Timestamp) -> StoreResult<u64>;
-    async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<Attempt>>;
+    /// A webhook's attempts, newest first, each with its delivery's current status.
+    async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>>;
     async fn attempts_of_delivery(&self, id: &DeliveryId) -> StoreResult<Vec<Attempt>>;
 
     // --- statistics ---
@@ -158,6 +162,10 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_event_type(&self, event_type: &EventType) -> StoreResult<()>;
     async fn list_event_types(&self) -> StoreResult<Vec<EventType>>;
     async fn delete_event_type(&self, name: &EventName) -> StoreResult<bool>;
+    /// The distinct types of the newest `newest` events in the scope: what applications
+    /// publish, for subscribing to before the catalog lists it. Reads at most `newest` rows.
+    async fn recent_event_types(&self, scope: &Scope, newest: usize)
+    -> StoreResult<Vec<EventName>>;
 
     // --- retention ---
 

@@ -59,6 +59,14 @@ pub struct AttemptQuery {
     pub until: Option<Timestamp>,
 }
 
+/// An attempt in a webhook's log, with what became of its delivery since.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedAttempt {
+    pub attempt: Attempt,
+    /// The delivery's current status; `None` if it is gone (retention).
+    pub delivery_status: Option<DeliveryStatus>,
+}
+
 /// A change of a webhook's activation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activation {
@@ -108,6 +116,9 @@ pub struct MinuteStats {
     pub failed: u64,
     pub latency_sum_ms: u64,
     pub latency_histogram: [u64; LATENCY_BUCKETS],
+    /// The fastest and slowest attempt of the minute; `None` when unknown (minutes recorded
+    /// before hookd kept them).
+    pub latency_range_ms: Option<(u64, u64)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -17,7 +17,14 @@ pub const DELIVERY_COLUMNS: &str = "id, event_id, webhook_id, tenant, event_type
     attempt_count, next_attempt_at, created_at, updated_at";
 
 pub const ATTEMPT_COLUMNS: &str = "id, delivery_id, webhook_id, event_id, tenant, event_type, \
-    attempt, status, response_code, response_body, error, duration_ms, request_headers, created_at";
+    attempt, status, response_code, response_body, error, duration_ms, request_headers, created_at, \
+    response_headers";
+
+/// An attempt's columns followed by its delivery's current status (for the webhook's log).
+pub const LOGGED_ATTEMPT_COLUMNS: &str = "id, delivery_id, webhook_id, event_id, tenant, \
+    event_type, attempt, status, response_code, response_body, error, duration_ms, \
+    request_headers, created_at, response_headers, \
+    (SELECT d.status FROM deliveries d WHERE d.id = attempts.delivery_id)";
 
 pub const TOKEN_COLUMNS: &str = "id, name, tenant, token_hash, created_at";
 
@@ -109,7 +116,7 @@ impl WebhookRecord {
             .retry_schedule
             .map(|text| {
                 let items: Vec<String> = json(&text, "retry_schedule")?;
-                RetrySchedule::parse(&items).map_err(|_| Corrupt("retry_schedule"))
+                RetrySchedule::from_stored(&items).map_err(|_| Corrupt("retry_schedule"))
             })
             .transpose()?;
         let headers: BTreeMap<String, String> = json(&self.headers, "headers")?;
@@ -158,6 +165,11 @@ pub fn encode_headers(headers: &[(String, String)]) -> String {
 
 pub fn decode_headers(text: &str) -> Result<Vec<(String, String)>, Corrupt> {
     json(text, "request_headers")
+}
+
+/// An attempt's response headers as stored; none for attempts logged before they were kept.
+pub fn decode_response_headers(text: Option<&str>) -> Result<Vec<(String, String)>, Corrupt> {
+    text.map_or(Ok(Vec::new()), |text| json(text, "response_headers"))
 }
 
 pub fn json<T: serde::de::DeserializeOwned>(

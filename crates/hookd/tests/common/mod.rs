@@ -140,8 +140,7 @@ impl TestServer {
         let config = Config::from_pairs(&pairs).expect("valid test configuration");
         let server = Server::start(config).await.expect("the server starts");
         let generated_admin_token = server
-            .generated_admin_token
-            .as_ref()
+            .generated_admin_token()
             .map(|t| t.expose().to_owned());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

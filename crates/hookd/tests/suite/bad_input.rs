@@ -199,6 +199,30 @@ async fn every_webhook_route_answers_bad_input_with_a_problem_naming_the_field()
         case(
             M::POST,
             "/api/webhooks",
+            &format!(r#"{{{good}, "retry_schedule": ["1m 5m"]}}"#),
+            422,
+            Some("retry_schedule[0]"),
+            "invalid_schedule",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "retry_schedule": ["1 minute"]}}"#),
+            422,
+            Some("retry_schedule[0]"),
+            "invalid_schedule",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "headers": {{"X-Webhook-Signature": "forged"}}}}"#),
+            422,
+            Some("headers.X-Webhook-Signature"),
+            "invalid_header",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
             &format!(r#"{{{good}, "filter": "data.amount >"}}"#),
             422,
             Some("filter"),
@@ -374,6 +398,25 @@ async fn every_webhook_route_answers_bad_input_with_a_problem_naming_the_field()
             422,
             Some("type"),
             "invalid_event_name",
+        ),
+        case(
+            M::POST,
+            &format!("/api/webhooks/{wh}/test"),
+            &format!(
+                r#"{{"type": "a.b", "data": "{}"}}"#,
+                "x".repeat(1024 * 1024)
+            ),
+            413,
+            None,
+            "body_too_large",
+        ),
+        case(
+            M::POST,
+            &format!("/api/webhooks/{wh}/rotate-secret"),
+            &format!(r#"{{"secret": "{}"}}"#, "x".repeat(3 * 1024 * 1024)),
+            413,
+            None,
+            "body_too_large",
         ),
         case(
             M::POST,

@@ -196,18 +196,86 @@ async fn a_targeted_event_reaches_only_the_named_webhooks() {
     assert_eq!(skipped.count(), 0);
 }
 
-/// A webhook's custom headers come with every delivery.
+/// A webhook's custom headers come with every delivery, including names that share hookd's
+/// `x-webhook-` prefix but are not headers hookd sets.
 #[tokio::test]
 async fn custom_headers_are_sent() {
     crate::require_backend!();
     let server = TestServer::start().await;
     let receiver = Receiver::start().await;
-    server.create_webhook(json!({"url": receiver.url, "events": ["*"], "headers": {"X-Api-Key": "k-123"}, "ping": false})).await;
+    server.create_webhook(json!({"url": receiver.url, "events": ["*"], "headers": {"X-Api-Key": "k-123", "X-Webhook-Token": "t-9"}, "ping": false})).await;
     server.publish(json!({"type": "a.b", "data": 1})).await;
+    let received = &receiver.wait_for(1, WAIT).await[0];
+    assert_eq!(received.header("x-api-key"), "k-123");
+    assert_eq!(received.header("x-webhook-token"), "t-9");
+}
+
+/// An attempt's details keep the receiver's response headers, but not the values of the
+/// webhook's custom headers (API keys), which are masked.
+#[tokio::test]
+async fn attempt_details_have_response_headers_and_mask_custom_values() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    receiver.always(Reply::status(202).with_header("x-request-id", "rcv-42"));
+    let webhook = server.create_webhook(json!({"url": receiver.url, "events": ["*"], "headers": {"X-Api-Key": "k-123"}, "ping": false})).await;
+    let id = webhook["id"].as_str().unwrap();
+    server.publish(json!({"type": "a.b", "data": 1})).await;
+    let logs = eventually("the attempt is logged", WAIT, || async {
+        let (_, logs) = server.get(&format!("/api/webhooks/{id}/logs")).await;
+        let done = logs["data"][0]["delivery_status"] == "succeeded";
+        done.then_some(logs)
+    })
+    .await;
+    let delivery = logs["data"][0]["delivery_id"].as_str().unwrap();
+    let (_, detail) = server.get(&format!("/api/deliveries/{delivery}")).await;
+    let attempt = &detail["attempts"][0];
+    let header = |list: &str, name: &str| {
+        attempt[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|pair| pair[0] == name)
+            .map(|pair| pair[1].as_str().unwrap().to_owned())
+    };
     assert_eq!(
-        receiver.wait_for(1, WAIT).await[0].header("x-api-key"),
-        "k-123"
+        header("response_headers", "x-request-id").as_deref(),
+        Some("rcv-42")
     );
+    assert_eq!(
+        header("request_headers", "x-api-key").as_deref(),
+        Some("***")
+    );
+    assert_eq!(attempt["delivery_status"], "succeeded");
+    assert!(!detail.to_string().contains("k-123"), "{detail}");
+}
+
+/// Each entry of a webhook's log says what became of its delivery, so that a failed attempt
+/// of a delivery that later succeeded is not offered for a retry.
+#[tokio::test]
+async fn log_entries_carry_their_delivery_status() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    receiver.script([Reply::status(500)]);
+    let webhook = server
+        .create_webhook(
+            json!({"url": receiver.url, "events": ["*"], "ping": false, "retry_schedule": ["1s"]}),
+        )
+        .await;
+    let id = webhook["id"].as_str().unwrap();
+    server.publish(json!({"type": "a.b", "data": 1})).await;
+    let logs = eventually("the retry succeeds", WAIT, || async {
+        let (_, logs) = server.get(&format!("/api/webhooks/{id}/logs")).await;
+        (logs["data"].as_array().unwrap().len() == 2).then_some(logs)
+    })
+    .await;
+    let entries = logs["data"].as_array().unwrap();
+    assert_eq!(entries[1]["status"], "failed");
+    assert_eq!(entries[0]["status"], "succeeded");
+    for entry in entries {
+        assert_eq!(entry["delivery_status"], "succeeded", "{entry}");
+    }
 }
 
 /// After a rotation both the new and the previous secret sign, in both schemes.

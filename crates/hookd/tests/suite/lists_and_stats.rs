@@ -180,12 +180,20 @@ async fn stats_and_metrics_add_up() {
         (stats["succeeded"].as_u64(), stats["failed"].as_u64()),
         (Some(3), Some(1))
     );
-    assert_eq!(stats["success_rate"], 0.75);
-    assert!(stats["latency_ms"]["p50"].as_f64().unwrap() >= 0.0);
-    assert!(
-        stats["latency_ms"]["p99"].as_f64().unwrap()
-            >= stats["latency_ms"]["p50"].as_f64().unwrap()
+    assert_eq!(stats["attempt_success_rate"], 0.75);
+    let latency = &stats["latency_ms"];
+    let (min, max) = (
+        latency["min"].as_f64().unwrap(),
+        latency["max"].as_f64().unwrap(),
     );
+    for q in ["p50", "p95", "p99"] {
+        let p = latency[q].as_f64().unwrap();
+        assert!(
+            p >= min && p <= max,
+            "{q} {p} outside [{min}, {max}]: {latency}"
+        );
+    }
+    assert!(latency["p99"].as_f64().unwrap() >= latency["p50"].as_f64().unwrap());
     let buckets = stats["buckets"].as_array().unwrap();
     assert_eq!(buckets.len(), 60);
     let total: u64 = buckets
@@ -212,8 +220,38 @@ async fn stats_and_metrics_add_up() {
         ),
         (Some(3), Some(1), Some(0))
     );
-    assert_eq!(metrics["success_rate"], 0.75);
+    assert_eq!(metrics["delivery_success_rate"], 0.75);
     assert!(metrics["average_latency_ms"].is_number());
+}
+
+/// The two rates count different things, under different names: a delivery that failed once
+/// and then succeeded is one successful delivery (`delivery_success_rate` 1) of two attempts
+/// (`attempt_success_rate` 0.5).
+#[tokio::test]
+async fn delivery_and_attempt_success_rates_are_told_apart() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    receiver.script([Reply::status(503)]);
+    let webhook = server
+        .create_webhook(
+            json!({"url": receiver.url, "events": ["*"], "ping": false, "retry_schedule": ["1s"]}),
+        )
+        .await;
+    let id = webhook["id"].as_str().unwrap();
+    server.publish(json!({"type": "a.b", "data": {}})).await;
+    let metrics = eventually("the delivery succeeds", WAIT, || async {
+        let (_, metrics) = server.get("/api/webhooks/metrics").await;
+        (metrics["delivered"] == 1).then_some(metrics)
+    })
+    .await;
+    assert_eq!(metrics["delivery_success_rate"], 1.0);
+    assert!(metrics.get("success_rate").is_none(), "{metrics}");
+    let (_, stats) = server
+        .get(&format!("/api/webhooks/{id}/stats?window=1h"))
+        .await;
+    assert_eq!(stats["attempt_success_rate"], 0.5);
+    assert!(stats.get("success_rate").is_none(), "{stats}");
 }
 
 /// A receiver never sees more concurrent requests from one webhook than its `max_in_flight`.

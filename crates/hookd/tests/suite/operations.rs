@@ -99,6 +99,8 @@ async fn the_openapi_document_describes_every_route() {
         // Additions for the web UI: who the token is, and the dashboard's statistics.
         ("get", "/api/session"),
         ("get", "/api/stats"),
+        // The names a webhook can subscribe to, for the UI's event checkboxes.
+        ("get", "/api/event-names"),
     ];
     for (method, path) in routes {
         let operation = &document["paths"][path][method];

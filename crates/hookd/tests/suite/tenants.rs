@@ -37,6 +37,7 @@ async fn api_routes_need_a_valid_token() {
         (Method::POST, "/api/events/batch"),
         (Method::GET, "/api/events"),
         (Method::GET, "/api/event-types"),
+        (Method::GET, "/api/event-names"),
         (Method::GET, "/api/tokens"),
         (
             Method::GET,
@@ -204,6 +205,59 @@ async fn a_tenant_token_sees_only_its_tenant() {
         "metrics count only the tenant's deliveries: {metrics}"
     );
     assert_eq!(acme_receiver.count() + other_receiver.count(), 2);
+}
+
+/// The event names offered for subscribing: the catalog, hookd's own, and what was published,
+/// where a tenant sees only the names its own events used.
+#[tokio::test]
+async fn event_names_offer_what_was_published_per_tenant() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let (_, token) = tenant_token(&server, "acme").await;
+    server
+        .post("/api/event-types", json!({"name": "invoice.paid"}))
+        .await;
+    server
+        .post(
+            "/api/events",
+            json!({"type": "order.created", "data": {}, "tenant": "acme"}),
+        )
+        .await;
+    server
+        .post(
+            "/api/events",
+            json!({"type": "secret.plan", "data": {}, "tenant": "globex"}),
+        )
+        .await;
+    let names = |listing: &serde_json::Value| -> Vec<(String, String)> {
+        listing["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["name"].as_str().unwrap().to_owned(),
+                    n["source"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let (status, acme) = server
+        .call(Some(&token), Method::GET, "/api/event-names", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let pair = |name: &str, source: &str| (name.to_owned(), source.to_owned());
+    assert_eq!(
+        names(&acme),
+        [
+            pair("invoice.paid", "catalog"),
+            pair("order.created", "published"),
+            pair("webhook.disabled", "hookd"),
+            pair("webhook.ping", "hookd"),
+        ]
+    );
+    let (_, admin) = server.get("/api/event-names").await;
+    assert!(names(&admin).contains(&pair("secret.plan", "published")));
 }
 
 /// Token management and the catalog's changes are admin-only: a tenant token gets 404.

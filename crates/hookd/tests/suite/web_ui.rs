@@ -55,6 +55,21 @@ async fn the_web_ui_is_served_at_the_root() {
     assert!(asset.bytes().await.unwrap().len() > 1000);
 }
 
+/// `/` answers the app's page to any GET, whatever it accepts: `curl http://host:8080/` shows
+/// that hookd is up instead of a 404.
+#[tokio::test]
+async fn the_root_answers_every_get() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    for accept in ["*/*", "application/json", "text/plain"] {
+        let page = fetch(&server, "/", accept).await;
+        assert_eq!(page.status(), StatusCode::OK, "{accept}");
+        assert!(page.text().await.unwrap().contains(r#"<div id="root">"#));
+    }
+    let bare = reqwest::get(server.url("/")).await.unwrap();
+    assert_eq!(bare.status(), StatusCode::OK);
+}
+
 /// A link into the app (`/webhooks/wh_…`) opened or reloaded in a browser gets the app, while
 /// API paths and unknown files keep answering 404 problem+json.
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 use super::rows::{self, EVENT_TYPE_COLUMNS, TOKEN_COLUMNS};
 use crate::model::*;
+use crate::store::tally::known_range;
 use crate::store::{DeliveryCounts, LATENCY_BUCKETS, MinuteStats, Page, StoreResult};
 use sqlx::{PgPool, Row};
 
@@ -27,6 +28,18 @@ pub async fn init_setting(pool: &PgPool, key: &str, value: &str) -> StoreResult<
             .fetch_one(pool)
             .await?,
     )
+}
+
+pub async fn replace_setting(pool: &PgPool, key: &str, value: &str) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 pub async fn insert_token(pool: &PgPool, token: &TokenRecord) -> StoreResult<()> {
@@ -112,7 +125,9 @@ pub async fn minute_stats(
         "SELECT minute, SUM(succeeded)::bigint, SUM(failed)::bigint, SUM(latency_sum_ms)::bigint, \
              SUM(h0)::bigint, SUM(h1)::bigint, SUM(h2)::bigint, SUM(h3)::bigint, SUM(h4)::bigint, \
              SUM(h5)::bigint, SUM(h6)::bigint, SUM(h7)::bigint, SUM(h8)::bigint, SUM(h9)::bigint, \
-             SUM(h10)::bigint, SUM(h11)::bigint, SUM(h12)::bigint, SUM(h13)::bigint \
+             SUM(h10)::bigint, SUM(h11)::bigint, SUM(h12)::bigint, SUM(h13)::bigint, \
+             MIN(latency_min_ms)::bigint, MAX(latency_max_ms)::bigint, \
+             COUNT(*) FILTER (WHERE latency_max_ms IS NULL) \
          FROM attempt_stats \
          WHERE ($1::text IS NULL OR webhook_id = $1) AND ($2::text IS NULL OR tenant = $2) \
              AND minute >= $3 \
@@ -136,6 +151,11 @@ pub async fn minute_stats(
                 failed: row.try_get::<i64, _>(2)? as u64,
                 latency_sum_ms: row.try_get::<i64, _>(3)? as u64,
                 latency_histogram: histogram,
+                latency_range_ms: known_range(
+                    row.try_get(4 + LATENCY_BUCKETS)?,
+                    row.try_get(5 + LATENCY_BUCKETS)?,
+                    row.try_get(6 + LATENCY_BUCKETS)?,
+                ),
             })
         })
         .collect()
@@ -217,4 +237,22 @@ pub async fn delete_older_than(pool: &PgPool, cutoff: Timestamp, batch: usize) -
         .await?;
     transaction.commit().await?;
     Ok(ids.len() as u64)
+}
+
+pub async fn recent_event_types(
+    pool: &PgPool,
+    scope: &Scope,
+    newest: usize,
+) -> StoreResult<Vec<EventName>> {
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT type FROM \
+             (SELECT type FROM events WHERE ($1::text IS NULL OR tenant = $1) \
+              ORDER BY id DESC LIMIT $2) AS newest \
+         ORDER BY type",
+    )
+    .bind(scope.tenant().map(Tenant::as_str))
+    .bind(newest as i64)
+    .fetch_all(pool)
+    .await?;
+    Ok(names.into_iter().map(EventName::from_trusted).collect())
 }

@@ -2,10 +2,10 @@
 //! other), leases, releasing, taking over expired claims, re-queueing by hand, and the attempt
 //! log.
 
-use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS};
+use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS, LOGGED_ATTEMPT_COLUMNS};
 use super::{DUE_CHANNEL, notify};
 use crate::model::*;
-use crate::store::{AttemptQuery, Claim, Requeue, StoreResult};
+use crate::store::{AttemptQuery, Claim, LoggedAttempt, Requeue, StoreResult};
 use sqlx::{PgPool, Row};
 use std::time::Duration;
 
@@ -252,9 +252,9 @@ pub async fn recover(
     Ok(changed)
 }
 
-pub async fn list_attempts(pool: &PgPool, query: &AttemptQuery) -> StoreResult<Vec<Attempt>> {
+pub async fn list_attempts(pool: &PgPool, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>> {
     let sql = format!(
-        "SELECT {ATTEMPT_COLUMNS} FROM attempts \
+        "SELECT {LOGGED_ATTEMPT_COLUMNS} FROM attempts \
          WHERE webhook_id = $1 AND ($2::text IS NULL OR status = $2) \
            AND ($3::text IS NULL OR event_type = $3) AND ($4::text IS NULL OR event_id = $4) \
            AND ($5::text IS NULL OR id >= $5) AND ($6::text IS NULL OR id < $6) \
@@ -280,7 +280,7 @@ pub async fn list_attempts(pool: &PgPool, query: &AttemptQuery) -> StoreResult<V
         .bind(query.page.limit as i64)
         .fetch_all(pool)
         .await?;
-    rows::all(found, rows::attempt)
+    rows::all(found, rows::logged_attempt)
 }
 
 pub async fn attempts_of_delivery(pool: &PgPool, id: &DeliveryId) -> StoreResult<Vec<Attempt>> {

@@ -5,7 +5,10 @@
 use crate::store::{StoreError, StoreResult};
 use sqlx::PgPool;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/postgres/0001_init.sql"),
+    include_str!("../../../migrations/postgres/0002_response_headers_and_latency_range.sql"),
+];
 
 /// The advisory lock key hookd's migrations take (any constant unlikely to clash).
 const LOCK_KEY: i64 = 0x686f_6f6b_645f_6d67; // "hookd_mg"

@@ -22,6 +22,8 @@ mod signals;
 mod webhooks;
 
 use super::*;
+use sqlx::ConnectOptions;
+use sqlx::Connection;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
@@ -79,6 +81,19 @@ async fn connect(url: &str, max_connections: u32) -> StoreResult<PgPool> {
     let options = PgConnectOptions::from_str(url)
         .map_err(|e| StoreError::Unavailable(format!("invalid PostgreSQL URL: {e}")))?
         .application_name("hookd");
+    let server = server_of(&options);
+    // One connection first, so that a server that is down or refuses us is reported as such
+    // at once, rather than as a pool that timed out.
+    let probe = tokio::time::timeout(ACQUIRE_TIMEOUT, options.connect())
+        .await
+        .map_err(|_| {
+            StoreError::Unavailable(format!(
+                "cannot connect to PostgreSQL at {server}: no answer within {} s",
+                ACQUIRE_TIMEOUT.as_secs()
+            ))
+        })?
+        .map_err(|e| cannot_connect(&server, &e))?;
+    let _ = probe.close().await;
     PgPoolOptions::new()
         .max_connections(max_connections)
         .min_connections(1)
@@ -88,7 +103,33 @@ async fn connect(url: &str, max_connections: u32) -> StoreResult<PgPool> {
         .test_before_acquire(false)
         .connect_with(options)
         .await
-        .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))
+        .map_err(|e| cannot_connect(&server, &e))
+}
+
+/// Where the options point: `host:port`, or the socket's path.
+fn server_of(options: &PgConnectOptions) -> String {
+    match options.get_socket() {
+        Some(socket) => socket.display().to_string(),
+        None => format!("{}:{}", options.get_host(), options.get_port()),
+    }
+}
+
+/// "cannot connect to PostgreSQL at 127.0.0.1:5432: connection refused", and the like.
+fn cannot_connect(server: &str, error: &sqlx::Error) -> StoreError {
+    let why = match error {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
+            std::io::ErrorKind::TimedOut => "timed out".to_owned(),
+            std::io::ErrorKind::NotFound => "no such socket".to_owned(),
+            _ => io.to_string(),
+        },
+        sqlx::Error::Database(database) => database.message().to_owned(),
+        sqlx::Error::PoolTimedOut => {
+            format!("no connection within {} s", ACQUIRE_TIMEOUT.as_secs())
+        }
+        other => other.to_string(),
+    };
+    StoreError::Unavailable(format!("cannot connect to PostgreSQL at {server}: {why}"))
 }
 
 #[async_trait]
@@ -113,6 +154,10 @@ impl Store for PostgresStore {
 
     async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String> {
         catalog::init_setting(&self.pool, key, value).await
+    }
+
+    async fn replace_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        catalog::replace_setting(&self.pool, key, value).await
     }
 
     async fn insert_token(&self, token: &TokenRecord) -> StoreResult<()> {
@@ -240,7 +285,7 @@ impl Store for PostgresStore {
         deliveries::recover(&self.pool, webhook, since, Timestamp::now()).await
     }
 
-    async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<Attempt>> {
+    async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>> {
         deliveries::list_attempts(&self.pool, query).await
     }
 
@@ -271,6 +316,14 @@ impl Store for PostgresStore {
 
     async fn list_event_types(&self) -> StoreResult<Vec<EventType>> {
         catalog::list_event_types(&self.pool).await
+    }
+
+    async fn recent_event_types(
+        &self,
+        scope: &Scope,
+        newest: usize,
+    ) -> StoreResult<Vec<EventName>> {
+        catalog::recent_event_types(&self.pool, scope, newest).await
     }
 
     async fn delete_event_type(&self, name: &EventName) -> StoreResult<bool> {

@@ -7,7 +7,8 @@ use super::webhooks::pause_deliveries;
 use super::{WEBHOOKS_CHANNEL, notify};
 use crate::model::*;
 use crate::store::record::encode_headers;
-use crate::store::{DisabledWebhook, LATENCY_BUCKETS, StoreResult, latency_bucket};
+use crate::store::tally::tally_minutes;
+use crate::store::{DisabledWebhook, LATENCY_BUCKETS, StoreResult};
 use sqlx::{PgConnection, PgPool, Row};
 use std::collections::BTreeMap;
 
@@ -35,10 +36,10 @@ async fn insert_attempts(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -
     sqlx::query(
         "INSERT INTO attempts (id, delivery_id, webhook_id, event_id, tenant, event_type, \
              attempt, status, response_code, response_body, error, duration_ms, \
-             request_headers, created_at) \
+             request_headers, created_at, response_headers) \
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
              $6::text[], $7::integer[], $8::text[], $9::integer[], $10::text[], $11::text[], \
-             $12::integer[], $13::text[], $14::bigint[])",
+             $12::integer[], $13::text[], $14::bigint[], $15::text[])",
     )
     .bind(column(|a| a.id.as_str()))
     .bind(column(|a| a.delivery_id.as_str()))
@@ -85,7 +86,13 @@ async fn insert_attempts(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -
     )
     .bind(
         attempts
+            .clone()
             .map(|a| a.created_at.as_millis())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        attempts
+            .map(|a| encode_headers(&a.response_headers))
             .collect::<Vec<_>>(),
     )
     .execute(conn)
@@ -236,52 +243,28 @@ async fn disable(
     }))
 }
 
-struct MinuteTally<'a> {
-    tenant: &'a str,
-    succeeded: i64,
-    failed: i64,
-    latency_sum_ms: i64,
-    histogram: [i64; LATENCY_BUCKETS],
-}
-
 async fn upsert_minutes(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -> StoreResult<()> {
-    // Sorted by key, for the same lock order on every node.
-    let mut minutes: BTreeMap<(&str, i64), MinuteTally> = BTreeMap::new();
-    for outcome in outcomes {
-        let attempt = &outcome.attempt;
-        let at = attempt.created_at.as_millis();
-        let tally = minutes
-            .entry((attempt.webhook_id.as_str(), at - at.rem_euclid(60_000)))
-            .or_insert_with(|| MinuteTally {
-                tenant: attempt.tenant.as_str(),
-                succeeded: 0,
-                failed: 0,
-                latency_sum_ms: 0,
-                histogram: [0; LATENCY_BUCKETS],
-            });
-        match attempt.status {
-            AttemptStatus::Succeeded => tally.succeeded += 1,
-            AttemptStatus::Failed => tally.failed += 1,
-        }
-        tally.latency_sum_ms += i64::from(attempt.duration_ms);
-        tally.histogram[latency_bucket(attempt.duration_ms)] += 1;
-    }
+    let minutes = tally_minutes(outcomes.iter().map(|o| &o.attempt));
     let mut webhooks = Vec::with_capacity(minutes.len());
     let mut starts = Vec::with_capacity(minutes.len());
     let mut tenants = Vec::with_capacity(minutes.len());
     let mut succeeded = Vec::with_capacity(minutes.len());
     let mut failed = Vec::with_capacity(minutes.len());
     let mut sums = Vec::with_capacity(minutes.len());
+    let mut fastest = Vec::with_capacity(minutes.len());
+    let mut slowest = Vec::with_capacity(minutes.len());
     // The histogram as one flat array, LATENCY_BUCKETS values per row.
     let mut histogram = Vec::with_capacity(minutes.len() * LATENCY_BUCKETS);
     for ((webhook, minute), tally) in &minutes {
-        webhooks.push(*webhook);
+        webhooks.push(webhook.as_str());
         starts.push(*minute);
-        tenants.push(tally.tenant);
-        succeeded.push(tally.succeeded);
-        failed.push(tally.failed);
-        sums.push(tally.latency_sum_ms);
-        histogram.extend_from_slice(&tally.histogram);
+        tenants.push(tally.tenant.as_str());
+        succeeded.push(tally.succeeded as i64);
+        failed.push(tally.failed as i64);
+        sums.push(tally.latency_sum_ms as i64);
+        fastest.push(tally.latency_min_ms as i32);
+        slowest.push(tally.latency_max_ms as i32);
+        histogram.extend(tally.histogram.iter().map(|&count| count as i64));
     }
     let buckets = (0..LATENCY_BUCKETS)
         .map(|i| {
@@ -302,17 +285,23 @@ async fn upsert_minutes(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) ->
         .join(", ");
     let sql = format!(
         "INSERT INTO attempt_stats (webhook_id, minute, tenant, succeeded, failed, \
-             latency_sum_ms, {}) \
+             latency_sum_ms, latency_min_ms, latency_max_ms, {}) \
          SELECT u.webhook_id, u.minute, u.tenant, u.succeeded, u.failed, u.latency_sum_ms, \
-             {buckets} \
+             u.latency_min_ms, u.latency_max_ms, {buckets} \
          FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], \
-                     $6::bigint[]) WITH ORDINALITY \
-              AS u(webhook_id, minute, tenant, succeeded, failed, latency_sum_ms, n) \
+                     $6::bigint[], $8::integer[], $9::integer[]) WITH ORDINALITY \
+              AS u(webhook_id, minute, tenant, succeeded, failed, latency_sum_ms, \
+                   latency_min_ms, latency_max_ms, n) \
          ORDER BY u.webhook_id, u.minute \
          ON CONFLICT (webhook_id, minute) DO UPDATE SET \
              succeeded = attempt_stats.succeeded + excluded.succeeded, \
              failed = attempt_stats.failed + excluded.failed, \
-             latency_sum_ms = attempt_stats.latency_sum_ms + excluded.latency_sum_ms, {updates}",
+             latency_sum_ms = attempt_stats.latency_sum_ms + excluded.latency_sum_ms, \
+             latency_min_ms = CASE WHEN attempt_stats.latency_min_ms IS NULL THEN NULL \
+                 ELSE LEAST(attempt_stats.latency_min_ms, excluded.latency_min_ms) END, \
+             latency_max_ms = CASE WHEN attempt_stats.latency_max_ms IS NULL THEN NULL \
+                 ELSE GREATEST(attempt_stats.latency_max_ms, excluded.latency_max_ms) END, \
+             {updates}",
         names.join(", ")
     );
     sqlx::query(&sql)
@@ -323,6 +312,8 @@ async fn upsert_minutes(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) ->
         .bind(&failed)
         .bind(&sums)
         .bind(&histogram)
+        .bind(&fastest)
+        .bind(&slowest)
         .execute(conn)
         .await?;
     Ok(())

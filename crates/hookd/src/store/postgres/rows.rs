@@ -2,6 +2,7 @@
 //! of complex rows are shared through `store::record`.
 
 use crate::model::*;
+use crate::store::LoggedAttempt;
 use crate::store::record::{self, Corrupt, WebhookRecord};
 use crate::store::{StoreError, StoreResult};
 use bytes::Bytes;
@@ -9,8 +10,8 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 pub use crate::store::record::{
-    ATTEMPT_COLUMNS, DELIVERY_COLUMNS, EVENT_SUMMARY_COLUMNS, EVENT_TYPE_COLUMNS, TOKEN_COLUMNS,
-    WEBHOOK_COLUMNS,
+    ATTEMPT_COLUMNS, DELIVERY_COLUMNS, EVENT_SUMMARY_COLUMNS, EVENT_TYPE_COLUMNS,
+    LOGGED_ATTEMPT_COLUMNS, TOKEN_COLUMNS, WEBHOOK_COLUMNS,
 };
 
 impl From<Corrupt> for StoreError {
@@ -123,6 +124,17 @@ pub fn attempt(row: &PgRow) -> StoreResult<Attempt> {
         duration_ms: row.try_get::<i32, _>(11)? as u32,
         request_headers: record::decode_headers(row.try_get::<&str, _>(12)?)?,
         created_at: Timestamp::from_millis(row.try_get(13)?),
+        response_headers: record::decode_response_headers(row.try_get::<Option<&str>, _>(14)?)?,
+    })
+}
+
+/// An attempt read with `LOGGED_ATTEMPT_COLUMNS`: the attempt and its delivery's status.
+pub fn logged_attempt(row: &PgRow) -> StoreResult<LoggedAttempt> {
+    Ok(LoggedAttempt {
+        attempt: attempt(row)?,
+        delivery_status: row
+            .try_get::<Option<&str>, _>(15)?
+            .and_then(DeliveryStatus::parse),
     })
 }
 

@@ -3,6 +3,7 @@
 
 use super::rows::{self, EVENT_TYPE_COLUMNS, TOKEN_COLUMNS};
 use crate::model::*;
+use crate::store::tally::known_range;
 use crate::store::{DeliveryCounts, LATENCY_BUCKETS, MinuteStats, Page, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -21,6 +22,15 @@ pub fn init_setting(conn: &Connection, key: &str, value: &str) -> StoreResult<St
     Ok(conn
         .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
         .query_row(params![key], |row| row.get(0))?)
+}
+
+pub fn replace_setting(conn: &Connection, key: &str, value: &str) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
+    Ok(())
 }
 
 pub fn insert_token(conn: &Connection, token: &TokenRecord) -> StoreResult<()> {
@@ -98,7 +108,8 @@ pub fn minute_stats(
     let mut statement = conn.prepare_cached(
         "SELECT minute, SUM(succeeded), SUM(failed), SUM(latency_sum_ms), SUM(h0), SUM(h1), \
              SUM(h2), SUM(h3), SUM(h4), SUM(h5), SUM(h6), SUM(h7), SUM(h8), SUM(h9), SUM(h10), \
-             SUM(h11), SUM(h12), SUM(h13) \
+             SUM(h11), SUM(h12), SUM(h13), \
+             MIN(latency_min_ms), MAX(latency_max_ms), SUM(latency_max_ms IS NULL) \
          FROM attempt_stats \
          WHERE (?1 IS NULL OR webhook_id = ?1) AND (?2 IS NULL OR tenant = ?2) AND minute >= ?3 \
          GROUP BY minute ORDER BY minute",
@@ -119,6 +130,11 @@ pub fn minute_stats(
             failed: row.get::<_, i64>(2)? as u64,
             latency_sum_ms: row.get::<_, i64>(3)? as u64,
             latency_histogram: histogram,
+            latency_range_ms: known_range(
+                row.get(4 + LATENCY_BUCKETS)?,
+                row.get(5 + LATENCY_BUCKETS)?,
+                row.get(6 + LATENCY_BUCKETS)?,
+            ),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -183,4 +199,21 @@ pub fn delete_older_than(conn: &Connection, cutoff: Timestamp, batch: usize) -> 
     conn.prepare_cached("DELETE FROM attempt_stats WHERE minute < ?1")?
         .execute(params![cutoff.as_millis()])?;
     Ok(ids.len() as u64)
+}
+
+pub fn recent_event_types(
+    conn: &Connection,
+    scope: &Scope,
+    newest: usize,
+) -> StoreResult<Vec<EventName>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT DISTINCT type FROM \
+             (SELECT type FROM events WHERE (?1 IS NULL OR tenant = ?1) ORDER BY id DESC LIMIT ?2) \
+         ORDER BY type",
+    )?;
+    let rows = statement.query_map(
+        params![scope.tenant().map(Tenant::as_str), newest as i64],
+        |row| Ok(EventName::from_trusted(row.get(0)?)),
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -2,9 +2,9 @@
 //! the attempt log.
 
 use super::conditions::Conditions;
-use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS};
+use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS, LOGGED_ATTEMPT_COLUMNS};
 use crate::model::*;
-use crate::store::{AttemptQuery, Claim, Requeue, StoreResult};
+use crate::store::{AttemptQuery, Claim, LoggedAttempt, Requeue, StoreResult};
 use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
 use std::collections::HashMap;
@@ -265,8 +265,8 @@ pub fn recover(
     Ok(changed as u64)
 }
 
-pub fn list_attempts(conn: &Connection, query: &AttemptQuery) -> StoreResult<Vec<Attempt>> {
-    let mut conditions = Conditions::select(ATTEMPT_COLUMNS, "attempts");
+pub fn list_attempts(conn: &Connection, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>> {
+    let mut conditions = Conditions::select(LOGGED_ATTEMPT_COLUMNS, "attempts");
     conditions
         .and("webhook_id = ?", query.webhook.as_str().to_owned())
         .and_some("status = ?", query.status.map(|s| s.as_str().to_owned()))
@@ -292,7 +292,7 @@ pub fn list_attempts(conn: &Connection, query: &AttemptQuery) -> StoreResult<Vec
         );
     let (sql, values) = conditions.page(&query.page);
     let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map(params_from_iter(values), rows::attempt)?;
+    let rows = statement.query_map(params_from_iter(values), rows::logged_attempt)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -37,12 +37,16 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file, applies pending migrations, and starts the
-    /// writer thread.
+    /// writer thread. The folder must exist: a mistyped path is refused rather than created.
     pub fn open(path: &Path) -> StoreResult<Self> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Unavailable(format!("cannot create {}: {e}", parent.display()))
-            })?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(StoreError::Unavailable(format!(
+                "the folder {} does not exist; create it first, or give a path in a folder \
+                 that exists",
+                parent.display()
+            )));
         }
         let lock = lock_file(path)?;
         let mut conn = open_writer(path)?;
@@ -126,6 +130,13 @@ impl Store for SqliteStore {
         let (key, value) = (key.to_owned(), value.to_owned());
         self.writer
             .write(move |c| catalog::init_setting(c, &key, &value))
+            .await
+    }
+
+    async fn replace_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.writer
+            .write(move |c| catalog::replace_setting(c, &key, &value))
             .await
     }
 
@@ -316,7 +327,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<Attempt>> {
+    async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>> {
         let query = query.clone();
         self.readers
             .read(move |c| deliveries::list_attempts(c, &query))
@@ -365,6 +376,17 @@ impl Store for SqliteStore {
 
     async fn list_event_types(&self) -> StoreResult<Vec<EventType>> {
         self.readers.read(catalog::list_event_types).await
+    }
+
+    async fn recent_event_types(
+        &self,
+        scope: &Scope,
+        newest: usize,
+    ) -> StoreResult<Vec<EventName>> {
+        let scope = scope.clone();
+        self.readers
+            .read(move |c| catalog::recent_event_types(c, &scope, newest))
+            .await
     }
 
     async fn delete_event_type(&self, name: &EventName) -> StoreResult<bool> {

@@ -3,9 +3,10 @@
 //! the per-minute statistics. Called with a batch; runs inside one transaction.
 
 use crate::model::*;
-use crate::store::{DisabledWebhook, LATENCY_BUCKETS, StoreResult, latency_bucket};
+use crate::store::tally::{MinuteTally, tally_minutes};
+use crate::store::{DisabledWebhook, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 pub fn record(
     conn: &Connection,
@@ -13,7 +14,6 @@ pub fn record(
     disable_after: u32,
     now: Timestamp,
 ) -> StoreResult<Vec<DisabledWebhook>> {
-    let mut minutes: HashMap<(WebhookId, i64), MinuteTally> = HashMap::new();
     let mut disabled = Vec::new();
     // Webhooks whose streak this batch has already reset, with no failure since: a success
     // needs no write for them.
@@ -33,15 +33,8 @@ pub fn record(
         } else if matches!(outcome.next, NextStep::Failed | NextStep::Gone) {
             streak_is_zero.remove(webhook);
         }
-        let attempt = &outcome.attempt;
-        let minute =
-            attempt.created_at.as_millis() - attempt.created_at.as_millis().rem_euclid(60_000);
-        minutes
-            .entry((attempt.webhook_id.clone(), minute))
-            .or_insert_with(|| MinuteTally::new(attempt.tenant.clone()))
-            .add(attempt);
     }
-    for ((webhook, minute), tally) in minutes {
+    for ((webhook, minute), tally) in tally_minutes(outcomes.iter().map(|o| &o.attempt)) {
         upsert_minute(conn, &webhook, minute, &tally)?;
     }
     Ok(disabled)
@@ -49,10 +42,12 @@ pub fn record(
 
 fn insert_attempt(conn: &Connection, attempt: &Attempt) -> StoreResult<()> {
     let headers = crate::store::record::encode_headers(&attempt.request_headers);
+    let response_headers = crate::store::record::encode_headers(&attempt.response_headers);
     conn.prepare_cached(
         "INSERT INTO attempts (id, delivery_id, webhook_id, event_id, tenant, event_type, attempt, \
-             status, response_code, response_body, error, duration_ms, request_headers, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             status, response_code, response_body, error, duration_ms, request_headers, created_at, \
+             response_headers) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         attempt.id.as_str(),
@@ -69,6 +64,7 @@ fn insert_attempt(conn: &Connection, attempt: &Attempt) -> StoreResult<()> {
         attempt.duration_ms,
         headers,
         attempt.created_at.as_millis(),
+        response_headers,
     ])?;
     Ok(())
 }
@@ -173,35 +169,6 @@ fn disable(
     }))
 }
 
-struct MinuteTally {
-    tenant: Tenant,
-    succeeded: u64,
-    failed: u64,
-    latency_sum_ms: u64,
-    histogram: [u64; LATENCY_BUCKETS],
-}
-
-impl MinuteTally {
-    fn new(tenant: Tenant) -> Self {
-        Self {
-            tenant,
-            succeeded: 0,
-            failed: 0,
-            latency_sum_ms: 0,
-            histogram: [0; LATENCY_BUCKETS],
-        }
-    }
-
-    fn add(&mut self, attempt: &Attempt) {
-        match attempt.status {
-            AttemptStatus::Succeeded => self.succeeded += 1,
-            AttemptStatus::Failed => self.failed += 1,
-        }
-        self.latency_sum_ms += u64::from(attempt.duration_ms);
-        self.histogram[latency_bucket(attempt.duration_ms)] += 1;
-    }
-}
-
 fn upsert_minute(
     conn: &Connection,
     webhook: &WebhookId,
@@ -211,11 +178,15 @@ fn upsert_minute(
     let h = &tally.histogram;
     conn.prepare_cached(
         "INSERT INTO attempt_stats (webhook_id, minute, tenant, succeeded, failed, latency_sum_ms, \
-             h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) \
+             h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, \
+             latency_min_ms, latency_max_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
+             ?21, ?22) \
          ON CONFLICT (webhook_id, minute) DO UPDATE SET \
              succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed, \
              latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, \
+             latency_min_ms = min(latency_min_ms, excluded.latency_min_ms), \
+             latency_max_ms = max(latency_max_ms, excluded.latency_max_ms), \
              h0 = h0 + excluded.h0, h1 = h1 + excluded.h1, h2 = h2 + excluded.h2, \
              h3 = h3 + excluded.h3, h4 = h4 + excluded.h4, h5 = h5 + excluded.h5, \
              h6 = h6 + excluded.h6, h7 = h7 + excluded.h7, h8 = h8 + excluded.h8, \
@@ -231,6 +202,8 @@ fn upsert_minute(
         tally.latency_sum_ms as i64,
         h[0] as i64, h[1] as i64, h[2] as i64, h[3] as i64, h[4] as i64, h[5] as i64, h[6] as i64,
         h[7] as i64, h[8] as i64, h[9] as i64, h[10] as i64, h[11] as i64, h[12] as i64, h[13] as i64,
+        tally.latency_min_ms,
+        tally.latency_max_ms,
     ])?;
     Ok(())
 }

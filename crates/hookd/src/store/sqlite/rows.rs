@@ -2,10 +2,11 @@
 //! value that fails to parse here means a corrupt database and is reported as such.
 
 use crate::model::*;
+use crate::store::LoggedAttempt;
 use crate::store::record::{self, WebhookRecord};
 pub use crate::store::record::{
-    ATTEMPT_COLUMNS, DELIVERY_COLUMNS, EVENT_SUMMARY_COLUMNS, EVENT_TYPE_COLUMNS, TOKEN_COLUMNS,
-    WEBHOOK_COLUMNS,
+    ATTEMPT_COLUMNS, DELIVERY_COLUMNS, EVENT_SUMMARY_COLUMNS, EVENT_TYPE_COLUMNS,
+    LOGGED_ATTEMPT_COLUMNS, TOKEN_COLUMNS, WEBHOOK_COLUMNS,
 };
 use rusqlite::Row;
 use rusqlite::types::Type;
@@ -110,6 +111,21 @@ pub fn attempt(row: &Row) -> rusqlite::Result<Attempt> {
         request_headers: record::decode_headers(&row.get::<_, String>(12)?)
             .map_err(|e| corrupt(12, e))?,
         created_at: Timestamp::from_millis(row.get(13)?),
+        response_headers: record::decode_response_headers(
+            row.get::<_, Option<String>>(14)?.as_deref(),
+        )
+        .map_err(|e| corrupt(14, e))?,
+    })
+}
+
+/// An attempt read with `LOGGED_ATTEMPT_COLUMNS`: the attempt and its delivery's status.
+pub fn logged_attempt(row: &Row) -> rusqlite::Result<LoggedAttempt> {
+    Ok(LoggedAttempt {
+        attempt: attempt(row)?,
+        delivery_status: row
+            .get::<_, Option<String>>(15)?
+            .as_deref()
+            .and_then(DeliveryStatus::parse),
     })
 }
 

@@ -1,0 +1,242 @@
+//! Validation of the settings as read: each value parsed into its type, every problem reported
+//! at once, each naming the setting, what is wrong and where the value came from.
+
+use super::raw::RawConfig;
+use super::{AdminToken, Config, ConfigError, Database, ListenAddress, LogFormat, Role};
+use crate::model::{InvalidSchedule, RetrySchedule};
+use hyper::header::HeaderValue;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Collects the problems, each as "key: what is wrong (where it came from)".
+struct Checks<'a> {
+    errors: Vec<String>,
+    source: &'a dyn Fn(&str) -> String,
+}
+
+impl Checks<'_> {
+    /// The value, or `None` with the problem noted under `key`.
+    fn take<T>(&mut self, key: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.errors
+                    .push(format!("{key}: {message} ({})", (self.source)(key)));
+                None
+            }
+        }
+    }
+}
+
+/// `value` if it is at least `min`.
+fn at_least<T: PartialOrd + std::fmt::Display>(value: T, min: T) -> Result<T, String> {
+    if value >= min {
+        Ok(value)
+    } else {
+        Err(format!("must be at least {min}"))
+    }
+}
+
+pub(super) fn validate(
+    raw: RawConfig,
+    source: &dyn Fn(&str) -> String,
+) -> Result<Config, ConfigError> {
+    let mut c = Checks {
+        errors: Vec::new(),
+        source,
+    };
+    let listen = c.take("listen", ListenAddress::parse(&raw.listen));
+    let database = c.take("database_url", database(&raw.database_url));
+    let database_pool = c.take(
+        "database_pool",
+        raw.database_pool.0.and_then(|n| at_least(n, 2)),
+    );
+    let role = c.take("role", role(&raw.role));
+    let lease = c.take("lease", duration(&raw.lease, Duration::from_secs(1)));
+    let admin_token = c.take(
+        "admin_token",
+        match raw.admin_token {
+            Some(token) if token.len() < 16 => Err("must be at least 16 characters".into()),
+            token => Ok(token.map(AdminToken)),
+        },
+    );
+    let retry_schedule = c.take("retry_schedule", schedule(&raw.retry_schedule));
+    let allowed_networks = c.take("allowed_networks", networks(&raw.allowed_networks));
+    let disable_after_failures = c.take("disable_after_failures", raw.disable_after_failures.0);
+    let max_event_bytes = c.take(
+        "max_event_bytes",
+        raw.max_event_bytes.0.and_then(|n| at_least(n, 1024)),
+    );
+    // Bounds that depend on max_event_bytes hold only once it is known.
+    let event_bytes = max_event_bytes.unwrap_or(0);
+    let max_batch_bytes = c.take(
+        "max_batch_bytes",
+        raw.max_batch_bytes.0.and_then(|n| at_least(n, event_bytes)),
+    );
+    let retention = c.take(
+        "retention",
+        duration(&raw.retention, Duration::from_secs(3600)),
+    );
+    let scan_interval = c.take(
+        "scan_interval",
+        duration(&raw.scan_interval, Duration::from_millis(10)),
+    );
+    let dispatch_buffer = c.take(
+        "dispatch_buffer",
+        raw.dispatch_buffer.0.and_then(|n| at_least(n, 1)),
+    );
+    let dispatch_buffer_bytes = c.take(
+        "dispatch_buffer_bytes",
+        raw.dispatch_buffer_bytes
+            .0
+            .and_then(|n| at_least(n, event_bytes)),
+    );
+    let dispatch_buffer_per_webhook = c.take(
+        "dispatch_buffer_per_webhook",
+        raw.dispatch_buffer_per_webhook
+            .0
+            .and_then(|n| at_least(n, 1)),
+    );
+    let shutdown_grace = c.take(
+        "shutdown_grace",
+        duration(&raw.shutdown_grace, Duration::ZERO),
+    );
+    let log_format = c.take("log_format", log_format(&raw.log_format));
+    let (
+        Some(listen),
+        Some(database),
+        Some(database_pool),
+        Some(role),
+        Some(lease),
+        Some(admin_token),
+        Some(retry_schedule),
+        Some(allowed_networks),
+        Some(disable_after_failures),
+        Some(max_event_bytes),
+        Some(max_batch_bytes),
+        Some(retention),
+        Some(scan_interval),
+        Some(dispatch_buffer),
+        Some(dispatch_buffer_bytes),
+        Some(dispatch_buffer_per_webhook),
+        Some(shutdown_grace),
+        Some(log_format),
+    ) = (
+        listen,
+        database,
+        database_pool,
+        role,
+        lease,
+        admin_token,
+        retry_schedule,
+        allowed_networks,
+        disable_after_failures,
+        max_event_bytes,
+        max_batch_bytes,
+        retention,
+        scan_interval,
+        dispatch_buffer,
+        dispatch_buffer_bytes,
+        dispatch_buffer_per_webhook,
+        shutdown_grace,
+        log_format,
+    )
+    else {
+        return Err(ConfigError(c.errors));
+    };
+    Ok(Config {
+        listen,
+        database,
+        database_pool,
+        role,
+        lease,
+        admin_token,
+        retry_schedule,
+        allowed_networks,
+        disable_after_failures,
+        max_event_bytes: max_event_bytes as usize,
+        max_batch_bytes: max_batch_bytes as usize,
+        retention,
+        scan_interval,
+        dispatch_buffer: dispatch_buffer as usize,
+        dispatch_buffer_bytes: dispatch_buffer_bytes as usize,
+        dispatch_buffer_per_webhook: dispatch_buffer_per_webhook as usize,
+        shutdown_grace,
+        log: raw.log,
+        log_format,
+        user_agent: HeaderValue::from_static(concat!("hookd/", env!("CARGO_PKG_VERSION"))),
+    })
+}
+
+fn role(text: &str) -> Result<Role, String> {
+    match text {
+        "all" => Ok(Role::All),
+        "api" => Ok(Role::Api),
+        "worker" => Ok(Role::Worker),
+        other => Err(format!("'{other}' is not api, worker or all")),
+    }
+}
+
+fn log_format(text: &str) -> Result<LogFormat, String> {
+    match text {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        other => Err(format!("'{other}' is not text or json")),
+    }
+}
+
+/// A comma-separated list of delays; a space where a comma belongs is answered with the fix.
+fn schedule(text: &str) -> Result<RetrySchedule, String> {
+    RetrySchedule::parse_list(text).map_err(|(_, e)| match e {
+        InvalidSchedule::SeveralInOne(text) => format!(
+            "'{text}' holds more than one duration: separate the delays with commas, such as {}",
+            text.split_whitespace().collect::<Vec<_>>().join(",")
+        ),
+        other => format!("{other} (a comma-separated list such as 1m,5m,15m)"),
+    })
+}
+
+fn networks(text: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|_| format!("'{s}' is not a CIDR range such as 127.0.0.0/8"))
+        })
+        .collect()
+}
+
+fn duration(text: &str, min: Duration) -> Result<Duration, String> {
+    let value = humantime::parse_duration(text.trim())
+        .map_err(|_| format!("'{text}' is not a duration such as 30s or 5m"))?;
+    if value < min {
+        return Err(format!(
+            "must be at least {}",
+            humantime::format_duration(min)
+        ));
+    }
+    Ok(value)
+}
+
+fn database(url: &str) -> Result<Database, String> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if path.is_empty() {
+            return Err("sqlite:// needs a file path, e.g. sqlite://hookd.db".into());
+        }
+        let path = PathBuf::from(path);
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !folder.is_dir()
+        {
+            return Err(format!(
+                "the folder {} does not exist (hookd creates the file, not its folder)",
+                folder.display()
+            ));
+        }
+        return Ok(Database::Sqlite(path));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Database::Postgres(url.to_owned()));
+    }
+    Err("must start with sqlite:// or postgres://".into())
+}
