@@ -36,6 +36,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/event-names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_event_names"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/event-types": {
         parameters: {
             query?: never;
@@ -419,6 +435,14 @@ export interface components {
                 string,
                 string
             ][];
+            /**
+             * @description The response's headers, in order, as `[name, value]` pairs: at most 32, each value cut
+             *     to 256 characters; empty when there was no response.
+             */
+            response_headers: [
+                string,
+                string
+            ][];
         };
         /** @description One attempt in a webhook's log. */
         AttemptOut: {
@@ -439,10 +463,19 @@ export interface components {
             response_body?: string | null;
             /** @description Why it failed when there was no usable response. */
             error?: string | null;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Whole milliseconds from sending the request to the end of the response (or the error).
+             */
             duration_ms: number;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description What became of the attempt's delivery since: `pending`, `succeeded`, `failed` or
+             *     `cancelled` (null if it was deleted). A retry makes sense only when it is not
+             *     `succeeded`.
+             */
+            delivery_status?: string | null;
         };
         BatchAccepted: {
             data: components["schemas"]["EventAccepted"][];
@@ -504,6 +537,15 @@ export interface components {
             /** @description Deliver only to these webhooks (among those subscribed). */
             webhooks?: string[] | null;
         };
+        EventNameOut: {
+            name: string;
+            source: components["schemas"]["EventNameSource"];
+        };
+        /**
+         * @description Where an event name is known from.
+         * @enum {string}
+         */
+        EventNameSource: "catalog" | "hookd" | "published";
         /** @description An event with its data and where it went. */
         EventOut: {
             id: string;
@@ -549,7 +591,11 @@ export interface components {
         Health: {
             status: string;
         };
-        /** @description Attempt latency percentiles, from a histogram (accurate to its bucket). */
+        /**
+         * @description Attempt durations in milliseconds. Percentiles come from a histogram, interpolated inside
+         *     the bucket they fall in, and never lie outside the fastest and slowest attempt observed.
+         *     All null without attempts.
+         */
         LatencyOut: {
             /** Format: double */
             average?: number | null;
@@ -559,6 +605,16 @@ export interface components {
             p95?: number | null;
             /** Format: double */
             p99?: number | null;
+            /**
+             * Format: int64
+             * @description The fastest attempt (null when not known for the whole window).
+             */
+            min?: number | null;
+            /**
+             * Format: int64
+             * @description The slowest attempt (null when not known for the whole window).
+             */
+            max?: number | null;
         };
         /** @description A page of a list. */
         ListOf_AttemptOut: {
@@ -580,10 +636,28 @@ export interface components {
                 response_body?: string | null;
                 /** @description Why it failed when there was no usable response. */
                 error?: string | null;
-                /** Format: int32 */
+                /**
+                 * Format: int32
+                 * @description Whole milliseconds from sending the request to the end of the response (or the error).
+                 */
                 duration_ms: number;
                 /** Format: date-time */
                 created_at: string;
+                /**
+                 * @description What became of the attempt's delivery since: `pending`, `succeeded`, `failed` or
+                 *     `cancelled` (null if it was deleted). A retry makes sense only when it is not
+                 *     `succeeded`.
+                 */
+                delivery_status?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list. */
+        ListOf_EventNameOut: {
+            data: {
+                name: string;
+                source: components["schemas"]["EventNameSource"];
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -683,9 +757,11 @@ export interface components {
             pending: number;
             /**
              * Format: double
-             * @description Delivered over finished (delivered + failed); null before anything finished.
+             * @description Deliveries that succeeded over deliveries that finished (succeeded + failed; pending
+             *     and cancelled ones are not counted); null before anything finished. Not the attempt
+             *     success rate of the stats.
              */
-            success_rate?: number | null;
+            delivery_success_rate?: number | null;
             /**
              * Format: double
              * @description Mean attempt duration; null without attempts.
@@ -774,9 +850,11 @@ export interface components {
             failed: number;
             /**
              * Format: double
-             * @description Succeeded attempts over all attempts; null without attempts.
+             * @description Succeeded attempts over all attempts in the window (a delivery that failed twice and
+             *     then succeeded counts 1 of 3); null without attempts. Not the delivery success rate of
+             *     `/api/webhooks/metrics`.
              */
-            success_rate?: number | null;
+            attempt_success_rate?: number | null;
             latency_ms: components["schemas"]["LatencyOut"];
             buckets: components["schemas"]["StatsBucket"][];
         };
@@ -985,6 +1063,34 @@ export interface operations {
             };
             /** @description Its webhook is disabled or deleted. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_event_names: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every name a webhook can subscribe to, by name: the catalog's, hookd's own, and those of the newest 5,000 events the token can see. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_EventNameOut"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
