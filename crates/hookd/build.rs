@@ -2,6 +2,9 @@
 //! `cargo build` makes one binary that serves the API and the UI.
 //!
 //! `HOOKD_UI_DIST=<folder>` embeds a UI built elsewhere instead (npm is then not needed).
+//!
+//! Cargo shows a build script's output only once it has finished, so what took the time is
+//! reported then, as `warning:` lines (`npm ci` on a fresh clone takes a minute or two).
 
 use std::env;
 use std::fmt::Write as _;
@@ -69,34 +72,63 @@ fn build_ui(ui: &Path, dist: &Path) {
         }
         _ => true,
     };
+    require_npm();
     if stale {
-        npm(ui, &["ci", "--no-audit", "--no-fund"]);
+        npm(
+            ui,
+            &["ci", "--no-audit", "--no-fund"],
+            "installed the web UI's packages",
+        );
     }
     let dist = dist.to_str().expect("OUT_DIR is UTF-8");
     npm(
         ui,
         &["run", "build", "--", "--outDir", dist, "--emptyOutDir"],
+        "built the web UI",
     );
 }
 
-fn npm(dir: &Path, args: &[&str]) {
+/// Stops the build with one clear line when npm is not there.
+fn require_npm() {
+    let found = Command::new("npm")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !found {
+        fail(
+            "building hookd's web UI needs Node.js (20 or later) and npm on PATH, and `npm` was \
+             not found: install them (e.g. `apt-get install nodejs npm`), or set HOOKD_UI_DIST \
+             to a folder with a UI built elsewhere",
+        );
+    }
+}
+
+/// Runs `npm args` in `dir`, then says what it did and how long it took.
+fn npm(dir: &Path, args: &[&str], done: &str) {
+    let started = std::time::Instant::now();
     let status = Command::new("npm")
         .args(args)
         .current_dir(dir)
         .status()
-        .unwrap_or_else(|e| {
-            panic!(
-                "building the web UI needs Node.js and npm on PATH ({e}); \
-                 or set HOOKD_UI_DIST to a folder with a built UI"
-            )
-        });
+        .unwrap_or_else(|e| fail(&format!("could not run npm: {e}")));
     if !status.success() {
-        panic!(
-            "`npm {}` in {} failed: {status}",
+        fail(&format!(
+            "`npm {}` in {} failed ({status}); its output is above",
             args.join(" "),
             dir.display()
-        );
+        ));
     }
+    println!(
+        "cargo:warning={done} with `npm {}` in {:.0} s",
+        args[..args.len().min(2)].join(" "),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Ends the build script with a message, without a panic's backtrace.
+fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1);
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {

@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use crate::dispatch::client::check_destination;
-use crate::dispatch::ssrf::AddressPolicy;
+use crate::dispatch::ssrf::{AddressPolicy, ForbiddenAddress};
 use crate::model::*;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
@@ -331,7 +331,21 @@ pub async fn reachable(policy: &AddressPolicy, url: &WebhookUrl) -> Result<(), A
         .map_err(|e| ApiError::field("url", "invalid_url", format!("is not a valid URL: {e}")))?;
     check_destination(policy, &uri, RESOLVE_TIMEOUT)
         .await
-        .map_err(|forbidden| {
-            ApiError::field("url", "url_not_allowed", format!("resolves to {forbidden}"))
-        })
+        .map_err(|forbidden| ApiError::field("url", "url_not_allowed", refusal(&uri, &forbidden)))
+}
+
+/// Why a URL may not be registered, as a sentence that follows the field's name: "resolves to
+/// 10.0.0.1, which is a private address not in HOOKD_ALLOWED_NETWORKS" for a host name, "is a
+/// loopback address not in HOOKD_ALLOWED_NETWORKS" for an address written in the URL.
+fn refusal(uri: &hyper::Uri, forbidden: &ForbiddenAddress) -> String {
+    let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
+    let written_as_address = host.parse::<std::net::IpAddr>().is_ok();
+    if written_as_address {
+        format!("is {} not in HOOKD_ALLOWED_NETWORKS", forbidden.kind)
+    } else {
+        format!(
+            "resolves to {}, which is {} not in HOOKD_ALLOWED_NETWORKS",
+            forbidden.ip, forbidden.kind
+        )
+    }
 }

@@ -1,4 +1,4 @@
-//! `hookd bench`: measures what DESIGN.md promises on this machine, with a receiver of its own
+//! `hookd bench`: measures the figures of docs/performance.md on this machine, with a receiver of its own
 //! on loopback and a hookd of its own (or a running one), and checks that every event reached
 //! exactly the webhooks it should, once, signed. Prints a table, or JSON with `--json`.
 

@@ -1,4 +1,4 @@
-//! The scenarios of DESIGN.md's "Figures to reach". Each gets a fresh receiver and (unless the
+//! The scenarios of docs/performance.md's targets. Each gets a fresh receiver and (unless the
 //! benchmark targets a running hookd) a fresh hookd, so figures don't leak into each other.
 
 use super::Bench;
@@ -173,7 +173,7 @@ pub async fn unreliable(bench: &Bench, report: &mut Report, raw: f64) -> anyhow:
 }
 
 /// Publishes at a fixed rate. The latency is from sending the publish to the receiver having
-/// the event: stricter than DESIGN's "from the 202", which the caller sees only after the
+/// the event: stricter than the target's "from the 202", which the caller sees only after the
 /// delivery may already have arrived.
 pub async fn latency(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
     let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);

@@ -1,4 +1,4 @@
-//! Events reach their subscribers, signed as API.md says, and every attempt is logged.
+//! Events reach their subscribers, signed as docs/api.md says, and every attempt is logged.
 
 use crate::common;
 

@@ -1,5 +1,5 @@
 //! Health, readiness, Prometheus metrics, and the OpenAPI document generated from the code,
-//! checked against API.md's list of routes.
+//! checked against docs/api.md's list of routes.
 
 use crate::common;
 
@@ -56,7 +56,7 @@ async fn prometheus_metrics_count_what_happened() {
     }
 }
 
-/// The OpenAPI document lists every route of API.md that this release implements, each with
+/// The OpenAPI document lists every route of docs/api.md that this release implements, each with
 /// its method, and `/docs` renders it.
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
@@ -124,7 +124,7 @@ async fn the_openapi_document_describes_every_route() {
     assert_eq!(
         documented,
         routes.len(),
-        "every documented operation is one of API.md's or a listed addition"
+        "every documented operation is one of docs/api.md's or a listed addition"
     );
     let schemas = document["components"]["schemas"].as_object().unwrap();
     for name in ["WebhookIn", "WebhookOut", "EventIn", "Problem"] {

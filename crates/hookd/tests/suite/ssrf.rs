@@ -39,6 +39,27 @@ async fn non_public_destinations_are_refused_at_registration() {
         assert_eq!(problem["errors"][0]["field"], "url", "{url}");
         assert_eq!(problem["code"], "url_not_allowed", "{url}: {problem}");
     }
+    // The reason reads as a sentence after the field's name.
+    for (url, message) in [
+        (
+            "http://10.0.0.7/hook",
+            "is a private address not in HOOKD_ALLOWED_NETWORKS",
+        ),
+        (
+            "http://localhost/hook",
+            ", which is a loopback address not in HOOKD_ALLOWED_NETWORKS",
+        ),
+    ] {
+        let (_, problem) = server
+            .post("/api/webhooks", json!({"url": url, "events": ["*"]}))
+            .await;
+        let said = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(said.ends_with(message), "{url}: {said}");
+        assert!(
+            url.contains("10.0") || said.starts_with("resolves to "),
+            "{said}"
+        );
+    }
     let (status, _) = server
         .post(
             "/api/webhooks",

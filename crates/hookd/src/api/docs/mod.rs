@@ -66,7 +66,7 @@ pub fn render_reference(openapi: &OpenApi) -> String {
                 escape(&op.id),
                 badge(op.method),
                 escape(op.path),
-                escape(op.op.summary.as_deref().unwrap_or_default()),
+                inline(op.op.summary.as_deref().unwrap_or_default()),
             );
         }
         html.push_str("</ul>");
@@ -283,9 +283,31 @@ fn paragraphs(text: &str) -> String {
             .filter(|l| !l.is_empty())
             .collect();
         if !lines.is_empty() {
-            let _ = write!(html, "<p>{}</p>", escape(&lines.join("\n")));
+            let _ = write!(html, "<p>{}</p>", inline(&lines.join("\n")));
         }
     }
+    html
+}
+
+/// Escapes `text` and renders its `code spans` (the only markdown the descriptions use) as
+/// `<code>`; a lone backtick stays as it is.
+fn inline(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(length) = rest[open + 1..].find('`') else {
+            break;
+        };
+        let code = &rest[open + 1..open + 1 + length];
+        html.push_str(&escape(&rest[..open]));
+        if code.is_empty() {
+            html.push_str("``");
+        } else {
+            let _ = write!(html, "<code>{}</code>", escape(code));
+        }
+        rest = &rest[open + length + 2..];
+    }
+    html.push_str(&escape(rest));
     html
 }
 

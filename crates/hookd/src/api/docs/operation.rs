@@ -10,7 +10,7 @@ use utoipa::openapi::response::Response;
 use utoipa::openapi::{Components, Deprecated, RefOr, Required, Schema};
 
 use super::schema_table::Schemas;
-use super::{Op, badge, escape, paragraphs, search_text};
+use super::{Op, badge, escape, inline, paragraphs, search_text};
 
 /// Appends the section for one operation: heading, text, parameters, body and responses.
 pub(super) fn render(
@@ -35,7 +35,7 @@ pub(super) fn render(
         },
     );
     if let Some(summary) = o.summary.as_deref().filter(|s| !s.trim().is_empty()) {
-        let _ = write!(html, "<p class=\"summary\">{}</p>", escape(summary));
+        let _ = write!(html, "<p class=\"summary\">{}</p>", inline(summary));
     }
     // A description that only repeats the summary adds nothing.
     if let Some(description) = o
@@ -120,7 +120,7 @@ pub(super) fn render(
             html,
             "<div class=\"response\"><p><span class=\"status {class}\">{}</span> {}</p>",
             escape(status),
-            escape(&response.description),
+            inline(&response.description),
         );
         for (content_type, content) in &response.content {
             render_content(

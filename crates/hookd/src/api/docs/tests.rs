@@ -224,7 +224,7 @@ fn optional_reference_fields_keep_their_description() {
     let row = &html[row..html[row..]
         .find("</tr>")
         .map_or(html.len(), |end| row + end)];
-    assert!(row.contains("Replaces `retry` while the endpoint is failing."));
+    assert!(row.contains("Replaces <code>retry</code> while the endpoint is failing."));
 }
 
 /// Nested object fields are listed under their parent, indented one level.
@@ -270,7 +270,11 @@ fn descriptions_keep_paragraphs() {
     assert!(
         html.contains("<p>Webhook delivery server.</p><p>Deliveries are retried &amp; signed.</p>")
     );
-    assert!(html.contains("<p>Returns endpoints ordered by id.</p><p>Use `after` to page.</p>"));
+    assert!(
+        html.contains(
+            "<p>Returns endpoints ordered by id.</p><p>Use <code>after</code> to page.</p>"
+        )
+    );
 }
 
 /// Parameters, request body and responses of an operation are all shown.
@@ -368,4 +372,22 @@ fn reference_cycles_stop_at_a_link() {
             .iter()
             .all(|l| ids.contains(l))
     );
+}
+
+/// Descriptions' `code spans` are shown as code, not as backticks, and stay escaped; a lone
+/// backtick is left as it is.
+#[test]
+fn code_spans_become_code_and_stay_escaped() {
+    assert_eq!(
+        super::inline("The webhook id (`wh_…`), or `<b>`."),
+        "The webhook id (<code>wh_…</code>), or <code>&lt;b&gt;</code>."
+    );
+    assert_eq!(super::inline("a ` alone"), "a ` alone");
+    assert_eq!(super::inline("``"), "``");
+    let html = super::render_reference(&crate::api::routes().1);
+    assert!(
+        html.contains("<code>wh_…</code>"),
+        "path parameter descriptions"
+    );
+    assert!(!html.contains("(`wh_"), "no raw backticks around ids");
 }
