@@ -38,6 +38,25 @@ export const steps = [
     await shoot(page, "dashboard-empty");
   }],
 
+  ["a fresh install's add-webhook form offers hookd's own events and the names already published", async (world) => {
+    const { page, hookd } = world;
+    // An application that publishes before anyone filled the catalog.
+    assert.equal((await hookd.request("POST", "/api/events", { type: "shipment.sent", data: { parcel: 1 } })).status, 202);
+    await goTo(world, "Webhooks");
+    await link(page, "Add webhook").first().click();
+    await page.getByRole("heading", { level: 1, name: "Add webhook" }).waitFor();
+    const own = page.getByRole("group", { name: "hookd's own events" });
+    await own.getByRole("checkbox", { name: "webhook.ping", exact: true }).waitFor();
+    await own.getByRole("checkbox", { name: "webhook.disabled", exact: true }).waitFor();
+    const seen = page.getByRole("group", { name: "Seen in published events" });
+    await seen.getByRole("checkbox", { name: "shipment.sent", exact: true }).waitFor();
+    assert.equal(await page.getByRole("group", { name: "From the catalog" }).count(), 0, "the catalog is empty");
+    await page.getByRole("group", { name: "Events" }).getByRole("link", { name: "Event types" }).waitFor();
+    await page.getByRole("checkbox", { name: "All events (*)" }).waitFor();
+    await page.getByLabel("Other events").waitFor();
+    await world.shoot(page, "add-webhook-fresh");
+  }],
+
   ["event types are added, with a schema, and deleted", async (world) => {
     const { page, shoot } = world;
     await goTo(world, "Event types");
@@ -73,7 +92,9 @@ export const steps = [
     // The server's own check: a URL that resolves to a metadata address is refused.
     await page.getByLabel("URL", { exact: true }).fill("http://169.254.169.254/latest");
     await button(page, "Create webhook").click();
-    await page.locator(".field-invalid").filter({ has: page.getByLabel("URL", { exact: true }) }).locator(".field-error").waitFor();
+    // The message names the setting that would allow it (its wording around that may change).
+    await page.locator(".field-invalid").filter({ has: page.getByLabel("URL", { exact: true }) })
+      .locator(".field-error").filter({ hasText: "HOOKD_ALLOWED_NETWORKS" }).waitFor();
     await world.shoot(page, "add-webhook-errors");
   }],
 
@@ -148,12 +169,29 @@ export const steps = [
     await succeeded.filter({ hasText: "200" }).first().waitFor();
     await page.getByRole("img", { name: /Attempts over time: 2 succeeded and 0 failed/ }).waitFor();
     await page.getByRole("img", { name: /Average latency over time: average from/ }).waitFor();
+    const figures = page.getByRole("region", { name: "Deliveries over time" });
+    await figures.getByText("Attempt success", { exact: true }).waitFor();
+    await figures.getByText("of attempts, last 24 hours").waitFor();
+    assert.equal(await page.getByText("Success rate", { exact: true }).count(), 0, "no figure is just \"Success rate\"");
+    await page.getByText("0 failed deliveries in a row").waitFor();
     await world.shoot(page, "webhook-page");
     await page.getByRole("link", { name: /Details of attempt 1 of order\.created/ }).click();
     await page.getByRole("heading", { level: 1, name: "Delivery" }).waitFor();
+    world.state.deliveryPath = new URL(page.url()).pathname;
     const attempt = page.getByRole("article", { name: "Attempt 1" });
     await attempt.getByRole("cell", { name: "webhook-signature", exact: true }).waitFor();
+    // The custom header is sent, and its value is masked here.
+    const sent = attempt.getByRole("table", { name: "Request headers of attempt 1" });
+    await sent.getByRole("row").filter({ hasText: /x-api-key/i }).getByRole("cell", { name: "***", exact: true }).waitFor();
+    // The receiver's answer: its headers (the test receiver sends text/plain) and its body.
+    const answer = attempt.getByRole("table", { name: "Response headers of attempt 1" });
+    await answer.getByRole("row").filter({ hasText: "content-type" }).getByRole("cell", { name: "text/plain", exact: true }).waitFor();
     await attempt.getByText("thanks").waitFor();
+    // It succeeded: no retry is offered, only a "Send again" that asks first.
+    assert.equal(await button(page, "Retry delivery").count(), 0, "a delivered delivery offers no retry");
+    await button(page, "Send again").click();
+    await page.getByRole("alertdialog", { name: "Send again" }).getByText(/succeeded/).waitFor();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
     await page.getByText('"currency": "EUR"').first().waitFor();
     await world.shoot(page, "delivery-details");
   }],
@@ -166,6 +204,11 @@ export const steps = [
     const failedRows = rows(page, "Delivery attempts", "order.paid").filter({ hasText: "failed" });
     await until("three failed attempts in the table (refreshing on its own)", async () => (await failedRows.count()) === 3);
     await page.getByRole("link", { name: /Details of attempt 3 of order\.paid/ }).waitFor();
+    // One delivery, one Retry: on its newest failed attempt.
+    await until("one Retry for the delivery", async () =>
+      (await failedRows.getByRole("button", { name: "Retry delivery of order.paid" }).count()) === 1);
+    assert.equal(
+      await failedRows.filter({ hasText: "#3" }).getByRole("button", { name: "Retry delivery of order.paid" }).count(), 1);
     await world.shoot(page, "webhook-retries");
   }],
 
@@ -176,6 +219,12 @@ export const steps = [
     await status(page, "Retry queued").waitFor();
     await rows(page, "Delivery attempts", "order.paid").filter({ hasText: "succeeded" }).first().waitFor();
     assert.equal(receiver.of("order.paid").length, 4);
+    // The delivery succeeded in the end: its failed attempts offer no Retry, and say so.
+    const failedRows = rows(page, "Delivery attempts", "order.paid").filter({ hasText: "failed" });
+    await until("the failed attempts to lose their Retry", async () =>
+      (await failedRows.getByRole("button", { name: /Retry/ }).count()) === 0 &&
+      (await failedRows.filter({ hasText: "delivered later" }).count()) === 3);
+    await world.shoot(page, "webhook-retried");
   }],
 
   ["failed deliveries since a time are recovered", async (world) => {
@@ -298,8 +347,13 @@ export const steps = [
     await goTo(world, "Dashboard");
     await page.getByRole("img", { name: /Attempts over time: \d+ succeeded and [1-9]\d* failed/ }).waitFor();
     await page.getByRole("img", { name: /Average latency over time: average from/ }).waitFor();
-    const rate = await page.getByLabel("Success rate", { exact: true }).textContent();
-    assert.match(rate, /%$/);
+    for (const label of ["Delivery success", "Attempt success"]) {
+      await until(`the ${label} figure`, async () => /%$/.test(await page.getByLabel(label, { exact: true }).textContent()));
+    }
+    await page.getByText("of all finished deliveries").waitFor();
+    await page.getByText("of attempts, last 24 hours").waitFor();
+    assert.equal(await page.getByLabel("Window").inputValue(), "24h", "the same default window as a webhook's page");
+    assert.equal(await page.getByText("Success rate", { exact: true }).count(), 0);
     await world.shoot(page, "dashboard");
   }],
 
@@ -342,6 +396,7 @@ export const steps = [
     await rows(page, "Webhooks", "/acme").waitFor();
     await rows(page, "Webhooks", "/hooks").waitFor();
     await rows(page, "Webhooks", "/hooks").getByText(/%$/).waitFor();
+    await table.getByRole("columnheader", { name: "Attempt success (24 h)" }).waitFor();
     await page.getByLabel("Search", { exact: true }).fill("acme");
     await until("only Acme's webhook", async () => (await table.getByRole("row").filter({ hasText: "127.0.0.1" }).count()) === 1);
     assert.equal(await rows(page, "Webhooks", "/acme").count(), 1);
@@ -386,7 +441,13 @@ export const steps = [
   ["pages fit a phone-width window", async (world) => {
     const { page, hookd, state } = world;
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [path, name] of [["/", "phone-dashboard"], [`/webhooks/${state.webhookId}`, "phone-webhook"]]) {
+    const pages = [
+      ["/", "phone-dashboard"],
+      [`/webhooks/${state.webhookId}`, "phone-webhook"],
+      [state.deliveryPath, "phone-delivery"],
+      ["/webhooks/new", "phone-add-webhook"],
+    ];
+    for (const [path, name] of pages) {
       await page.goto(`${hookd.base}${path}`);
       await page.getByRole("heading", { level: 1 }).waitFor();
       await page.waitForLoadState("networkidle");

@@ -10,13 +10,15 @@ import { EmptyState } from "../components/EmptyState";
 import { WebhookState } from "../components/StatusBadge";
 import { DeliveryChart } from "../components/charts/DeliveryChart";
 import { LatencyChart } from "../components/charts/LatencyChart";
+import { Figure } from "../components/Figure";
 import { formatPercent, formatMs } from "../components/format";
+import { DEFAULT_WINDOW, windowWords } from "../components/timeWindows";
+import { WindowSelect } from "../components/WindowSelect";
 
-const WINDOWS = ["1h", "6h", "24h", "7d"];
 const LIVE_MS = 5_000;
 
 export function Dashboard() {
-  const [window, setWindow] = useState("6h");
+  const [window, setWindow] = useState(DEFAULT_WINDOW);
   const metrics = useQuery({
     queryKey: ["metrics"],
     queryFn: () => call(api.GET("/api/webhooks/metrics")),
@@ -39,26 +41,29 @@ export function Dashboard() {
       <PageHeader
         title="Dashboard"
         subtitle="Deliveries across every webhook you can see. Updates on its own."
-        actions={
-          <label className="inline-select">
-            <span>Window</span>
-            <select value={window} onChange={(e) => setWindow(e.target.value)}>
-              {WINDOWS.map((w) => (
-                <option key={w} value={w}>
-                  last {w}
-                </option>
-              ))}
-            </select>
-          </label>
-        }
+        actions={<WindowSelect value={window} onChange={setWindow} />}
       />
       <ErrorNotice error={metrics.error} onRetry={() => metrics.refetch()} />
-      <section className="grid" aria-label="Figures">
-        <Figure label="Success rate" value={formatPercent(metrics.data?.success_rate)} />
-        <Figure label="Pending" value={metrics.data?.pending} />
-        <Figure label="Delivered" value={metrics.data?.delivered} />
-        <Figure label="Failed" value={metrics.data?.failed} />
-        <Figure label="Average latency" value={formatMs(metrics.data?.average_latency_ms)} />
+      {/* Deliveries are counted over all that are kept; attempts over the window. */}
+      <section className="grid figures" aria-label="Figures">
+        <Figure
+          label="Delivery success"
+          value={formatPercent(metrics.data?.delivery_success_rate)}
+          hint="of all finished deliveries"
+        />
+        <Figure
+          label="Attempt success"
+          value={formatPercent(stats.data?.attempt_success_rate)}
+          hint={`of attempts, ${windowWords(window)}`}
+        />
+        <Figure label="Pending" value={metrics.data?.pending} hint="deliveries not finished yet" />
+        <Figure label="Delivered" value={metrics.data?.delivered} hint="deliveries that succeeded" />
+        <Figure label="Failed" value={metrics.data?.failed} hint="deliveries whose retries ran out" />
+        <Figure
+          label="Average latency"
+          value={formatMs(stats.data?.latency_ms.average)}
+          hint={`per attempt, ${windowWords(window)}`}
+        />
       </section>
       <div className="grid-2">
         <section className="card" aria-labelledby="chart-deliveries">
@@ -114,7 +119,7 @@ export function Dashboard() {
                 <tr>
                   <th scope="col">URL</th>
                   <th scope="col">State</th>
-                  <th scope="col">Failures in a row</th>
+                  <th scope="col">Failed deliveries in a row</th>
                 </tr>
               </thead>
               <tbody>
@@ -135,16 +140,5 @@ export function Dashboard() {
         )}
       </section>
     </>
-  );
-}
-
-function Figure({ label, value }: { label: string; value: string | number | null | undefined }) {
-  return (
-    <div className="stat">
-      <div className="stat-label">{label}</div>
-      <div className="stat-value" aria-label={label}>
-        {value ?? "—"}
-      </div>
-    </div>
   );
 }

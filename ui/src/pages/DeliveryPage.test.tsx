@@ -1,5 +1,6 @@
 // The delivery page: the payload, every attempt newest first with its request headers and the
-// response, links to its event and webhook, and a retry.
+// response (headers and body), links to its event and webhook, and a retry only where it helps:
+// a delivery that succeeded asks first, a cancelled one offers none.
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeApi, renderPage } from "../test/render";
@@ -13,9 +14,10 @@ const DELIVERY = {
   payload: { id: "evt_1", type: "order.paid", data: { amount: 42, currency: "EUR" } },
   attempts: [
     { ...anAttempt({ id: "att_1", attempt: 1, status: "failed", response_code: 500, response_body: "oops" }),
-      request_headers: [["content-type", "application/json"], ["webhook-signature", "v1,abc="]] },
+      request_headers: [["content-type", "application/json"], ["webhook-signature", "v1,abc="], ["X-Api-Key", "***"]],
+      response_headers: [["content-type", "text/plain"], ["x-request-id", "req-7"]] },
     { ...anAttempt({ id: "att_2", attempt: 2, status: "failed", response_code: null, response_body: null, error: "connection refused" }),
-      request_headers: [["content-type", "application/json"]] },
+      request_headers: [["content-type", "application/json"]], response_headers: [] },
   ],
 };
 
@@ -33,7 +35,14 @@ test("shows the payload and the attempts, newest first, with headers and bodies"
   const headers = within(first).getByRole("table", { name: "Request headers of attempt 1" });
   expect(within(headers).getByText("webhook-signature")).toBeInTheDocument();
   expect(within(first).getByText("oops").tagName).toBe("PRE");
-  expect(within(screen.getByRole("article", { name: "Attempt 2" })).getByText("connection refused")).toBeInTheDocument();
+  expect(within(first).getByText(/\*\*\* stands for the value of one of this webhook's custom headers/)).toBeInTheDocument();
+  const response = within(first).getByRole("table", { name: "Response headers of attempt 1" });
+  expect(within(response).getByRole("cell", { name: "x-request-id" })).toBeInTheDocument();
+  expect(within(response).getByRole("cell", { name: "req-7" })).toBeInTheDocument();
+  const second = screen.getByRole("article", { name: "Attempt 2" });
+  expect(within(second).getByText("connection refused")).toBeInTheDocument();
+  expect(within(second).queryByRole("table", { name: "Response headers of attempt 2" })).not.toBeInTheDocument();
+  expect(within(second).getAllByText("No response")).toHaveLength(2);
   expect(screen.getByRole("link", { name: /evt_1/ })).toHaveAttribute("href", "/events/evt_1");
   expect(screen.getByRole("link", { name: "wh_1" })).toHaveAttribute("href", "/webhooks/wh_1");
 });
@@ -54,6 +63,31 @@ test("Retry delivery posts the retry, says it is queued and refetches", async ()
   );
   expect(await screen.findByText("pending")).toBeInTheDocument();
   expect(calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual(["/api/deliveries/dlv_1/retry"]);
+});
+
+test("a delivery that succeeded is not offered a retry, only a Send again that asks first", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    "GET /api/deliveries/dlv_1": () => ({ status: 200, body: { ...DELIVERY, status: "succeeded" } }),
+    "POST /api/deliveries/dlv_1/retry": () => ({ status: 202, body: { delivery_id: "dlv_1", status: "pending" } }),
+  });
+  renderDelivery();
+  await user.click(await screen.findByRole("button", { name: "Send again" }));
+  expect(screen.queryByRole("button", { name: "Retry delivery" })).not.toBeInTheDocument();
+  const dialog = screen.getByRole("alertdialog", { name: "Send again" });
+  expect(dialog).toHaveAccessibleDescription(/This delivery succeeded/);
+  await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+  expect(calls.some((c) => c.method === "POST")).toBe(false);
+  await user.click(screen.getByRole("button", { name: "Send again" }));
+  await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Send again" }));
+  await waitFor(() => expect(calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual(["/api/deliveries/dlv_1/retry"]));
+});
+
+test("a cancelled delivery (its webhook was deleted) offers no retry", async () => {
+  fakeApi({ "GET /api/deliveries/dlv_1": () => ({ status: 200, body: { ...DELIVERY, status: "cancelled" } }) });
+  renderDelivery();
+  expect(await screen.findByText(/cancelled when its webhook was deleted/)).toBeInTheDocument();
+  expect(screen.queryByRole("button", { name: /Retry|Send again/ })).not.toBeInTheDocument();
 });
 
 test("an unknown delivery says it is not there", async () => {

@@ -1,5 +1,6 @@
 // One delivery (one event to one webhook): the payload sent and every attempt, newest first, with
-// the request headers and the receiver's answer; and a way to try it again now.
+// the request headers and the receiver's answer; and a way to try it again now (asking first
+// when it already succeeded).
 import { Link, useParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../api/client";
@@ -11,6 +12,7 @@ import { PageHeader } from "../components/PageHeader";
 import { StatusBadge } from "../components/StatusBadge";
 import { AttemptArticle } from "../components/delivery/AttemptArticle";
 import { DeliveryFacts } from "../components/delivery/DeliveryFacts";
+import { RetryDeliveryButton } from "../components/delivery/RetryDeliveryButton";
 import { useRetryDelivery } from "../components/delivery/useRetryDelivery";
 import { LiveStatus } from "../components/webhook/LiveStatus";
 import { deliveryKey } from "../components/webhook/queryKeys";
@@ -78,16 +80,13 @@ export function DeliveryPage() {
             <Link className="button" to={`/webhooks/${data.webhook_id}`}>
               Webhook
             </Link>
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={retry.isPending}
-              onClick={() =>
+            <RetryDeliveryButton
+              delivery={data}
+              busy={retry.isPending}
+              onRetry={() =>
                 retry.mutate({ deliveryId: data.id, webhookId: data.webhook_id, eventType: data.event_type })
               }
-            >
-              {retry.isPending ? "Retrying…" : "Retry delivery"}
-            </button>
+            />
           </>
         }
       />

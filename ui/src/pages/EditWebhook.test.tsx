@@ -1,6 +1,6 @@
 // "Edit webhook": filled from the stored webhook; saving sends only what changed (null to clear
 // the rate limit, filter and retry schedule), then goes to the webhook's page.
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { EditWebhook } from "./EditWebhook";
 import { fakeApi, renderPage, type FakeCall } from "../test/render";
@@ -23,16 +23,31 @@ const eventTypes = {
   },
 };
 
+const eventNames = {
+  status: 200,
+  body: {
+    data: [
+      { name: "order.created", source: "catalog" },
+      { name: "order.paid", source: "catalog" },
+      { name: "webhook.disabled", source: "hookd" },
+      { name: "webhook.ping", source: "hookd" },
+    ],
+    next_cursor: null,
+  },
+};
+
+const catalogRoutes = { "GET /api/event-types": () => eventTypes, "GET /api/event-names": () => eventNames };
+
 const patches = (calls: FakeCall[]) => calls.filter((c) => c.method === "PATCH");
 const at = { path: "/webhooks/wh_1/edit", route: "/webhooks/:id/edit" };
 
 test("is filled from the webhook, without secret, tenant or ping", async () => {
-  fakeApi({ "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }), "GET /api/event-types": () => eventTypes });
+  fakeApi({ "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }), ...catalogRoutes });
   renderPage(<EditWebhook />, at);
   expect(await screen.findByLabelText("URL")).toHaveValue("https://shop.example/hooks");
   expect(screen.getByRole("heading", { level: 1, name: "Edit webhook" })).toBeInTheDocument();
+  expect(await screen.findByRole("checkbox", { name: "order.paid" })).not.toBeChecked();
   expect(screen.getByRole("checkbox", { name: "order.created" })).toBeChecked();
-  expect(screen.getByRole("checkbox", { name: "order.paid" })).not.toBeChecked();
   expect(screen.getByLabelText("Other events")).toHaveValue("legacy.*");
   expect(screen.getByLabelText("Retry schedule")).toHaveValue("1m, 5m");
   expect(screen.getByLabelText("Rate limit (per second)")).toHaveValue("50");
@@ -47,13 +62,13 @@ test("saves only the changed fields, with null to clear, then opens the webhook"
   const user = userEvent.setup();
   const calls = fakeApi({
     "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }),
-    "GET /api/event-types": () => eventTypes,
+    ...catalogRoutes,
     "PATCH /api/webhooks/wh_1": (call) => ({ status: 200, body: { ...stored, ...(call.body as object) } }),
   });
   renderPage(<EditWebhook />, at);
   await user.clear(await screen.findByLabelText("Description"));
   await user.type(screen.getByLabelText("Description"), "Orders, edited");
-  await user.click(screen.getByRole("checkbox", { name: "order.paid" }));
+  await user.click(await screen.findByRole("checkbox", { name: "order.paid" }));
   await user.click(screen.getByText("Advanced options"));
   await user.clear(screen.getByLabelText("Rate limit (per second)"));
   await user.clear(screen.getByLabelText("Filter"));
@@ -78,7 +93,7 @@ test("a server error on a field shows there, and the form stays", async () => {
   const user = userEvent.setup();
   fakeApi({
     "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }),
-    "GET /api/event-types": () => eventTypes,
+    ...catalogRoutes,
     "PATCH /api/webhooks/wh_1": () => ({
       status: 422,
       body: { status: 422, code: "validation_failed", errors: [{ field: "filter", code: "invalid_filter", message: "expected a value after '>' (at character 8)" }] },
@@ -95,8 +110,31 @@ test("a server error on a field shows there, and the form stays", async () => {
   expect(screen.getByRole("button", { name: "Save changes" })).toBeEnabled();
 });
 
+test("a subscribed name that no list offers any more stays ticked, and can be unticked and ticked again", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    "GET /api/webhooks/wh_1": () => ({ status: 200, body: { ...stored, events: ["order.created", "refund.issued", "legacy.*"] } }),
+    ...catalogRoutes,
+    "PATCH /api/webhooks/wh_1": (call) => ({ status: 200, body: { ...stored, ...(call.body as object) } }),
+  });
+  renderPage(<EditWebhook />, at);
+  const also = await screen.findByRole("group", { name: "Also subscribed" });
+  const refund = within(also).getByRole("checkbox", { name: "refund.issued" });
+  expect(refund).toBeChecked();
+  expect(screen.getByLabelText("Other events")).toHaveValue("legacy.*");
+  await user.click(refund);
+  expect(within(also).getByRole("checkbox", { name: "refund.issued" })).not.toBeChecked();
+  await user.click(within(also).getByRole("checkbox", { name: "refund.issued" }));
+  await user.click(screen.getByRole("checkbox", { name: "webhook.disabled" }));
+  await user.click(screen.getByRole("button", { name: "Save changes" }));
+  expect(await screen.findByText("elsewhere")).toBeInTheDocument();
+  expect(patches(calls).map((c) => c.body)).toEqual([
+    { events: ["order.created", "refund.issued", "webhook.disabled", "legacy.*"] },
+  ]);
+});
+
 test("an unknown webhook is reported in words", async () => {
-  fakeApi({ "GET /api/event-types": () => eventTypes });
+  fakeApi(catalogRoutes);
   renderPage(<EditWebhook />, at);
   expect(await screen.findByRole("alert")).toHaveTextContent("isn't there");
 });

@@ -7,7 +7,6 @@ import { PageHeader } from "../components/PageHeader";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
 import { WebhookForm } from "../components/webhook-form/WebhookForm";
-import { useEventTypes } from "../components/webhook-form/useEventTypes";
 import { toPatchBody, valuesFromWebhook, type WebhookFormValues } from "../components/webhook-form/values";
 import "../styles/webhooks.css";
 
@@ -22,12 +21,7 @@ export function EditWebhook() {
     staleTime: Infinity,
     refetchOnWindowFocus: false,
   });
-  const catalog = useEventTypes();
-  const catalogSettled = !catalog.isPending;
-  const initial = useMemo(
-    () => (webhook.data && catalogSettled ? valuesFromWebhook(webhook.data, (catalog.data ?? []).map((t) => t.name)) : null),
-    [webhook.data, catalogSettled, catalog.data],
-  );
+  const initial = useMemo(() => (webhook.data ? valuesFromWebhook(webhook.data) : null), [webhook.data]);
 
   const save = useMutation({
     mutationFn: (patch: Schemas["WebhookPatch"]) =>

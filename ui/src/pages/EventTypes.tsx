@@ -1,5 +1,6 @@
-// The event type catalog: the names webhooks subscribe to (the webhook form's checkboxes) and
-// the JSON Schemas events are checked against. The admin adds and deletes; tenants only read.
+// The event type catalog: the names webhooks subscribe to, described (the webhook form shows the
+// descriptions under its checkboxes), and the JSON Schemas events are checked against. The admin
+// adds and deletes; tenants only read.
 import { PageHeader } from "../components/PageHeader";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
@@ -32,8 +33,9 @@ export function EventTypes() {
           <Loading label="Loading event types" />
         ) : types.isError ? null : types.data.length === 0 ? (
           <EmptyState title="No event types yet.">
-            Event types fill the checkboxes of the webhook form, so subscribers can pick what they
-            receive, and each can carry a JSON Schema that every event's data must match.{" "}
+            The catalog is optional: the webhook form already offers the names of published
+            events. A type added here is described in that form, and can carry a JSON Schema that
+            every event's data must match.{" "}
             {admin ? "Add the first one below." : "Ask an operator to add them."}
           </EmptyState>
         ) : (

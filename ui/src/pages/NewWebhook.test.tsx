@@ -18,6 +18,23 @@ const eventTypes = {
   },
 };
 
+const eventNames = {
+  status: 200,
+  body: {
+    data: [
+      { name: "order.created", source: "catalog" },
+      { name: "order.paid", source: "catalog" },
+      { name: "shipment.sent", source: "published" },
+      { name: "user.signed_up", source: "catalog" },
+      { name: "webhook.disabled", source: "hookd" },
+      { name: "webhook.ping", source: "hookd" },
+    ],
+    next_cursor: null,
+  },
+};
+
+const catalogRoutes = { "GET /api/event-types": () => eventTypes, "GET /api/event-names": () => eventNames };
+
 const created = {
   id: "wh_new", url: "https://shop.example/hooks", events: ["order.created"], description: "", tenant: "default",
   active: true, disabled_reason: null, filter: null, rate_limit: null, max_in_flight: 10, timeout_ms: 10000,
@@ -29,7 +46,7 @@ const posts = (calls: FakeCall[]) => calls.filter((c) => c.method === "POST" && 
 
 test("refuses a bad URL and no events at their fields, and sends nothing", async () => {
   const user = userEvent.setup();
-  const calls = fakeApi({ "GET /api/event-types": () => eventTypes });
+  const calls = fakeApi(catalogRoutes);
   renderPage(<NewWebhook />);
   await screen.findByRole("checkbox", { name: "order.created" });
 
@@ -58,7 +75,7 @@ test("refuses a bad URL and no events at their fields, and sends nothing", async
 test("sends the ticked events, other events, a header and a retry schedule, and nothing unset", async () => {
   const user = userEvent.setup();
   const calls = fakeApi({
-    "GET /api/event-types": () => eventTypes,
+    ...catalogRoutes,
     "POST /api/webhooks": () => ({ status: 201, body: { ...created, ping_event_id: null } }),
   });
   renderPage(<NewWebhook />);
@@ -91,7 +108,7 @@ test("sends the ticked events, other events, a header and a retry schedule, and 
 test("All events sends * alone, and a tenant token cannot choose a tenant", async () => {
   const user = userEvent.setup();
   const calls = fakeApi({
-    "GET /api/event-types": () => eventTypes,
+    ...catalogRoutes,
     "POST /api/webhooks": () => ({ status: 201, body: { ...created, ping_event_id: null } }),
   });
   renderPage(<NewWebhook />, { session: { role: "tenant", tenant: "acme", token_id: "tok_1" } });
@@ -112,13 +129,13 @@ test("All events sends * alone, and a tenant token cannot choose a tenant", asyn
 test("shows the server's refusal of the URL at the URL field", async () => {
   const user = userEvent.setup();
   fakeApi({
-    "GET /api/event-types": () => eventTypes,
+    ...catalogRoutes,
     "POST /api/webhooks": () => ({
       status: 422,
       body: {
         type: "urn:hookd:problem:url_not_allowed", title: "Unprocessable Entity", status: 422, code: "url_not_allowed",
-        detail: "url: resolves to 169.254.169.254 is a link-local address",
-        errors: [{ field: "url", code: "url_not_allowed", message: "resolves to 169.254.169.254 is a link-local address" }],
+        detail: "url: resolves to 169.254.169.254, which is a link-local address not in HOOKD_ALLOWED_NETWORKS",
+        errors: [{ field: "url", code: "url_not_allowed", message: "resolves to 169.254.169.254, which is a link-local address not in HOOKD_ALLOWED_NETWORKS" }],
       },
     }),
   });
@@ -128,7 +145,7 @@ test("shows the server's refusal of the URL at the URL field", async () => {
   await user.click(screen.getByRole("button", { name: "Create webhook" }));
 
   const url = screen.getByLabelText("URL");
-  await waitFor(() => expect(url).toHaveAccessibleDescription(/Resolves to 169\.254\.169\.254 is a link-local address\./));
+  await waitFor(() => expect(url).toHaveAccessibleDescription(/The URL resolves to 169\.254\.169\.254, which .*HOOKD_ALLOWED_NETWORKS\./));
   expect(url).toHaveAttribute("aria-invalid", "true");
   expect(screen.getByRole("button", { name: "Create webhook" })).toBeEnabled();
   // Editing the URL clears the out-of-date message.
@@ -139,7 +156,7 @@ test("shows the server's refusal of the URL at the URL field", async () => {
 test("after creating, shows the secret once and the ping's result", async () => {
   const user = userEvent.setup();
   fakeApi({
-    "GET /api/event-types": () => eventTypes,
+    ...catalogRoutes,
     "POST /api/webhooks": () => ({ status: 201, body: created }),
     "GET /api/events/evt_ping": () => ({
       status: 200,
@@ -157,7 +174,7 @@ test("after creating, shows the secret once and the ping's result", async () => 
         updated_at: "2026-11-29T06:00:00.000Z", payload: {},
         attempts: [{ id: "att_1", delivery_id: "dlv_ping", event_id: "evt_ping", event_type: "webhook.ping", attempt: 1,
           status: "succeeded", response_code: 204, response_body: "", error: null, duration_ms: 12,
-          created_at: "2026-11-29T06:00:00.000Z", request_headers: [] }],
+          created_at: "2026-11-29T06:00:00.000Z", request_headers: [], response_headers: [] }],
       },
     }),
   });
@@ -181,7 +198,7 @@ test("after creating, shows the secret once and the ping's result", async () => 
 test("a failed first attempt of the ping is reported with its error", async () => {
   const user = userEvent.setup();
   fakeApi({
-    "GET /api/event-types": () => eventTypes,
+    ...catalogRoutes,
     "POST /api/webhooks": () => ({ status: 201, body: created }),
     "GET /api/events/evt_ping": () => ({
       status: 200,
@@ -199,7 +216,7 @@ test("a failed first attempt of the ping is reported with its error", async () =
         updated_at: "2026-11-29T06:00:00.000Z", payload: {},
         attempts: [{ id: "att_1", delivery_id: "dlv_ping", event_id: "evt_ping", event_type: "webhook.ping", attempt: 1,
           status: "failed", response_code: null, response_body: null, error: "connection failed: connection refused",
-          duration_ms: 0, created_at: "2026-11-29T06:00:00.000Z", request_headers: [] }],
+          duration_ms: 0, created_at: "2026-11-29T06:00:00.000Z", request_headers: [], response_headers: [] }],
       },
     }),
   });
@@ -209,4 +226,61 @@ test("a failed first attempt of the ping is reported with its error", async () =
   await user.click(screen.getByRole("button", { name: "Create webhook" }));
   const card = await screen.findByRole("region", { name: "Webhook created" });
   expect(await within(card).findByText(/^Ping failed: connection failed: connection refused\./)).toBeInTheDocument();
+});
+
+test("a fresh install offers hookd's own events and the names seen in published events, and says how to add types", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    "GET /api/event-types": () => ({ status: 200, body: { data: [], next_cursor: null } }),
+    "GET /api/event-names": () => ({
+      status: 200,
+      body: {
+        data: [
+          { name: "shipment.sent", source: "published" },
+          { name: "webhook.disabled", source: "hookd" },
+          { name: "webhook.ping", source: "hookd" },
+        ],
+        next_cursor: null,
+      },
+    }),
+    "POST /api/webhooks": () => ({ status: 201, body: { ...created, ping_event_id: null } }),
+  });
+  renderPage(<NewWebhook />);
+  const own = await screen.findByRole("group", { name: "hookd's own events" });
+  expect(within(own).getByRole("checkbox", { name: "webhook.ping" })).toBeInTheDocument();
+  expect(within(own).getByRole("checkbox", { name: "webhook.disabled" })).toHaveAccessibleDescription(/disabled a webhook/);
+  const seen = screen.getByRole("group", { name: "Seen in published events" });
+  expect(seen).toHaveAccessibleDescription("not in the catalog");
+  expect(within(seen).getByRole("checkbox", { name: "shipment.sent" })).toBeInTheDocument();
+  expect(screen.queryByRole("group", { name: "From the catalog" })).not.toBeInTheDocument();
+  expect(screen.getByRole("link", { name: "Event types" })).toHaveAttribute("href", "/event-types");
+  expect(screen.getByText(/description and an optional JSON Schema/)).toBeInTheDocument();
+  expect(screen.getByRole("checkbox", { name: "All events (*)" })).toBeInTheDocument();
+  expect(screen.getByLabelText("Other events")).toBeInTheDocument();
+
+  await user.type(screen.getByLabelText("URL"), "https://shop.example/hooks");
+  await user.click(within(seen).getByRole("checkbox", { name: "shipment.sent" }));
+  await user.click(within(own).getByRole("checkbox", { name: "webhook.disabled" }));
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+  await screen.findByRole("region", { name: "Webhook created" });
+  expect(posts(calls)[0].body).toMatchObject({ events: ["shipment.sent", "webhook.disabled"] });
+});
+
+test("the retry schedule is checked as the server checks it: one delay per item, separated by commas", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi(catalogRoutes);
+  renderPage(<NewWebhook />);
+  await user.type(screen.getByLabelText("URL"), "https://shop.example/hooks");
+  await user.click(await screen.findByRole("checkbox", { name: "order.created" }));
+  await user.click(screen.getByText("Advanced options"));
+  const schedule = screen.getByLabelText("Retry schedule");
+  expect(schedule).toHaveAccessibleDescription(/whole number and one unit, s, m, h or d .*from 1s to 7d, at most 20/);
+  await user.type(schedule, "30s, 1m 5m");
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+  expect(schedule).toHaveAccessibleDescription(/“1m 5m” holds more than one delay: separate them with commas \(1m, 5m\)/);
+  await user.clear(schedule);
+  await user.type(schedule, "1.5m");
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+  expect(schedule).toHaveAccessibleDescription(/“1\.5m” is not a delay/);
+  expect(posts(calls)).toHaveLength(0);
 });

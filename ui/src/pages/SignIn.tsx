@@ -30,6 +30,10 @@ export function SignIn() {
           Paste the admin token that hookd printed on its first start, or a tenant token to open
           that tenant's portal.
         </p>
+        <p className="hint">
+          Lost the admin token? Stop hookd and run <code>hookd admin-token --reset</code> to make a
+          new one (or set <code>HOOKD_ADMIN_TOKEN</code>).
+        </p>
         <Field
           label="Token"
           error={missing ? "Paste a token first." : undefined}

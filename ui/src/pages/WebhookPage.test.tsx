@@ -7,8 +7,8 @@ import { WebhookPage } from "./WebhookPage";
 import { aWebhook } from "../components/webhook/testData";
 
 const STATS = {
-  window: "24h", bucket_seconds: 3600, attempts: 4, succeeded: 3, failed: 1, success_rate: 0.75,
-  latency_ms: { average: 20, p50: 12, p95: 40, p99: 55 },
+  window: "24h", bucket_seconds: 3600, attempts: 4, succeeded: 3, failed: 1, attempt_success_rate: 0.75,
+  latency_ms: { average: 20, p50: 12.4, p95: 40, p99: 55, min: 3, max: 55 },
   buckets: [{ start: "2026-11-29T05:00:00.000Z", succeeded: 3, failed: 1, average_latency_ms: 20 }],
 };
 
@@ -37,6 +37,20 @@ test("shows the URL as the title, the state, events and settings, charts and fig
   expect(screen.getByRole("link", { name: "Edit" })).toHaveAttribute("href", "/webhooks/wh_1/edit");
   expect(await screen.findByRole("img", { name: /Attempts over time: 3 succeeded and 1 failed/ })).toBeInTheDocument();
   expect(screen.getByText("75.0%")).toBeInTheDocument();
+  // "Attempt success", with what it counts; no figure is called just "Success rate".
+  expect(screen.getByText("Attempt success")).toBeInTheDocument();
+  expect(screen.getByText("of attempts, last 24 hours")).toBeInTheDocument();
+  expect(screen.queryByText("Success rate")).not.toBeInTheDocument();
+  expect(screen.getByText("12 ms")).toBeInTheDocument();
+  // The failure streak counts deliveries, and says when one counts.
+  expect(screen.getByText("0 failed deliveries in a row")).toBeInTheDocument();
+  expect(screen.getByText(/counts as failed once its retries are exhausted/)).toHaveTextContent(
+    "HOOKD_DISABLE_AFTER_FAILURES, default 10",
+  );
+  expect(screen.getByLabelText("Window")).toHaveValue("24h");
+  expect([...(screen.getByLabelText("Window") as HTMLSelectElement).options].map((o) => o.value)).toEqual([
+    "1h", "6h", "24h", "7d",
+  ]);
   expect(await screen.findByText("No delivery attempts yet.")).toBeInTheDocument();
   expect(calls.some((c) => c.path === "/api/webhooks/wh_1/stats?window=24h")).toBe(true);
 

@@ -1,4 +1,4 @@
-// The webhooks list: rows with state and success rate, the server-side filters sent as query
+// The webhooks list: rows with state and attempt success (24 h), the server-side filters sent as query
 // parameters, the search on the page, and the two empty states.
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -16,7 +16,7 @@ const stats = (attempts: number, succeeded: number) => ({
   status: 200,
   body: {
     window: "24h", bucket_seconds: 1440, attempts, succeeded, failed: attempts - succeeded,
-    success_rate: attempts ? succeeded / attempts : null,
+    attempt_success_rate: attempts ? succeeded / attempts : null,
     latency_ms: { average: null, p50: null, p95: null, p99: null }, buckets: [],
   },
 });
@@ -26,7 +26,7 @@ const list = [
   webhook("wh_2", "https://gone.example/hooks", { active: false, disabled_reason: "gone", tenant: "acme" }),
 ];
 
-test("lists each webhook with its events, state, success rate and tenant", async () => {
+test("lists each webhook with its events, state, attempt success and tenant", async () => {
   const calls = fakeApi({
     "GET /api/webhooks": () => ({ status: 200, body: { data: list, next_cursor: null } }),
     "GET /api/webhooks/wh_1/stats": () => stats(8, 6),
@@ -45,6 +45,8 @@ test("lists each webhook with its events, state, success rate and tenant", async
   expect(rows[1]).toHaveTextContent("acme");
   await waitFor(() => expect(rows[1]).toHaveTextContent("—"));
   expect(within(table).getByRole("columnheader", { name: "Tenant" })).toBeInTheDocument();
+  expect(within(table).getByRole("columnheader", { name: "Attempt success (24 h)" })).toBeInTheDocument();
+  expect(within(table).queryByRole("columnheader", { name: /^Success rate/ })).not.toBeInTheDocument();
   expect(calls.some((c) => c.path === "/api/webhooks/wh_1/stats?window=24h")).toBe(true);
   expect(calls.find((c) => c.path.startsWith("/api/webhooks?"))?.path).toBe("/api/webhooks?limit=50");
 });

@@ -1,4 +1,4 @@
-// The webhooks list: every webhook the token can see, with its state and recent success rate,
+// The webhooks list: every webhook the token can see, with its state and recent attempt success,
 // filtered by status and event on the server and by a search on this page. Updates on its own.
 import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
@@ -12,22 +12,13 @@ import { EmptyState } from "../components/EmptyState";
 import { Field } from "../components/Field";
 import { Pager, useCursorPages } from "../components/Pager";
 import { WebhookState } from "../components/StatusBadge";
-import { SuccessRate } from "../components/webhook-form/SuccessRate";
+import { AttemptSuccess } from "../components/webhook/AttemptSuccess";
+import { useSettled } from "../components/events/useSettled";
 import "../styles/webhooks.css";
 
 const LIVE_MS = 5_000;
 const PAGE_SIZE = 50;
 type StatusFilter = "" | "true" | "false";
-
-/** `value`, once it has stopped changing for `ms`: typing an event name sends one request. */
-function useSettled<T>(value: T, ms = 300): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 export function Webhooks() {
   const admin = useIsAdmin();
@@ -129,7 +120,7 @@ export function Webhooks() {
                     Events
                   </th>
                   <th scope="col">Status</th>
-                  <th scope="col">Success rate</th>
+                  <th scope="col">Attempt success (24 h)</th>
                   {admin && (
                     <th scope="col" className="hide-narrow">
                       Tenant
@@ -151,7 +142,7 @@ export function Webhooks() {
                       <WebhookState active={w.active} reason={w.disabled_reason} />
                     </td>
                     <td>
-                      <SuccessRate webhookId={w.id} />
+                      <AttemptSuccess webhookId={w.id} />
                     </td>
                     {admin && <td className="hide-narrow">{w.tenant}</td>}
                     <td className="hide-narrow wrap">{w.description || <span className="muted">—</span>}</td>

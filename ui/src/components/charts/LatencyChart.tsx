@@ -1,4 +1,5 @@
 // Average attempt latency per time bucket as a line; gaps where nothing was attempted.
+import { formatMs } from "../format";
 import { axisTimes, CHART, formatBucketTime } from "./scale";
 
 export interface LatencyPoint {
@@ -24,18 +25,18 @@ export function LatencyChart({ points, title }: { points: LatencyPoint[]; title:
   const summary =
     known.length === 0
       ? "no attempts in this window"
-      : `average from ${Math.min(...known).toFixed(0)} to ${max.toFixed(0)} ms`;
+      : `average from ${formatMs(Math.min(...known))} to ${formatMs(Math.max(...known))}`;
   return (
     <figure className="chart-figure">
       <svg className="chart" viewBox={`0 0 ${CHART.width} ${CHART.height}`} role="img" aria-label={`${title}: ${summary}`}>
         <line x1={CHART.left} x2={CHART.width - CHART.right} y1={CHART.height - CHART.bottom} y2={CHART.height - CHART.bottom} stroke="#d0d5dd" />
-        <text x={CHART.left - 6} y={CHART.top + 4} textAnchor="end">{`${max.toFixed(0)} ms`}</text>
+        <text x={CHART.left - 6} y={CHART.top + 4} textAnchor="end">{formatMs(max)}</text>
         <text x={CHART.left - 6} y={CHART.height - CHART.bottom} textAnchor="end">0</text>
         <path d={path} fill="none" stroke="#4f46e5" strokeWidth={2} strokeLinejoin="round" />
         {values.map((v, i) =>
           v === null ? null : (
             <circle key={points[i].start} cx={x(i)} cy={y(v)} r={2.5} fill="#4f46e5">
-              <title>{`${formatBucketTime(points[i].start)}: ${v.toFixed(1)} ms`}</title>
+              <title>{`${formatBucketTime(points[i].start)}: ${formatMs(v)}`}</title>
             </circle>
           ),
         )}

@@ -1,15 +1,25 @@
-// One attempt of a delivery: how it went, the request headers sent and the response received.
+// One attempt of a delivery: how it went, the request headers sent and the response received
+// (its headers and body).
 import type { Schemas } from "../../api/client";
 import { StatusBadge } from "../StatusBadge";
 import { Time } from "../Time";
 import { formatMs } from "../format";
-import { RequestHeadersTable } from "./RequestHeadersTable";
+import { HeadersTable } from "./HeadersTable";
 
-/** An attempt with its request headers as `[name, value]` pairs. */
-export type AttemptWithHeaders = Schemas["AttemptOut"] & { request_headers: string[][] };
+/**
+ * An attempt with its request and response headers as `[name, value]` pairs (the client's types
+ * widen the schema's pairs to `string[]`).
+ */
+export type AttemptWithHeaders = Schemas["AttemptOut"] & { request_headers: string[][]; response_headers: string[][] };
+
+/** The server shows custom header values as this, so secrets in them stay on the server. */
+const MASKED = "***";
 
 export function AttemptArticle({ attempt }: { attempt: AttemptWithHeaders }) {
   const name = `Attempt ${attempt.attempt}`;
+  const lower = name.toLowerCase();
+  const answered = attempt.response_code != null;
+  const masked = attempt.request_headers.some(([, value]) => value === MASKED);
   return (
     <article className="card attempt" aria-label={name}>
       <div className="card-header">
@@ -34,12 +44,23 @@ export function AttemptArticle({ attempt }: { attempt: AttemptWithHeaders }) {
         <dd className="mono">{attempt.id}</dd>
       </dl>
       <h4>Request headers</h4>
-      <RequestHeadersTable headers={attempt.request_headers} label={`Request headers of ${name.toLowerCase()}`} />
+      <HeadersTable
+        headers={attempt.request_headers}
+        label={`Request headers of ${lower}`}
+        empty="No headers were recorded."
+      />
+      {masked && <p className="hint">{MASKED} stands for the value of one of this webhook's custom headers, which is not shown here.</p>}
+      <h4>Response headers</h4>
+      <HeadersTable
+        headers={attempt.response_headers}
+        label={`Response headers of ${lower}`}
+        empty={answered ? "The response had no headers." : "No response"}
+      />
       <h4>Response body</h4>
       {attempt.response_body ? (
         <pre>{attempt.response_body}</pre>
       ) : (
-        <p className="muted">The response had no body.</p>
+        <p className="muted">{answered ? "The response had no body." : "No response"}</p>
       )}
     </article>
   );

@@ -30,7 +30,11 @@ export function DeliveryFacts({ delivery }: { delivery: Schemas["DeliveryOut"] }
             <Time iso={delivery.next_attempt_at} />
           ) : (
             <span className="muted">
-              {delivery.status === "pending" ? "waiting (the webhook is disabled or paused)" : "none: finished"}
+              {delivery.status === "pending"
+                ? "waiting (the webhook is disabled or paused)"
+                : delivery.status === "cancelled"
+                  ? "none: cancelled when its webhook was deleted"
+                  : "none: finished"}
             </span>
           )}
         </dd>

@@ -1,4 +1,5 @@
-// Queues one new attempt of a delivery now, whatever its status, and refreshes whatever shows it.
+// Queues one new attempt of a delivery now, and refreshes whatever shows it. The server takes any
+// status; the callers offer it only where it helps (LogsTable, RetryDeliveryButton).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
 import { deliveryKey, webhookKey } from "../webhook/queryKeys";

@@ -11,6 +11,7 @@ import { useEventTypeCatalog } from "../event-types/useEventTypeCatalog";
 import { checkJsonObject, prettyJson } from "./json";
 import { EVENTS_KEY } from "./queryKeys";
 import { EventTypeInfo } from "./EventTypeInfo";
+import { EVENT_NAMES_KEY } from "../webhook-form/useEventNames";
 import { PublishResult } from "./PublishResult";
 
 const PUBLISH_FIELDS = ["type", "data", "id", "tenant"];
@@ -34,6 +35,8 @@ export function PublishForm() {
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: EVENTS_KEY });
       void queryClient.invalidateQueries({ queryKey: ["metrics"] });
+      // A new type is now one the webhook form offers.
+      void queryClient.invalidateQueries({ queryKey: EVENT_NAMES_KEY });
     },
   });
 

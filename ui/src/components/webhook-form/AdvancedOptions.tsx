@@ -45,7 +45,7 @@ export function AdvancedOptions({
         </Field>
         <Field
           label="Retry schedule"
-          hint="Delays between attempts, such as 1m, 5m, 15m. Empty: the server's default."
+          hint="Delays before each retry, comma-separated: a whole number and one unit, s, m, h or d (30s, 5m, 1h, 1d), from 1s to 7d, at most 20. Empty: the server's default."
           error={errors.retrySchedule}
         >
           <input

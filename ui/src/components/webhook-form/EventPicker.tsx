@@ -1,11 +1,16 @@
-// The Events fieldset: a checkbox per event type in the catalog, "All events (*)", and free text
-// for names or patterns the catalog does not list.
-import { useId } from "react";
+// The Events fieldset: "All events (*)", a checkbox per name a webhook can subscribe to (from
+// `GET /api/event-names`, grouped: the catalog's types with their descriptions, names seen in
+// published events, hookd's own events), and free text for names or patterns listed nowhere.
+// Names ticked when the form opened keep their checkbox even when no list has them (an edited
+// webhook's subscription to a name no longer published, say).
+import { useId, useState } from "react";
 import { Link } from "react-router-dom";
 import { useIsAdmin } from "../../auth/session";
 import { ErrorNotice } from "../ErrorNotice";
 import { Field } from "../Field";
 import { Loading } from "../Loading";
+import { EventGroup, type EventOption } from "./EventGroup";
+import { useEventNames } from "./useEventNames";
 import { useEventTypes } from "./useEventTypes";
 
 export interface EventChoice {
@@ -13,6 +18,13 @@ export interface EventChoice {
   allEvents: boolean;
   otherEvents: string;
 }
+
+/** What hookd's own events are, for the words under their checkboxes. */
+const HOOKD_EVENTS: Record<string, string> = {
+  "webhook.disabled":
+    "hookd disabled a webhook of this tenant: its deliveries kept failing, or its receiver answered 410 Gone.",
+  "webhook.ping": "A test. Every webhook gets its own pings (Send test, and on creation), ticked or not.",
+};
 
 export function EventPicker({
   value,
@@ -28,14 +40,34 @@ export function EventPicker({
   otherError?: string;
 }) {
   const id = useId();
+  const names = useEventNames();
   const catalog = useEventTypes();
   const admin = useIsAdmin();
-  const types = catalog.data ?? [];
+  // The names ticked when the form opened: they stay offered after being unticked.
+  const [initiallyChecked] = useState(value.checkedEvents);
 
-  function toggle(name: string, checked: boolean) {
+  const descriptions = new Map((catalog.data ?? []).map((t) => [t.name, t.description]));
+  const listed = names.data ?? [];
+  const from = (source: string): EventOption[] =>
+    listed
+      .filter((n) => n.source === source)
+      .map((n) => ({
+        name: n.name,
+        description: source === "hookd" ? HOOKD_EVENTS[n.name] : descriptions.get(n.name) || undefined,
+      }));
+  const known = new Set(listed.map((n) => n.name));
+  // Not before the lists arrive: every ticked name would show here, then move to its group.
+  const extra = (names.isPending ? [] : [...new Set([...initiallyChecked, ...value.checkedEvents])])
+    .filter((name) => !known.has(name))
+    .sort()
+    .map((name) => ({ name }));
+
+  const checked = (name: string) => value.allEvents || value.checkedEvents.includes(name);
+  function toggle(name: string, tick: boolean) {
     const rest = value.checkedEvents.filter((n) => n !== name);
-    onChange({ checkedEvents: checked ? [...rest, name] : rest });
+    onChange({ checkedEvents: tick ? [...rest, name] : rest });
   }
+  const group = { checked, disabled: value.allEvents, onToggle: toggle };
 
   return (
     <fieldset
@@ -52,42 +84,22 @@ export function EventPicker({
         />
         All events (*)
       </label>
-      {catalog.isPending && <Loading label="Loading event types" />}
-      <ErrorNotice error={catalog.error} onRetry={() => catalog.refetch()} />
-      {catalog.isSuccess && types.length === 0 && (
-        <p className="hint">
-          The catalog has no event types yet: type event names below
-          {admin ? (
-            <>
-              , or <Link to="/event-types">add event types</Link> first.
-            </>
-          ) : (
-            "."
-          )}
+      {names.isPending && <Loading label="Loading event names" />}
+      <ErrorNotice error={names.error} onRetry={() => names.refetch()} />
+      <EventGroup title="From the catalog" options={from("catalog")} {...group} />
+      <EventGroup
+        title="Seen in published events"
+        note="not in the catalog"
+        options={from("published")}
+        {...group}
+      />
+      <EventGroup title="hookd's own events" options={from("hookd")} {...group} />
+      <EventGroup title="Also subscribed" note="not listed above" options={extra} {...group} />
+      {admin && (
+        <p className="hint event-catalog-hint">
+          To give a type a description and an optional JSON Schema for its data, add it on the{" "}
+          <Link to="/event-types">Event types</Link> page.
         </p>
-      )}
-      {types.length > 0 && (
-        <ul className="event-options">
-          {types.map((type) => (
-            <li key={type.id} className="event-option">
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={value.allEvents || value.checkedEvents.includes(type.name)}
-                  disabled={value.allEvents}
-                  aria-describedby={type.description ? `${id}-${type.id}` : undefined}
-                  onChange={(e) => toggle(type.name, e.target.checked)}
-                />
-                <span className="mono">{type.name}</span>
-              </label>
-              {type.description && (
-                <p className="hint" id={`${id}-${type.id}`}>
-                  {type.description}
-                </p>
-              )}
-            </li>
-          ))}
-        </ul>
       )}
       <Field
         label="Other events"

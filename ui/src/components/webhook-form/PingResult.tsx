@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
 import { ErrorNotice } from "../ErrorNotice";
+import { formatMs } from "../format";
 
 const POLL_MS = 1_000;
 const GIVE_UP_MS = 20_000;
@@ -48,7 +49,7 @@ export function PingResult({ pingEventId }: { pingEventId: string | null | undef
   let outcome: string;
   let tone = "info";
   if (attempt?.status === "succeeded") {
-    outcome = `Ping delivered: the receiver answered ${attempt.response_code ?? "2xx"} in ${attempt.duration_ms} ms.`;
+    outcome = `Ping delivered: the receiver answered ${attempt.response_code ?? "2xx"} in ${formatMs(attempt.duration_ms)}.`;
     tone = "good";
   } else if (attempt) {
     const why = attempt.error ?? (attempt.response_code ? `the receiver answered ${attempt.response_code}` : "no answer");

@@ -1,5 +1,6 @@
-// The event type catalog, which the Events fieldset offers as checkboxes. Under the
-// "event-types" prefix, so a page that changes the catalog and invalidates it refreshes this too.
+// The event type catalog, whose descriptions the Events fieldset shows under the catalog's names.
+// Under the "event-types" prefix, so a page that changes the catalog and invalidates it refreshes
+// this too.
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
 

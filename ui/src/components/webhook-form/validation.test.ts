@@ -1,7 +1,7 @@
-// The form's own checks mirror the API's URL rules, and the server's indexed field errors land
+// The form's own checks mirror the API's URL, retry schedule and header rules, and the server's indexed field errors land
 // at the field (and name the event) they are about.
 import { ApiError } from "../../api/errors";
-import { checkUrl, placeServerErrors, validate } from "./validation";
+import { checkRetrySchedule, checkUrl, placeServerErrors, validate } from "./validation";
 import { emptyValues, newHeaderRow, toPatchBody } from "./values";
 
 test("checkUrl accepts absolute http(s) URLs and explains every refusal", () => {
@@ -46,8 +46,59 @@ test("server errors for events[1] and headers.Host are placed at their fields", 
   expect(placed.unplaced).toBe(true);
 });
 
+test("a URL refusal gets its subject back; other messages become sentences as they are", () => {
+  const error = new ApiError(422, "validation_failed", "Please correct…", [
+    { field: "url", message: "resolves to 10.0.0.1, which is a private address not in HOOKD_ALLOWED_NETWORKS" },
+    { field: "filter", message: "expected a value after '>' (at character 8)" },
+  ]);
+  const placed = placeServerErrors(error, emptyValues(), new Set(["url", "filter"]));
+  expect(placed.errors.url).toBe("The URL resolves to 10.0.0.1, which is a private address not in HOOKD_ALLOWED_NETWORKS.");
+  expect(placed.errors.filter).toBe("Expected a value after '>' (at character 8).");
+  expect(placed.unplaced).toBe(false);
+});
+
 test("clearing the timeout on edit sends the documented default; untouched fields are not sent", () => {
   const initial = { ...emptyValues(), url: "https://example.com", checkedEvents: ["a.b"], timeoutMs: "5000", maxInFlight: "4" };
   expect(toPatchBody(initial, { ...initial })).toEqual({});
   expect(toPatchBody(initial, { ...initial, timeoutMs: "" })).toEqual({ timeout_ms: 10000 });
+});
+
+test("checkRetrySchedule takes exactly what the server takes: a whole number and one unit per item, 1s to 7d, at most 20", () => {
+  for (const good of ["", "30s", "1s, 5m, 1h, 1d", " 7d ,1m", "05m", "604800s"]) {
+    expect(checkRetrySchedule(good), good).toBeUndefined();
+  }
+  expect(checkRetrySchedule("1m 5m")).toMatch(/“1m 5m” holds more than one delay: separate them with commas \(1m, 5m\)/);
+  for (const bad of ["1 minute", "1minute", "1.5m", "1h30m", "60", "m", "-1m", "1M", "1 m", "soon"]) {
+    expect(checkRetrySchedule(`30s, ${bad}`), bad).toMatch(/is not a delay: write a whole number and one unit/);
+  }
+  expect(checkRetrySchedule("0s")).toBe("“0s” is outside 1s to 7d.");
+  expect(checkRetrySchedule("8d")).toMatch(/outside 1s to 7d/);
+  expect(checkRetrySchedule("604801s")).toMatch(/outside 1s to 7d/);
+  expect(checkRetrySchedule("99999999999999999999999d")).toMatch(/outside 1s to 7d/);
+  expect(checkRetrySchedule(Array(20).fill("1s").join(","))).toBeUndefined();
+  expect(checkRetrySchedule(Array(21).fill("1s").join(","))).toMatch(/at most 20/);
+});
+
+test("only the headers hookd sets are reserved, not the whole x-webhook- prefix", () => {
+  const values = {
+    ...emptyValues(),
+    url: "https://example.com",
+    checkedEvents: ["order.created"],
+    headers: [
+      newHeaderRow("X-Webhook-Token", "t"),
+      newHeaderRow("Webhook-Source", "s"),
+      newHeaderRow("X-Webhook-Event", "e"),
+      newHeaderRow("webhook-SIGNATURE", "v1,x"),
+      newHeaderRow("Host", "example.com"),
+      newHeaderRow("Authorization", "Bearer x"),
+    ],
+  };
+  const errors = validate(values, "create");
+  const error = (index: number) => errors[`header:${values.headers[index].id}`];
+  expect(error(0)).toBeUndefined();
+  expect(error(1)).toBeUndefined();
+  expect(error(2)).toBe("X-Webhook-Event is set by hookd and cannot be a custom header.");
+  expect(error(3)).toMatch(/is set by hookd/);
+  expect(error(4)).toMatch(/is set by hookd/);
+  expect(error(5)).toBeUndefined();
 });

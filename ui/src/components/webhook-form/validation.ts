@@ -2,7 +2,7 @@
 // most mistakes are caught before a round trip; and the server's field errors placed at the
 // fields they name.
 import { ApiError } from "../../api/errors";
-import { eventsOf, splitList, type FormMode, type WebhookFormValues } from "./values";
+import { eventsOf, scheduleItems, splitList, type FormMode, type WebhookFormValues } from "./values";
 
 /**
  * Messages by form field: the keys of {@link WebhookFormValues}, `events` for the fieldset, and
@@ -19,6 +19,46 @@ export const MAX_RATE_LIMIT = 10_000;
 const EVENT_PATTERN = /^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?)$/;
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** The headers hookd sets on every delivery, and those HTTP owns: not a custom header's. */
+export const RESERVED_HEADERS = new Set([
+  "content-type", "user-agent", "host", "content-length", "transfer-encoding", "connection",
+  "keep-alive", "upgrade", "te", "trailer", "proxy-connection", "webhook-id", "webhook-timestamp",
+  "webhook-signature", "x-webhook-event", "x-webhook-id", "x-webhook-delivery", "x-webhook-attempt",
+  "x-webhook-timestamp", "x-webhook-signature",
+]);
+
+export const MAX_RETRIES = 20;
+/** One delay: a whole number and one unit. */
+const DELAY = /^(\d+)([smhd])$/;
+const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+const MAX_DELAY_SECONDS = 7 * 86_400;
+
+/** Why one delay of a retry schedule is refused, or undefined when it is fine. */
+function checkDelay(item: string): string | undefined {
+  const match = DELAY.exec(item);
+  if (!match) {
+    const parts = item.split(/\s+/);
+    if (parts.length > 1 && parts.every((part) => DELAY.test(part))) {
+      return `“${item}” holds more than one delay: separate them with commas (${parts.join(", ")}).`;
+    }
+    return `“${item}” is not a delay: write a whole number and one unit, s, m, h or d (such as 30s, 5m or 1h).`;
+  }
+  const seconds = Number(match[1]) * SECONDS_PER_UNIT[match[2]];
+  if (seconds < 1 || seconds > MAX_DELAY_SECONDS) return `“${item}” is outside 1s to 7d.`;
+  return undefined;
+}
+
+/** Why `text` is not a retry schedule the API would take (the server's rules), or undefined. */
+export function checkRetrySchedule(text: string): string | undefined {
+  const items = scheduleItems(text);
+  if (items.length > MAX_RETRIES) return `That is ${items.length} delays; a schedule holds at most ${MAX_RETRIES}.`;
+  for (const item of items) {
+    const problem = checkDelay(item);
+    if (problem) return problem;
+  }
+  return undefined;
+}
 
 /** Why `text` is not a webhook URL the API would take, or undefined when it is. */
 export function checkUrl(text: string): string | undefined {
@@ -70,6 +110,7 @@ export function validate(values: WebhookFormValues, mode: FormMode): FieldErrors
     }
   }
 
+  set("retrySchedule", checkRetrySchedule(values.retrySchedule));
   set("timeoutMs", checkWholeNumber(values.timeoutMs, MIN_TIMEOUT_MS, MAX_TIMEOUT_MS, "a number of milliseconds"));
   set("maxInFlight", checkWholeNumber(values.maxInFlight, 1, MAX_IN_FLIGHT, "a number of requests"));
   set("rateLimit", checkWholeNumber(values.rateLimit, 1, MAX_RATE_LIMIT, "a number of deliveries per second"));
@@ -86,6 +127,8 @@ export function validate(values: WebhookFormValues, mode: FormMode): FieldErrors
       if (row.value !== "") errors[key] = "Give this header a name, or remove the row.";
     } else if (!HEADER_NAME.test(name)) {
       errors[key] = "A header name has letters, digits and - only (no spaces or colons).";
+    } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      errors[key] = `${name} is set by hookd and cannot be a custom header.`;
     } else if (seen.has(name.toLowerCase())) {
       errors[key] = `The header ${name} is already set above.`;
     }
@@ -114,6 +157,12 @@ const API_FIELDS: Record<string, string> = {
   retry_schedule: "retrySchedule",
   events: "events",
 };
+
+/**
+ * Fields whose server messages read as the rest of a sentence about them ("resolves to 10.0.0.1,
+ * which is a private address…"), so they get their subject back.
+ */
+const SUBJECTS: Record<string, string> = { url: "The URL" };
 
 /**
  * Places a 422's field errors at the fields of the form: `events[2]` at the Events fieldset
@@ -147,7 +196,15 @@ export function placeServerErrors(
       continue;
     }
     const subject = base === "events" && index !== undefined ? sentEvents[Number(index)] : undefined;
-    add(field, subject ? `“${subject}”: ${problem.message}.`.replace(/\.\.$/, ".") : sentence(problem.message));
+    const about = SUBJECTS[base ?? ""];
+    add(
+      field,
+      subject
+        ? `“${subject}”: ${problem.message}.`.replace(/\.\.$/, ".")
+        : about && /^[a-z]/.test(problem.message)
+          ? sentence(`${about} ${problem.message}`)
+          : sentence(problem.message),
+    );
   }
   return { errors, unplaced };
 }

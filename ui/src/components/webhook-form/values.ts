@@ -64,16 +64,21 @@ export function emptyValues(tenant = "default"): WebhookFormValues {
   };
 }
 
-/** A stored webhook as form values; subscriptions in `catalog` become ticks, the rest free text. */
-export function valuesFromWebhook(webhook: Schemas["WebhookOut"], catalog: string[]): WebhookFormValues {
-  const known = new Set(catalog);
-  const patterns = webhook.events.filter((e) => e !== "*");
+/** A pattern such as `order.*`, as opposed to one event's name. */
+const isPattern = (event: string) => event.includes("*");
+
+/**
+ * A stored webhook as form values: subscribed names become ticks (the Events fieldset keeps a
+ * checkbox for each, listed or not), patterns such as `order.*` free text.
+ */
+export function valuesFromWebhook(webhook: Schemas["WebhookOut"]): WebhookFormValues {
+  const events = webhook.events.filter((e) => e !== "*");
   return {
     ...emptyValues(webhook.tenant),
     url: webhook.url,
     allEvents: webhook.events.includes("*"),
-    checkedEvents: patterns.filter((e) => known.has(e)),
-    otherEvents: patterns.filter((e) => !known.has(e)).join(", "),
+    checkedEvents: events.filter((e) => !isPattern(e)),
+    otherEvents: events.filter(isPattern).join(", "),
     description: webhook.description,
     timeoutMs: String(webhook.timeout_ms),
     retrySchedule: (webhook.retry_schedule ?? []).join(", "),
@@ -87,6 +92,18 @@ export function valuesFromWebhook(webhook: Schemas["WebhookOut"], catalog: strin
 /** Splits "a, b c" into ["a", "b", "c"]: commas and spaces both separate. */
 export function splitList(text: string): string[] {
   return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/**
+ * The delays of a retry schedule as typed, "1m, 5m, 15m": only commas separate, as in
+ * HOOKD_RETRY_SCHEDULE, so that "1m 5m" reaches the check as one item (and is refused there)
+ * instead of being read as something the person may not have meant.
+ */
+export function scheduleItems(text: string): string[] {
+  return text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** The subscription as the API takes it: `*` alone, or the ticks then the typed names, once each. */
@@ -120,7 +137,7 @@ export function toCreateBody(
   if (chooseTenant && values.tenant.trim()) body.tenant = values.tenant.trim();
   const timeout = wholeNumber(values.timeoutMs);
   if (timeout !== undefined) body.timeout_ms = timeout;
-  const schedule = splitList(values.retrySchedule);
+  const schedule = scheduleItems(values.retrySchedule);
   if (schedule.length > 0) body.retry_schedule = schedule;
   const maxInFlight = wholeNumber(values.maxInFlight);
   if (maxInFlight !== undefined) body.max_in_flight = maxInFlight;
@@ -166,8 +183,8 @@ export function toPatchBody(
   if (rateLimit !== (wholeNumber(initial.rateLimit) ?? null)) patch.rate_limit = rateLimit;
   const filter = values.filter.trim() || null;
   if (filter !== (initial.filter.trim() || null)) patch.filter = filter;
-  const schedule = splitList(values.retrySchedule);
-  const initialSchedule = splitList(initial.retrySchedule);
+  const schedule = scheduleItems(values.retrySchedule);
+  const initialSchedule = scheduleItems(initial.retrySchedule);
   if (schedule.join(",") !== initialSchedule.join(",")) {
     patch.retry_schedule = schedule.length > 0 ? schedule : null;
   }

@@ -1,5 +1,6 @@
-// A webhook's attempts table: rows show what happened, only failed rows offer a retry (which
-// posts to the delivery's retry route), and the filters reach the API as query parameters.
+// A webhook's attempts table: rows show what happened; a delivery that has not succeeded offers
+// one Retry (on its newest failed attempt; it posts to the delivery's retry route), one that
+// succeeded later offers none; the filters reach the API as query parameters.
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeApi, renderPage } from "../../test/render";
@@ -7,9 +8,9 @@ import { LogsCard } from "./LogsCard";
 import { anAttempt } from "./testData";
 
 const attempts = [
-  anAttempt({ id: "att_3", delivery_id: "dlv_2", event_type: "order.paid", attempt: 3, status: "failed", response_code: 500, duration_ms: 1234 }),
-  anAttempt({ id: "att_2", delivery_id: "dlv_2", event_type: "order.paid", attempt: 2, status: "failed", response_code: null, error: "connection refused", duration_ms: 3 }),
-  anAttempt({ id: "att_1", delivery_id: "dlv_1", event_type: "order.created", attempt: 1, status: "succeeded", response_code: 200, duration_ms: 42 }),
+  anAttempt({ id: "att_3", delivery_id: "dlv_2", event_type: "order.paid", attempt: 3, status: "failed", response_code: 500, duration_ms: 1234, delivery_status: "failed" }),
+  anAttempt({ id: "att_2", delivery_id: "dlv_2", event_type: "order.paid", attempt: 2, status: "failed", response_code: null, error: "connection refused", duration_ms: 0, delivery_status: "failed" }),
+  anAttempt({ id: "att_1", delivery_id: "dlv_1", event_type: "order.created", attempt: 1, status: "succeeded", response_code: 200, duration_ms: 42, delivery_status: "succeeded" }),
 ];
 
 function logsApi(data = attempts) {
@@ -30,6 +31,7 @@ test("rows show status, response code, event, attempt number and duration", asyn
   expect(rows[0]).toHaveTextContent("order.paid");
   expect(rows[0]).toHaveTextContent("#3");
   expect(rows[1]).toHaveTextContent("connection refused");
+  expect(rows[1]).toHaveTextContent("<1 ms");
   expect(rows[0]).toHaveTextContent("1234 ms");
   expect(rows[2]).toHaveTextContent("succeeded");
   expect(rows[2]).toHaveTextContent("200");
@@ -40,12 +42,13 @@ test("rows show status, response code, event, attempt number and duration", asyn
   );
 });
 
-test("only failed rows have Retry, and it posts to the delivery's retry route", async () => {
+test("a failed delivery has one Retry, on its newest attempt, and it posts to the delivery's retry route", async () => {
   const calls = logsApi();
   renderPage(<LogsCard webhookId="wh_1" />);
   const table = await screen.findByRole("table", { name: "Delivery attempts" });
   const rows = within(table).getAllByRole("row").slice(1);
   expect(within(rows[0]).getByRole("button", { name: "Retry delivery of order.paid" })).toBeInTheDocument();
+  expect(within(rows[1]).queryByRole("button", { name: /Retry/ })).not.toBeInTheDocument();
   expect(within(rows[2]).queryByRole("button", { name: /Retry/ })).not.toBeInTheDocument();
 
   await userEvent.setup().click(within(rows[0]).getByRole("button", { name: "Retry delivery of order.paid" }));
@@ -53,6 +56,24 @@ test("only failed rows have Retry, and it posts to the delivery's retry route", 
     expect(screen.getAllByRole("status").some((s) => s.textContent?.includes("Retry queued"))).toBe(true),
   );
   expect(calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual(["/api/deliveries/dlv_2/retry"]);
+});
+
+test("failed attempts of a delivery that succeeded later, or was cancelled, offer no Retry", async () => {
+  logsApi([
+    anAttempt({ id: "att_6", delivery_id: "dlv_3", event_type: "order.paid", attempt: 2, status: "succeeded", delivery_status: "succeeded" }),
+    anAttempt({ id: "att_5", delivery_id: "dlv_3", event_type: "order.paid", attempt: 1, status: "failed", response_code: 500, delivery_status: "succeeded" }),
+    anAttempt({ id: "att_4", delivery_id: "dlv_4", event_type: "order.created", attempt: 1, status: "failed", response_code: 500, delivery_status: "cancelled" }),
+    anAttempt({ id: "att_3", delivery_id: "dlv_5", event_type: "invoice.sent", attempt: 1, status: "failed", response_code: 500, delivery_status: null }),
+    anAttempt({ id: "att_2", delivery_id: "dlv_6", event_type: "user.signed_up", attempt: 1, status: "failed", response_code: 503, delivery_status: "pending" }),
+  ]);
+  renderPage(<LogsCard webhookId="wh_1" />);
+  const table = await screen.findByRole("table", { name: "Delivery attempts" });
+  const rows = within(table).getAllByRole("row").slice(1);
+  expect(within(table).getAllByRole("button", { name: /Retry/ })).toEqual([
+    within(rows[4]).getByRole("button", { name: "Retry delivery of user.signed_up" }),
+  ]);
+  expect(rows[1]).toHaveTextContent("delivered later");
+  expect(rows[2]).toHaveTextContent("delivery cancelled");
 });
 
 test("a failed retry is shown in words", async () => {

@@ -1,5 +1,5 @@
 // A webhook's delivery attempts, newest first and refreshing on their own, with filters, paging
-// and a retry for failed ones.
+// and a retry for deliveries that have not succeeded.
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
@@ -13,6 +13,7 @@ import { LogFilters, NO_LOG_FILTERS, type LogFilterValues } from "./LogFilters";
 import { LogsTable } from "./LogsTable";
 import { localInputToIso } from "./localTime";
 import { webhookLogsKey } from "./queryKeys";
+import { useRestOfPageFollows } from "./useRestOfPageFollows";
 
 const LIVE_MS = 3_000;
 const PAGE_SIZE = 50;
@@ -37,6 +38,7 @@ export function LogsCard({ webhookId }: { webhookId: string }) {
   });
   const retry = useRetryDelivery();
   const filtered = Object.values(filters).some(Boolean);
+  useRestOfPageFollows(webhookId, logs.data?.data[0]?.id);
 
   function changeFilters(next: LogFilterValues) {
     setFilters(next);

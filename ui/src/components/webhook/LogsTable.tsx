@@ -1,11 +1,34 @@
 // One page of a webhook's delivery attempts as a table: what happened, and a way to the details
-// and to a retry of failed ones.
+// and to a retry of deliveries that have not succeeded. A delivery is retried as a whole, so its
+// Retry sits on its newest failed attempt on the page; a failed attempt of a delivery that
+// succeeded later offers none.
 import { Link } from "react-router-dom";
 import type { Schemas } from "../../api/client";
 import { StatusBadge } from "../StatusBadge";
 import { Time } from "../Time";
 import { formatMs } from "../format";
 import { EventTypeName } from "./EventTypeName";
+
+/** Deliveries that can still use a retry: failed for good, or waiting for their next attempt. */
+const RETRYABLE = new Set(["failed", "pending"]);
+
+/** What became of a failed attempt's delivery, when that is why it offers no retry. */
+const LATER: Record<string, string> = {
+  succeeded: "delivered later",
+  cancelled: "delivery cancelled",
+};
+
+/** The attempts that carry their delivery's Retry button: the first failed one shown of each. */
+function retryRows(attempts: Schemas["AttemptOut"][]): Set<string> {
+  const seen = new Set<string>();
+  const rows = new Set<string>();
+  for (const attempt of attempts) {
+    if (attempt.status !== "failed" || seen.has(attempt.delivery_id)) continue;
+    seen.add(attempt.delivery_id);
+    if (RETRYABLE.has(attempt.delivery_status ?? "")) rows.add(attempt.id);
+  }
+  return rows;
+}
 
 export function LogsTable({
   attempts,
@@ -17,6 +40,7 @@ export function LogsTable({
   retryingDeliveryId?: string;
   onRetry: (attempt: Schemas["AttemptOut"]) => void;
 }) {
+  const withRetry = retryRows(attempts);
   return (
     <div className="table-wrap">
       <table aria-label="Delivery attempts">
@@ -64,7 +88,10 @@ export function LogsTable({
                   >
                     Details
                   </Link>
-                  {attempt.status === "failed" && (
+                  {attempt.status === "failed" && LATER[attempt.delivery_status ?? ""] && (
+                    <span className="hint">{LATER[attempt.delivery_status ?? ""]}</span>
+                  )}
+                  {withRetry.has(attempt.id) && (
                     <button
                       type="button"
                       className="button button-small"

@@ -1,5 +1,5 @@
 // How one webhook's deliveries went over a chosen window: attempts and latency as charts, with
-// the success rate and latency percentiles. Refreshes on its own.
+// the attempt success rate and latency percentiles. Refreshes on its own.
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
@@ -8,18 +8,15 @@ import { Loading } from "../Loading";
 import { DeliveryChart } from "../charts/DeliveryChart";
 import { LatencyChart } from "../charts/LatencyChart";
 import { formatMs, formatPercent } from "../format";
+import { DEFAULT_WINDOW, windowWords } from "../timeWindows";
+import { WindowSelect } from "../WindowSelect";
+import { WebhookFigure } from "./WebhookFigure";
 import { webhookStatsKey } from "./queryKeys";
 
-const WINDOWS: [string, string][] = [
-  ["1h", "last hour"],
-  ["6h", "last 6 hours"],
-  ["24h", "last 24 hours"],
-  ["7d", "last 7 days"],
-];
 const LIVE_MS = 5_000;
 
 export function WebhookCharts({ webhookId }: { webhookId: string }) {
-  const [window, setWindow] = useState("24h");
+  const [window, setWindow] = useState(DEFAULT_WINDOW);
   const stats = useQuery({
     queryKey: webhookStatsKey(webhookId, window),
     queryFn: () =>
@@ -32,26 +29,21 @@ export function WebhookCharts({ webhookId }: { webhookId: string }) {
     <section className="card" aria-labelledby="webhook-charts">
       <div className="card-header">
         <h2 id="webhook-charts">Deliveries over time</h2>
-        <label className="inline-select">
-          <span>Window</span>
-          <select value={window} onChange={(e) => setWindow(e.target.value)}>
-            {WINDOWS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <WindowSelect value={window} onChange={setWindow} />
       </div>
       <ErrorNotice error={stats.error} onRetry={() => stats.refetch()} />
       {data ? (
         <>
           <dl className="webhook-figures">
-            <Figure label="Attempts" value={data.attempts} />
-            <Figure label="Success rate" value={formatPercent(data.success_rate)} />
-            <Figure label="p50 latency" value={formatMs(data.latency_ms.p50)} />
-            <Figure label="p95 latency" value={formatMs(data.latency_ms.p95)} />
-            <Figure label="p99 latency" value={formatMs(data.latency_ms.p99)} />
+            <WebhookFigure label="Attempts" value={data.attempts} hint={windowWords(window)} />
+            <WebhookFigure
+              label="Attempt success"
+              value={formatPercent(data.attempt_success_rate)}
+              hint={`of attempts, ${windowWords(window)}`}
+            />
+            <WebhookFigure label="p50 latency" value={formatMs(data.latency_ms.p50)} />
+            <WebhookFigure label="p95 latency" value={formatMs(data.latency_ms.p95)} />
+            <WebhookFigure label="p99 latency" value={formatMs(data.latency_ms.p99)} />
           </dl>
           <div className="grid-2">
             <DeliveryChart title="Attempts over time" buckets={data.buckets} bucketSeconds={data.bucket_seconds} />
@@ -62,14 +54,5 @@ export function WebhookCharts({ webhookId }: { webhookId: string }) {
         !stats.error && <Loading label="Loading charts" />
       )}
     </section>
-  );
-}
-
-function Figure({ label, value }: { label: string; value: string | number }) {
-  return (
-    <div className="webhook-figure">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
   );
 }

@@ -20,7 +20,7 @@ export function WebhookSummary({ webhook }: { webhook: Schemas["WebhookOut"] }) 
           {webhook.retry_schedule?.length ? (
             webhook.retry_schedule.join(", ")
           ) : (
-            <span className="muted">server default</span>
+            <span className="muted">server default (HOOKD_RETRY_SCHEDULE; 1m, 5m, 15m unless set)</span>
           )}
         </dd>
         <dt>Max in flight</dt>
@@ -47,9 +47,14 @@ export function WebhookSummary({ webhook }: { webhook: Schemas["WebhookOut"] }) 
         </dd>
         <dt>Failure streak</dt>
         <dd>
-          {webhook.failure_streak === 0
-            ? "none"
-            : `${webhook.failure_streak} failed in a row`}
+          {webhook.failure_streak === 1
+            ? "1 failed delivery in a row"
+            : `${webhook.failure_streak} failed deliveries in a row`}
+          <p className="hint">
+            A delivery counts as failed once its retries are exhausted; retries by hand and tests
+            leave the count as it is. The webhook is disabled after several in a row
+            (HOOKD_DISABLE_AFTER_FAILURES, default 10).
+          </p>
         </dd>
         <dt>Created</dt>
         <dd>

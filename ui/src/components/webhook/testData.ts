@@ -36,6 +36,7 @@ export function anAttempt(change: Partial<Schemas["AttemptOut"]> = {}): Schemas[
     error: null,
     duration_ms: 42,
     created_at: new Date().toISOString(),
+    delivery_status: "succeeded",
     ...change,
   };
 }

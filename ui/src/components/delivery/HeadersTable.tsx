@@ -1,6 +1,6 @@
-// The headers of one attempt's request, in the order they were sent.
-export function RequestHeadersTable({ headers, label }: { headers: string[][]; label: string }) {
-  if (headers.length === 0) return <p className="muted">No headers were recorded.</p>;
+// The headers of one attempt's request or response, in the order they were sent.
+export function HeadersTable({ headers, label, empty }: { headers: string[][]; label: string; empty: string }) {
+  if (headers.length === 0) return <p className="muted">{empty}</p>;
   return (
     <div className="table-wrap">
       <table aria-label={label} className="headers-table">
