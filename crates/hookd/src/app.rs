@@ -210,10 +210,7 @@ impl Server {
             api::worker_app(self.state.clone())
         };
         tracing::info!(address = %listener.local_addr()?, "hookd is listening");
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        crate::listener::serve(listener, router, self.state.config.listener, shutdown).await;
         if let Some(dispatcher) = self.dispatcher {
             tracing::info!("shutting down: finishing deliveries in flight");
             dispatcher.shutdown(grace).await;

@@ -15,6 +15,7 @@ pub mod config;
 pub mod directory;
 pub mod dispatch;
 pub mod listen;
+pub mod listener;
 pub mod model;
 pub mod publish;
 pub mod signing;

@@ -19,6 +19,8 @@ pub enum ApiError {
     MalformedJson(String),
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("{message}")]
@@ -90,6 +92,12 @@ impl IntoResponse for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body_too_large",
                 format!("The request body is larger than the limit of {limit} bytes."),
+                vec![],
+            ),
+            ApiError::BodyTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "The request body did not arrive in time; nothing was stored.".to_owned(),
                 vec![],
             ),
             ApiError::Invalid(errors) => {

@@ -49,10 +49,15 @@ pub async fn read_json<T: DeserializeOwned>(body: Body, limit: usize) -> Result<
 /// Reads a body of at most `limit` bytes; a longer one is 413.
 async fn read_bytes(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
     axum::body::to_bytes(body, limit).await.map_err(|error| {
-        let too_large = std::error::Error::source(&error)
-            .is_some_and(|cause| cause.is::<http_body_util::LengthLimitError>());
-        if too_large {
+        let mut causes = std::iter::successors(std::error::Error::source(&error), |e| e.source());
+        let cause = causes.find(|cause| {
+            cause.is::<http_body_util::LengthLimitError>()
+                || cause.is::<crate::listener::BodyTimedOut>()
+        });
+        if cause.is_some_and(|cause| cause.is::<http_body_util::LengthLimitError>()) {
             ApiError::TooLarge(limit)
+        } else if cause.is_some() {
+            ApiError::BodyTimeout
         } else {
             ApiError::MalformedJson(format!("could not read the body: {error}"))
         }

@@ -141,6 +141,14 @@ pub struct Config {
     pub shutdown_grace: Duration,
     pub log: String,
     pub log_format: LogFormat,
+    /// What the listener lets clients hold.
+    pub listener: crate::listener::ListenerLimits,
+    /// Outbound requests at once: over all webhooks, and for one tenant (as configured;
+    /// `app` may lower them to fit the file limit).
+    pub max_outbound: usize,
+    pub max_outbound_per_tenant: usize,
+    pub max_webhooks_per_tenant: u64,
+    pub max_in_flight_per_webhook: u32,
     /// `hookd/<version>`, sent with every delivery.
     pub user_agent: HeaderValue,
 }

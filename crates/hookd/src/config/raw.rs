@@ -91,6 +91,38 @@ pub struct SettingsFlags {
     #[arg(long, value_name = "FORMAT")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_format: Option<String>,
+    /// Connections the listener keeps open at once [env HOOKD_MAX_CONNECTIONS; default 1024].
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<u64>,
+    /// Connections open at once from one address [env HOOKD_MAX_CONNECTIONS_PER_IP; default 256].
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_connections_per_ip: Option<u64>,
+    /// How long a connection may stay silent [env HOOKD_HTTP_IDLE_TIMEOUT; default 30s].
+    #[arg(long, value_name = "DURATION")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_idle_timeout: Option<String>,
+    /// How long a request body may take to arrive [env HOOKD_HTTP_BODY_TIMEOUT; default 60s].
+    #[arg(long, value_name = "DURATION")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_body_timeout: Option<String>,
+    /// Outbound requests this node makes at once [env HOOKD_MAX_OUTBOUND; default 512].
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_outbound: Option<u64>,
+    /// Outbound requests at once for one tenant [env HOOKD_MAX_OUTBOUND_PER_TENANT; default 256].
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_outbound_per_tenant: Option<u64>,
+    /// Webhooks one tenant may have [env HOOKD_MAX_WEBHOOKS_PER_TENANT; default 1000].
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_webhooks_per_tenant: Option<u64>,
+    /// The largest max_in_flight a webhook may have [env HOOKD_MAX_IN_FLIGHT_PER_WEBHOOK; default 100].
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_in_flight_per_webhook: Option<u32>,
 }
 
 /// The flags of commands that only need the database (`hookd migrate`,
@@ -151,6 +183,16 @@ pub(super) struct RawConfig {
     pub(super) log: String,
     #[serde(deserialize_with = "text")]
     pub(super) log_format: String,
+    pub(super) max_connections: Whole<u64>,
+    pub(super) max_connections_per_ip: Whole<u64>,
+    #[serde(deserialize_with = "text")]
+    pub(super) http_idle_timeout: String,
+    #[serde(deserialize_with = "text")]
+    pub(super) http_body_timeout: String,
+    pub(super) max_outbound: Whole<u64>,
+    pub(super) max_outbound_per_tenant: Whole<u64>,
+    pub(super) max_webhooks_per_tenant: Whole<u64>,
+    pub(super) max_in_flight_per_webhook: Whole<u32>,
 }
 
 const KEYS: &[&str] = &[
@@ -173,6 +215,14 @@ const KEYS: &[&str] = &[
     "shutdown_grace",
     "log",
     "log_format",
+    "max_connections",
+    "max_connections_per_ip",
+    "http_idle_timeout",
+    "http_body_timeout",
+    "max_outbound",
+    "max_outbound_per_tenant",
+    "max_webhooks_per_tenant",
+    "max_in_flight_per_webhook",
 ];
 
 /// A value given as text or as a number or boolean (environment variables arrive parsed).

@@ -3,6 +3,7 @@
 
 use super::raw::RawConfig;
 use super::{AdminToken, Config, ConfigError, Database, ListenAddress, LogFormat, Role};
+use crate::listener::ListenerLimits;
 use crate::model::{InvalidSchedule, RetrySchedule};
 use hyper::header::HeaderValue;
 use std::path::PathBuf;
@@ -102,6 +103,60 @@ pub(super) fn validate(
         duration(&raw.shutdown_grace, Duration::ZERO),
     );
     let log_format = c.take("log_format", log_format(&raw.log_format));
+    let max_connections = c.take(
+        "max_connections",
+        raw.max_connections.0.and_then(|n| at_least(n, 16)),
+    );
+    let max_connections_per_ip = c.take(
+        "max_connections_per_ip",
+        raw.max_connections_per_ip.0.and_then(|n| at_least(n, 1)),
+    );
+    let http_idle_timeout = c.take(
+        "http_idle_timeout",
+        duration(&raw.http_idle_timeout, Duration::from_secs(1)),
+    );
+    let http_body_timeout = c.take(
+        "http_body_timeout",
+        duration(&raw.http_body_timeout, Duration::from_secs(1)),
+    );
+    let max_outbound = c.take(
+        "max_outbound",
+        raw.max_outbound.0.and_then(|n| at_least(n, 1)),
+    );
+    let max_outbound_per_tenant = c.take(
+        "max_outbound_per_tenant",
+        raw.max_outbound_per_tenant.0.and_then(|n| at_least(n, 1)),
+    );
+    let max_webhooks_per_tenant = c.take(
+        "max_webhooks_per_tenant",
+        raw.max_webhooks_per_tenant.0.and_then(|n| at_least(n, 1)),
+    );
+    let max_in_flight_per_webhook = c.take(
+        "max_in_flight_per_webhook",
+        raw.max_in_flight_per_webhook.0.and_then(|n| at_least(n, 1)),
+    );
+    let (
+        Some(max_connections),
+        Some(max_connections_per_ip),
+        Some(http_idle_timeout),
+        Some(http_body_timeout),
+        Some(max_outbound),
+        Some(max_outbound_per_tenant),
+        Some(max_webhooks_per_tenant),
+        Some(max_in_flight_per_webhook),
+    ) = (
+        max_connections,
+        max_connections_per_ip,
+        http_idle_timeout,
+        http_body_timeout,
+        max_outbound,
+        max_outbound_per_tenant,
+        max_webhooks_per_tenant,
+        max_in_flight_per_webhook,
+    )
+    else {
+        return Err(ConfigError(c.errors));
+    };
     let (
         Some(listen),
         Some(database),
@@ -164,6 +219,16 @@ pub(super) fn validate(
         shutdown_grace,
         log: raw.log,
         log_format,
+        listener: ListenerLimits {
+            max_connections: max_connections as usize,
+            max_connections_per_ip: max_connections_per_ip as usize,
+            idle_timeout: http_idle_timeout,
+            body_timeout: http_body_timeout,
+        },
+        max_outbound: max_outbound as usize,
+        max_outbound_per_tenant: max_outbound_per_tenant as usize,
+        max_webhooks_per_tenant,
+        max_in_flight_per_webhook,
         user_agent: HeaderValue::from_static(concat!("hookd/", env!("CARGO_PKG_VERSION"))),
     })
 }

@@ -6,6 +6,7 @@ mod bad_input;
 mod bad_input_events;
 mod delivery;
 mod engine;
+mod hostile_clients;
 mod lists_and_stats;
 mod operations;
 mod retries;
