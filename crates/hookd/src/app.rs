@@ -8,7 +8,9 @@ use crate::config::{Config, Database};
 use crate::directory::Directory;
 use crate::dispatch::client::OutboundClient;
 use crate::dispatch::ssrf::AddressPolicy;
-use crate::dispatch::{DispatchConfig, Dispatcher, DispatcherHandle, Lease, Limits};
+use crate::dispatch::{
+    DispatchConfig, Dispatcher, DispatcherHandle, Gates, Lease, Limits, OutboundLimits, file_limit,
+};
 use crate::model::*;
 use crate::publish::schemas::SchemaCatalog;
 use crate::publish::{Publication, Publisher, Targets};
@@ -114,10 +116,13 @@ impl Server {
         // Last of what can fail: a token made here must reach the caller to be shown.
         let (admin_hash, admin_token) = admin_token(&config, &store).await?;
         let policy = AddressPolicy::new(config.allowed_networks.clone());
+        let outbound_limits = fit_outbound(&config);
+        let gates = Gates::new(outbound_limits.limits);
         let outbound = OutboundClient::new(
             policy.clone(),
             config.user_agent.to_str().unwrap_or("hookd"),
-            256,
+            outbound_limits.connections,
+            32,
         );
         let dispatch = DispatchConfig {
             lease: lease.clone(),
@@ -131,6 +136,7 @@ impl Server {
             scan_interval: config.scan_interval,
             max_payload: config.max_event_bytes,
             user_agent: config.user_agent.clone(),
+            gates: gates.clone(),
         };
         let (dispatcher, disabled) = if config.role.dispatches() {
             let (dispatcher, disabled) =
@@ -156,6 +162,7 @@ impl Server {
             publisher: publisher.clone(),
             dispatcher: handle,
             outbound,
+            gates,
             policy,
             auth: Arc::new(Authenticator::new(admin_hash, store.clone())),
             metrics: crate::telemetry::metrics(),
@@ -221,6 +228,33 @@ impl Server {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// Raises the file limit and fits the outbound limits into it, saying so when they had to be
+/// lowered.
+fn fit_outbound(config: &Config) -> file_limit::Fitted {
+    let file_limit = file_limit::raise_file_limit();
+    let configured = OutboundLimits {
+        total: config.max_outbound,
+        per_tenant: config.max_outbound_per_tenant,
+    };
+    let fitted = file_limit::fit(
+        configured,
+        file_limit,
+        config.listener.max_connections,
+        config.database_pool,
+    );
+    if fitted.lowered {
+        tracing::warn!(
+            file_limit,
+            max_outbound = config.max_outbound,
+            lowered_to = fitted.limits.total,
+            "the open-file limit leaves too little room: outbound requests at once lowered \
+             (raise the limit with `ulimit -n` or LimitNOFILE=, or lower max_connections)"
+        );
+    }
+    metrics::gauge!("hookd_outbound_limit").set(fitted.limits.total as f64);
+    fitted
 }
 
 /// The admin token's hash: from the configuration, or stored, or made now (and returned once).

@@ -25,6 +25,9 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A limit holds the request back; try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
     #[error("the database is unavailable")]
     Unavailable(String),
     #[error("internal error")]
@@ -72,6 +75,7 @@ pub struct ProblemField {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let mut retry = None;
         let (status, code, detail, errors) = match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -113,6 +117,18 @@ impl IntoResponse for ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, code, detail, errors)
             }
             ApiError::Conflict { code, message } => (StatusCode::CONFLICT, code, message, vec![]),
+            ApiError::TooManyRequests {
+                message,
+                retry_after,
+            } => {
+                retry = Some(retry_after);
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    message,
+                    vec![],
+                )
+            }
             ApiError::Unavailable(cause) => {
                 tracing::warn!(%cause, "database unavailable");
                 (
@@ -155,6 +171,9 @@ impl IntoResponse for ApiError {
         );
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = retry {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

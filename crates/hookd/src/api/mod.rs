@@ -46,6 +46,8 @@ pub struct AppState {
     pub publisher: Arc<Publisher>,
     pub dispatcher: DispatcherHandle,
     pub outbound: OutboundClient,
+    /// The outbound limits every attempt passes, tests included.
+    pub gates: Arc<crate::dispatch::Gates>,
     /// The SSRF policy, for checking URLs at registration.
     pub policy: AddressPolicy,
     pub auth: Arc<Authenticator>,

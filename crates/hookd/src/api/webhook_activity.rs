@@ -6,6 +6,7 @@ use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, param};
 use super::paging::{ListOf, list_of, page};
 use super::webhooks::visible_webhook;
 use super::{AppState, Problem};
+use crate::dispatch::gates::Closed;
 use crate::dispatch::{Target, count_recorded, perform};
 use crate::model::*;
 use crate::store::{AttemptQuery, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, MinuteStats};
@@ -40,7 +41,9 @@ pub struct TestOut {
 
 #[utoipa::path(post, path = "/api/webhooks/{id}/test", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
     request_body(content = Option<TestIn>, description = "Optional: the event to send; a webhook.ping when omitted."),
-    responses((status = 200, description = "One attempt made now, without retries, and logged.", body = TestOut), (status = 404, body = Problem)))]
+    responses((status = 200, description = "One attempt made now, without retries, and logged.", body = TestOut), (status = 404, body = Problem),
+        (status = 422, body = Problem),
+        (status = 429, description = "The webhook has `max_in_flight` requests running, its rate limit allows none now, or hookd is at its outbound limit; `Retry-After` says when to try again.", body = Problem)))]
 pub async fn test_webhook(
     State(state): State<AppState>,
     principal: Principal,
@@ -49,17 +52,19 @@ pub async fn test_webhook(
 ) -> Result<Json<TestOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
     let (event_type, data) = match requested {
-        Some(test) => (
-            EventName::parse(&test.event_type)
-                .map_err(|e| ApiError::field("type", "invalid_event_name", e.to_string()))?,
-            test.data.get().to_owned(),
-        ),
+        Some(test) => test_event(&state, test)?,
         None => (
             EventName::parse("webhook.ping").expect("a valid name"),
             serde_json::json!({"webhook_id": webhook.id.as_str(), "message": "A test from hookd."})
                 .to_string(),
         ),
     };
+    // A test is a real request to the receiver: it waits for nobody, but it respects the
+    // webhook's limits and hookd's like any delivery.
+    let pass = state
+        .gates
+        .try_enter(&webhook, std::time::Instant::now())
+        .map_err(busy)?;
     let now = Timestamp::now();
     let event_id = EventId::new();
     let delivery_id = DeliveryId::new();
@@ -100,6 +105,7 @@ pub async fn test_webhook(
         false,
     )
     .await;
+    drop(pass);
     let attempt = outcome.attempt.clone();
     let outcomes: Arc<[AttemptOutcome]> = Arc::from([outcome]);
     let disabled = state
@@ -120,6 +126,72 @@ pub async fn test_webhook(
         event_id: event_id.to_string(),
         delivery_id: delivery_id.to_string(),
     }))
+}
+
+/// The event a test sends, checked by the rules of publishing: a name of the application's
+/// (not hookd's own), `data` within `max_event_bytes`, and the type's schema.
+fn test_event(state: &AppState, test: TestIn) -> Result<(EventName, String), ApiError> {
+    let event_type = match EventName::parse(&test.event_type) {
+        Ok(name) if name.is_reserved() => {
+            return Err(ApiError::field(
+                "type",
+                "reserved_event_name",
+                "names starting with webhook. are hookd's own; omit the body to send a webhook.ping",
+            ));
+        }
+        Ok(name) => name,
+        Err(error) => {
+            return Err(ApiError::field(
+                "type",
+                "invalid_event_name",
+                error.to_string(),
+            ));
+        }
+    };
+    let limit = state.config.max_event_bytes;
+    if test.data.get().len() > limit {
+        return Err(ApiError::field(
+            "data",
+            "too_large",
+            format!("must be at most {limit} bytes"),
+        ));
+    }
+    let schemas = state.publisher.schemas();
+    if schemas.has_schema(event_type.as_str()) {
+        let data: serde_json::Value = serde_json::from_str(test.data.get())
+            .map_err(|e| ApiError::field("data", "invalid_json", e.to_string()))?;
+        schemas
+            .check(event_type.as_str(), &data)
+            .map_err(|message| ApiError::field("data", "schema_mismatch", message))?;
+    }
+    Ok((event_type, test.data.get().to_owned()))
+}
+
+/// A test held back by a limit: 429, saying which and when to try again.
+fn busy(closed: Closed) -> ApiError {
+    let (message, retry_after) = match closed {
+        Closed::Webhook => (
+            "The webhook has max_in_flight requests running; try again when one finishes."
+                .to_owned(),
+            1,
+        ),
+        Closed::RateLimited(at) => (
+            "The webhook's rate limit allows no request now.".to_owned(),
+            at.saturating_duration_since(std::time::Instant::now())
+                .as_secs_f64()
+                .ceil()
+                .max(1.0) as u64,
+        ),
+        Closed::Tenant => (
+            "This tenant has its share of hookd's outbound requests running.".to_owned(),
+            1,
+        ),
+        Closed::Node => ("hookd has max_outbound requests running.".to_owned(), 1),
+    };
+    ApiError::TooManyRequests {
+        message,
+        retry_after,
+    }
 }
 
 /// One attempt in a webhook's log.

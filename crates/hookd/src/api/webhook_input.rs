@@ -13,7 +13,6 @@ use utoipa::ToSchema;
 const MAX_PATTERNS: usize = 100;
 const MAX_DESCRIPTION: usize = 1000;
 const RATE_LIMIT: std::ops::RangeInclusive<u32> = 1..=10_000;
-const MAX_IN_FLIGHT: std::ops::RangeInclusive<u32> = 1..=1000;
 const TIMEOUT_MS: std::ops::RangeInclusive<u32> = 100..=120_000;
 /// How long registration waits for DNS before accepting a URL it could not resolve.
 const RESOLVE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -238,8 +237,17 @@ pub fn rate_limit(checks: &mut Checks, value: Option<u32>) -> Option<Option<u32>
     in_range(checks, "rate_limit", value, RATE_LIMIT)
 }
 
-pub fn max_in_flight(checks: &mut Checks, value: Option<u32>) -> Option<Option<u32>> {
-    in_range(checks, "max_in_flight", value, MAX_IN_FLIGHT)
+/// At most `limit` (the `max_in_flight_per_webhook` setting).
+pub fn max_in_flight(checks: &mut Checks, value: Option<u32>, limit: u32) -> Option<Option<u32>> {
+    match value {
+        Some(v) if !(1..=limit).contains(&v) => {
+            let message =
+                format!("must be between 1 and {limit} (hookd's max_in_flight_per_webhook)");
+            checks.push(FieldError::new("max_in_flight", "out_of_range", message));
+            None
+        }
+        other => Some(other),
+    }
 }
 
 pub fn timeout_ms(checks: &mut Checks, value: Option<u32>) -> Option<Option<u32>> {

@@ -26,7 +26,7 @@ pub struct WebhookCreated {
 }
 
 #[utoipa::path(post, path = "/api/webhooks", tag = "webhooks", request_body = WebhookIn,
-    responses((status = 201, body = WebhookCreated), (status = 422, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 201, body = WebhookCreated), (status = 409, description = "The tenant has `max_webhooks_per_tenant` webhooks.", body = Problem), (status = 422, body = Problem), (status = 401, body = Problem)))]
 pub async fn create_webhook(
     State(state): State<AppState>,
     principal: Principal,
@@ -39,19 +39,34 @@ pub async fn create_webhook(
     let tenant = input::tenant(&mut checks, &principal, input.tenant.as_deref());
     let filter = input::filter(&mut checks, input.filter);
     let rate_limit = input::rate_limit(&mut checks, input.rate_limit);
-    let max_in_flight = input::max_in_flight(&mut checks, input.max_in_flight);
+    let max_in_flight = input::max_in_flight(
+        &mut checks,
+        input.max_in_flight,
+        state.config.max_in_flight_per_webhook,
+    );
     let timeout_ms = input::timeout_ms(&mut checks, input.timeout_ms);
     let retry_schedule = input::schedule(&mut checks, input.retry_schedule);
     let headers = input::headers(&mut checks, input.headers);
     let secret = input::secret(&mut checks, input.secret);
     checks.finish()?;
+    let tenant = tenant.expect("checked");
+    let limit = state.config.max_webhooks_per_tenant;
+    if state.directory.snapshot().webhooks_of(&tenant) as u64 >= limit {
+        return Err(ApiError::Conflict {
+            code: "webhook_limit_reached",
+            message: format!(
+                "Tenant {tenant} has {limit} webhooks, the most hookd allows \
+                 (max_webhooks_per_tenant); delete one first."
+            ),
+        });
+    }
     let url = url.expect("checked");
     input::reachable(&state.policy, &url).await?;
     let active = input.active.unwrap_or(true);
     let now = Timestamp::now();
     let webhook = Webhook {
         id: WebhookId::new(),
-        tenant: tenant.expect("checked"),
+        tenant,
         url,
         events: events.expect("checked"),
         description: description.expect("checked"),
@@ -238,9 +253,13 @@ pub async fn update_webhook(
     let rate_limit = patch
         .rate_limit
         .map(|value| input::rate_limit(&mut checks, value));
-    let max_in_flight = patch
-        .max_in_flight
-        .map(|value| input::max_in_flight(&mut checks, Some(value)));
+    let max_in_flight = patch.max_in_flight.map(|value| {
+        input::max_in_flight(
+            &mut checks,
+            Some(value),
+            state.config.max_in_flight_per_webhook,
+        )
+    });
     let timeout_ms = patch
         .timeout_ms
         .map(|value| input::timeout_ms(&mut checks, Some(value)));

@@ -15,6 +15,8 @@ pub struct Snapshot {
     version: u64,
     by_id: HashMap<WebhookId, Arc<Webhook>>,
     tenants: HashMap<Tenant, TenantIndex>,
+    /// Webhooks per tenant, active or not (for `max_webhooks_per_tenant`).
+    counts: HashMap<Tenant, usize>,
 }
 
 #[derive(Default)]
@@ -29,9 +31,11 @@ impl Snapshot {
     pub fn build(webhooks: Vec<Webhook>, version: u64) -> Self {
         let mut by_id = HashMap::with_capacity(webhooks.len());
         let mut tenants: HashMap<Tenant, TenantIndex> = HashMap::new();
+        let mut counts: HashMap<Tenant, usize> = HashMap::new();
         for webhook in webhooks {
             let webhook = Arc::new(webhook);
             by_id.insert(webhook.id.clone(), webhook.clone());
+            *counts.entry(webhook.tenant.clone()).or_default() += 1;
             if !webhook.active {
                 continue;
             }
@@ -54,7 +58,13 @@ impl Snapshot {
             version,
             by_id,
             tenants,
+            counts,
         }
+    }
+
+    /// How many webhooks `tenant` has, active or not.
+    pub fn webhooks_of(&self, tenant: &Tenant) -> usize {
+        self.counts.get(tenant).copied().unwrap_or(0)
     }
 
     pub fn version(&self) -> u64 {

@@ -10,6 +10,7 @@
 //! is registered, so users learn early that a URL points somewhere forbidden.
 
 mod connector;
+mod counted;
 mod retry_after;
 
 use std::error::Error as StdError;
@@ -37,7 +38,7 @@ const PREFIX_LIMIT: usize = 4096;
 /// back to the pool; a longer body closes the connection instead.
 const DRAIN_LIMIT: usize = 64 * 1024;
 /// How long an unused pooled connection is kept open.
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A pooled HTTP/1.1 client over TLS over the guarded connector. Cheap to clone.
 #[derive(Clone)]
@@ -90,17 +91,23 @@ pub enum OutboundError {
 }
 
 impl OutboundClient {
-    /// A client that connects only where `policy` permits, keeps up to
-    /// `pool_idle_per_host` idle connections per host, and sends `user_agent`
-    /// unless a request sets its own (an invalid value falls back to "hookd").
-    pub fn new(policy: AddressPolicy, user_agent: &str, pool_idle_per_host: usize) -> Self {
+    /// A client that connects only where `policy` permits, keeps at most
+    /// `max_connections` open (in use or idle) and up to `pool_idle_per_host` idle
+    /// per host, and sends `user_agent` unless a request sets its own (an invalid
+    /// value falls back to "hookd").
+    pub fn new(
+        policy: AddressPolicy,
+        user_agent: &str,
+        max_connections: usize,
+        pool_idle_per_host: usize,
+    ) -> Self {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(provider)
             .expect("the ring provider supports rustls' default protocol versions")
             .https_or_http()
             .enable_http1()
-            .wrap_connector(GuardedConnector::new(Arc::new(policy)));
+            .wrap_connector(GuardedConnector::new(Arc::new(policy), max_connections));
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .pool_max_idle_per_host(pool_idle_per_host)

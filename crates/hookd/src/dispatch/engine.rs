@@ -1,13 +1,15 @@
 //! The dispatcher's engine: one task that owns a lane per webhook. A lane queues that webhook's
-//! deliveries and starts attempts while it has fewer than `max_in_flight` running and its rate
-//! limit allows; a slow or dead webhook therefore holds only its own slots. Attempts run as
-//! their own tasks and report outcomes to the recorder; the engine only hears that a slot is free.
+//! deliveries and starts attempts while `gates` let it: the webhook's `max_in_flight` and rate
+//! limit, its tenant's share and the node's total. A slow or dead webhook therefore holds only
+//! its own slots, and a tenant at most its share. Lanes held back by a shared limit wait in
+//! `waiting` and take freed slots in turn, one attempt each per turn. Attempts run as their own
+//! tasks and report outcomes to the recorder; the engine only hears that a slot is free.
 
 use super::attempt::{self, Target};
 use super::capacity::Capacity;
 use super::client::OutboundClient;
+use super::gates::{Closed, Gates};
 use super::lease::Lease;
-use super::rate::TokenBucket;
 use crate::directory::Snapshot;
 use crate::model::{AttemptOutcome, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
 use crate::store::DynStore;
@@ -36,13 +38,23 @@ pub struct EngineParts {
     pub outcomes: mpsc::UnboundedSender<AttemptOutcome>,
     pub default_schedule: RetrySchedule,
     pub user_agent: HeaderValue,
+    pub gates: Arc<Gates>,
 }
 
 struct Lane {
     target: Arc<Target>,
     queue: VecDeque<DeliveryJob>,
+    /// Attempts of this lane running now.
     in_flight: u32,
-    bucket: Option<TokenBucket>,
+}
+
+/// What one try to start a lane's next attempt did.
+enum Step {
+    Started,
+    /// Nothing queued (or no such lane).
+    Empty,
+    /// A limit holds the lane back.
+    Held(Closed),
 }
 
 struct Engine {
@@ -55,6 +67,10 @@ struct Engine {
     /// Lanes waiting for their rate limit, and when the earliest can go.
     throttled: HashSet<WebhookId>,
     wake_at: Option<Instant>,
+    /// Lanes held back by their tenant's share or the node's total, in the order they take
+    /// freed slots (`waiting_set` holds the same ids).
+    waiting: VecDeque<WebhookId>,
+    waiting_set: HashSet<WebhookId>,
 }
 
 /// Runs the engine until `Shutdown` (or every command sender is gone).
@@ -68,7 +84,10 @@ pub async fn run(parts: EngineParts, mut commands: mpsc::UnboundedReceiver<Comma
         running: HashMap::new(),
         throttled: HashSet::new(),
         wake_at: None,
+        waiting: VecDeque::new(),
+        waiting_set: HashSet::new(),
     };
+    let gates = engine.parts.gates.clone();
     let grace = loop {
         let wake_at = engine.wake_at;
         tokio::select! {
@@ -83,6 +102,7 @@ pub async fn run(parts: EngineParts, mut commands: mpsc::UnboundedReceiver<Comma
             }
             Ok(()) = engine.parts.snapshots.changed() => engine.refresh_targets(),
             () = sleep_until(wake_at), if wake_at.is_some() => engine.wake(),
+            () = gates.freed.notified(), if !engine.waiting.is_empty() => engine.pump_waiting(),
         }
     };
     engine.drain(commands, grace).await;
@@ -125,54 +145,116 @@ impl Engine {
             return false;
         };
         let target = Arc::new(Target::new(webhook.clone(), &self.parts.default_schedule));
-        let bucket = webhook
-            .rate_limit
-            .map(|rate| TokenBucket::new(rate, std::time::Instant::now()));
         self.lanes.insert(
             id.clone(),
             Lane {
                 target,
                 queue: VecDeque::new(),
                 in_flight: 0,
-                bucket,
             },
         );
         true
     }
 
-    /// Starts attempts on the lane while it has room and its rate limit allows.
+    /// Starts attempts on the lane while every limit lets it.
     fn pump(&mut self, id: &WebhookId) {
-        let Some(lane) = self.lanes.get_mut(id) else {
-            return;
-        };
-        while lane.in_flight < lane.target.webhook.max_in_flight.max(1) && !lane.queue.is_empty() {
-            if let Some(bucket) = lane.bucket.as_mut()
-                && let Err(ready) = bucket.try_take(std::time::Instant::now())
-            {
+        loop {
+            match self.start_next(id) {
+                Step::Started => {}
+                Step::Empty | Step::Held(Closed::Webhook) => return,
+                Step::Held(closed) => return self.hold(id, closed),
+            }
+        }
+    }
+
+    /// Notes a lane that a limit holds back, to be tried again when it may go.
+    fn hold(&mut self, id: &WebhookId, closed: Closed) {
+        match closed {
+            Closed::RateLimited(ready) => {
                 let ready = Instant::from_std(ready);
                 self.throttled.insert(id.clone());
                 self.wake_at = Some(self.wake_at.map_or(ready, |at| at.min(ready)));
+            }
+            Closed::Tenant | Closed::Node => {
+                if self.waiting_set.insert(id.clone()) {
+                    self.waiting.push_back(id.clone());
+                }
+            }
+            // Its own attempt finishing pumps it again.
+            Closed::Webhook => {}
+        }
+    }
+
+    /// Gives freed slots to the lanes that wait for them, one attempt per lane in turn, until
+    /// no waiting lane can start anything.
+    fn pump_waiting(&mut self) {
+        let mut fruitless_turns = 0;
+        while fruitless_turns < self.waiting.len() {
+            let id = self.waiting.pop_front().expect("not empty");
+            match self.start_next(&id) {
+                Step::Started => {
+                    fruitless_turns = 0;
+                    self.waiting.push_back(id);
+                }
+                Step::Held(Closed::Tenant) => {
+                    // Another tenant's lane may still go.
+                    fruitless_turns += 1;
+                    self.waiting.push_back(id);
+                }
+                Step::Held(Closed::Node) => {
+                    self.waiting.push_front(id);
+                    return;
+                }
+                Step::Held(closed) => {
+                    self.waiting_set.remove(&id);
+                    self.hold(&id, closed);
+                }
+                Step::Empty => {
+                    self.waiting_set.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Starts the lane's next attempt if every limit lets it.
+    fn start_next(&mut self, id: &WebhookId) -> Step {
+        let Some(lane) = self.lanes.get_mut(id) else {
+            return Step::Empty;
+        };
+        loop {
+            let Some(job) = lane.queue.front() else {
+                return Step::Empty;
+            };
+            if self.parts.lease.holds(&job.claim) {
                 break;
             }
-            let job = lane.queue.pop_front().expect("queue is not empty");
-            let size = job.payload.len();
-            if !self.parts.lease.holds(&job.claim) {
-                // The claim lapsed: another node may have this delivery by now. Forget it; its
-                // lease runs out and whoever takes it over makes the attempt.
-                self.parts.capacity.release(id, size);
-                continue;
-            }
-            lane.in_flight += 1;
-            let target = lane.target.clone();
-            let client = self.parts.client.clone();
-            let user_agent = self.parts.user_agent.clone();
-            let outcomes = self.parts.outcomes.clone();
-            let handle = self.attempts.spawn(async move {
-                let outcome = attempt::perform(&client, &user_agent, &target, &job, true).await;
-                let _ = outcomes.send(outcome);
-            });
-            self.running.insert(handle.id(), (id.clone(), size));
+            // The claim lapsed: another node may have this delivery by now. Forget it; its
+            // lease runs out and whoever takes it over makes the attempt.
+            let job = lane.queue.pop_front().expect("not empty");
+            self.parts.capacity.release(id, job.payload.len());
         }
+        let pass = match self
+            .parts
+            .gates
+            .try_enter(&lane.target.webhook, std::time::Instant::now())
+        {
+            Ok(pass) => pass,
+            Err(closed) => return Step::Held(closed),
+        };
+        let job = lane.queue.pop_front().expect("checked above");
+        let size = job.payload.len();
+        lane.in_flight += 1;
+        let target = lane.target.clone();
+        let client = self.parts.client.clone();
+        let user_agent = self.parts.user_agent.clone();
+        let outcomes = self.parts.outcomes.clone();
+        let handle = self.attempts.spawn(async move {
+            let outcome = attempt::perform(&client, &user_agent, &target, &job, true).await;
+            drop(pass);
+            let _ = outcomes.send(outcome);
+        });
+        self.running.insert(handle.id(), (id.clone(), size));
+        Step::Started
     }
 
     fn finished(&mut self, task: TaskId) {
@@ -184,11 +266,12 @@ impl Engine {
             return;
         };
         lane.in_flight -= 1;
-        if lane.queue.is_empty() && lane.in_flight == 0 && lane.bucket.is_none() {
+        if lane.queue.is_empty() && lane.in_flight == 0 {
             self.lanes.remove(&webhook);
         } else {
             self.pump(&webhook);
         }
+        self.pump_waiting();
     }
 
     fn wake(&mut self) {
@@ -211,13 +294,6 @@ impl Engine {
                     if !Arc::ptr_eq(&lane.target.webhook, webhook) {
                         lane.target =
                             Arc::new(Target::new(webhook.clone(), &self.parts.default_schedule));
-                        lane.bucket = match (webhook.rate_limit, lane.bucket.take()) {
-                            (Some(rate), Some(bucket)) if bucket.rate() == rate => Some(bucket),
-                            (Some(rate), _) => {
-                                Some(TokenBucket::new(rate, std::time::Instant::now()))
-                            }
-                            (None, _) => None,
-                        };
                         to_pump.push(id.clone());
                     }
                 }
@@ -231,6 +307,7 @@ impl Engine {
         }
         for id in to_remove {
             self.lanes.remove(&id);
+            self.parts.gates.forget(&id);
         }
         for id in to_pump {
             self.pump(&id);

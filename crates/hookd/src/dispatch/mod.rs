@@ -17,6 +17,8 @@ mod attempt;
 pub mod capacity;
 pub mod client;
 mod engine;
+pub mod file_limit;
+pub mod gates;
 pub mod lease;
 mod rate;
 mod recorder;
@@ -27,6 +29,7 @@ pub mod ssrf;
 
 pub use attempt::{Target, perform};
 pub use capacity::{Capacity, Limits};
+pub use gates::{Gates, OutboundLimits};
 pub use lease::Lease;
 pub use recorder::count as count_recorded;
 
@@ -54,6 +57,8 @@ pub struct DispatchConfig {
     /// The largest payload an event may have (sizes the scan's claims).
     pub max_payload: usize,
     pub user_agent: HeaderValue,
+    /// The outbound limits, shared with one-off attempts made by the API.
+    pub gates: Arc<Gates>,
 }
 
 /// A cheap handle for handing deliveries to the engine.
@@ -150,6 +155,7 @@ impl Dispatcher {
             outcomes,
             default_schedule: config.default_schedule.clone(),
             user_agent: config.user_agent.clone(),
+            gates: config.gates.clone(),
         };
         let engine = tokio::spawn(engine::run(parts, command_receiver));
         let recorder = tokio::spawn(recorder::run(

@@ -9,6 +9,7 @@ mod engine;
 mod hostile_clients;
 mod lists_and_stats;
 mod operations;
+mod outbound_limits;
 mod retries;
 mod ssrf;
 mod tenants;

@@ -18,13 +18,17 @@ use std::task::{Context, Poll};
 use hyper::Uri;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
 
+use super::counted::CountedStream;
 use crate::dispatch::ssrf::{AddressPolicy, ForbiddenAddress};
 
-/// Opens guarded TCP connections; cheap to clone (the policy is shared).
+/// Opens guarded TCP connections within a budget of open connections; cheap to clone (the
+/// policy and the budget are shared).
 #[derive(Debug, Clone)]
 pub(crate) struct GuardedConnector {
     policy: Arc<AddressPolicy>,
+    budget: Arc<Semaphore>,
 }
 
 /// Why the connector could not produce a connection. Boxed by hyper and
@@ -55,8 +59,32 @@ impl fmt::Display for ConnectError {
 impl std::error::Error for ConnectError {}
 
 impl GuardedConnector {
-    pub(crate) fn new(policy: Arc<AddressPolicy>) -> Self {
-        Self { policy }
+    /// At most `max_connections` open at once, in use or idle.
+    pub(crate) fn new(policy: Arc<AddressPolicy>, max_connections: usize) -> Self {
+        Self {
+            policy,
+            budget: Arc::new(Semaphore::new(max_connections)),
+        }
+    }
+
+    /// Waits for room in the budget, then connects; the connection holds its place until it
+    /// closes.
+    async fn connect_counted(self, dst: Uri) -> Result<CountedStream, ConnectError> {
+        let permit = match self.budget.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                metrics::counter!("hookd_outbound_waits_total", "limit" => "connections")
+                    .increment(1);
+                tracing::debug!("every outbound connection is open; waiting for one to close");
+                self.budget
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .expect("the budget is never closed")
+            }
+        };
+        let stream = self.connect(dst).await?;
+        Ok(CountedStream::new(stream, permit))
     }
 
     async fn connect(self, dst: Uri) -> Result<TokioIo<TcpStream>, ConnectError> {
@@ -97,7 +125,7 @@ impl GuardedConnector {
 }
 
 impl tower_service::Service<Uri> for GuardedConnector {
-    type Response = TokioIo<TcpStream>;
+    type Response = CountedStream;
     type Error = ConnectError;
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
 
@@ -106,7 +134,7 @@ impl tower_service::Service<Uri> for GuardedConnector {
     }
 
     fn call(&mut self, dst: Uri) -> Self::Future {
-        Box::pin(self.clone().connect(dst))
+        Box::pin(self.clone().connect_counted(dst))
     }
 }
 

@@ -105,7 +105,7 @@ fn loopback_allowed() -> AddressPolicy {
 }
 
 fn client(policy: AddressPolicy) -> OutboundClient {
-    OutboundClient::new(policy, "hookd-test/1", 4)
+    OutboundClient::new(policy, "hookd-test/1", 64, 4)
 }
 
 async fn post(client: &OutboundClient, url: &Uri) -> Result<OutboundResponse, OutboundError> {
@@ -398,4 +398,35 @@ async fn drain_limit_decides_reuse() {
         }
         assert_eq!(server.connections(), expected_connections, "{size} bytes");
     }
+}
+
+/// The client never has more connections open than its budget: requests beyond it wait for
+/// a connection to close, and fail by their own timeout if none does.
+#[tokio::test]
+async fn open_connections_stay_within_the_budget() {
+    let server = Server::start(None).await;
+    let client = OutboundClient::new(loopback_allowed(), "hookd-test/1", 2, 4);
+    let url = server.url("127.0.0.1");
+    let requests = (0..5).map(|_| {
+        let (client, url) = (client.clone(), url.clone());
+        tokio::spawn(async move {
+            let mut headers = HeaderMap::new();
+            headers.insert("content-type", HeaderValue::from_static("application/json"));
+            client
+                .post(OutboundRequest {
+                    url: &url,
+                    headers,
+                    body: Bytes::from_static(b"{}"),
+                    timeout: Duration::from_millis(500),
+                })
+                .await
+        })
+    });
+    for request in requests.collect::<Vec<_>>() {
+        assert!(matches!(
+            request.await.unwrap(),
+            Err(OutboundError::Timeout(_))
+        ));
+    }
+    assert_eq!(server.connections(), 2);
 }
