@@ -16,6 +16,7 @@ import { EventPage } from "./pages/EventPage";
 import { DeliveryPage } from "./pages/DeliveryPage";
 import { EventTypes } from "./pages/EventTypes";
 import { Tokens } from "./pages/Tokens";
+import { Audit } from "./pages/Audit";
 import { NotFound } from "./pages/NotFound";
 
 export function App() {
@@ -37,6 +38,7 @@ export function App() {
         <Route path="deliveries/:id" element={<DeliveryPage />} />
         <Route path="event-types" element={<EventTypes />} />
         <Route path="tokens" element={admin ? <Tokens /> : <Navigate to="/" replace />} />
+        <Route path="audit" element={admin ? <Audit /> : <Navigate to="/" replace />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

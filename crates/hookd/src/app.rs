@@ -312,6 +312,18 @@ pub async fn reset_admin_token(config: &Config) -> anyhow::Result<AdminTokenRese
     store
         .replace_setting(ADMIN_TOKEN_HASH, &token.hash().to_hex())
         .await?;
+    store
+        .insert_audit(&AuditEntry {
+            id: AuditId::new(),
+            at: Timestamp::now(),
+            actor: Actor::CommandLine,
+            tenant: None,
+            action: AuditAction::AdminTokenReset,
+            target: "admin".to_owned(),
+            detail: serde_json::json!({}),
+            source_ip: None,
+        })
+        .await?;
     Ok(AdminTokenReset {
         token,
         overridden_by_configuration: config.admin_token.is_some(),

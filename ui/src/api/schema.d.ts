@@ -4,6 +4,22 @@
  */
 
 export interface paths {
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deliveries/{id}": {
         parameters: {
             query?: never;
@@ -477,6 +493,32 @@ export interface components {
              */
             delivery_status?: string | null;
         };
+        /** @description One entry of the audit log. */
+        AuditOut: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description `admin`, `command_line`, or the id of the tenant token (`tok_…`) that made the change. */
+            actor: string;
+            /**
+             * @description The tenant the change was made in; null for server-wide changes (event types, tokens,
+             *     the admin token).
+             */
+            tenant?: string | null;
+            /**
+             * @description `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.enabled`,
+             *     `webhook.disabled`, `webhook.secret_revealed`, `webhook.secret_rotated`,
+             *     `webhook.tested`, `webhook.recovered`, `delivery.retried`, `event_type.created`,
+             *     `event_type.deleted`, `token.created`, `token.revoked` or `admin_token.reset`.
+             */
+            action: string;
+            /** @description The id or name of what was changed. */
+            target: string;
+            /** @description More about the change, such as the names of the fields a PATCH changed; never a secret. */
+            detail: Record<string, never>;
+            /** @description The address the request came from; null for the command line. */
+            source_ip?: string | null;
+        };
         BatchAccepted: {
             data: components["schemas"]["EventAccepted"][];
         };
@@ -649,6 +691,36 @@ export interface components {
                  *     `succeeded`.
                  */
                 delivery_status?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list. */
+        ListOf_AuditOut: {
+            data: {
+                id: string;
+                /** Format: date-time */
+                at: string;
+                /** @description `admin`, `command_line`, or the id of the tenant token (`tok_…`) that made the change. */
+                actor: string;
+                /**
+                 * @description The tenant the change was made in; null for server-wide changes (event types, tokens,
+                 *     the admin token).
+                 */
+                tenant?: string | null;
+                /**
+                 * @description `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.enabled`,
+                 *     `webhook.disabled`, `webhook.secret_revealed`, `webhook.secret_rotated`,
+                 *     `webhook.tested`, `webhook.recovered`, `delivery.retried`, `event_type.created`,
+                 *     `event_type.deleted`, `token.created`, `token.revoked` or `admin_token.reset`.
+                 */
+                action: string;
+                /** @description The id or name of what was changed. */
+                target: string;
+                /** @description More about the change, such as the names of the fields a PATCH changed; never a secret. */
+                detail: Record<string, never>;
+                /** @description The address the request came from; null for the command line. */
+                source_ip?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -1002,6 +1074,55 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_audit: {
+        parameters: {
+            query?: {
+                /** @description Only entries of this action, such as `webhook.deleted`. */
+                action?: string;
+                /** @description Only changes made in this tenant. */
+                tenant?: string;
+                /** @description Only changes made by `admin`, `command_line` or a token id (`tok_…`). */
+                actor?: string;
+                /** @description RFC 3339; entries at or after it. */
+                since?: string;
+                /** @description RFC 3339; entries at or before it. */
+                until?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes made through the API, newest first (admin only). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_AuditOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_delivery: {
         parameters: {
             query?: never;
@@ -1579,6 +1700,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The tenant has `max_webhooks_per_tenant` webhooks. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2014,6 +2144,23 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The webhook has `max_in_flight` requests running, its rate limit allows none now, or hookd is at its outbound limit; `Retry-After` says when to try again. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

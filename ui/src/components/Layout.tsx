@@ -12,7 +12,7 @@ export function Layout() {
     ["/events", "Events"],
     ["/event-types", "Event types"],
   ];
-  if (admin) links.push(["/tokens", "Tokens"]);
+  if (admin) links.push(["/tokens", "Tokens"], ["/audit", "Audit log"]);
   return (
     <div className="shell">
       <header className="topbar">

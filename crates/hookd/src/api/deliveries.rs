@@ -1,5 +1,6 @@
 //! Delivery routes: one delivery with its attempts and what was sent; a manual retry.
 
+use super::audit::{self, Change, Source};
 use super::error::ApiError;
 use super::extract::path_id;
 use super::webhook_activity::AttemptOut;
@@ -122,6 +123,7 @@ pub struct RetryAccepted {
 pub async fn retry_delivery(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<RetryAccepted>), ApiError> {
     let id = path_id(&id, DeliveryId::parse)?;
@@ -149,6 +151,23 @@ pub async fn retry_delivery(
                 state.dispatcher.submit(vec![job]);
             }
             tracing::info!(delivery_id = %id, "manual retry");
+            let tenant = match &principal {
+                Principal::Tenant { tenant, .. } => Some(tenant.clone()),
+                Principal::Admin => state
+                    .store
+                    .get_delivery(&Scope::All, &id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|d| d.tenant),
+            };
+            let change = Change {
+                action: AuditAction::DeliveryRetried,
+                tenant: tenant.as_ref(),
+                target: id.as_str(),
+                detail: serde_json::json!({}),
+            };
+            audit::record(&state, &principal, &source, change).await;
             Ok((
                 StatusCode::ACCEPTED,
                 Json(RetryAccepted {

@@ -1,6 +1,7 @@
 //! The event type catalog: list, add (with an optional JSON Schema for `data`), delete.
 //! Everyone can read it; only the admin changes it.
 
+use super::audit::{self, Change, Source};
 use super::auth::require_admin;
 use super::error::ApiError;
 use super::extract::JsonBody;
@@ -67,6 +68,7 @@ pub async fn list_event_types(
 pub async fn create_event_type(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     JsonBody(input): JsonBody<EventTypeIn>,
 ) -> Result<(StatusCode, Json<EventTypeOut>), ApiError> {
     require_admin(&principal)?;
@@ -106,6 +108,13 @@ pub async fn create_event_type(
         other => other?,
     }
     state.publisher.schemas().reload().await?;
+    let change = Change {
+        action: AuditAction::EventTypeCreated,
+        tenant: None,
+        target: event_type.name.as_str(),
+        detail: serde_json::json!({"schema": event_type.schema.is_some()}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok((StatusCode::CREATED, Json(EventTypeOut::from(event_type))))
 }
 
@@ -114,6 +123,7 @@ pub async fn create_event_type(
 pub async fn delete_event_type(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     require_admin(&principal)?;
@@ -122,5 +132,12 @@ pub async fn delete_event_type(
         return Err(ApiError::NotFound);
     }
     state.publisher.schemas().reload().await?;
+    let change = Change {
+        action: AuditAction::EventTypeDeleted,
+        tenant: None,
+        target: name.as_str(),
+        detail: serde_json::json!({}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,6 +2,7 @@
 //! Handlers parse input into domain types, call the store, directory, publisher or
 //! dispatcher, and shape the answer; they hold no business state of their own.
 
+mod audit;
 mod auth;
 mod deliveries;
 mod detach;
@@ -70,6 +71,7 @@ pub struct AppState {
         (name = "deliveries", description = "One event for one webhook, with its attempts."),
         (name = "event types", description = "The catalog of event names, with optional JSON Schemas."),
         (name = "tokens", description = "Tenant tokens (admin only)."),
+        (name = "audit", description = "Who changed what through the API, and when (admin only)."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]
@@ -130,6 +132,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::create_token, tokens::list_tokens))
         .routes(routes!(tokens::delete_token))
         .routes(routes!(session::get_session))
+        .routes(routes!(audit::list_audit))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::prometheus_metrics))
@@ -158,5 +161,23 @@ pub fn app(state: AppState) -> Router {
             ops::panic_response,
         ))
         .layer(axum::middleware::from_fn(detach::run_to_completion))
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// Headers every answer carries: no MIME sniffing, no referrer, and no framing (the UI's and
+/// the reference's pages set their own content security policy on top).
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
 }

@@ -54,6 +54,8 @@ pub fn document_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> Router<AppStat
             .expect("the OpenAPI document encodes"),
     );
     let page = Arc::new(super::docs::render_reference(&openapi));
+    let policy = header::HeaderValue::try_from(super::docs::content_security_policy())
+        .expect("the policy is ASCII");
     Router::new()
         .route(
             "/openapi.json",
@@ -66,7 +68,12 @@ pub fn document_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> Router<AppStat
         )
         .route(
             "/docs",
-            get(move || async move { Html(page.as_str().to_owned()) }),
+            get(move || async move {
+                (
+                    [(header::CONTENT_SECURITY_POLICY, policy)],
+                    Html(page.as_str().to_owned()),
+                )
+            }),
         )
 }
 

@@ -1,5 +1,6 @@
 //! Tenant tokens (admin only): make one (shown once), list, revoke.
 
+use super::audit::{self, Change, Source};
 use super::auth::require_admin;
 use super::error::ApiError;
 use super::extract::{ApiQuery, JsonBody, path_id};
@@ -54,6 +55,7 @@ impl From<&TokenRecord> for TokenOut {
 pub async fn create_token(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     JsonBody(input): JsonBody<TokenIn>,
 ) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
     require_admin(&principal)?;
@@ -82,6 +84,13 @@ pub async fn create_token(
     };
     state.store.insert_token(&record).await?;
     tracing::info!(token_id = %record.id, tenant = %record.tenant, "tenant token created");
+    let change = Change {
+        action: AuditAction::TokenCreated,
+        tenant: None,
+        target: record.id.as_str(),
+        detail: serde_json::json!({"name": record.name, "tenant": record.tenant.as_str()}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok((
         StatusCode::CREATED,
         Json(TokenCreated {
@@ -121,6 +130,7 @@ pub async fn list_tokens(
 pub async fn delete_token(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     require_admin(&principal)?;
@@ -130,5 +140,12 @@ pub async fn delete_token(
     }
     state.auth.forget(&id);
     tracing::info!(token_id = %id, "tenant token revoked");
+    let change = Change {
+        action: AuditAction::TokenRevoked,
+        tenant: None,
+        target: id.as_str(),
+        detail: serde_json::json!({}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
 //! What happens at a webhook: the synchronous test, the attempt log, recovery of failed
 //! deliveries, per-webhook statistics, and the metrics over every visible webhook.
 
+use super::audit::{self, Change, Source};
 use super::error::ApiError;
 use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, param};
 use super::paging::{ListOf, list_of, page};
@@ -47,6 +48,7 @@ pub struct TestOut {
 pub async fn test_webhook(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
     OptionalJsonBody(requested): OptionalJsonBody<TestIn>,
 ) -> Result<Json<TestOut>, ApiError> {
@@ -65,6 +67,8 @@ pub async fn test_webhook(
         .gates
         .try_enter(&webhook, std::time::Instant::now())
         .map_err(busy)?;
+    let (webhook_tenant, webhook_id) = (webhook.tenant.clone(), webhook.id.clone());
+    let event_type_name = event_type.to_string();
     let now = Timestamp::now();
     let event_id = EventId::new();
     let delivery_id = DeliveryId::new();
@@ -116,6 +120,17 @@ pub async fn test_webhook(
     if !disabled.is_empty() {
         state.directory.reload().await?;
     }
+    let change = Change {
+        action: AuditAction::WebhookTested,
+        tenant: Some(&webhook_tenant),
+        target: webhook_id.as_str(),
+        detail: serde_json::json!({
+            "type": event_type_name,
+            "success": attempt.status == AttemptStatus::Succeeded,
+            "response_code": attempt.response_code,
+        }),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok(Json(TestOut {
         success: attempt.status == AttemptStatus::Succeeded,
         response_code: attempt.response_code,
@@ -310,12 +325,20 @@ pub struct RecoverOut {
 pub async fn recover_webhook(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
     JsonBody(input): JsonBody<RecoverIn>,
 ) -> Result<Json<RecoverOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
     let requeued = state.store.recover_failed(&webhook.id, input.since).await?;
     tracing::info!(webhook_id = %webhook.id, requeued, "failed deliveries re-queued");
+    let change = Change {
+        action: AuditAction::WebhookRecovered,
+        tenant: Some(&webhook.tenant),
+        target: webhook.id.as_str(),
+        detail: serde_json::json!({"since": input.since.to_string(), "requeued": requeued}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok(Json(RecoverOut { requeued }))
 }
 

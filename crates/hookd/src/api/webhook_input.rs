@@ -81,6 +81,28 @@ pub struct WebhookPatch {
     pub secret: Option<Option<serde::de::IgnoredAny>>,
 }
 
+impl WebhookPatch {
+    /// The names of the fields this patch sets, for the audit log (values are not logged:
+    /// headers may hold keys).
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("url", self.url.is_some()),
+            ("events", self.events.is_some()),
+            ("description", self.description.is_some()),
+            ("active", self.active.is_some()),
+            ("filter", self.filter.is_some()),
+            ("rate_limit", self.rate_limit.is_some()),
+            ("max_in_flight", self.max_in_flight.is_some()),
+            ("timeout_ms", self.timeout_ms.is_some()),
+            ("retry_schedule", self.retry_schedule.is_some()),
+            ("headers", self.headers.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+}
+
 /// Tells "absent" (`None`) from "null" (`Some(None)`).
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,

@@ -1,5 +1,6 @@
 //! Webhook routes: register, list, read, change, delete, enable/disable, and the secret.
 
+use super::audit::{self, Change, Source};
 use super::error::ApiError;
 use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, param, path_id};
 use super::paging::{ListOf, list_of, page};
@@ -30,6 +31,7 @@ pub struct WebhookCreated {
 pub async fn create_webhook(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     JsonBody(input): JsonBody<WebhookIn>,
 ) -> Result<(StatusCode, Json<WebhookCreated>), ApiError> {
     let mut checks = Checks::default();
@@ -89,6 +91,13 @@ pub async fn create_webhook(
     state.store.insert_webhook(&webhook).await?;
     state.directory.reload().await?;
     tracing::info!(webhook_id = %webhook.id, tenant = %webhook.tenant, "webhook registered");
+    let change = Change {
+        action: AuditAction::WebhookCreated,
+        tenant: Some(&webhook.tenant),
+        target: webhook.id.as_str(),
+        detail: serde_json::json!({"url": webhook.url.as_str()}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     let ping_event_id = if input.ping.unwrap_or(true) && active {
         ping(&state, &webhook).await
     } else {
@@ -218,10 +227,12 @@ pub async fn get_webhook(
 pub async fn update_webhook(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
     JsonBody(patch): JsonBody<WebhookPatch>,
 ) -> Result<Json<WebhookOut>, ApiError> {
     let mut webhook = visible_webhook(&state, &principal, &id).await?;
+    let fields = patch.fields();
     let mut checks = Checks::default();
     for (field, present) in [
         ("id", patch.id.is_some()),
@@ -315,6 +326,13 @@ pub async fn update_webhook(
             .ok_or(ApiError::NotFound)?;
     }
     state.directory.reload().await?;
+    let change = Change {
+        action: AuditAction::WebhookUpdated,
+        tenant: Some(&webhook.tenant),
+        target: webhook.id.as_str(),
+        detail: serde_json::json!({"fields": fields}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok(Json(WebhookOut::from(&webhook)))
 }
 
@@ -323,30 +341,55 @@ pub async fn update_webhook(
 pub async fn delete_webhook(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = path_id(&id, WebhookId::parse)?;
+    let tenant = state
+        .directory
+        .snapshot()
+        .webhook(&id)
+        .map(|w| w.tenant.clone());
     if !state.store.delete_webhook(&principal.scope(), &id).await? {
         return Err(ApiError::NotFound);
     }
     state.directory.reload().await?;
     tracing::info!(webhook_id = %id, "webhook deleted");
+    let change = Change {
+        action: AuditAction::WebhookDeleted,
+        tenant: tenant.as_ref(),
+        target: id.as_str(),
+        detail: serde_json::json!({}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn set_active(
     state: &AppState,
     principal: &Principal,
+    source: &Source,
     id: &str,
-    change: Activation,
+    activation: Activation,
 ) -> Result<Json<WebhookOut>, ApiError> {
     let id = path_id(id, WebhookId::parse)?;
     let webhook = state
         .store
-        .set_webhook_active(&principal.scope(), &id, change)
+        .set_webhook_active(&principal.scope(), &id, activation)
         .await?
         .ok_or(ApiError::NotFound)?;
     state.directory.reload().await?;
+    let action = match activation {
+        Activation::Enable => AuditAction::WebhookEnabled,
+        Activation::Disable(_) => AuditAction::WebhookDisabled,
+    };
+    let change = Change {
+        action,
+        tenant: Some(&webhook.tenant),
+        target: webhook.id.as_str(),
+        detail: serde_json::json!({}),
+    };
+    audit::record(state, principal, source, change).await;
     Ok(Json(WebhookOut::from(&webhook)))
 }
 
@@ -355,9 +398,10 @@ async fn set_active(
 pub async fn enable_webhook(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
 ) -> Result<Json<WebhookOut>, ApiError> {
-    set_active(&state, &principal, &id, Activation::Enable).await
+    set_active(&state, &principal, &source, &id, Activation::Enable).await
 }
 
 #[utoipa::path(post, path = "/api/webhooks/{id}/disable", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
@@ -365,11 +409,13 @@ pub async fn enable_webhook(
 pub async fn disable_webhook(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
 ) -> Result<Json<WebhookOut>, ApiError> {
     set_active(
         &state,
         &principal,
+        &source,
         &id,
         Activation::Disable(DisabledReason::Manual),
     )
@@ -388,9 +434,17 @@ pub struct SecretBody {
 pub async fn get_secret(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
 ) -> Result<Json<SecretBody>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
+    let change = Change {
+        action: AuditAction::WebhookSecretRevealed,
+        tenant: Some(&webhook.tenant),
+        target: webhook.id.as_str(),
+        detail: serde_json::json!({}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok(Json(SecretBody {
         secret: webhook.secret.expose().to_owned(),
     }))
@@ -410,6 +464,7 @@ pub struct RotatedOut {
 pub async fn rotate_secret(
     State(state): State<AppState>,
     principal: Principal,
+    source: Source,
     Path(id): Path<String>,
     OptionalJsonBody(requested): OptionalJsonBody<SecretBody>,
 ) -> Result<Json<RotatedOut>, ApiError> {
@@ -430,6 +485,13 @@ pub async fn rotate_secret(
     }
     state.directory.reload().await?;
     tracing::info!(webhook_id = %webhook.id, "secret rotated");
+    let change = Change {
+        action: AuditAction::WebhookSecretRotated,
+        tenant: Some(&webhook.tenant),
+        target: webhook.id.as_str(),
+        detail: serde_json::json!({"previous_secret_expires_at": expires_at.to_string()}),
+    };
+    audit::record(&state, &principal, &source, change).await;
     Ok(Json(RotatedOut {
         secret: webhook.secret.expose().to_owned(),
         previous_secret_expires_at: expires_at,

@@ -127,6 +127,10 @@ prefixed_id!(
     /// A tenant API token.
     TokenId, "tok_", "token"
 );
+prefixed_id!(
+    /// An entry of the audit log.
+    AuditId, "aud_", "audit entry"
+);
 
 #[cfg(test)]
 mod tests {

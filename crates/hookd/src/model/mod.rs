@@ -3,6 +3,7 @@
 //!
 //! Nothing here knows about HTTP frameworks or databases.
 
+mod audit;
 mod delivery;
 mod event;
 mod event_name;
@@ -19,6 +20,7 @@ mod token;
 mod webhook;
 mod webhook_url;
 
+pub use audit::*;
 pub use delivery::*;
 pub use event::*;
 pub use event_name::*;

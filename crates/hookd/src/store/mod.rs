@@ -167,9 +167,16 @@ pub trait Store: Send + Sync + 'static {
     async fn recent_event_types(&self, scope: &Scope, newest: usize)
     -> StoreResult<Vec<EventName>>;
 
+    // --- audit log ---
+
+    async fn insert_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// Entries newest first.
+    async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+
     // --- retention ---
 
     /// Deletes up to `batch` of the oldest events made before `cutoff`, with their deliveries
-    /// and attempts, and statistics older than it. Returns how many events went.
+    /// and attempts, and statistics and audit entries older than it. Returns how many events
+    /// went.
     async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64>;
 }

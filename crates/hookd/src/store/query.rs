@@ -67,6 +67,18 @@ pub struct LoggedAttempt {
     pub delivery_status: Option<DeliveryStatus>,
 }
 
+/// Which audit entries to list.
+#[derive(Debug, Clone)]
+pub struct AuditQuery {
+    pub page: Page,
+    pub action: Option<AuditAction>,
+    pub tenant: Option<Tenant>,
+    /// `admin`, `command_line` or a token id.
+    pub actor: Option<String>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+}
+
 /// A change of a webhook's activation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activation {

@@ -26,6 +26,31 @@ pub const LOGGED_ATTEMPT_COLUMNS: &str = "id, delivery_id, webhook_id, event_id,
     request_headers, created_at, response_headers, \
     (SELECT d.status FROM deliveries d WHERE d.id = attempts.delivery_id)";
 
+pub const AUDIT_COLUMNS: &str = "id, at, actor, tenant, action, target, detail, source_ip";
+
+/// An audit entry from its columns (as text and numbers, the same on both backends).
+pub fn audit_entry(
+    id: String,
+    at: i64,
+    actor: &str,
+    tenant: Option<&str>,
+    action: &str,
+    target: String,
+    detail: &str,
+    source_ip: Option<String>,
+) -> Result<AuditEntry, Corrupt> {
+    Ok(AuditEntry {
+        id: AuditId::from_trusted(id),
+        at: Timestamp::from_millis(at),
+        actor: Actor::from_stored(actor),
+        tenant: tenant.map(Tenant::from_trusted),
+        action: AuditAction::parse(action).ok_or(Corrupt("action"))?,
+        target,
+        detail: json(detail, "detail")?,
+        source_ip,
+    })
+}
+
 pub const TOKEN_COLUMNS: &str = "id, name, tenant, token_hash, created_at";
 
 pub const EVENT_TYPE_COLUMNS: &str = "id, name, description, schema, created_at";

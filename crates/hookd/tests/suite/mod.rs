@@ -2,6 +2,7 @@
 //! compiled twice, by `tests/sqlite.rs` and `tests/postgres.rs`, and `common::backend()` tells
 //! each copy which database its servers use.
 
+mod audit;
 mod bad_input;
 mod bad_input_events;
 mod delivery;

@@ -101,6 +101,8 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/api/stats"),
         // The names a webhook can subscribe to, for the UI's event checkboxes.
         ("get", "/api/event-names"),
+        // Who changed what (admin only).
+        ("get", "/api/audit"),
     ];
     for (method, path) in routes {
         let operation = &document["paths"][path][method];

@@ -38,6 +38,7 @@ async fn api_routes_need_a_valid_token() {
         (Method::GET, "/api/events"),
         (Method::GET, "/api/event-types"),
         (Method::GET, "/api/event-names"),
+        (Method::GET, "/api/audit"),
         (Method::GET, "/api/tokens"),
         (
             Method::GET,
@@ -280,6 +281,7 @@ async fn admin_routes_are_invisible_to_tenants() {
             Some(r#"{"name": "a.b"}"#),
         ),
         (Method::DELETE, "/api/event-types/a.b".to_owned(), None),
+        (Method::GET, "/api/audit".to_owned(), None),
     ] {
         assert_eq!(
             server

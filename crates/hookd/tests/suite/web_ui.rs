@@ -192,3 +192,37 @@ async fn dashboard_statistics_cover_what_the_token_sees() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "window");
 }
+
+/// Every answer forbids MIME sniffing, referrers and framing; the API reference page allows
+/// only its own inline script, by hash.
+#[tokio::test]
+async fn answers_carry_security_headers() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    for (path, accept) in [
+        ("/", "text/html"),
+        ("/api/webhooks", "application/json"),
+        ("/docs", "text/html"),
+        ("/healthz", "*/*"),
+    ] {
+        let answer = fetch(&server, path, accept).await;
+        let headers = answer.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+    }
+    let docs = fetch(&server, "/docs", "text/html").await;
+    let policy = docs.headers()[CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    assert!(policy.contains("script-src 'sha256-"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    let html = docs.text().await.unwrap();
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "one inline script, the one hashed"
+    );
+}

@@ -10,6 +10,7 @@
 //! - Lists and batches go to the server as arrays (`UNNEST`), one statement per kind of row,
 //!   not one per row; concurrent publishes share a transaction (`coalesce`).
 
+mod audit;
 mod catalog;
 mod coalesce;
 mod deliveries;
@@ -330,7 +331,16 @@ impl Store for PostgresStore {
         catalog::delete_event_type(&self.pool, name).await
     }
 
+    async fn insert_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        audit::insert(&self.pool, entry).await
+    }
+
+    async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        audit::list(&self.pool, query).await
+    }
+
     async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+        audit::delete_older_than(&self.pool, cutoff, batch).await?;
         catalog::delete_older_than(&self.pool, cutoff, batch).await
     }
 }

@@ -5,6 +5,7 @@
 //! `synchronous = FULL`: a commit is on disk before any caller hears of it, so an event answered
 //! with 202 survives a power cut, not only a crash. Concurrent writers share that fsync.
 
+mod audit;
 mod catalog;
 mod checkpointer;
 mod conditions;
@@ -396,9 +397,22 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn insert_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        let entry = entry.clone();
+        self.writer.write(move |c| audit::insert(c, &entry)).await
+    }
+
+    async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        let query = query.clone();
+        self.readers.read(move |c| audit::list(c, &query)).await
+    }
+
     async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
         self.writer
-            .write(move |c| catalog::delete_older_than(c, cutoff, batch))
+            .write(move |c| {
+                audit::delete_older_than(c, cutoff, batch)?;
+                catalog::delete_older_than(c, cutoff, batch)
+            })
             .await
     }
 }

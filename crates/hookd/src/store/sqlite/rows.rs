@@ -11,7 +11,7 @@ pub use crate::store::record::{
 use rusqlite::Row;
 use rusqlite::types::Type;
 
-fn corrupt(column: usize, what: impl std::fmt::Display) -> rusqlite::Error {
+pub(super) fn corrupt(column: usize, what: impl std::fmt::Display) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, Type::Text, format!("corrupt {what}").into())
 }
 
