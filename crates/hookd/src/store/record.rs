@@ -28,27 +28,32 @@ pub const LOGGED_ATTEMPT_COLUMNS: &str = "id, delivery_id, webhook_id, event_id,
 
 pub const AUDIT_COLUMNS: &str = "id, at, actor, tenant, action, target, detail, source_ip";
 
-/// An audit entry from its columns (as text and numbers, the same on both backends).
-pub fn audit_entry(
-    id: String,
-    at: i64,
-    actor: &str,
-    tenant: Option<&str>,
-    action: &str,
-    target: String,
-    detail: &str,
-    source_ip: Option<String>,
-) -> Result<AuditEntry, Corrupt> {
-    Ok(AuditEntry {
-        id: AuditId::from_trusted(id),
-        at: Timestamp::from_millis(at),
-        actor: Actor::from_stored(actor),
-        tenant: tenant.map(Tenant::from_trusted),
-        action: AuditAction::parse(action).ok_or(Corrupt("action"))?,
-        target,
-        detail: json(detail, "detail")?,
-        source_ip,
-    })
+/// The `audit_log` row: text and numbers, the same on both backends.
+pub struct AuditRecord {
+    pub id: String,
+    pub at: i64,
+    pub actor: String,
+    pub tenant: Option<String>,
+    pub action: String,
+    pub target: String,
+    /// JSON object.
+    pub detail: String,
+    pub source_ip: Option<String>,
+}
+
+impl AuditRecord {
+    pub fn into_entry(self) -> Result<AuditEntry, Corrupt> {
+        Ok(AuditEntry {
+            id: AuditId::from_trusted(self.id),
+            at: Timestamp::from_millis(self.at),
+            actor: Actor::from_stored(&self.actor),
+            tenant: self.tenant.as_deref().map(Tenant::from_trusted),
+            action: AuditAction::parse(&self.action).ok_or(Corrupt("action"))?,
+            target: self.target,
+            detail: json(&self.detail, "detail")?,
+            source_ip: self.source_ip,
+        })
+    }
 }
 
 pub const TOKEN_COLUMNS: &str = "id, name, tenant, token_hash, created_at";

@@ -1,7 +1,7 @@
 //! The audit log's rows.
 
 use crate::model::*;
-use crate::store::record::{AUDIT_COLUMNS, audit_entry};
+use crate::store::record::{AUDIT_COLUMNS, AuditRecord};
 use crate::store::{AuditQuery, StoreResult};
 use sqlx::{PgPool, Row};
 
@@ -52,16 +52,17 @@ pub async fn list(pool: &PgPool, query: &AuditQuery) -> StoreResult<Vec<AuditEnt
     found
         .iter()
         .map(|row| {
-            Ok(audit_entry(
-                row.try_get(0)?,
-                row.try_get(1)?,
-                row.try_get::<&str, _>(2)?,
-                row.try_get::<Option<&str>, _>(3)?,
-                row.try_get::<&str, _>(4)?,
-                row.try_get(5)?,
-                row.try_get::<&str, _>(6)?,
-                row.try_get(7)?,
-            )?)
+            let record = AuditRecord {
+                id: row.try_get(0)?,
+                at: row.try_get(1)?,
+                actor: row.try_get(2)?,
+                tenant: row.try_get(3)?,
+                action: row.try_get(4)?,
+                target: row.try_get(5)?,
+                detail: row.try_get(6)?,
+                source_ip: row.try_get(7)?,
+            };
+            Ok(record.into_entry()?)
         })
         .collect()
 }

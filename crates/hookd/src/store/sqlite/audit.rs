@@ -2,7 +2,7 @@
 
 use super::conditions::Conditions;
 use crate::model::*;
-use crate::store::record::{AUDIT_COLUMNS, audit_entry};
+use crate::store::record::{AUDIT_COLUMNS, AuditRecord};
 use crate::store::{AuditQuery, StoreResult};
 use rusqlite::{Connection, Row, params, params_from_iter};
 
@@ -64,15 +64,16 @@ pub fn delete_older_than(conn: &Connection, cutoff: Timestamp, batch: usize) -> 
 }
 
 fn row(row: &Row) -> rusqlite::Result<AuditEntry> {
-    audit_entry(
-        row.get(0)?,
-        row.get(1)?,
-        &row.get::<_, String>(2)?,
-        row.get::<_, Option<String>>(3)?.as_deref(),
-        &row.get::<_, String>(4)?,
-        row.get(5)?,
-        &row.get::<_, String>(6)?,
-        row.get(7)?,
-    )
+    AuditRecord {
+        id: row.get(0)?,
+        at: row.get(1)?,
+        actor: row.get(2)?,
+        tenant: row.get(3)?,
+        action: row.get(4)?,
+        target: row.get(5)?,
+        detail: row.get(6)?,
+        source_ip: row.get(7)?,
+    }
+    .into_entry()
     .map_err(|e| super::rows::corrupt(6, e))
 }
