@@ -49,11 +49,13 @@ pub async fn test_webhook(
 ) -> Result<Json<TestOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
     let (event_type, data) = match requested {
-        Some(test) => (
-            EventName::parse(&test.event_type)
-                .map_err(|e| ApiError::field("type", "invalid_event_name", e.to_string()))?,
-            test.data.get().to_owned(),
-        ),
+        Some(test) => {
+            let event_type = EventName::parse(&test.event_type)
+                .map_err(|e| ApiError::field("type", "invalid_event_name", e.to_string()))?;
+            check_unambiguous(test.data.get())
+                .map_err(|problem| ApiError::field("data", problem.code(), problem.to_string()))?;
+            (event_type, test.data.get().to_owned())
+        }
         None => (
             EventName::parse("webhook.ping").expect("a valid name"),
             serde_json::json!({"webhook_id": webhook.id.as_str(), "message": "A test from hookd."})
