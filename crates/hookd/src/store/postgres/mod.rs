@@ -5,7 +5,8 @@
 //!   `lease_until`); see `dispatch::lease` for the rules that keep two nodes from attempting
 //!   the same delivery at once.
 //! - Writes that other nodes must hear about send a notification in the same transaction
-//!   (`hookd_webhooks` when routing changes, `hookd_due` when unheld deliveries become due);
+//!   (`hookd_webhooks` when routing changes, `hookd_due` when unheld deliveries become due,
+//!   `hookd_tokens` when a token is revoked);
 //!   `signals` listens and turns them into `Signals`.
 //! - Lists and batches go to the server as arrays (`UNNEST`), one statement per kind of row,
 //!   not one per row; concurrent publishes share a transaction (`coalesce`).
@@ -33,6 +34,8 @@ use std::time::Duration;
 const WEBHOOKS_CHANNEL: &str = "hookd_webhooks";
 /// Notification channel: deliveries nobody holds became due.
 const DUE_CHANNEL: &str = "hookd_due";
+/// Notification channel: a tenant token was revoked.
+const TOKENS_CHANNEL: &str = "hookd_tokens";
 
 /// How long a query waits for a free connection (or for the server to come back) before it
 /// fails as unavailable; the API then answers 503.
