@@ -10,6 +10,7 @@ mod engine;
 mod lists_and_stats;
 mod operations;
 mod retries;
+mod secrets;
 mod ssrf;
 mod tenants;
 mod web_ui;
