@@ -422,14 +422,26 @@ async fn rekey_reencrypts_and_a_missing_key_stops_the_start_by_name() {
     );
 
     let listen = format!("127.0.0.1:{}", free_port());
-    let refused = run(
-        &["serve"],
-        &[
-            database,
-            ("HOOKD_SECRET_KEY", &first),
-            ("HOOKD_LISTEN", &listen),
-        ],
-    );
+    let settings = [
+        database,
+        ("HOOKD_SECRET_KEY", first.as_str()),
+        ("HOOKD_LISTEN", listen.as_str()),
+    ];
+    let mut serve = hookd(&["serve"], &settings)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while serve.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = serve.kill();
+            let _ = serve.wait();
+            panic!("hookd started without the key that encrypted its secrets");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let refused = serve.wait_with_output().unwrap();
     assert!(!refused.status.success());
     assert!(
         text(&refused.stderr).contains(&format!(
