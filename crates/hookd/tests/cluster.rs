@@ -416,3 +416,19 @@ async fn a_token_revoked_on_one_node_stops_working_on_every_node_at_once() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// Without `HOOKD_SECRET_KEY` a PostgreSQL node still starts (existing setups keep working)
+/// and says at start that webhook secrets are stored unencrypted, and what to do about it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_key_a_postgres_node_warns_that_secrets_are_unencrypted() {
+    require_postgres!();
+    let database = TestDatabase::create().await;
+    let logs = TempDir::new().unwrap();
+    let _node = start_node(&database.url, &logs, "node").await;
+    let log = std::fs::read_to_string(logs.path().join("node.log")).unwrap();
+    assert!(
+        log.contains("HOOKD_SECRET_KEY is not set: webhook secrets are stored unencrypted")
+            && log.contains("hookd rekey"),
+        "{log}"
+    );
+}

@@ -491,9 +491,11 @@ mod tests {
             ("database_url", "mysql://x"),
             ("role", "leader"),
             ("lease", "10ms"),
+            ("secret_key", "not-a-key"),
         ])
         .unwrap_err();
         let text = error.to_string();
+        assert!(!text.contains("not-a-key"), "a key is never echoed: {text}");
         for key in [
             "listen:",
             "retry_schedule:",
@@ -501,6 +503,7 @@ mod tests {
             "database_url:",
             "role:",
             "lease:",
+            "secret_key:",
         ] {
             assert!(text.contains(key), "{text}");
         }
