@@ -15,6 +15,7 @@ use crate::model::*;
 use crate::publish::schemas::SchemaCatalog;
 use crate::publish::{Publication, Publisher, Targets};
 use crate::store::postgres::PostgresStore;
+use crate::store::sealing::Resealed;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{DisabledWebhook, DynStore, StoreError};
 use anyhow::Context;
@@ -56,11 +57,12 @@ pub enum AdminTokenSource {
 pub async fn open_store(config: &Config) -> anyhow::Result<DynStore> {
     match &config.database {
         Database::Sqlite(path) => {
-            let store = SqliteStore::open(path).map_err(|e| opening(e, &path.display()))?;
+            let store = SqliteStore::open(path, config.secret_key.clone())
+                .map_err(|e| opening(e, &path.display()))?;
             Ok(Arc::new(store))
         }
         Database::Postgres(url) => {
-            let store = PostgresStore::open(url, config.database_pool)
+            let store = PostgresStore::open(url, config.database_pool, config.secret_key.clone())
                 .await
                 .map_err(|e| opening(e, &"the PostgreSQL database"))?;
             Ok(Arc::new(store))
@@ -100,6 +102,13 @@ impl Server {
         let node: Arc<str> = format!("node-{}", ulid::Ulid::new()).into();
         let lease = Arc::new(Lease::new(node.clone(), config.lease));
         tracing::info!(node = %node, role = ?config.role, "starting");
+        if config.secret_key.is_none() && matches!(config.database, Database::Postgres(_)) {
+            tracing::warn!(
+                "HOOKD_SECRET_KEY is not set: webhook secrets are stored unencrypted in \
+                 PostgreSQL. Set it to the base64 of 32 random bytes (`openssl rand -base64 32`) \
+                 on every node, then run `hookd rekey` to encrypt the secrets stored so far."
+            );
+        }
         if let Database::Sqlite(_) = config.database {
             // One process per SQLite file: whatever another claim holds was left by a previous
             // run, so it need not wait for its lease to run out.
@@ -328,6 +337,25 @@ pub async fn reset_admin_token(config: &Config) -> anyhow::Result<AdminTokenRese
         token,
         overridden_by_configuration: config.admin_token.is_some(),
     })
+}
+
+/// Seals every stored webhook secret with the first key of `HOOKD_SECRET_KEY` (or the SQLite
+/// key file when it is unset), plain ones included (`hookd rekey`). On SQLite the server must
+/// be stopped (one process per file); on PostgreSQL nodes may run, with the new key list.
+pub async fn rekey(config: &Config) -> anyhow::Result<Resealed> {
+    match &config.database {
+        Database::Sqlite(path) if !path.is_file() => anyhow::bail!(
+            "there is no database at {} (nothing to re-encrypt): check HOOKD_DATABASE_URL",
+            path.display()
+        ),
+        Database::Postgres(_) if config.secret_key.is_none() => anyhow::bail!(
+            "HOOKD_SECRET_KEY is not set: there is no key to encrypt with (set it to the base64 \
+             of 32 random bytes, `openssl rand -base64 32`)"
+        ),
+        _ => {}
+    }
+    let store = open_store(config).await?;
+    Ok(store.reseal_secrets().await?)
 }
 
 /// Reloads the routing cache when another node signals a webhook change, and every

@@ -1,7 +1,8 @@
-//! The command line: `serve`, `migrate`, `admin-token`, `config`, `openapi`, `listen`, `bench`.
+//! The command line: `serve`, `migrate`, `admin-token`, `rekey`, `config`, `openapi`, `listen`,
+//! `bench`.
 
-use crate::app::{AdminTokenSource, Server, migrate, reset_admin_token, shutdown_signal};
-use crate::config::{Config, DEFAULT_CONFIG, Database, DatabaseFlags, SettingsFlags};
+use crate::app::{AdminTokenSource, Server, migrate, rekey, reset_admin_token, shutdown_signal};
+use crate::config::{Config, DEFAULT_CONFIG, Database, DatabaseFlags, KeyFlags, SettingsFlags};
 use crate::telemetry;
 use clap::{Parser, Subcommand};
 
@@ -36,6 +37,10 @@ enum Command {
         #[command(flatten)]
         database: DatabaseFlags,
     },
+    /// Encrypt every stored webhook secret with the first key of HOOKD_SECRET_KEY (or the key
+    /// file beside a SQLite database): after a new key was put first in the list, and to
+    /// encrypt secrets stored before encryption existed. On SQLite, stop hookd first.
+    Rekey(KeyFlags),
     /// Print the default configuration file (TOML), with a comment on every setting.
     Config,
     /// Print the OpenAPI document of the HTTP API (the one served at /openapi.json).
@@ -91,6 +96,11 @@ pub fn run() -> anyhow::Result<()> {
             let config = Config::load(&database.settings())?;
             runtime()?.block_on(admin_token(config))
         }
+        Command::Rekey(flags) => {
+            let config = Config::load(&flags.settings())?;
+            telemetry::init_logging(&config.log, config.log_format);
+            runtime()?.block_on(rekey_secrets(config))
+        }
         Command::Serve(flags) => {
             let config = Config::load(&flags)?;
             telemetry::init_logging(&config.log, config.log_format);
@@ -131,18 +141,24 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     server.serve(listener, shutdown_signal()).await
 }
 
+/// An error of a command that needs the SQLite file to itself, with what to do when the
+/// server holds it.
+fn stop_the_server_first(config: &Config, command: &str, error: anyhow::Error) -> anyhow::Error {
+    if matches!(config.database, Database::Sqlite(_))
+        && error
+            .to_string()
+            .contains("in use by another hookd process")
+    {
+        error.context(format!("stop hookd first, then run `{command}` again"))
+    } else {
+        error
+    }
+}
+
 async fn admin_token(config: Config) -> anyhow::Result<()> {
-    let reset = reset_admin_token(&config).await.map_err(|error| {
-        if matches!(config.database, Database::Sqlite(_))
-            && error
-                .to_string()
-                .contains("in use by another hookd process")
-        {
-            error.context("stop hookd first, then run `hookd admin-token --reset` again")
-        } else {
-            error
-        }
-    })?;
+    let reset = reset_admin_token(&config)
+        .await
+        .map_err(|error| stop_the_server_first(&config, "hookd admin-token --reset", error))?;
     println!(
         "hookd: new admin token (shown once; only its hash is kept; the old one no longer \
          works): {}",
@@ -156,6 +172,23 @@ async fn admin_token(config: Config) -> anyhow::Result<()> {
             "Note: HOOKD_ADMIN_TOKEN (or admin_token in the config file) is set, and hookd uses \
              it instead of the stored token; unset it to use this one."
         );
+    }
+    Ok(())
+}
+
+async fn rekey_secrets(config: Config) -> anyhow::Result<()> {
+    let done = rekey(&config)
+        .await
+        .map_err(|error| stop_the_server_first(&config, "hookd rekey", error))?;
+    let key = done.key_id.as_deref().unwrap_or("?");
+    println!(
+        "hookd: {} webhook secret{} re-encrypted with key {key}; every stored secret is now \
+         encrypted with it.",
+        done.secrets,
+        if done.secrets == 1 { "" } else { "s" }
+    );
+    if matches!(config.database, Database::Postgres(_)) {
+        println!("Keys after the first in HOOKD_SECRET_KEY are no longer needed by these secrets.");
     }
     Ok(())
 }

@@ -364,3 +364,71 @@ async fn api_nodes_accept_and_worker_nodes_deliver() {
         .unwrap();
     assert_eq!(ready.status().as_u16(), 200);
 }
+
+/// A tenant token revoked on one node stops working on every node at once, not when the
+/// others' caches of it expire (a few seconds later): the revocation is announced to them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_revoked_on_one_node_stops_working_on_every_node_at_once() {
+    require_postgres!();
+    let database = TestDatabase::create().await;
+    let logs = TempDir::new().unwrap();
+    let first = start_node(&database.url, &logs, "first").await;
+    let second = start_node(&database.url, &logs, "second").await;
+    let client = reqwest::Client::new();
+    let (status, made, _) = post(
+        &client,
+        format!("{}/api/tokens", first.base),
+        &json!({"name": "acme portal", "tenant": "acme"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201, "{made}");
+    let token = made["token"].as_str().unwrap().to_owned();
+    let status_on_second = || async {
+        client
+            .get(format!("{}/api/webhooks", second.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    // The second node now holds the token in its cache.
+    assert_eq!(status_on_second().await, 200);
+    let revoked = client
+        .delete(format!(
+            "{}/api/tokens/{}",
+            first.base,
+            made["id"].as_str().unwrap()
+        ))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status().as_u16(), 204);
+    let start = Instant::now();
+    while status_on_second().await != 401 {
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "the revoked token still works on the other node"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Without `HOOKD_SECRET_KEY` a PostgreSQL node still starts (existing setups keep working)
+/// and says at start that webhook secrets are stored unencrypted, and what to do about it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_key_a_postgres_node_warns_that_secrets_are_unencrypted() {
+    require_postgres!();
+    let database = TestDatabase::create().await;
+    let logs = TempDir::new().unwrap();
+    let _node = start_node(&database.url, &logs, "node").await;
+    let log = std::fs::read_to_string(logs.path().join("node.log")).unwrap();
+    assert!(
+        log.contains("HOOKD_SECRET_KEY is not set: webhook secrets are stored unencrypted")
+            && log.contains("hookd rekey"),
+        "{log}"
+    );
+}

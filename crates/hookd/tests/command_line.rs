@@ -369,3 +369,86 @@ async fn prometheus_and_the_api_count_test_attempts_alike() {
     );
     assert_eq!(value("hookd_attempts_total{outcome=\"succeeded\"}"), 2);
 }
+
+/// `hookd rekey` needs the server stopped (on SQLite) and says so; then it re-encrypts every
+/// secret with the first key and says how many. A start whose keys can't decrypt a stored
+/// secret stops with an error naming the key that encrypted it.
+#[tokio::test]
+async fn rekey_reencrypts_and_a_missing_key_stops_the_start_by_name() {
+    use base64::Engine as _;
+    let key = |n: u8| base64::engine::general_purpose::STANDARD.encode([n; 32]);
+    let key_id = |n: u8| {
+        use sha2::Digest as _;
+        hex::encode(&sha2::Sha256::digest([n; 32])[..4])
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    let (first, both) = (key(1), format!("{},{}", key(2), key(1)));
+    let admin = "an-admin-token-for-rekey";
+    let settings = [
+        ("HOOKD_DATABASE_URL", url.as_str()),
+        ("HOOKD_SECRET_KEY", first.as_str()),
+        ("HOOKD_ADMIN_TOKEN", admin),
+        ("HOOKD_ALLOWED_NETWORKS", "127.0.0.0/8"),
+    ];
+    let served = Served::start(free_port(), &settings).await;
+    let created = reqwest::Client::new()
+        .post(format!("{}/api/webhooks", served.base))
+        .bearer_auth(admin)
+        .json(&json!({"url": "http://127.0.0.1:9/", "events": ["*"], "ping": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let busy = run(&["rekey"], &settings);
+    assert!(!busy.status.success());
+    assert!(
+        text(&busy.stderr).contains("stop hookd first, then run `hookd rekey` again"),
+        "{}",
+        text(&busy.stderr)
+    );
+    served.stop();
+
+    let database = ("HOOKD_DATABASE_URL", url.as_str());
+    let rekeyed = run(&["rekey"], &[database, ("HOOKD_SECRET_KEY", &both)]);
+    assert!(rekeyed.status.success(), "{}", text(&rekeyed.stderr));
+    assert!(
+        text(&rekeyed.stdout).contains(&format!(
+            "1 webhook secret re-encrypted with key {}",
+            key_id(2)
+        )),
+        "{}",
+        text(&rekeyed.stdout)
+    );
+
+    let listen = format!("127.0.0.1:{}", free_port());
+    let settings = [
+        database,
+        ("HOOKD_SECRET_KEY", first.as_str()),
+        ("HOOKD_LISTEN", listen.as_str()),
+    ];
+    let mut serve = hookd(&["serve"], &settings)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while serve.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = serve.kill();
+            let _ = serve.wait();
+            panic!("hookd started without the key that encrypted its secrets");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let refused = serve.wait_with_output().unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains(&format!(
+            "a webhook secret was encrypted with key {}, which is not in HOOKD_SECRET_KEY",
+            key_id(2)
+        )),
+        "{}",
+        text(&refused.stderr)
+    );
+}

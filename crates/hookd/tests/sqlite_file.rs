@@ -64,3 +64,31 @@ async fn one_process_per_sqlite_file() {
     .unwrap();
     assert!(hookd::app::Server::start(config).await.is_ok());
 }
+
+/// Every file hookd makes for a SQLite database is readable by its owner only (0600): the
+/// database, its WAL and SHM, the lock file and the key file that encrypts webhook secrets.
+#[cfg(unix)]
+#[tokio::test]
+async fn every_file_hookd_makes_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = TestServer::start().await;
+    server
+        .create_webhook(
+            serde_json::json!({"url": "http://127.0.0.1:9/", "events": ["*"], "ping": false}),
+        )
+        .await;
+    let dir = server.data.dir.path();
+    for name in [
+        "hookd.db",
+        "hookd.db-wal",
+        "hookd.db-shm",
+        "hookd.db.lock",
+        "hookd.db.key",
+    ] {
+        let mode = std::fs::metadata(dir.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name} has mode {:o}", mode & 0o777);
+    }
+}

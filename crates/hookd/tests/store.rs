@@ -21,7 +21,7 @@ struct Fixture {
 
 async fn sqlite() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("store.db")).unwrap();
+    let store = SqliteStore::open(&dir.path().join("store.db"), None).unwrap();
     Fixture {
         store: Arc::new(store),
         _dir: dir,
@@ -38,7 +38,7 @@ async fn postgres() -> Option<Fixture> {
         return None;
     }
     let database = common::postgres::TestDatabase::create().await;
-    let store = PostgresStore::open(&database.url, 4).await.unwrap();
+    let store = PostgresStore::open(&database.url, 4, None).await.unwrap();
     Some(Fixture {
         store: Arc::new(store),
         _dir: tempfile::tempdir().unwrap(),

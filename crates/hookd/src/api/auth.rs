@@ -1,6 +1,7 @@
 //! Bearer tokens to principals. The admin token is compared by hash in constant time; tenant
 //! tokens are looked up by hash and cached for a few seconds, so the hot path does no database
-//! read. Revoking a token on this node takes effect at once.
+//! read. Revoking a token takes effect at once: on this node by `forget`, on the others sharing
+//! a database when its notification arrives (`Signals::tokens`), which empties their caches.
 
 use super::AppState;
 use super::error::ApiError;
@@ -12,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
+use tokio::sync::watch;
 
 /// How long a tenant token stays cached.
 const CACHE_TTL: Duration = Duration::from_secs(5);
@@ -21,15 +23,43 @@ const CACHE_LIMIT: usize = 10_000;
 pub struct Authenticator {
     admin: TokenHash,
     store: DynStore,
-    cache: Mutex<HashMap<TokenHash, (Principal, Instant)>>,
+    cache: Mutex<Cache>,
+}
+
+/// Tenant tokens seen lately, emptied whenever another node revokes a token.
+struct Cache {
+    entries: HashMap<TokenHash, (Principal, Instant)>,
+    /// Revocations on other nodes; `None` for a backend only one process uses.
+    revocations: Option<watch::Receiver<u64>>,
+    /// Moves each time the cache is emptied for a revocation, so that a token read from the
+    /// database before the revocation is not cached after it.
+    generation: u64,
+}
+
+impl Cache {
+    /// Empties the cache if another node revoked a token since the last look.
+    fn follow_revocations(&mut self) {
+        if let Some(revocations) = &mut self.revocations
+            && revocations.has_changed().unwrap_or(false)
+        {
+            revocations.mark_unchanged();
+            self.entries.clear();
+            self.generation += 1;
+        }
+    }
 }
 
 impl Authenticator {
     pub fn new(admin: TokenHash, store: DynStore) -> Self {
+        let revocations = store.signals().map(|signals| signals.tokens);
         Self {
             admin,
             store,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(Cache {
+                entries: HashMap::new(),
+                revocations,
+                generation: 0,
+            }),
         }
     }
 
@@ -39,13 +69,22 @@ impl Authenticator {
         if bool::from(hash.0.ct_eq(&self.admin.0)) {
             return Ok(Some(Principal::Admin));
         }
-        if let Some((principal, at)) = self.cache.lock().expect("token cache").get(&hash)
-            && at.elapsed() < CACHE_TTL
-        {
-            return Ok(Some(principal.clone()));
-        }
+        let generation = {
+            let mut cache = self.cache.lock().expect("token cache");
+            cache.follow_revocations();
+            if let Some((principal, at)) = cache.entries.get(&hash)
+                && at.elapsed() < CACHE_TTL
+            {
+                return Ok(Some(principal.clone()));
+            }
+            cache.generation
+        };
         let Some(record) = self.store.find_token(hash).await? else {
-            self.cache.lock().expect("token cache").remove(&hash);
+            self.cache
+                .lock()
+                .expect("token cache")
+                .entries
+                .remove(&hash);
             return Ok(None);
         };
         let principal = Principal::Tenant {
@@ -53,18 +92,27 @@ impl Authenticator {
             tenant: record.tenant,
         };
         let mut cache = self.cache.lock().expect("token cache");
-        if cache.len() >= CACHE_LIMIT {
-            cache.clear();
+        cache.follow_revocations();
+        if cache.generation == generation {
+            if cache.entries.len() >= CACHE_LIMIT {
+                cache.entries.clear();
+            }
+            cache
+                .entries
+                .insert(hash, (principal.clone(), Instant::now()));
         }
-        cache.insert(hash, (principal.clone(), Instant::now()));
         Ok(Some(principal))
     }
 
-    /// Forgets a revoked token at once.
+    /// Forgets a token revoked on this node at once.
     pub fn forget(&self, id: &TokenId) {
-        self.cache.lock().expect("token cache").retain(|_, (principal, _)| {
-            !matches!(principal, Principal::Tenant { token_id, .. } if token_id == id)
-        });
+        self.cache
+            .lock()
+            .expect("token cache")
+            .entries
+            .retain(|_, (principal, _)| {
+                !matches!(principal, Principal::Tenant { token_id, .. } if token_id == id)
+            });
     }
 }
 

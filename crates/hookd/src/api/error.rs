@@ -44,7 +44,9 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(cause) => ApiError::Unavailable(cause),
-            StoreError::Conflict(cause) | StoreError::Internal(cause) => ApiError::Internal(cause),
+            StoreError::Conflict(cause)
+            | StoreError::Sealed(cause)
+            | StoreError::Internal(cause) => ApiError::Internal(cause),
         }
     }
 }

@@ -114,6 +114,8 @@ fn publication(
             "too_large",
             format!("must be at most {max_data} bytes"),
         ));
+    } else if let Err(problem) = check_unambiguous(input.data.get()) {
+        checks.push(FieldError::new("data", problem.code(), problem.to_string()));
     }
     if let Some(key) = &input.id
         && (key.is_empty()

@@ -1,8 +1,10 @@
 //! Extractors that turn bad input into the right problem: malformed JSON is 400, a body over
 //! its limit 413, and JSON of the wrong shape 422 naming the field (found with
-//! `serde_path_to_error`). Query strings and path ids get the same care.
+//! `serde_path_to_error`). Query strings and path ids get the same care, and no text of either
+//! may hold NUL (`nul`).
 
 use super::error::ApiError;
+use super::nul::{NUL_MESSAGE, NoNul};
 use crate::model::FieldError;
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -72,7 +74,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let value = serde_path_to_error::deserialize(NoNul(&mut deserializer)).map_err(|error| {
         let inner = error.inner();
         if inner.is_data() {
             ApiError::Invalid(vec![shape_error(
@@ -101,6 +103,10 @@ fn strip_position(message: &str) -> String {
 /// at their parent, with the name in the message.
 pub fn shape_error(path: &str, message: &str) -> FieldError {
     let parent = if path == "." { "" } else { path };
+    if message == NUL_MESSAGE {
+        let field = if parent.is_empty() { "body" } else { parent };
+        return FieldError::new(field, "nul_character", NUL_MESSAGE);
+    }
     let named = |prefix: &str| -> Option<String> {
         let rest = message.strip_prefix(prefix)?;
         Some(rest.split('`').next().unwrap_or_default().to_owned())
@@ -149,7 +155,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         let query = parts.uri.query().unwrap_or_default();
         let deserializer =
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
+        serde_path_to_error::deserialize(NoNul(deserializer))
             .map(ApiQuery)
             .map_err(|error| {
                 let message = error.inner().to_string();

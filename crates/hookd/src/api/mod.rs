@@ -12,6 +12,7 @@ mod event_names;
 mod event_types;
 mod events;
 mod extract;
+mod nul;
 mod ops;
 mod paging;
 mod session;

@@ -171,6 +171,8 @@ fn test_event(state: &AppState, test: TestIn) -> Result<(EventName, String), Api
             format!("must be at most {limit} bytes"),
         ));
     }
+    check_unambiguous(test.data.get())
+        .map_err(|problem| ApiError::field("data", problem.code(), problem.to_string()))?;
     let schemas = state.publisher.schemas();
     if schemas.has_schema(event_type.as_str()) {
         let data: serde_json::Value = serde_json::from_str(test.data.get())

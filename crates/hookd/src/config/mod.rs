@@ -5,9 +5,10 @@
 mod raw;
 mod validate;
 
-pub use raw::{DatabaseFlags, SettingsFlags};
+pub use raw::{DatabaseFlags, KeyFlags, SettingsFlags};
 
 use crate::model::RetrySchedule;
+use crate::store::sealing::Keyring;
 use hyper::header::HeaderValue;
 use ipnet::IpNet;
 use std::fmt;
@@ -128,6 +129,8 @@ pub struct Config {
     pub role: Role,
     pub lease: Duration,
     pub admin_token: Option<AdminToken>,
+    /// `HOOKD_SECRET_KEY`: the keys that seal secrets at rest. `Debug` shows key ids only.
+    pub secret_key: Option<Keyring>,
     pub retry_schedule: RetrySchedule,
     pub allowed_networks: Vec<IpNet>,
     pub disable_after_failures: u32,

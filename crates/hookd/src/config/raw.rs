@@ -39,6 +39,10 @@ pub struct SettingsFlags {
     #[arg(long, value_name = "TOKEN")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_token: Option<String>,
+    /// Keys that seal webhook secrets at rest: base64 of 32 bytes, comma-separated; the first seals, any opens; prefer the variable [env HOOKD_SECRET_KEY; default: SQLite a key file beside the database, PostgreSQL none].
+    #[arg(long, value_name = "KEYS")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_key: Option<String>,
     /// Default delays between attempts, such as 30s,5m,1h [env HOOKD_RETRY_SCHEDULE; default 1m,5m,15m].
     #[arg(long, value_name = "LIST")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,6 +152,26 @@ impl DatabaseFlags {
     }
 }
 
+/// The flags of `hookd rekey`: the database and the keys.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct KeyFlags {
+    #[command(flatten)]
+    pub database: DatabaseFlags,
+    /// Keys, comma-separated, base64 of 32 bytes: the first seals, any opens [env HOOKD_SECRET_KEY; default: SQLite the key file beside the database].
+    #[arg(long, value_name = "KEYS")]
+    pub secret_key: Option<String>,
+}
+
+impl KeyFlags {
+    /// The same, as `hookd serve`'s flags with the others left out.
+    pub fn settings(&self) -> SettingsFlags {
+        SettingsFlags {
+            secret_key: self.secret_key.clone(),
+            ..self.database.settings()
+        }
+    }
+}
+
 /// Every setting as read, before validation (`validate`): text, or a whole number that may
 /// not have parsed, so that every bad setting is reported at once.
 #[derive(Debug, Deserialize)]
@@ -163,6 +187,8 @@ pub(super) struct RawConfig {
     pub(super) lease: String,
     #[serde(default, deserialize_with = "optional_text")]
     pub(super) admin_token: Option<String>,
+    #[serde(default, deserialize_with = "optional_text")]
+    pub(super) secret_key: Option<String>,
     #[serde(deserialize_with = "list")]
     pub(super) retry_schedule: String,
     #[serde(deserialize_with = "list")]
@@ -202,6 +228,7 @@ const KEYS: &[&str] = &[
     "role",
     "lease",
     "admin_token",
+    "secret_key",
     "retry_schedule",
     "allowed_networks",
     "disable_after_failures",
@@ -514,9 +541,11 @@ mod tests {
             ("database_url", "mysql://x"),
             ("role", "leader"),
             ("lease", "10ms"),
+            ("secret_key", "not-a-key"),
         ])
         .unwrap_err();
         let text = error.to_string();
+        assert!(!text.contains("not-a-key"), "a key is never echoed: {text}");
         for key in [
             "listen:",
             "retry_schedule:",
@@ -524,6 +553,7 @@ mod tests {
             "database_url:",
             "role:",
             "lease:",
+            "secret_key:",
         ] {
             assert!(text.contains(key), "{text}");
         }

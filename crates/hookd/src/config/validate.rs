@@ -5,6 +5,7 @@ use super::raw::RawConfig;
 use super::{AdminToken, Config, ConfigError, Database, ListenAddress, LogFormat, Role};
 use crate::listener::ListenerLimits;
 use crate::model::{InvalidSchedule, RetrySchedule};
+use crate::store::sealing::Keyring;
 use hyper::header::HeaderValue;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -60,6 +61,10 @@ pub(super) fn validate(
             Some(token) if token.len() < 16 => Err("must be at least 16 characters".into()),
             token => Ok(token.map(AdminToken)),
         },
+    );
+    let secret_key = c.take(
+        "secret_key",
+        raw.secret_key.as_deref().map(Keyring::parse).transpose(),
     );
     let retry_schedule = c.take("retry_schedule", schedule(&raw.retry_schedule));
     let allowed_networks = c.take("allowed_networks", networks(&raw.allowed_networks));
@@ -164,6 +169,7 @@ pub(super) fn validate(
         Some(role),
         Some(lease),
         Some(admin_token),
+        Some(secret_key),
         Some(retry_schedule),
         Some(allowed_networks),
         Some(disable_after_failures),
@@ -183,6 +189,7 @@ pub(super) fn validate(
         role,
         lease,
         admin_token,
+        secret_key,
         retry_schedule,
         allowed_networks,
         disable_after_failures,
@@ -206,6 +213,7 @@ pub(super) fn validate(
         role,
         lease,
         admin_token,
+        secret_key,
         retry_schedule,
         allowed_networks,
         disable_after_failures,

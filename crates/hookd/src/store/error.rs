@@ -9,6 +9,10 @@ pub enum StoreError {
     /// The database is unreachable or closed; the caller may retry later.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// A stored secret does not open with the configured keys (a key was removed or is
+    /// wrong); the message says which key sealed it.
+    #[error("{0}")]
+    Sealed(String),
     /// Anything else: a bug or a corrupt database.
     #[error("database error: {0}")]
     Internal(String),

@@ -8,12 +8,15 @@
 //!   or its lease has run out by more than its webhook's timeout (see `dispatch::lease`);
 //! - an outcome or release moves a delivery on only while it is still held by the claim it was
 //!   made under;
-//! - writes of attempt outcomes are batched by the caller and applied in one transaction.
+//! - writes of attempt outcomes are batched by the caller and applied in one transaction;
+//! - secrets are stored sealed (`sealing`) whenever the store has a key, by the shared row
+//!   conversions of `record`.
 
 mod error;
 pub mod postgres;
 mod query;
 pub mod record;
+pub mod sealing;
 pub mod sqlite;
 pub mod tally;
 
@@ -172,6 +175,12 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
     /// Entries newest first.
     async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+
+    // --- secrets at rest ---
+
+    /// Seals every stored webhook secret that is not sealed with the first key yet (plain
+    /// ones, and those sealed with another key of the list). Says how many were changed.
+    async fn reseal_secrets(&self) -> StoreResult<sealing::Resealed>;
 
     // --- retention ---
 

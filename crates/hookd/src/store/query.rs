@@ -21,6 +21,8 @@ pub struct Signals {
     /// Deliveries nobody holds became due (published by a node that does not dispatch, or
     /// re-queued): a dispatcher should scan now rather than at its next interval.
     pub due: watch::Receiver<u64>,
+    /// Tenant tokens were revoked: token caches should forget what they hold.
+    pub tokens: watch::Receiver<u64>,
 }
 
 /// Keyset pagination: newest first, strictly older than `before`.

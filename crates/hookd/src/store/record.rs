@@ -1,8 +1,11 @@
 //! Rows as both backends store them: plain columns (text, numbers, JSON text) with the
 //! conversions to and from the domain types, so SQLite and PostgreSQL read and write exactly
 //! the same shapes. Stored values were validated before they were written, so one that fails
-//! to convert means a corrupt database; the error names the column.
+//! to convert means a corrupt database; the error names the column. Secrets are sealed here on
+//! the way in and opened on the way out (`sealing`), so both backends keep the same rule.
 
+use super::StoreError;
+use super::sealing::{SealError, Sealer};
 use crate::model::*;
 use std::collections::BTreeMap;
 
@@ -70,6 +73,56 @@ impl std::fmt::Display for Corrupt {
     }
 }
 
+/// A row that does not convert to its domain type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    #[error("{0}")]
+    Corrupt(Corrupt),
+    /// A webhook secret that does not open with the configured keys.
+    #[error("a webhook secret {0}")]
+    Sealed(SealError),
+}
+
+impl From<Corrupt> for RowError {
+    fn from(corrupt: Corrupt) -> Self {
+        Self::Corrupt(corrupt)
+    }
+}
+
+impl From<RowError> for StoreError {
+    fn from(error: RowError) -> Self {
+        match error {
+            RowError::Corrupt(corrupt) => StoreError::Internal(corrupt.to_string()),
+            RowError::Sealed(_) => StoreError::Sealed(error.to_string()),
+        }
+    }
+}
+
+/// A stored webhook secret, opened; a value that is no secret after opening is corrupt.
+fn open_secret(
+    sealer: &Sealer,
+    stored: &str,
+    webhook: &str,
+    column: &'static str,
+) -> Result<WebhookSecret, RowError> {
+    let plain = sealer.open(stored, webhook).map_err(RowError::Sealed)?;
+    WebhookSecret::parse(&plain).map_err(|_| RowError::Corrupt(Corrupt(column)))
+}
+
+/// A stored webhook secret as `hookd rekey` leaves it: `None` when it is sealed with the first
+/// key already, else sealed with it now (plain ones included).
+pub fn reseal_secret(
+    sealer: &Sealer,
+    stored: &str,
+    webhook: &str,
+) -> Result<Option<String>, RowError> {
+    if sealer.is_current(stored) {
+        return Ok(None);
+    }
+    let secret = open_secret(sealer, stored, webhook, "secret")?;
+    Ok(Some(sealer.seal(secret.expose(), webhook)))
+}
+
 /// The `webhooks` row.
 #[derive(Debug, Clone)]
 pub struct WebhookRecord {
@@ -89,6 +142,8 @@ pub struct WebhookRecord {
     pub retry_schedule: Option<String>,
     /// JSON object.
     pub headers: String,
+    /// Sealed (`sealing`) when the store has a key; plain `whsec_…` otherwise, or when it
+    /// was stored before sealing existed.
     pub secret: String,
     pub previous_secret: Option<String>,
     pub previous_secret_expires_at: Option<i64>,
@@ -98,7 +153,8 @@ pub struct WebhookRecord {
 }
 
 impl WebhookRecord {
-    pub fn of(w: &Webhook) -> Self {
+    /// The row of a webhook, its secrets sealed by `sealer`.
+    pub fn of(w: &Webhook, sealer: &Sealer) -> Self {
         let events: Vec<String> = w.events.iter().map(ToString::to_string).collect();
         Self {
             id: w.id.as_str().to_owned(),
@@ -117,11 +173,11 @@ impl WebhookRecord {
                 .as_ref()
                 .map(|s| serde_json::to_string(s.texts()).expect("strings encode")),
             headers: serde_json::to_string(w.headers.as_map()).expect("strings encode"),
-            secret: w.secret.expose().to_owned(),
+            secret: sealer.seal(w.secret.expose(), w.id.as_str()),
             previous_secret: w
                 .previous_secret
                 .as_ref()
-                .map(|p| p.secret.expose().to_owned()),
+                .map(|p| sealer.seal(p.secret.expose(), w.id.as_str())),
             previous_secret_expires_at: w
                 .previous_secret
                 .as_ref()
@@ -132,7 +188,8 @@ impl WebhookRecord {
         }
     }
 
-    pub fn into_webhook(self) -> Result<Webhook, Corrupt> {
+    /// The webhook of a row, its secrets opened by `sealer`.
+    pub fn into_webhook(self, sealer: &Sealer) -> Result<Webhook, RowError> {
         let events: Vec<String> = json(&self.events, "events")?;
         let events = events
             .iter()
@@ -150,10 +207,10 @@ impl WebhookRecord {
             })
             .transpose()?;
         let headers: BTreeMap<String, String> = json(&self.headers, "headers")?;
-        let secret = WebhookSecret::parse(&self.secret).map_err(|_| Corrupt("secret"))?;
+        let secret = open_secret(sealer, &self.secret, &self.id, "secret")?;
         let previous_secret = match (self.previous_secret, self.previous_secret_expires_at) {
             (Some(secret), Some(expires)) => Some(RotatedSecret {
-                secret: WebhookSecret::parse(&secret).map_err(|_| Corrupt("previous_secret"))?,
+                secret: open_secret(sealer, &secret, &self.id, "previous_secret")?,
                 expires_at: Timestamp::from_millis(expires),
             }),
             _ => None,

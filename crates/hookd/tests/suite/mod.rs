@@ -5,6 +5,7 @@
 mod audit;
 mod bad_input;
 mod bad_input_events;
+mod bad_input_text;
 mod delivery;
 mod engine;
 mod hostile_clients;
@@ -12,6 +13,7 @@ mod lists_and_stats;
 mod operations;
 mod outbound_limits;
 mod retries;
+mod secrets;
 mod ssrf;
 mod tenants;
 mod web_ui;

@@ -2,6 +2,7 @@
 //! retention.
 
 use super::rows::{self, EVENT_TYPE_COLUMNS, TOKEN_COLUMNS};
+use super::{TOKENS_CHANNEL, notify};
 use crate::model::*;
 use crate::store::tally::known_range;
 use crate::store::{DeliveryCounts, LATENCY_BUCKETS, MinuteStats, Page, StoreResult};
@@ -78,12 +79,20 @@ pub async fn list_tokens(pool: &PgPool, page: &Page) -> StoreResult<Vec<TokenRec
     rows::all(found, rows::token)
 }
 
+/// Deletes a token and tells the other nodes (`hookd_tokens`), whose caches would otherwise
+/// accept it for a few more seconds.
 pub async fn delete_token(pool: &PgPool, id: &TokenId) -> StoreResult<bool> {
+    let mut transaction = pool.begin().await?;
     let deleted = sqlx::query("DELETE FROM tokens WHERE id = $1")
         .bind(id.as_str())
-        .execute(pool)
-        .await?;
-    Ok(deleted.rows_affected() > 0)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+    if deleted > 0 {
+        notify(&mut transaction, TOKENS_CHANNEL).await?;
+    }
+    transaction.commit().await?;
+    Ok(deleted > 0)
 }
 
 pub async fn insert_event_type(pool: &PgPool, event_type: &EventType) -> StoreResult<()> {

@@ -5,7 +5,8 @@
 //!   `lease_until`); see `dispatch::lease` for the rules that keep two nodes from attempting
 //!   the same delivery at once.
 //! - Writes that other nodes must hear about send a notification in the same transaction
-//!   (`hookd_webhooks` when routing changes, `hookd_due` when unheld deliveries become due);
+//!   (`hookd_webhooks` when routing changes, `hookd_due` when unheld deliveries become due,
+//!   `hookd_tokens` when a token is revoked);
 //!   `signals` listens and turns them into `Signals`.
 //! - Lists and batches go to the server as arrays (`UNNEST`), one statement per kind of row,
 //!   not one per row; concurrent publishes share a transaction (`coalesce`).
@@ -22,6 +23,7 @@ mod rows;
 mod signals;
 mod webhooks;
 
+use super::sealing::{KeySource, Keyring, Sealer};
 use super::*;
 use sqlx::ConnectOptions;
 use sqlx::Connection;
@@ -34,6 +36,8 @@ use std::time::Duration;
 const WEBHOOKS_CHANNEL: &str = "hookd_webhooks";
 /// Notification channel: deliveries nobody holds became due.
 const DUE_CHANNEL: &str = "hookd_due";
+/// Notification channel: a tenant token was revoked.
+const TOKENS_CHANNEL: &str = "hookd_tokens";
 
 /// How long a query waits for a free connection (or for the server to come back) before it
 /// fails as unavailable; the API then answers 503.
@@ -52,20 +56,27 @@ pub struct PostgresStore {
     pool: PgPool,
     signals: Signals,
     publishes: coalesce::Coalescer,
+    /// Seals secrets with `HOOKD_SECRET_KEY`; without it they are stored as given.
+    sealer: Sealer,
 }
 
 impl PostgresStore {
     /// Connects, applies pending migrations (one node at a time), and starts listening for
-    /// other nodes' notifications.
-    pub async fn open(url: &str, max_connections: u32) -> StoreResult<Self> {
+    /// other nodes' notifications. Secrets are sealed with `keys`, or stored as given without.
+    pub async fn open(url: &str, max_connections: u32, keys: Option<Keyring>) -> StoreResult<Self> {
         let pool = connect(url, max_connections).await?;
         migrations::apply(&pool).await?;
         let signals = signals::listen(pool.clone()).await?;
         let publishes = coalesce::Coalescer::start(pool.clone());
+        let sealer = match keys {
+            Some(keys) => Sealer::new(keys, KeySource::Setting),
+            None => Sealer::unset(),
+        };
         Ok(Self {
             pool,
             signals,
             publishes,
+            sealer,
         })
     }
 
@@ -178,23 +189,23 @@ impl Store for PostgresStore {
     }
 
     async fn insert_webhook(&self, webhook: &Webhook) -> StoreResult<()> {
-        webhooks::insert(&self.pool, webhook).await
+        webhooks::insert(&self.pool, &self.sealer, webhook).await
     }
 
     async fn get_webhook(&self, scope: &Scope, id: &WebhookId) -> StoreResult<Option<Webhook>> {
-        webhooks::get(&self.pool, scope, id).await
+        webhooks::get(&self.pool, &self.sealer, scope, id).await
     }
 
     async fn list_webhooks(&self, query: &WebhookQuery) -> StoreResult<Vec<Webhook>> {
-        webhooks::list(&self.pool, query).await
+        webhooks::list(&self.pool, &self.sealer, query).await
     }
 
     async fn all_webhooks(&self) -> StoreResult<Vec<Webhook>> {
-        webhooks::all(&self.pool).await
+        webhooks::all(&self.pool, &self.sealer).await
     }
 
     async fn update_webhook(&self, webhook: &Webhook) -> StoreResult<bool> {
-        webhooks::update(&self.pool, webhook).await
+        webhooks::update(&self.pool, &self.sealer, webhook).await
     }
 
     async fn set_webhook_active(
@@ -203,7 +214,8 @@ impl Store for PostgresStore {
         id: &WebhookId,
         change: Activation,
     ) -> StoreResult<Option<Webhook>> {
-        webhooks::set_active(&self.pool, scope, id, change, Timestamp::now()).await
+        let now = Timestamp::now();
+        webhooks::set_active(&self.pool, scope, id, change, now, &self.sealer).await
     }
 
     async fn delete_webhook(&self, scope: &Scope, id: &WebhookId) -> StoreResult<bool> {
@@ -337,6 +349,14 @@ impl Store for PostgresStore {
 
     async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         audit::list(&self.pool, query).await
+    }
+
+    async fn reseal_secrets(&self) -> StoreResult<sealing::Resealed> {
+        let secrets = webhooks::reseal(&self.pool, &self.sealer).await?;
+        Ok(sealing::Resealed {
+            secrets,
+            key_id: self.sealer.sealing_key_id().map(str::to_owned),
+        })
     }
 
     async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {

@@ -4,6 +4,7 @@
 use crate::model::*;
 use crate::store::LoggedAttempt;
 use crate::store::record::{self, Corrupt, WebhookRecord};
+use crate::store::sealing::Sealer;
 use crate::store::{StoreError, StoreResult};
 use bytes::Bytes;
 use sqlx::Row;
@@ -20,7 +21,8 @@ impl From<Corrupt> for StoreError {
     }
 }
 
-pub fn webhook(row: &PgRow) -> StoreResult<Webhook> {
+/// A webhook row, its secrets opened by `sealer`.
+pub fn webhook(row: &PgRow, sealer: &Sealer) -> StoreResult<Webhook> {
     let record = WebhookRecord {
         id: row.try_get(0)?,
         tenant: row.try_get(1)?,
@@ -42,15 +44,16 @@ pub fn webhook(row: &PgRow) -> StoreResult<Webhook> {
         created_at: row.try_get(17)?,
         updated_at: row.try_get(18)?,
     };
-    Ok(record.into_webhook()?)
+    Ok(record.into_webhook(sealer)?)
 }
 
-/// Binds a webhook's columns in `WEBHOOK_COLUMNS` order.
+/// Binds a webhook's columns in `WEBHOOK_COLUMNS` order, its secrets sealed by `sealer`.
 pub fn bind_webhook<'q>(
     query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     w: &Webhook,
+    sealer: &Sealer,
 ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-    let r = WebhookRecord::of(w);
+    let r = WebhookRecord::of(w, sealer);
     query
         .bind(r.id)
         .bind(r.tenant)

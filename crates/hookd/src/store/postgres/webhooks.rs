@@ -1,19 +1,28 @@
 //! Webhook rows, and the bulk changes to their deliveries that activation and deletion imply.
 //! Every change tells the other nodes (`hookd_webhooks`) so their routing caches reload.
+//! Secrets are sealed and opened by the shared row conversions (`record`).
 
 use super::rows::{self, WEBHOOK_COLUMNS};
 use super::{DUE_CHANNEL, WEBHOOKS_CHANNEL, notify};
 use crate::model::*;
+use crate::store::record::reseal_secret;
+use crate::store::sealing::Sealer;
 use crate::store::{Activation, StoreResult, WebhookQuery};
-use sqlx::{PgConnection, PgPool};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool, Row};
 
-pub async fn insert(pool: &PgPool, webhook: &Webhook) -> StoreResult<()> {
+/// Rows to webhooks, their secrets opened.
+fn open_all(found: &[PgRow], sealer: &Sealer) -> StoreResult<Vec<Webhook>> {
+    found.iter().map(|row| rows::webhook(row, sealer)).collect()
+}
+
+pub async fn insert(pool: &PgPool, sealer: &Sealer, webhook: &Webhook) -> StoreResult<()> {
     let sql = format!(
         "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     );
     let mut transaction = pool.begin().await?;
-    rows::bind_webhook(sqlx::query(&sql), webhook)
+    rows::bind_webhook(sqlx::query(&sql), webhook, sealer)
         .execute(&mut *transaction)
         .await?;
     notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
@@ -21,7 +30,7 @@ pub async fn insert(pool: &PgPool, webhook: &Webhook) -> StoreResult<()> {
     Ok(())
 }
 
-pub async fn update(pool: &PgPool, webhook: &Webhook) -> StoreResult<bool> {
+pub async fn update(pool: &PgPool, sealer: &Sealer, webhook: &Webhook) -> StoreResult<bool> {
     // Every column is bound (in WEBHOOK_COLUMNS order, with its type, so the ones the
     // statement leaves out need no inference); the statement uses the mutable ones.
     let sql = "UPDATE webhooks SET url = $3, events = $4, description = $5, filter = $8, \
@@ -30,7 +39,7 @@ pub async fn update(pool: &PgPool, webhook: &Webhook) -> StoreResult<bool> {
                previous_secret_expires_at = $16, updated_at = $19 \
                WHERE id = $1 AND tenant = $2";
     let mut transaction = pool.begin().await?;
-    let changed = rows::bind_webhook(sqlx::query(sql), webhook)
+    let changed = rows::bind_webhook(sqlx::query(sql), webhook, sealer)
         .execute(&mut *transaction)
         .await?
         .rows_affected();
@@ -41,7 +50,12 @@ pub async fn update(pool: &PgPool, webhook: &Webhook) -> StoreResult<bool> {
     Ok(changed > 0)
 }
 
-pub async fn get(pool: &PgPool, scope: &Scope, id: &WebhookId) -> StoreResult<Option<Webhook>> {
+pub async fn get(
+    pool: &PgPool,
+    sealer: &Sealer,
+    scope: &Scope,
+    id: &WebhookId,
+) -> StoreResult<Option<Webhook>> {
     let sql = format!(
         "SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)"
     );
@@ -50,10 +64,14 @@ pub async fn get(pool: &PgPool, scope: &Scope, id: &WebhookId) -> StoreResult<Op
         .bind(scope.tenant().map(Tenant::as_str))
         .fetch_optional(pool)
         .await?;
-    row.as_ref().map(rows::webhook).transpose()
+    row.as_ref().map(|r| rows::webhook(r, sealer)).transpose()
 }
 
-pub async fn list(pool: &PgPool, query: &WebhookQuery) -> StoreResult<Vec<Webhook>> {
+pub async fn list(
+    pool: &PgPool,
+    sealer: &Sealer,
+    query: &WebhookQuery,
+) -> StoreResult<Vec<Webhook>> {
     let sql = format!(
         "SELECT {WEBHOOK_COLUMNS} FROM webhooks \
          WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR tenant = $2) \
@@ -68,13 +86,47 @@ pub async fn list(pool: &PgPool, query: &WebhookQuery) -> StoreResult<Vec<Webhoo
         .bind(query.page.limit as i64)
         .fetch_all(pool)
         .await?;
-    rows::all(found, rows::webhook)
+    open_all(&found, sealer)
 }
 
-pub async fn all(pool: &PgPool) -> StoreResult<Vec<Webhook>> {
+pub async fn all(pool: &PgPool, sealer: &Sealer) -> StoreResult<Vec<Webhook>> {
     let sql = format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks ORDER BY id");
     let found = sqlx::query(&sql).fetch_all(pool).await?;
-    rows::all(found, rows::webhook)
+    open_all(&found, sealer)
+}
+
+/// Seals every secret not sealed with the first key yet (`hookd rekey`), in one transaction
+/// that holds the rows; returns how many. The secrets themselves do not change, so the other
+/// nodes need not reload.
+pub async fn reseal(pool: &PgPool, sealer: &Sealer) -> StoreResult<u64> {
+    let mut transaction = pool.begin().await?;
+    let found = sqlx::query("SELECT id, secret, previous_secret FROM webhooks FOR UPDATE")
+        .fetch_all(&mut *transaction)
+        .await?;
+    let mut changed = 0;
+    for row in found {
+        let id: String = row.try_get(0)?;
+        let secret = reseal_secret(sealer, row.try_get(1)?, &id)?;
+        let previous = row
+            .try_get::<Option<&str>, _>(2)?
+            .map(|p| reseal_secret(sealer, p, &id))
+            .transpose()?
+            .flatten();
+        changed += u64::from(secret.is_some()) + u64::from(previous.is_some());
+        if secret.is_some() || previous.is_some() {
+            sqlx::query(
+                "UPDATE webhooks SET secret = COALESCE($2, secret), \
+                 previous_secret = COALESCE($3, previous_secret) WHERE id = $1",
+            )
+            .bind(&id)
+            .bind(secret)
+            .bind(previous)
+            .execute(&mut *transaction)
+            .await?;
+        }
+    }
+    transaction.commit().await?;
+    Ok(changed)
 }
 
 /// Enables or disables, and pauses or resumes the webhook's unheld pending deliveries.
@@ -84,6 +136,7 @@ pub async fn set_active(
     id: &WebhookId,
     change: Activation,
     now: Timestamp,
+    sealer: &Sealer,
 ) -> StoreResult<Option<Webhook>> {
     let tenant = scope.tenant().map(Tenant::as_str);
     let mut transaction = pool.begin().await?;
@@ -135,7 +188,7 @@ pub async fn set_active(
     }
     notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     transaction.commit().await?;
-    get(pool, scope, id).await
+    get(pool, sealer, scope, id).await
 }
 
 pub async fn pause_deliveries(conn: &mut PgConnection, id: &WebhookId) -> StoreResult<()> {

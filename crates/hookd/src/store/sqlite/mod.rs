@@ -4,6 +4,9 @@
 //!
 //! `synchronous = FULL`: a commit is on disk before any caller hears of it, so an event answered
 //! with 202 survives a power cut, not only a crash. Concurrent writers share that fsync.
+//!
+//! Every file of the store is private (0600; see `files`), and webhook secrets are sealed with
+//! `HOOKD_SECRET_KEY`, or else with the key file beside the database, made on first start.
 
 mod audit;
 mod catalog;
@@ -11,6 +14,7 @@ mod checkpointer;
 mod conditions;
 mod deliveries;
 mod events;
+mod files;
 mod migrations;
 mod outcomes;
 mod readers;
@@ -18,6 +22,7 @@ mod rows;
 mod webhooks;
 mod writer;
 
+use super::sealing::{KeySource, Keyring, Sealer};
 use super::*;
 use readers::Readers;
 use rusqlite::Connection;
@@ -31,6 +36,7 @@ pub struct SqliteStore {
     writer: Writer,
     readers: Readers,
     path: PathBuf,
+    sealer: Arc<Sealer>,
     _checkpointer: checkpointer::Checkpointer,
     /// Held for the store's lifetime: one process per database file.
     _lock: std::fs::File,
@@ -39,7 +45,8 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file, applies pending migrations, and starts the
     /// writer thread. The folder must exist: a mistyped path is refused rather than created.
-    pub fn open(path: &Path) -> StoreResult<Self> {
+    /// Secrets are sealed with `keys`, or else with the key file beside the database.
+    pub fn open(path: &Path, keys: Option<Keyring>) -> StoreResult<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
             && !parent.is_dir()
         {
@@ -49,7 +56,15 @@ impl SqliteStore {
                 parent.display()
             )));
         }
-        let lock = lock_file(path)?;
+        let lock = files::lock(path)?;
+        let sealer = match keys {
+            Some(keys) => Sealer::new(keys, KeySource::Setting),
+            None => {
+                let (key, key_path) = files::key(path)?;
+                Sealer::new(Keyring::new(vec![key]), KeySource::File(key_path))
+            }
+        };
+        files::create_database(path)?;
         let mut conn = open_writer(path)?;
         migrations::apply(&mut conn)?;
         let (writer, _thread) = Writer::start(conn);
@@ -60,6 +75,7 @@ impl SqliteStore {
             readers,
             _checkpointer: checkpointer,
             path: path.to_owned(),
+            sealer: Arc::new(sealer),
             _lock: lock,
         })
     }
@@ -67,30 +83,6 @@ impl SqliteStore {
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
-
-/// Takes the exclusive lock beside the database file. SQLite is the single-node backend: a
-/// second process on the same file would take over the first one's deliveries at start and
-/// send them twice, so it is refused.
-fn lock_file(path: &Path) -> StoreResult<std::fs::File> {
-    let mut lock_path = path.as_os_str().to_owned();
-    lock_path.push(".lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| {
-            StoreError::Unavailable(format!("cannot open {}: {e}", lock_path.to_string_lossy()))
-        })?;
-    file.try_lock().map_err(|_| {
-        StoreError::Unavailable(format!(
-            "{} is in use by another hookd process (one process per SQLite file; \
-             PostgreSQL is for several nodes)",
-            path.display()
-        ))
-    })?;
-    Ok(file)
 }
 
 fn open_writer(path: &Path) -> StoreResult<Connection> {
@@ -169,32 +161,35 @@ impl Store for SqliteStore {
     }
 
     async fn insert_webhook(&self, webhook: &Webhook) -> StoreResult<()> {
-        let webhook = webhook.clone();
+        let (webhook, sealer) = (webhook.clone(), self.sealer.clone());
         self.writer
-            .write(move |c| webhooks::insert(c, &webhook))
+            .write(move |c| webhooks::insert(c, &sealer, &webhook))
             .await
     }
 
     async fn get_webhook(&self, scope: &Scope, id: &WebhookId) -> StoreResult<Option<Webhook>> {
-        let (scope, id) = (scope.clone(), id.clone());
+        let (scope, id, sealer) = (scope.clone(), id.clone(), self.sealer.clone());
         self.readers
-            .read(move |c| webhooks::get(c, &scope, &id))
+            .read(move |c| webhooks::get(c, &sealer, &scope, &id))
             .await
     }
 
     async fn list_webhooks(&self, query: &WebhookQuery) -> StoreResult<Vec<Webhook>> {
-        let query = query.clone();
-        self.readers.read(move |c| webhooks::list(c, &query)).await
+        let (query, sealer) = (query.clone(), self.sealer.clone());
+        self.readers
+            .read(move |c| webhooks::list(c, &sealer, &query))
+            .await
     }
 
     async fn all_webhooks(&self) -> StoreResult<Vec<Webhook>> {
-        self.readers.read(webhooks::all).await
+        let sealer = self.sealer.clone();
+        self.readers.read(move |c| webhooks::all(c, &sealer)).await
     }
 
     async fn update_webhook(&self, webhook: &Webhook) -> StoreResult<bool> {
-        let webhook = webhook.clone();
+        let (webhook, sealer) = (webhook.clone(), self.sealer.clone());
         self.writer
-            .write(move |c| webhooks::update(c, &webhook))
+            .write(move |c| webhooks::update(c, &sealer, &webhook))
             .await
     }
 
@@ -205,8 +200,9 @@ impl Store for SqliteStore {
         change: Activation,
     ) -> StoreResult<Option<Webhook>> {
         let (scope, id, now) = (scope.clone(), id.clone(), Timestamp::now());
+        let sealer = self.sealer.clone();
         self.writer
-            .write(move |c| webhooks::set_active(c, &scope, &id, change, now))
+            .write(move |c| webhooks::set_active(c, &scope, &id, change, now, &sealer))
             .await
     }
 
@@ -405,6 +401,18 @@ impl Store for SqliteStore {
     async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         let query = query.clone();
         self.readers.read(move |c| audit::list(c, &query)).await
+    }
+
+    async fn reseal_secrets(&self) -> StoreResult<sealing::Resealed> {
+        let sealer = self.sealer.clone();
+        let secrets = self
+            .writer
+            .write(move |c| webhooks::reseal(c, &sealer))
+            .await?;
+        Ok(sealing::Resealed {
+            secrets,
+            key_id: self.sealer.sealing_key_id().map(str::to_owned),
+        })
     }
 
     async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {

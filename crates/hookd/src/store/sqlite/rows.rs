@@ -8,6 +8,7 @@ pub use crate::store::record::{
     ATTEMPT_COLUMNS, DELIVERY_COLUMNS, EVENT_SUMMARY_COLUMNS, EVENT_TYPE_COLUMNS,
     LOGGED_ATTEMPT_COLUMNS, TOKEN_COLUMNS, WEBHOOK_COLUMNS,
 };
+use crate::store::sealing::Sealer;
 use rusqlite::Row;
 use rusqlite::types::Type;
 
@@ -15,8 +16,9 @@ pub(super) fn corrupt(column: usize, what: impl std::fmt::Display) -> rusqlite::
     rusqlite::Error::FromSqlConversionFailure(column, Type::Text, format!("corrupt {what}").into())
 }
 
-pub fn webhook(row: &Row) -> rusqlite::Result<Webhook> {
-    let record = WebhookRecord {
+/// A webhook row as stored; `WebhookRecord::into_webhook` opens its secrets.
+pub fn webhook_record(row: &Row) -> rusqlite::Result<WebhookRecord> {
+    Ok(WebhookRecord {
         id: row.get(0)?,
         tenant: row.get(1)?,
         url: row.get(2)?,
@@ -36,13 +38,13 @@ pub fn webhook(row: &Row) -> rusqlite::Result<Webhook> {
         failure_streak: row.get(16)?,
         created_at: row.get(17)?,
         updated_at: row.get(18)?,
-    };
-    record.into_webhook().map_err(|e| corrupt(0, e))
+    })
 }
 
-/// The webhook's columns as SQL parameters, in `WEBHOOK_COLUMNS` order.
-pub fn webhook_params(w: &Webhook) -> [Box<dyn rusqlite::ToSql>; 19] {
-    let r = WebhookRecord::of(w);
+/// The webhook's columns as SQL parameters, in `WEBHOOK_COLUMNS` order, its secrets sealed by
+/// `sealer`.
+pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>; 19] {
+    let r = WebhookRecord::of(w, sealer);
     [
         Box::new(r.id),
         Box::new(r.tenant),

@@ -1,27 +1,38 @@
 //! Webhook rows, and the bulk changes to their deliveries that activation and deletion imply.
+//! Secrets are sealed and opened by the shared row conversions (`record`).
 
 use super::rows::{self, WEBHOOK_COLUMNS};
 use crate::model::*;
+use crate::store::record::{WebhookRecord, reseal_secret};
+use crate::store::sealing::Sealer;
 use crate::store::{Activation, StoreResult, WebhookQuery};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
-pub fn insert(conn: &Connection, webhook: &Webhook) -> StoreResult<()> {
+/// Rows to webhooks, their secrets opened.
+fn open_all(records: Vec<WebhookRecord>, sealer: &Sealer) -> StoreResult<Vec<Webhook>> {
+    records
+        .into_iter()
+        .map(|record| Ok(record.into_webhook(sealer)?))
+        .collect()
+}
+
+pub fn insert(conn: &Connection, sealer: &Sealer, webhook: &Webhook) -> StoreResult<()> {
     let sql = format!(
         "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES \
          (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
     );
     conn.prepare_cached(&sql)?
-        .execute(params_from_iter(rows::webhook_params(webhook)))?;
+        .execute(params_from_iter(rows::webhook_params(webhook, sealer)))?;
     Ok(())
 }
 
-pub fn update(conn: &Connection, webhook: &Webhook) -> StoreResult<bool> {
+pub fn update(conn: &Connection, sealer: &Sealer, webhook: &Webhook) -> StoreResult<bool> {
     let sql = "UPDATE webhooks SET url = ?3, events = ?4, description = ?5, filter = ?8, \
                rate_limit = ?9, max_in_flight = ?10, timeout_ms = ?11, retry_schedule = ?12, \
                headers = ?13, secret = ?14, previous_secret = ?15, \
                previous_secret_expires_at = ?16, updated_at = ?19 \
                WHERE id = ?1 AND tenant = ?2";
-    let params = rows::webhook_params(webhook);
+    let params = rows::webhook_params(webhook, sealer);
     // Only the parameters the statement names are bound; SQLite numbers them explicitly.
     let changed = conn
         .prepare_cached(sql)?
@@ -29,18 +40,24 @@ pub fn update(conn: &Connection, webhook: &Webhook) -> StoreResult<bool> {
     Ok(changed > 0)
 }
 
-pub fn get(conn: &Connection, scope: &Scope, id: &WebhookId) -> StoreResult<Option<Webhook>> {
+pub fn get(
+    conn: &Connection,
+    sealer: &Sealer,
+    scope: &Scope,
+    id: &WebhookId,
+) -> StoreResult<Option<Webhook>> {
     let sql = format!(
         "SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)"
     );
     let tenant = scope.tenant().map(Tenant::as_str);
-    Ok(conn
+    let record = conn
         .prepare_cached(&sql)?
-        .query_row(params![id.as_str(), tenant], rows::webhook)
-        .optional()?)
+        .query_row(params![id.as_str(), tenant], rows::webhook_record)
+        .optional()?;
+    Ok(record.map(|r| r.into_webhook(sealer)).transpose()?)
 }
 
-pub fn list(conn: &Connection, query: &WebhookQuery) -> StoreResult<Vec<Webhook>> {
+pub fn list(conn: &Connection, sealer: &Sealer, query: &WebhookQuery) -> StoreResult<Vec<Webhook>> {
     let sql = format!(
         "SELECT {WEBHOOK_COLUMNS} FROM webhooks \
          WHERE (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR tenant = ?2) \
@@ -56,16 +73,47 @@ pub fn list(conn: &Connection, query: &WebhookQuery) -> StoreResult<Vec<Webhook>
             query.page.before,
             query.page.limit as i64,
         ],
-        rows::webhook,
+        rows::webhook_record,
     )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    open_all(rows.collect::<Result<_, _>>()?, sealer)
 }
 
-pub fn all(conn: &Connection) -> StoreResult<Vec<Webhook>> {
+pub fn all(conn: &Connection, sealer: &Sealer) -> StoreResult<Vec<Webhook>> {
     let sql = format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks ORDER BY id");
     let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map([], rows::webhook)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = statement.query_map([], rows::webhook_record)?;
+    open_all(rows.collect::<Result<_, _>>()?, sealer)
+}
+
+/// Seals every secret not sealed with the first key yet (`hookd rekey`); returns how many.
+pub fn reseal(conn: &Connection, sealer: &Sealer) -> StoreResult<u64> {
+    let mut statement = conn.prepare("SELECT id, secret, previous_secret FROM webhooks")?;
+    let stored = statement
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut changed = 0;
+    for (id, secret, previous) in stored {
+        let secret = reseal_secret(sealer, &secret, &id)?;
+        let previous = previous
+            .map(|p| reseal_secret(sealer, &p, &id))
+            .transpose()?
+            .flatten();
+        changed += u64::from(secret.is_some()) + u64::from(previous.is_some());
+        if secret.is_some() || previous.is_some() {
+            conn.prepare_cached(
+                "UPDATE webhooks SET secret = COALESCE(?2, secret), \
+                 previous_secret = COALESCE(?3, previous_secret) WHERE id = ?1",
+            )?
+            .execute(params![id, secret, previous])?;
+        }
+    }
+    Ok(changed)
 }
 
 /// Enables or disables, and pauses or resumes the webhook's unclaimed pending deliveries
@@ -76,6 +124,7 @@ pub fn set_active(
     id: &WebhookId,
     change: Activation,
     now: Timestamp,
+    sealer: &Sealer,
 ) -> StoreResult<Option<Webhook>> {
     let tenant = scope.tenant().map(Tenant::as_str);
     let changed = match change {
@@ -113,7 +162,7 @@ pub fn set_active(
     if changed == 0 {
         return Ok(None);
     }
-    get(conn, scope, id)
+    get(conn, sealer, scope, id)
 }
 
 pub fn pause_deliveries(conn: &Connection, id: &WebhookId) -> StoreResult<()> {
