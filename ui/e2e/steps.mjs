@@ -425,6 +425,25 @@ export const steps = [
     await context.close();
   }],
 
+  ["the audit log says who changed what, and filters by action", async (world) => {
+    const { page } = world;
+    await goTo(world, "Audit log");
+    const log = page.getByRole("table", { name: "Audit log" });
+    await log.getByRole("row").filter({ hasText: "Token revoked" }).waitFor();
+    await log.getByRole("row").filter({ hasText: "Secret rotated" }).first().waitFor();
+    const created = log.getByRole("row").filter({ hasText: "Webhook created" }).first();
+    await created.getByRole("cell", { name: "admin", exact: true }).waitFor();
+    await created.getByRole("cell", { name: "127.0.0.1", exact: true }).waitFor();
+    await world.shoot(page, "audit-log");
+    await page.getByLabel("Action", { exact: true }).selectOption({ label: "Token created" });
+    await until("only token creations", async () => {
+      const texts = await log.locator("tbody tr").allTextContents();
+      return texts.length === 1 && texts[0].includes("Token created");
+    });
+    const text = await page.locator("main").textContent();
+    assert.ok(!text.includes("whsec_"), "no secret in the audit log");
+  }],
+
   ["a webhook is deleted after confirming", async (world) => {
     const { page, hookd, state } = world;
     await page.goto(`${hookd.base}/webhooks/${state.acmeWebhook}`);

@@ -28,11 +28,11 @@ export function AuditFilters({
           ))}
         </select>
       </Field>
-      <Field label="Actor" hint="admin, command_line or a token id (tok_…)">
+      <Field label="Actor">
         <input
           type="text"
           value={values.actor}
-          placeholder="Anyone"
+          placeholder="admin, command_line or tok_…"
           autoComplete="off"
           spellCheck={false}
           onChange={(e) => set({ actor: e.target.value.trim() })}

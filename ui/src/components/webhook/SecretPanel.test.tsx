@@ -1,9 +1,11 @@
 // The signing secret: hidden until revealed; rotation asks first, and only then posts and shows
 // the new secret with the time the old one stops working.
-import { screen, waitFor, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import userEvent from "@testing-library/user-event";
 import { fakeApi, renderPage } from "../../test/render";
 import { SecretPanel } from "./SecretPanel";
+import { webhookKey } from "./queryKeys";
 
 const OLD = "whsec_b2xkIHNlY3JldCBvbGQgc2VjcmV0IG9sZCBzZWNyZXQ=";
 const NEW = "whsec_bmV3IHNlY3JldCBuZXcgc2VjcmV0IG5ldyBzZWNyZXQ=";
@@ -71,4 +73,20 @@ test("a refused rotation is shown in words", async () => {
   await user.click(screen.getByRole("button", { name: "Rotate secret" }));
   await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Rotate secret" }));
   expect(await screen.findByRole("alert")).toHaveTextContent("database is not answering");
+});
+
+test("refreshing the rest of the webhook's page does not read the secret again", async () => {
+  const calls = secretApi();
+  const user = userEvent.setup();
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <SecretPanel webhookId="wh_1" />
+    </QueryClientProvider>,
+  );
+  await user.click(screen.getByRole("button", { name: "Reveal secret" }));
+  await screen.findByText(OLD);
+  await client.invalidateQueries({ queryKey: webhookKey("wh_1") });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(calls.filter((c) => c.path.endsWith("/secret"))).toHaveLength(1);
 });
