@@ -11,6 +11,7 @@ mod lists_and_stats;
 mod operations;
 mod outbound_limits;
 mod retries;
+mod signatures;
 mod ssrf;
 mod tenants;
 mod web_ui;

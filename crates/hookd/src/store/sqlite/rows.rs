@@ -36,12 +36,15 @@ pub fn webhook(row: &Row) -> rusqlite::Result<Webhook> {
         failure_streak: row.get(16)?,
         created_at: row.get(17)?,
         updated_at: row.get(18)?,
+        signature_scheme: row.get(19)?,
+        simple_header: row.get(20)?,
+        simple_prefix: row.get(21)?,
     };
     record.into_webhook().map_err(|e| corrupt(0, e))
 }
 
 /// The webhook's columns as SQL parameters, in `WEBHOOK_COLUMNS` order.
-pub fn webhook_params(w: &Webhook) -> [Box<dyn rusqlite::ToSql>; 19] {
+pub fn webhook_params(w: &Webhook) -> [Box<dyn rusqlite::ToSql>; 22] {
     let r = WebhookRecord::of(w);
     [
         Box::new(r.id),
@@ -63,6 +66,9 @@ pub fn webhook_params(w: &Webhook) -> [Box<dyn rusqlite::ToSql>; 19] {
         Box::new(r.failure_streak),
         Box::new(r.created_at),
         Box::new(r.updated_at),
+        Box::new(r.signature_scheme),
+        Box::new(r.simple_header),
+        Box::new(r.simple_prefix),
     ]
 }
 
