@@ -146,6 +146,7 @@ export function WebhookForm({
       )}
       <AdvancedOptions
         mode={mode}
+        initialScheme={initial.signatureScheme}
         values={values}
         errors={errors}
         open={advancedOpen}
