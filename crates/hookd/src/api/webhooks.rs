@@ -355,7 +355,8 @@ pub async fn update_webhook(
     }
     state.directory.reload().await?;
     if rotated.is_some() {
-        tracing::info!(webhook_id = %webhook.id, scheme = webhook.scheme().as_str(), "signature scheme changed");
+        let scheme = webhook.scheme().as_str();
+        tracing::info!(webhook_id = %webhook.id, scheme, "signature scheme changed");
     }
     let (secret, previous_secret_expires_at) = rotated.unzip();
     Ok(Json(WebhookUpdated {

@@ -128,6 +128,10 @@ test("signature fields are sent only when set, and server errors about them land
   const base = { ...emptyValues(), url: "https://example.com", checkedEvents: ["a.b"] };
   expect(toCreateBody(base, { chooseTenant: false })).not.toHaveProperty("signature");
   expect(toCreateBody({ ...base, signatureScheme: "v1a" }, { chooseTenant: false }).signature).toEqual({ scheme: "v1a" });
+  // Typed, then hidden by choosing v1a: neither checked nor sent.
+  const hidden = { ...base, signatureScheme: "v1a" as const, simpleHeader: "Bad Name", simplePrefix: "a b" };
+  expect(validate(hidden, "create")).toEqual({});
+  expect(toCreateBody(hidden, { chooseTenant: false }).signature).toEqual({ scheme: "v1a" });
   const initial = { ...base, simpleHeader: "x-webhook-signature" };
   expect(toPatchBody(initial, { ...initial, simpleHeader: "X-Webhook-Signature" })).toEqual({});
   expect(toPatchBody(initial, { ...initial, simplePrefix: "v0=" })).toEqual({ signature: { simple_prefix: "v0=" } });

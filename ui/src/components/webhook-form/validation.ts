@@ -163,8 +163,10 @@ export function validate(values: WebhookFormValues, mode: FormMode): FieldErrors
   set("rateLimit", checkWholeNumber(values.rateLimit, 1, MAX_RATE_LIMIT, "a number of deliveries per second"));
 
   if (mode === "create") set("secret", checkSecret(values));
-  set("simpleHeader", checkSimpleHeader(values.simpleHeader));
-  set("simplePrefix", checkSimplePrefix(values.simplePrefix));
+  if (values.signatureScheme === "v1") {
+    set("simpleHeader", checkSimpleHeader(values.simpleHeader));
+    set("simplePrefix", checkSimplePrefix(values.simplePrefix));
+  }
   const simpleHeader = simpleHeaderOf(values);
 
   const seen = new Set<string>();

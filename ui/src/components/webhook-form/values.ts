@@ -168,8 +168,9 @@ export function toCreateBody(
   if (values.secret.trim()) body.secret = values.secret.trim();
   const signature: NonNullable<Schemas["WebhookIn"]["signature"]> = {};
   if (values.signatureScheme !== "v1") signature.scheme = values.signatureScheme;
-  if (values.simpleHeader.trim()) signature.simple_header = values.simpleHeader.trim();
-  if (values.simplePrefix) signature.simple_prefix = values.simplePrefix;
+  // The simple header's fields are shown (and sent) for v1 only: v1a sends no simple header.
+  if (values.signatureScheme === "v1" && values.simpleHeader.trim()) signature.simple_header = values.simpleHeader.trim();
+  if (values.signatureScheme === "v1" && values.simplePrefix) signature.simple_prefix = values.simplePrefix;
   if (Object.keys(signature).length > 0) body.signature = signature;
   const headers = headersOf(values);
   if (Object.keys(headers).length > 0) body.headers = headers;
@@ -219,8 +220,10 @@ export function toPatchBody(
   if (!sameHeaders(headers, headersOf(initial))) patch.headers = headers;
   const signature: NonNullable<Schemas["WebhookPatch"]["signature"]> = {};
   if (values.signatureScheme !== initial.signatureScheme) signature.scheme = values.signatureScheme;
-  if (simpleHeaderOf(values) !== simpleHeaderOf(initial)) signature.simple_header = simpleHeaderOf(values);
-  if (values.simplePrefix !== initial.simplePrefix) signature.simple_prefix = values.simplePrefix;
+  if (values.signatureScheme === "v1") {
+    if (simpleHeaderOf(values) !== simpleHeaderOf(initial)) signature.simple_header = simpleHeaderOf(values);
+    if (values.simplePrefix !== initial.simplePrefix) signature.simple_prefix = values.simplePrefix;
+  }
   if (Object.keys(signature).length > 0) patch.signature = signature;
   return patch;
 }
