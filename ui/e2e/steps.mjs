@@ -1,6 +1,7 @@
 // The browser test's steps, in order; each finds things by role and accessible name, as a
 // person would, and checks the effect on the real server and receiver.
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import { until } from "./harness.mjs";
 
 const link = (page, name) => page.getByRole("link", { name, exact: true });
@@ -10,6 +11,22 @@ const nav = (page, name) => page.getByRole("navigation", { name: "Main" }).getBy
 const status = (page, text) => page.getByRole("status").filter({ hasText: text }).first();
 /** Rows of the table called `table` that contain `text`. */
 const rows = (page, table, text) => page.getByRole("table", { name: table }).getByRole("row").filter({ hasText: text });
+
+/**
+ * Standard Webhooks v1a, checked as a receiver in Node would, with the built-in crypto (OpenSSL's
+ * Ed25519) and the public key alone: any `v1a,` entry that verifies over id.timestamp.body.
+ */
+function verifyV1a(publicKey, request) {
+  const key = crypto.createPublicKey({
+    key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey.slice("whpk_".length), "base64").toString("base64url") },
+    format: "jwk",
+  });
+  const { headers } = request;
+  const content = Buffer.from(`${headers["webhook-id"]}.${headers["webhook-timestamp"]}.${request.body}`, "utf8");
+  return headers["webhook-signature"].split(" ")
+    .filter((entry) => entry.startsWith("v1a,"))
+    .some((entry) => crypto.verify(null, content, key, Buffer.from(entry.slice(4), "base64")));
+}
 
 async function goTo(world, label) {
   await nav(world.page, label).click();
@@ -455,6 +472,35 @@ export const steps = [
     await dialog.getByRole("button", { name: "Delete webhook" }).click();
     await page.getByRole("heading", { level: 1, name: "Webhooks" }).waitFor();
     assert.equal((await hookd.request("GET", `/api/webhooks/${state.acmeWebhook}`)).status, 404);
+  }],
+
+  ["an Ed25519 (v1a) webhook is added; its ping verifies in Node's crypto with the public key shown", async (world) => {
+    const { page, receiver } = world;
+    await goTo(world, "Webhooks");
+    await link(page, "Add webhook").first().click();
+    await page.getByRole("heading", { level: 1, name: "Add webhook" }).waitFor();
+    await page.getByLabel("URL", { exact: true }).fill(`${receiver.url}/ed25519`);
+    await page.getByLabel("Other events").fill("e2e.signed");
+    await page.getByText("Advanced options").click();
+    await page.getByLabel("Signature scheme").selectOption("v1a");
+    await page.getByLabel("Secret", { exact: true }).waitFor();
+    assert.equal(await page.getByLabel("Simple signature header").count(), 0, "no simple header with v1a");
+    await button(page, "Create webhook").click();
+    const created = page.getByRole("region", { name: "Webhook created" });
+    await created.waitFor();
+    const publicKey = (await created.locator("code").filter({ hasText: "whpk_" }).first().textContent()).trim();
+    await created.getByRole("button", { name: "Copy public key" }).waitFor();
+    await world.shoot(page, "webhook-created-v1a");
+    const ping = await until("the v1a ping", () => receiver.requests.find((r) => r.path === "/ed25519"));
+    assert.match(ping.headers["webhook-signature"], /^v1a,/);
+    assert.equal(ping.headers["x-webhook-signature"], undefined, "no simple (HMAC) header with v1a");
+    assert.ok(verifyV1a(publicKey, ping), "the ping verifies with the public key");
+    assert.ok(!verifyV1a(publicKey, { ...ping, body: ping.body.replace("ping", "pong") }), "a changed body does not");
+    await link(created, "Open webhook").click();
+    const panel = page.getByRole("region", { name: "Signing key" });
+    await panel.locator("code").filter({ hasText: publicKey }).waitFor();
+    await panel.getByRole("button", { name: "Copy public key" }).waitFor();
+    await world.shoot(page, "webhook-v1a-key");
   }],
 
   ["pages fit a phone-width window", async (world) => {

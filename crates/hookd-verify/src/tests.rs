@@ -155,3 +155,25 @@ fn malformed_secrets_are_refused() {
         Err(VerifyError::MalformedSecret)
     );
 }
+
+/// A prefixed simple header verifies entry by entry, the rotation list included; entries
+/// without the prefix count for nothing.
+#[test]
+fn the_simple_scheme_verifies_with_a_prefix() {
+    let body = br#"{"id":"evt_1"}"#;
+    let (new, old) = (sign_hex("whsec_new", body), sign_hex("whsec_old", body));
+    let header = format!("sha256={new} sha256={old}");
+    for secret in ["whsec_new", "whsec_old"] {
+        assert_eq!(verify_simple(secret, body, &header, "sha256="), Ok(()));
+        assert_eq!(verify_github(secret, body, &header), Ok(()));
+    }
+    assert_eq!(
+        verify_simple("whsec_new", body, &new, "sha256="),
+        Err(VerifyError::NoMatchingSignature)
+    );
+    assert_eq!(verify_simple("whsec_new", body, &new, ""), Ok(()));
+    assert_eq!(
+        verify_github("whsec_other", body, &header),
+        Err(VerifyError::NoMatchingSignature)
+    );
+}

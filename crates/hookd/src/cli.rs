@@ -53,9 +53,16 @@ enum Command {
         /// Where to listen.
         #[arg(long, default_value = "127.0.0.1:9000")]
         address: std::net::SocketAddr,
-        /// The webhook's secret (whsec_...), to check signatures.
+        /// The webhook's secret (whsec_...) to check its v1 and simple signatures, or its public
+        /// key (whpk_..., from a v1a webhook) to check its v1a signature.
         #[arg(long)]
         secret: Option<String>,
+        /// The webhook's simple signature header (its signature.simple_header).
+        #[arg(long, default_value = "x-webhook-signature")]
+        simple_header: String,
+        /// The webhook's simple signature prefix (its signature.simple_prefix), e.g. sha256=.
+        #[arg(long, default_value = "")]
+        simple_prefix: String,
         /// The status code to answer with (try 500 to watch retries, 410 to see a webhook disabled).
         #[arg(long, default_value_t = 200)]
         status: u16,
@@ -77,11 +84,14 @@ pub fn run() -> anyhow::Result<()> {
         Command::Listen {
             address,
             secret,
+            simple_header,
+            simple_prefix,
             status,
         } => {
             let status = axum::http::StatusCode::from_u16(status)
                 .map_err(|_| anyhow::anyhow!("{status} is not an HTTP status"))?;
-            runtime()?.block_on(crate::listen::run(address, secret, status))
+            let verifier = crate::listen::Verifier::new(secret, simple_header, simple_prefix)?;
+            runtime()?.block_on(crate::listen::run(address, verifier, status))
         }
         Command::Migrate(flags) => {
             let config = Config::load(&flags.settings())?;

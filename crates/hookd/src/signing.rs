@@ -1,8 +1,11 @@
-//! The headers of a delivery request: Standard Webhooks (`webhook-*`) and the simple scheme
-//! (`x-webhook-*`), signed with every secret that is valid at the time of sending, then the
-//! webhook's custom headers. Cryptography is `hookd_verify`'s; this module only assembles.
+//! The headers of a delivery request: Standard Webhooks (`webhook-*`), hookd's own
+//! (`x-webhook-*`) and the simple scheme's header, signed with every secret that is valid at the
+//! time of sending, then the webhook's custom headers. Each secret signs in its own scheme, so
+//! after a change of scheme a request carries `v1,...` and `v1a,...` side by side; only HMAC
+//! (v1) secrets make the simple header, which is left out when none signs. Cryptography is
+//! `hookd_verify`'s; this module only assembles.
 
-use crate::model::{DeliveryJob, Timestamp, Webhook};
+use crate::model::{DEFAULT_SIMPLE_HEADER, DeliveryJob, Timestamp, Webhook};
 use hyper::header::{HeaderName, HeaderValue};
 
 /// The headers of one attempt, in the order they are sent.
@@ -15,18 +18,13 @@ pub fn delivery_headers(
     let timestamp = sent_at.as_unix_seconds();
     let mut standard = String::with_capacity(96);
     let mut simple = String::with_capacity(130);
+    let prefix = webhook.signature.simple_prefix();
     for secret in webhook.signing_secrets(sent_at) {
-        if !standard.is_empty() {
-            standard.push(' ');
-            simple.push(' ');
+        let signature = secret.sign_standard(job.event_id.as_str(), timestamp, &job.payload);
+        listed(&mut standard, "", &signature);
+        if let Some(hex) = secret.sign_simple(&job.payload) {
+            listed(&mut simple, prefix, &hex);
         }
-        standard.push_str(&hookd_verify::sign_standard(
-            secret.key(),
-            job.event_id.as_str(),
-            timestamp,
-            &job.payload,
-        ));
-        simple.push_str(&hookd_verify::sign_hex(secret.expose(), &job.payload));
     }
     let timestamp = HeaderValue::from(timestamp);
     let event_id = value(job.event_id.as_str());
@@ -59,10 +57,9 @@ pub fn delivery_headers(
         HeaderValue::from(job.attempt),
     ));
     headers.push((HeaderName::from_static("x-webhook-timestamp"), timestamp));
-    headers.push((
-        HeaderName::from_static("x-webhook-signature"),
-        value(&simple),
-    ));
+    if !simple.is_empty() {
+        headers.push((simple_header(webhook), value(&simple)));
+    }
     for (name, text) in webhook.headers.iter() {
         // Custom headers were validated as header-safe when the webhook was saved.
         if let (Ok(name), Ok(text)) = (HeaderName::try_from(name), HeaderValue::try_from(text)) {
@@ -72,7 +69,26 @@ pub fn delivery_headers(
     headers
 }
 
-/// Ids, names and signatures are ASCII by construction.
+/// Adds one entry to a space-separated signature list.
+fn listed(list: &mut String, prefix: &str, signature: &str) {
+    if !list.is_empty() {
+        list.push(' ');
+    }
+    list.push_str(prefix);
+    list.push_str(signature);
+}
+
+/// The simple header's name, checked as a token when the webhook was saved.
+fn simple_header(webhook: &Webhook) -> HeaderName {
+    let name = webhook.signature.simple_header();
+    if name == DEFAULT_SIMPLE_HEADER {
+        HeaderName::from_static(DEFAULT_SIMPLE_HEADER)
+    } else {
+        HeaderName::try_from(name).expect("simple header names are checked tokens")
+    }
+}
+
+/// Ids, names, prefixes and signatures are ASCII by construction.
 fn value(text: &str) -> HeaderValue {
     HeaderValue::try_from(text).expect("ids, event names and signatures are header-safe")
 }

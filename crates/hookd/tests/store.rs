@@ -78,6 +78,7 @@ on_both_backends!(
     the_first_setting_written_wins,
     concurrent_publishes_succeed_or_fail_each_on_their_own,
     attempts_keep_their_headers_and_minutes_their_fastest_and_slowest,
+    signing_keys_and_options_are_kept,
 );
 
 fn webhook(timeout_ms: u32) -> Webhook {
@@ -98,6 +99,7 @@ fn webhook(timeout_ms: u32) -> Webhook {
         headers: CustomHeaders::default(),
         secret: WebhookSecret::generate(),
         previous_secret: None,
+        signature: SignatureOptions::default(),
         failure_streak: 0,
         created_at: now,
         updated_at: now,
@@ -533,4 +535,44 @@ async fn attempts_keep_their_headers_and_minutes_their_fastest_and_slowest(store
             [("content-type".to_owned(), "text/plain".to_owned())]
         );
     }
+}
+
+/// A v1a key, a previous secret of the other kind (after a change of scheme) and the simple
+/// header's name and prefix read back as written, and an update changes them.
+async fn signing_keys_and_options_are_kept(store: DynStore) {
+    let mut target = webhook(1000);
+    let previous = target.secret.clone();
+    target.secret = WebhookSecret::generate_for(SignatureScheme::V1a);
+    target.previous_secret = Some(RotatedSecret {
+        secret: previous.clone(),
+        expires_at: Timestamp::now().plus(Duration::from_secs(3600)),
+    });
+    target.signature = SignatureOptions::new("x-hub-signature-256".into(), "sha256=".into());
+    store.insert_webhook(&target).await.unwrap();
+    let stored = store
+        .get_webhook(&Scope::All, &target.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.scheme(), SignatureScheme::V1a);
+    assert_eq!(stored.secret, target.secret);
+    assert_eq!(stored.secret.public_key(), target.secret.public_key());
+    let stored_previous = stored.previous_secret.as_ref().unwrap();
+    assert_eq!(stored_previous.secret, previous);
+    assert_eq!(stored_previous.secret.scheme(), SignatureScheme::V1);
+    assert_eq!(stored.signature, target.signature);
+
+    target.secret = WebhookSecret::generate();
+    target.previous_secret = None;
+    target.signature = SignatureOptions::default();
+    assert!(store.update_webhook(&target).await.unwrap());
+    let updated = store
+        .get_webhook(&Scope::All, &target.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(updated.scheme(), SignatureScheme::V1);
+    assert_eq!(updated.secret, target.secret);
+    assert_eq!(updated.signature, SignatureOptions::default());
+    assert!(updated.previous_secret.is_none());
 }

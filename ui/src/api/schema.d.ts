@@ -801,6 +801,12 @@ export interface components {
                 headers: {
                     [key: string]: string;
                 };
+                signature: components["schemas"]["SignatureOut"];
+                /**
+                 * @description For `v1a`: the public key receivers verify signatures with, `whpk_` + base64 of 32 bytes
+                 *     (not a secret). `null` for `v1`.
+                 */
+                public_key?: string | null;
                 /**
                  * Format: int32
                  * @description Deliveries that failed in a row.
@@ -879,15 +885,27 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "tenant";
-        /** @description After a rotation: the new secret, and until when the previous one still signs. */
+        /**
+         * @description After a rotation: the new secret (and for `v1a` its public key), and until when the previous
+         *     one still signs.
+         */
         RotatedOut: {
             secret: string;
+            /** @description For `v1a`: the new public key; `null` for `v1`. */
+            public_key?: string | null;
             /** Format: date-time */
             previous_secret_expires_at: string;
         };
         SecretBody: {
-            /** @description `whsec_...` */
+            /** @description Of the webhook's scheme's kind: `whsec_...` for `v1`, `whsk_...` for `v1a`. */
             secret: string;
+        };
+        /** @description A webhook's signing secret, and for `v1a` the public key receivers verify with. */
+        SecretOut: {
+            /** @description `whsec_...` (`v1`) or `whsk_...` (`v1a`). */
+            secret: string;
+            /** @description For `v1a`: `whpk_...`, what receivers verify with; `null` for `v1`. */
+            public_key?: string | null;
         };
         SessionOut: {
             role: components["schemas"]["Role"];
@@ -896,6 +914,37 @@ export interface components {
             /** @description The tenant token's id; null for the admin. */
             token_id?: string | null;
         };
+        /**
+         * @description How deliveries are signed. Fields left out (or null) keep their value: the default when
+         *     registering, what the webhook has when changing it.
+         */
+        SignatureIn: {
+            scheme?: null | components["schemas"]["SignatureScheme"];
+            /**
+             * @description The simple (hex HMAC of the body) header's name, default `x-webhook-signature`: a header
+             *     name of at most 64 characters that hookd does not set otherwise (kept in lower case). It
+             *     may not be one of the webhook's custom headers. Not sent with `v1a`.
+             */
+            simple_header?: string | null;
+            /**
+             * @description Written before each hex digest of the simple header, such as `sha256=`; default empty. At
+             *     most 32 visible ASCII characters, no spaces.
+             */
+            simple_prefix?: string | null;
+        };
+        /** @description How deliveries are signed. */
+        SignatureOut: {
+            scheme: components["schemas"]["SignatureScheme"];
+            /** @description The simple header's name, in lower case. */
+            simple_header: string;
+            /** @description Written before each hex digest of the simple header; often empty. */
+            simple_prefix: string;
+        };
+        /**
+         * @description A Standard Webhooks signature scheme.
+         * @enum {string}
+         */
+        SignatureScheme: "v1" | "v1a";
         StatsBucket: {
             /** Format: date-time */
             start: string;
@@ -965,8 +1014,8 @@ export interface components {
             created_at: string;
         };
         /**
-         * @description The answer to a registration: the webhook, its secret (shown this once here; readable later
-         *     at `/secret`), and the ping event sent to it.
+         * @description The answer to a registration: the webhook (with `public_key` for `v1a`), its secret (shown
+         *     this once here; readable later at `/secret`), and the ping event sent to it.
          */
         WebhookCreated: components["schemas"]["WebhookOut"] & {
             secret: string;
@@ -1007,12 +1056,17 @@ export interface components {
             headers?: {
                 [key: string]: string;
             } | null;
-            /** @description `whsec_` + base64 of 24 to 64 bytes; generated when omitted. */
+            /**
+             * @description The signing secret, of the scheme's kind: for `v1`, `whsec_` + base64 of 24 to 64 bytes;
+             *     for `v1a`, `whsk_` + base64 of an Ed25519 seed and public key (64 bytes) or of the seed
+             *     alone (32 bytes). Generated when omitted.
+             */
             secret?: string | null;
+            signature?: null | components["schemas"]["SignatureIn"];
             /** @description Deliver a `webhook.ping` right away (default true). */
             ping?: boolean | null;
         };
-        /** @description A webhook as the API shows it (never with its secret). */
+        /** @description A webhook as the API shows it (never with its secret; with its public key for `v1a`). */
         WebhookOut: {
             id: string;
             url: string;
@@ -1034,6 +1088,12 @@ export interface components {
             headers: {
                 [key: string]: string;
             };
+            signature: components["schemas"]["SignatureOut"];
+            /**
+             * @description For `v1a`: the public key receivers verify signatures with, `whpk_` + base64 of 32 bytes
+             *     (not a secret). `null` for `v1`.
+             */
+            public_key?: string | null;
             /**
              * Format: int32
              * @description Deliveries that failed in a row.
@@ -1046,7 +1106,8 @@ export interface components {
         };
         /**
          * @description Changes a webhook: any field but `id` and `tenant`. A field set to null goes back to its
-         *     default (`filter`, `rate_limit`, `retry_schedule`).
+         *     default (`filter`, `rate_limit`, `retry_schedule`). A new `signature.scheme` makes a new
+         *     secret of its kind (answered with the webhook); the previous secret keeps signing for 24 h.
          */
         WebhookPatch: {
             url?: string | null;
@@ -1064,6 +1125,26 @@ export interface components {
             headers?: {
                 [key: string]: string;
             } | null;
+            signature?: null | components["schemas"]["SignatureIn"];
+            /**
+             * @description Only together with a new `signature.scheme`: the new secret, of that scheme's kind
+             *     (generated when omitted or null). Otherwise 422 `immutable`: use `rotate-secret`.
+             */
+            secret?: string | null;
+        };
+        /**
+         * @description The answer to a change: the webhook, and after a change of scheme its new secret (shown in
+         *     full, as at registration) and until when the previous one still signs.
+         */
+        WebhookUpdated: components["schemas"]["WebhookOut"] & {
+            /** @description Only when `signature.scheme` changed: the new secret, of the new scheme's kind. */
+            secret?: string;
+            /**
+             * Format: date-time
+             * @description Only when `signature.scheme` changed: until when the previous secret keeps signing (in
+             *     its own scheme, beside the new one).
+             */
+            previous_secret_expires_at?: string;
         };
     };
     responses: never;
@@ -1826,7 +1907,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookOut"];
+                    "application/json": components["schemas"]["WebhookUpdated"];
                 };
             };
             404: {
@@ -2013,7 +2094,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Optional: the new secret; generated when omitted. */
+        /** @description Optional: the new secret, of the webhook's scheme's kind; generated when omitted. */
         requestBody?: {
             content: {
                 "application/json": null | components["schemas"]["SecretBody"];
@@ -2063,7 +2144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SecretBody"];
+                    "application/json": components["schemas"]["SecretOut"];
                 };
             };
             404: {

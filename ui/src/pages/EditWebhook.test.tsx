@@ -9,7 +9,7 @@ const stored = {
   id: "wh_1", url: "https://shop.example/hooks", events: ["order.created", "legacy.*"], description: "Orders",
   tenant: "default", active: true, disabled_reason: null, filter: "data.amount > 100", rate_limit: 50,
   max_in_flight: 4, timeout_ms: 5000, retry_schedule: ["1m", "5m"], headers: { "X-Api-Key": "shop-key" },
-  failure_streak: 0, created_at: "2026-11-29T06:00:00.000Z", updated_at: "2026-11-29T06:00:00.000Z",
+  failure_streak: 0, signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" }, public_key: null, created_at: "2026-11-29T06:00:00.000Z", updated_at: "2026-11-29T06:00:00.000Z",
 };
 
 const eventTypes = {
@@ -137,4 +137,53 @@ test("an unknown webhook is reported in words", async () => {
   fakeApi(catalogRoutes);
   renderPage(<EditWebhook />, at);
   expect(await screen.findByRole("alert")).toHaveTextContent("isn't there");
+});
+
+test("changing the scheme says what saving will do, and sends only the new scheme", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }),
+    ...catalogRoutes,
+    "PATCH /api/webhooks/wh_1": () => ({
+      status: 200,
+      body: {
+        ...stored, signature: { scheme: "v1a", simple_header: "x-webhook-signature", simple_prefix: "" },
+        public_key: "whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=", secret: "whsk_new",
+        previous_secret_expires_at: "2026-11-30T06:00:00.000Z",
+      },
+    }),
+  });
+  renderPage(<EditWebhook />, at);
+  await user.click(await screen.findByText("Advanced options"));
+  const scheme = screen.getByLabelText("Signature scheme");
+  expect(scheme).toHaveValue("v1");
+  expect(screen.getByLabelText("Simple signature header")).toHaveValue("x-webhook-signature");
+  expect(screen.queryByText(/Saving makes a new/)).not.toBeInTheDocument();
+  await user.selectOptions(scheme, "v1a");
+  expect(screen.getByRole("status")).toHaveTextContent(
+    "Saving makes a new Ed25519 key pair, shown on the webhook's page. The current one keeps signing beside it for 24 hours",
+  );
+  await user.click(screen.getByRole("button", { name: "Save changes" }));
+  expect(await screen.findByText("elsewhere")).toBeInTheDocument();
+  expect(patches(calls).map((c) => c.body)).toEqual([{ signature: { scheme: "v1a" } }]);
+});
+
+test("a changed simple header is sent; cleared, it goes back to the default name", async () => {
+  const user = userEvent.setup();
+  const withHeader = { ...stored, signature: { scheme: "v1", simple_header: "x-hub-signature-256", simple_prefix: "sha256=" } };
+  const calls = fakeApi({
+    "GET /api/webhooks/wh_1": () => ({ status: 200, body: withHeader }),
+    ...catalogRoutes,
+    "PATCH /api/webhooks/wh_1": () => ({ status: 200, body: withHeader }),
+  });
+  renderPage(<EditWebhook />, at);
+  await user.click(await screen.findByText("Advanced options"));
+  expect(screen.getByLabelText("Simple signature prefix")).toHaveValue("sha256=");
+  await user.clear(screen.getByLabelText("Simple signature header"));
+  await user.clear(screen.getByLabelText("Simple signature prefix"));
+  await user.click(screen.getByRole("button", { name: "Save changes" }));
+  expect(await screen.findByText("elsewhere")).toBeInTheDocument();
+  expect(patches(calls).map((c) => c.body)).toEqual([
+    { signature: { simple_header: "x-webhook-signature", simple_prefix: "" } },
+  ]);
 });

@@ -8,6 +8,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
 import { WebhookForm } from "../components/webhook-form/WebhookForm";
 import { toPatchBody, valuesFromWebhook, type WebhookFormValues } from "../components/webhook-form/values";
+import type { WebhookPageState } from "./WebhookPage";
 import "../styles/webhooks.css";
 
 export function EditWebhook() {
@@ -26,12 +27,17 @@ export function EditWebhook() {
   const save = useMutation({
     mutationFn: (patch: Schemas["WebhookPatch"]) =>
       call(api.PATCH("/api/webhooks/{id}", { params: { path: { id: id } }, body: patch })),
-    onSuccess: async () => {
+    onSuccess: async (updated) => {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ["webhooks"] }),
         queryClient.invalidateQueries({ queryKey: ["webhook", id] }),
       ]);
-      navigate(`/webhooks/${id}`);
+      // A new scheme made a new secret: the webhook's page says so (the secret itself stays out
+      // of the history entry; the page reveals it on request).
+      const state: WebhookPageState | undefined = updated.previous_secret_expires_at
+        ? { schemeChangedUntil: updated.previous_secret_expires_at }
+        : undefined;
+      navigate(`/webhooks/${id}`, { state });
     },
   });
 

@@ -38,7 +38,7 @@ const catalogRoutes = { "GET /api/event-types": () => eventTypes, "GET /api/even
 const created = {
   id: "wh_new", url: "https://shop.example/hooks", events: ["order.created"], description: "", tenant: "default",
   active: true, disabled_reason: null, filter: null, rate_limit: null, max_in_flight: 10, timeout_ms: 10000,
-  retry_schedule: null, headers: {}, failure_streak: 0, created_at: "2026-11-29T06:00:00.000Z",
+  retry_schedule: null, headers: {}, failure_streak: 0, signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" }, public_key: null, created_at: "2026-11-29T06:00:00.000Z",
   updated_at: "2026-11-29T06:00:00.000Z", secret: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ==", ping_event_id: "evt_ping",
 };
 
@@ -283,4 +283,86 @@ test("the retry schedule is checked as the server checks it: one delay per item,
   await user.click(screen.getByRole("button", { name: "Create webhook" }));
   expect(schedule).toHaveAccessibleDescription(/“1\.5m” is not a delay/);
   expect(posts(calls)).toHaveLength(0);
+});
+
+const PUBLIC = "whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=";
+const KEY = "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8DoQe/884Qvh1w3RjnS8CZZ+TWMJulDV8d3IZkElUxuA==";
+
+test("an Ed25519 (v1a) webhook: the secret must be a whsk_ key, and the created card shows the public key", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    ...catalogRoutes,
+    "POST /api/webhooks": () => ({
+      status: 201,
+      body: {
+        ...created, ping_event_id: null, secret: KEY, public_key: PUBLIC,
+        signature: { scheme: "v1a", simple_header: "x-webhook-signature", simple_prefix: "" },
+      },
+    }),
+  });
+  renderPage(<NewWebhook />);
+  await user.type(screen.getByLabelText("URL"), "https://shop.example/hooks");
+  await user.click(await screen.findByRole("checkbox", { name: "order.created" }));
+  await user.click(screen.getByText("Advanced options"));
+  const scheme = screen.getByLabelText("Signature scheme");
+  expect(scheme).toHaveValue("v1");
+  expect(screen.getByLabelText("Simple signature header")).toBeInTheDocument();
+  await user.selectOptions(scheme, "v1a: Ed25519 (public key)");
+  expect(scheme).toHaveAccessibleDescription(/receivers verify with its public key \(whpk_…\)/);
+  expect(screen.queryByLabelText("Simple signature header")).not.toBeInTheDocument();
+  expect(screen.getByLabelText("Secret")).toHaveAttribute("placeholder", "whsk_…");
+
+  await user.type(screen.getByLabelText("Secret"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+  expect(screen.getByLabelText("Secret")).toHaveAccessibleDescription(/An Ed25519 \(v1a\) key starts with whsk_/);
+  expect(posts(calls)).toHaveLength(0);
+
+  await user.clear(screen.getByLabelText("Secret"));
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+  const card = await screen.findByRole("region", { name: "Webhook created" });
+  expect(posts(calls)[0].body).toMatchObject({ signature: { scheme: "v1a" } });
+  expect(posts(calls)[0].body).not.toHaveProperty("secret");
+  expect(within(card).getByText(PUBLIC).tagName).toBe("CODE");
+  expect(within(card).getByRole("button", { name: "Copy public key" })).toBeInTheDocument();
+  expect(within(card).getByText(/Receivers verify the Ed25519 \(v1a\) signatures with this public key/)).toBeInTheDocument();
+  expect(within(card).getByText(KEY).tagName).toBe("CODE");
+});
+
+test("the simple header's name and prefix are checked, sent as typed, and kept off custom headers", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    ...catalogRoutes,
+    "POST /api/webhooks": () => ({ status: 201, body: { ...created, ping_event_id: null } }),
+  });
+  renderPage(<NewWebhook />);
+  await user.type(screen.getByLabelText("URL"), "https://shop.example/hooks");
+  await user.click(await screen.findByRole("checkbox", { name: "order.created" }));
+  await user.click(screen.getByText("Advanced options"));
+  const header = screen.getByLabelText("Simple signature header");
+  const prefix = screen.getByLabelText("Simple signature prefix");
+  expect(header).toHaveAttribute("placeholder", "x-webhook-signature");
+  await user.type(header, "Webhook-Signature");
+  await user.type(prefix, "sha 256=");
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+  expect(header).toHaveAccessibleDescription(/Webhook-Signature is set by hookd or by HTTP itself/);
+  expect(prefix).toHaveAccessibleDescription(/without spaces/);
+
+  await user.clear(header);
+  await user.type(header, "X-Hub-Signature-256");
+  await user.clear(prefix);
+  await user.type(prefix, "sha256=");
+  await user.click(screen.getByRole("button", { name: "Add header" }));
+  await user.keyboard("x-hub-signature-256");
+  await user.type(screen.getByLabelText("Header value"), "forged");
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+  expect(screen.getByLabelText("Header name")).toHaveAccessibleDescription(/carries this webhook's simple signature/);
+  expect(posts(calls)).toHaveLength(0);
+
+  await user.click(screen.getByRole("button", { name: "Remove header" }));
+  await user.click(screen.getByRole("button", { name: "Create webhook" }));
+  await screen.findByRole("region", { name: "Webhook created" });
+  expect(posts(calls)[0].body).toMatchObject({
+    signature: { simple_header: "X-Hub-Signature-256", simple_prefix: "sha256=" },
+  });
+  expect(posts(calls)[0].body).not.toHaveProperty("signature.scheme");
 });

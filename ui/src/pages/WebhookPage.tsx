@@ -1,6 +1,6 @@
 // One webhook: what it is set to do, its secret, a test, how its deliveries went (charts and
 // every attempt), and the way to recover failed deliveries.
-import { Link, useParams } from "react-router-dom";
+import { Link, useLocation, useParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../api/client";
 import { ApiError } from "../api/errors";
@@ -18,8 +18,14 @@ import { WebhookSummary } from "../components/webhook/WebhookSummary";
 import { webhookKey } from "../components/webhook/queryKeys";
 import "../styles/webhook.css";
 
+/** What "Edit webhook" leaves in the history entry after a change of scheme. */
+export interface WebhookPageState {
+  schemeChangedUntil?: string;
+}
+
 export function WebhookPage() {
   const { id = "" } = useParams();
+  const arrival = useLocation().state as WebhookPageState | null;
   const webhook = useQuery({
     queryKey: webhookKey(id),
     queryFn: () => call(api.GET("/api/webhooks/{id}", { params: { path: { id: id } } })),
@@ -62,7 +68,7 @@ export function WebhookPage() {
       <div className="grid-2">
         <WebhookSummary webhook={data} />
         <div>
-          <SecretPanel webhookId={data.id} />
+          <SecretPanel webhook={data} schemeChangedUntil={arrival?.schemeChangedUntil} />
           <TestPanel webhookId={data.id} />
         </div>
       </div>

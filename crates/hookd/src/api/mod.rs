@@ -20,6 +20,7 @@ mod tokens;
 mod ui;
 mod webhook_activity;
 mod webhook_input;
+mod webhook_signature;
 mod webhooks;
 
 pub use auth::Authenticator;

@@ -2,6 +2,7 @@
 //! types. Every field is checked and every problem reported at once, each naming its field.
 
 use super::error::ApiError;
+use super::webhook_signature::{SignatureIn, SignatureOut};
 use crate::dispatch::client::check_destination;
 use crate::dispatch::ssrf::{AddressPolicy, ForbiddenAddress};
 use crate::model::*;
@@ -42,14 +43,19 @@ pub struct WebhookIn {
     pub retry_schedule: Option<Vec<String>>,
     /// Extra static headers sent with every delivery.
     pub headers: Option<BTreeMap<String, String>>,
-    /// `whsec_` + base64 of 24 to 64 bytes; generated when omitted.
+    /// The signing secret, of the scheme's kind: for `v1`, `whsec_` + base64 of 24 to 64 bytes;
+    /// for `v1a`, `whsk_` + base64 of an Ed25519 seed and public key (64 bytes) or of the seed
+    /// alone (32 bytes). Generated when omitted.
     pub secret: Option<String>,
+    /// How deliveries are signed; omitted: `v1` and the simple header `x-webhook-signature`.
+    pub signature: Option<SignatureIn>,
     /// Deliver a `webhook.ping` right away (default true).
     pub ping: Option<bool>,
 }
 
 /// Changes a webhook: any field but `id` and `tenant`. A field set to null goes back to its
-/// default (`filter`, `rate_limit`, `retry_schedule`).
+/// default (`filter`, `rate_limit`, `retry_schedule`). A new `signature.scheme` makes a new
+/// secret of its kind (answered with the webhook); the previous secret keeps signing for 24 h.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookPatch {
@@ -69,6 +75,13 @@ pub struct WebhookPatch {
     #[schema(value_type = Option<Vec<String>>)]
     pub retry_schedule: Option<Option<Vec<String>>>,
     pub headers: Option<BTreeMap<String, String>>,
+    /// Fields given replace the webhook's; a new `scheme` makes a new secret of its kind.
+    pub signature: Option<SignatureIn>,
+    /// Only together with a new `signature.scheme`: the new secret, of that scheme's kind
+    /// (generated when omitted or null). Otherwise 422 `immutable`: use `rotate-secret`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub secret: Option<Option<String>>,
     /// Not changeable: present only to answer with a clear error.
     #[serde(default, deserialize_with = "present")]
     #[schema(ignore)]
@@ -76,9 +89,6 @@ pub struct WebhookPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(ignore)]
     pub tenant: Option<Option<serde::de::IgnoredAny>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(ignore)]
-    pub secret: Option<Option<serde::de::IgnoredAny>>,
 }
 
 impl WebhookPatch {
@@ -96,6 +106,8 @@ impl WebhookPatch {
             ("timeout_ms", self.timeout_ms.is_some()),
             ("retry_schedule", self.retry_schedule.is_some()),
             ("headers", self.headers.is_some()),
+            ("signature", self.signature.is_some()),
+            ("secret", self.secret.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
@@ -110,7 +122,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// A webhook as the API shows it (never with its secret).
+/// A webhook as the API shows it (never with its secret; with its public key for `v1a`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookOut {
     pub id: String,
@@ -128,6 +140,10 @@ pub struct WebhookOut {
     /// `null` uses the server default.
     pub retry_schedule: Option<Vec<String>>,
     pub headers: BTreeMap<String, String>,
+    pub signature: SignatureOut,
+    /// For `v1a`: the public key receivers verify signatures with, `whpk_` + base64 of 32 bytes
+    /// (not a secret). `null` for `v1`.
+    pub public_key: Option<String>,
     /// Deliveries that failed in a row.
     pub failure_streak: u32,
     #[schema(value_type = String, format = DateTime)]
@@ -152,6 +168,8 @@ impl From<&Webhook> for WebhookOut {
             timeout_ms: w.timeout_ms,
             retry_schedule: w.retry_schedule.as_ref().map(|s| s.texts().to_vec()),
             headers: w.headers.as_map().clone(),
+            signature: SignatureOut::from(w),
+            public_key: w.secret.public_key(),
             failure_streak: w.failure_streak,
             created_at: w.created_at,
             updated_at: w.updated_at,
@@ -316,13 +334,6 @@ pub fn headers(
             checks.push(FieldError::new(field, "invalid_header", error.to_string()));
             None
         }
-    }
-}
-
-pub fn secret(checks: &mut Checks, text: Option<String>) -> Option<WebhookSecret> {
-    match text {
-        None => Some(WebhookSecret::generate()),
-        Some(text) => checks.take("secret", "invalid_secret", WebhookSecret::parse(&text)),
     }
 }
 

@@ -5,6 +5,7 @@ use super::error::ApiError;
 use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, param, path_id};
 use super::paging::{ListOf, list_of, page};
 use super::webhook_input::{self as input, Checks, WebhookIn, WebhookOut, WebhookPatch};
+use super::webhook_signature as signing;
 use super::{AppState, Problem};
 use crate::model::*;
 use crate::publish::{Publication, Targets};
@@ -15,8 +16,8 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// The answer to a registration: the webhook, its secret (shown this once here; readable later
-/// at `/secret`), and the ping event sent to it.
+/// The answer to a registration: the webhook (with `public_key` for `v1a`), its secret (shown
+/// this once here; readable later at `/secret`), and the ping event sent to it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookCreated {
     #[serde(flatten)]
@@ -48,8 +49,20 @@ pub async fn create_webhook(
     );
     let timeout_ms = input::timeout_ms(&mut checks, input.timeout_ms);
     let retry_schedule = input::schedule(&mut checks, input.retry_schedule);
+    let given_headers = input.headers.is_some();
     let headers = input::headers(&mut checks, input.headers);
-    let secret = input::secret(&mut checks, input.secret);
+    let defaults = SignatureOptions::default();
+    let signature = signing::signature(
+        &mut checks,
+        input.signature,
+        (SignatureScheme::default(), &defaults),
+    );
+    let secret = signature
+        .as_ref()
+        .and_then(|(scheme, _)| signing::secret(&mut checks, *scheme, input.secret));
+    if let (Some(headers), Some((_, options))) = (&headers, &signature) {
+        signing::check_clash(&mut checks, options, headers, given_headers);
+    }
     checks.finish()?;
     let tenant = tenant.expect("checked");
     let limit = state.config.max_webhooks_per_tenant;
@@ -84,6 +97,7 @@ pub async fn create_webhook(
         headers: headers.expect("checked"),
         secret: secret.expect("checked"),
         previous_secret: None,
+        signature: signature.expect("checked").1,
         failure_streak: 0,
         created_at: now,
         updated_at: now,
@@ -222,15 +236,32 @@ pub async fn get_webhook(
     )))
 }
 
+/// The answer to a change: the webhook, and after a change of scheme its new secret (shown in
+/// full, as at registration) and until when the previous one still signs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookUpdated {
+    #[serde(flatten)]
+    pub webhook: WebhookOut,
+    /// Only when `signature.scheme` changed: the new secret, of the new scheme's kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub secret: Option<String>,
+    /// Only when `signature.scheme` changed: until when the previous secret keeps signing (in
+    /// its own scheme, beside the new one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, format = DateTime, required = false)]
+    pub previous_secret_expires_at: Option<Timestamp>,
+}
+
 #[utoipa::path(patch, path = "/api/webhooks/{id}", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")), request_body = WebhookPatch,
-    responses((status = 200, body = WebhookOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = WebhookUpdated), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_webhook(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
     Path(id): Path<String>,
     JsonBody(patch): JsonBody<WebhookPatch>,
-) -> Result<Json<WebhookOut>, ApiError> {
+) -> Result<Json<WebhookUpdated>, ApiError> {
     let mut webhook = visible_webhook(&state, &principal, &id).await?;
     let fields = patch.fields();
     let mut checks = Checks::default();
@@ -242,13 +273,7 @@ pub async fn update_webhook(
             checks.push(FieldError::new(field, "immutable", "cannot be changed"));
         }
     }
-    if patch.secret.is_some() {
-        checks.push(FieldError::new(
-            "secret",
-            "immutable",
-            "change it with POST /api/webhooks/{id}/rotate-secret",
-        ));
-    }
+    let signature = signing::change(&mut checks, &webhook, patch.signature, patch.secret);
     let url = patch
         .url
         .as_deref()
@@ -277,9 +302,16 @@ pub async fn update_webhook(
     let schedule = patch
         .retry_schedule
         .map(|items| input::schedule(&mut checks, items));
+    let given_headers = patch.headers.is_some();
     let headers = patch
         .headers
         .map(|map| input::headers(&mut checks, Some(map)));
+    let new_headers = headers
+        .as_ref()
+        .map_or(Some(&webhook.headers), Option::as_ref);
+    if let (Some(change), Some(headers)) = (&signature, new_headers) {
+        signing::check_clash(&mut checks, &change.options, headers, given_headers);
+    }
     checks.finish()?;
     if let Some(Some(url)) = url {
         input::reachable(&state.policy, &url).await?;
@@ -309,7 +341,14 @@ pub async fn update_webhook(
     if let Some(Some(headers)) = headers {
         webhook.headers = headers;
     }
-    webhook.updated_at = Timestamp::now();
+    let signature = signature.expect("checked");
+    webhook.signature = signature.options;
+    let now = Timestamp::now();
+    webhook.updated_at = now;
+    let rotated = signature.new_secret.map(|secret| {
+        let expires_at = signing::rotate(&mut webhook, secret, now);
+        (webhook.secret.expose().to_owned(), expires_at)
+    });
     if !state.store.update_webhook(&webhook).await? {
         return Err(ApiError::NotFound);
     }
@@ -333,7 +372,16 @@ pub async fn update_webhook(
         detail: serde_json::json!({"fields": fields}),
     };
     audit::record(&state, &principal, &source, change).await;
-    Ok(Json(WebhookOut::from(&webhook)))
+    if rotated.is_some() {
+        let scheme = webhook.scheme().as_str();
+        tracing::info!(webhook_id = %webhook.id, scheme, "signature scheme changed");
+    }
+    let (secret, previous_secret_expires_at) = rotated.unzip();
+    Ok(Json(WebhookUpdated {
+        webhook: WebhookOut::from(&webhook),
+        secret,
+        previous_secret_expires_at,
+    }))
 }
 
 #[utoipa::path(delete, path = "/api/webhooks/{id}", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
@@ -422,21 +470,30 @@ pub async fn disable_webhook(
     .await
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretBody {
-    /// `whsec_...`
+    /// Of the webhook's scheme's kind: `whsec_...` for `v1`, `whsk_...` for `v1a`.
     pub secret: String,
 }
 
+/// A webhook's signing secret, and for `v1a` the public key receivers verify with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecretOut {
+    /// `whsec_...` (`v1`) or `whsk_...` (`v1a`).
+    pub secret: String,
+    /// For `v1a`: `whpk_...`, what receivers verify with; `null` for `v1`.
+    pub public_key: Option<String>,
+}
+
 #[utoipa::path(get, path = "/api/webhooks/{id}/secret", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
-    responses((status = 200, body = SecretBody), (status = 404, body = Problem)))]
+    responses((status = 200, body = SecretOut), (status = 404, body = Problem)))]
 pub async fn get_secret(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
     Path(id): Path<String>,
-) -> Result<Json<SecretBody>, ApiError> {
+) -> Result<Json<SecretOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
     let change = Change {
         action: AuditAction::WebhookSecretRevealed,
@@ -445,21 +502,25 @@ pub async fn get_secret(
         detail: serde_json::json!({}),
     };
     audit::record(&state, &principal, &source, change).await;
-    Ok(Json(SecretBody {
+    Ok(Json(SecretOut {
         secret: webhook.secret.expose().to_owned(),
+        public_key: webhook.secret.public_key(),
     }))
 }
 
-/// After a rotation: the new secret, and until when the previous one still signs.
+/// After a rotation: the new secret (and for `v1a` its public key), and until when the previous
+/// one still signs.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RotatedOut {
     pub secret: String,
+    /// For `v1a`: the new public key; `null` for `v1`.
+    pub public_key: Option<String>,
     #[schema(value_type = String, format = DateTime)]
     pub previous_secret_expires_at: Timestamp,
 }
 
 #[utoipa::path(post, path = "/api/webhooks/{id}/rotate-secret", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),
-    request_body(content = Option<SecretBody>, description = "Optional: the new secret; generated when omitted."),
+    request_body(content = Option<SecretBody>, description = "Optional: the new secret, of the webhook's scheme's kind; generated when omitted."),
     responses((status = 200, body = RotatedOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn rotate_secret(
     State(state): State<AppState>,
@@ -470,15 +531,10 @@ pub async fn rotate_secret(
 ) -> Result<Json<RotatedOut>, ApiError> {
     let mut webhook = visible_webhook(&state, &principal, &id).await?;
     let mut checks = Checks::default();
-    let secret = input::secret(&mut checks, requested.map(|b| b.secret));
+    let secret = signing::secret(&mut checks, webhook.scheme(), requested.map(|b| b.secret));
     checks.finish()?;
     let now = Timestamp::now();
-    let expires_at = now.plus(ROTATION_OVERLAP);
-    let previous = std::mem::replace(&mut webhook.secret, secret.expect("checked"));
-    webhook.previous_secret = Some(RotatedSecret {
-        secret: previous,
-        expires_at,
-    });
+    let expires_at = signing::rotate(&mut webhook, secret.expect("checked"), now);
     webhook.updated_at = now;
     if !state.store.update_webhook(&webhook).await? {
         return Err(ApiError::NotFound);
@@ -494,6 +550,7 @@ pub async fn rotate_secret(
     audit::record(&state, &principal, &source, change).await;
     Ok(Json(RotatedOut {
         secret: webhook.secret.expose().to_owned(),
+        public_key: webhook.secret.public_key(),
         previous_secret_expires_at: expires_at,
     }))
 }

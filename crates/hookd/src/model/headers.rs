@@ -7,7 +7,9 @@ pub const MAX_HEADERS: usize = 20;
 pub const MAX_HEADER_VALUE_LEN: usize = 1024;
 
 /// The headers hookd itself sets on every delivery (`signing::delivery_headers`); a test there
-/// keeps this list and what is sent equal.
+/// keeps this list and what is sent equal. `x-webhook-signature` is the simple header's default
+/// name: it stays reserved even for webhooks that name their simple header otherwise
+/// (`SignatureOptions`), whose own name is then reserved for them as well.
 pub const SIGNED_HEADERS: &[&str] = &[
     "content-type",
     "user-agent",
@@ -34,6 +36,11 @@ const TRANSPORT_HEADERS: &[&str] = &[
     "trailer",
     "proxy-connection",
 ];
+
+/// Whether hookd sets this header (lower case) on deliveries, or HTTP owns it.
+pub fn hookd_sets(lower: &str) -> bool {
+    SIGNED_HEADERS.contains(&lower) || TRANSPORT_HEADERS.contains(&lower)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidHeader {
@@ -63,9 +70,7 @@ impl CustomHeaders {
             if name.is_empty() || !name.bytes().all(token) {
                 return Err((name.clone(), InvalidHeader::BadName));
             }
-            if SIGNED_HEADERS.contains(&lower.as_str())
-                || TRANSPORT_HEADERS.contains(&lower.as_str())
-            {
+            if hookd_sets(&lower) {
                 return Err((name.clone(), InvalidHeader::Reserved));
             }
             let visible = |b: u8| b == b'\t' || (0x20..0x7f).contains(&b);

@@ -1,5 +1,5 @@
 //! Domain types, parsed once at the edge and trusted everywhere after: ids, event names and
-//! patterns, webhook URLs, secrets, schedules, filters, and the records the store keeps.
+//! patterns, webhook URLs, secrets and signature options, schedules, filters, and the records the store keeps.
 //!
 //! Nothing here knows about HTTP frameworks or databases.
 
@@ -15,6 +15,7 @@ mod id;
 mod json_data;
 mod schedule;
 mod secret;
+mod signature;
 mod tenant;
 mod time;
 mod token;
@@ -33,6 +34,7 @@ pub use id::*;
 pub use json_data::*;
 pub use schedule::*;
 pub use secret::*;
+pub use signature::*;
 pub use tenant::*;
 pub use time::*;
 pub use token::*;

@@ -2,8 +2,8 @@
 //! signing secrets and health.
 
 use super::{
-    CustomHeaders, EventPattern, Filter, RetrySchedule, Tenant, Timestamp, WebhookId,
-    WebhookSecret, WebhookUrl,
+    CustomHeaders, EventPattern, Filter, RetrySchedule, SignatureOptions, SignatureScheme, Tenant,
+    Timestamp, WebhookId, WebhookSecret, WebhookUrl,
 };
 use std::time::Duration;
 
@@ -70,9 +70,14 @@ pub struct Webhook {
     pub timeout_ms: u32,
     /// `None` uses the server's default schedule.
     pub retry_schedule: Option<RetrySchedule>,
+    /// Never has the simple header's name (`SignatureOptions::clash`).
     pub headers: CustomHeaders,
+    /// Its kind is the webhook's scheme (`scheme`).
     pub secret: WebhookSecret,
+    /// May be of the other kind, after a change of scheme: it then signs in its own scheme.
     pub previous_secret: Option<RotatedSecret>,
+    /// The simple header's name and prefix.
+    pub signature: SignatureOptions,
     /// Deliveries that failed in a row; reset by a success or by enabling.
     pub failure_streak: u32,
     pub created_at: Timestamp,
@@ -85,6 +90,11 @@ impl Webhook {
         self.events
             .iter()
             .any(|pattern| pattern.matches(event_type))
+    }
+
+    /// The Standard Webhooks scheme it signs with: its secret's kind.
+    pub fn scheme(&self) -> SignatureScheme {
+        self.secret.scheme()
     }
 
     /// The secrets that sign a request sent at `now`: the current one, then the previous one

@@ -24,6 +24,7 @@ fn webhook_with(secret: WebhookSecret, previous: Option<RotatedSecret>) -> Webho
             .unwrap(),
         secret,
         previous_secret: previous,
+        signature: SignatureOptions::default(),
         failure_streak: 0,
         created_at: now,
         updated_at: now,
@@ -168,4 +169,130 @@ fn the_reserved_headers_are_exactly_the_ones_sent() {
     let mut reserved = SIGNED_HEADERS.to_vec();
     reserved.sort_unstable();
     assert_eq!(sent, reserved);
+}
+
+fn sign(webhook: &Webhook, job: &DeliveryJob, at: Timestamp) -> Vec<(HeaderName, HeaderValue)> {
+    delivery_headers(webhook, job, at, &HeaderValue::from_static("hookd/test"))
+}
+
+fn has(headers: &[(HeaderName, HeaderValue)], name: &str) -> bool {
+    headers.iter().any(|(n, _)| n == name)
+}
+
+/// A v1a webhook's `webhook-signature` is one `v1a,` entry that verifies with the public key
+/// alone, and no simple (HMAC) header is sent.
+#[test]
+fn a_v1a_webhook_signs_with_ed25519_only() {
+    let secret = WebhookSecret::generate_for(SignatureScheme::V1a);
+    let public_key = secret.public_key().unwrap();
+    let webhook = webhook_with(secret, None);
+    let (job, now) = (job(), Timestamp::now());
+    let headers = sign(&webhook, &job, now);
+    let signature = header(&headers, "webhook-signature");
+    assert!(signature.starts_with("v1a,"), "{signature}");
+    assert_eq!(signature.split(' ').count(), 1);
+    hookd_verify::verify_standard_v1a(
+        &public_key,
+        header(&headers, "webhook-id"),
+        header(&headers, "webhook-timestamp"),
+        &job.payload,
+        signature,
+        now.as_unix_seconds(),
+        300,
+    )
+    .expect("the v1a signature verifies with the public key");
+    assert!(!has(&headers, "x-webhook-signature"));
+    assert_eq!(header(&headers, "X-Api-Key"), "k1");
+}
+
+/// The simple header goes out under the webhook's name, each digest after its prefix, so a
+/// receiver written for GitHub's `X-Hub-Signature-256` verifies it unchanged; the default name
+/// is then not sent.
+#[test]
+fn the_simple_header_takes_the_webhooks_name_and_prefix() {
+    let secret = WebhookSecret::generate();
+    let mut webhook = webhook_with(secret.clone(), None);
+    webhook.signature = SignatureOptions::new("x-hub-signature-256".into(), "sha256=".into());
+    let job = job();
+    let headers = sign(&webhook, &job, Timestamp::now());
+    let simple = header(&headers, "x-hub-signature-256");
+    assert_eq!(
+        simple,
+        format!(
+            "sha256={}",
+            hookd_verify::sign_hex(secret.expose(), &job.payload)
+        )
+    );
+    hookd_verify::verify_github(secret.expose(), &job.payload, simple).unwrap();
+    assert!(!has(&headers, "x-webhook-signature"));
+}
+
+/// During a rotation the simple header lists one prefixed digest per secret.
+#[test]
+fn a_rotation_lists_each_prefixed_digest() {
+    let (new, old) = (WebhookSecret::generate(), WebhookSecret::generate());
+    let now = Timestamp::now();
+    let rotated = RotatedSecret {
+        secret: old.clone(),
+        expires_at: now.plus(Duration::from_secs(60)),
+    };
+    let mut webhook = webhook_with(new.clone(), Some(rotated));
+    webhook.signature = SignatureOptions::new("x-signature".into(), "v0=".into());
+    let job = job();
+    let headers = sign(&webhook, &job, now);
+    let simple = header(&headers, "x-signature");
+    assert_eq!(simple.split(' ').count(), 2);
+    assert!(simple.split(' ').all(|entry| entry.starts_with("v0=")));
+    for secret in [&new, &old] {
+        hookd_verify::verify_simple(secret.expose(), &job.payload, simple, "v0=").unwrap();
+    }
+}
+
+/// After a change of scheme from v1 to v1a, the previous HMAC secret keeps signing in its own
+/// scheme (a `v1,` entry and the simple header) beside the new key's `v1a,` until it expires.
+#[test]
+fn after_a_change_of_scheme_both_schemes_sign_until_the_old_secret_expires() {
+    let (new, old) = (
+        WebhookSecret::generate_for(SignatureScheme::V1a),
+        WebhookSecret::generate(),
+    );
+    let now = Timestamp::now();
+    let rotated = RotatedSecret {
+        secret: old.clone(),
+        expires_at: now.plus(Duration::from_secs(60)),
+    };
+    let webhook = webhook_with(new.clone(), Some(rotated));
+    let job = job();
+    let during = sign(&webhook, &job, now);
+    let signatures = header(&during, "webhook-signature");
+    let versions: Vec<&str> = signatures
+        .split(' ')
+        .map(|entry| entry.split(',').next().unwrap())
+        .collect();
+    assert_eq!(versions, ["v1a", "v1"]);
+    let ts = header(&during, "webhook-timestamp");
+    let (id, seconds) = (job.event_id.as_str(), now.as_unix_seconds());
+    hookd_verify::verify_standard_v1a(
+        &new.public_key().unwrap(),
+        id,
+        ts,
+        &job.payload,
+        signatures,
+        seconds,
+        300,
+    )
+    .unwrap();
+    hookd_verify::verify_standard(old.expose(), id, ts, &job.payload, signatures, seconds, 300)
+        .unwrap();
+    hookd_verify::verify_hex(
+        old.expose(),
+        &job.payload,
+        header(&during, "x-webhook-signature"),
+    )
+    .unwrap();
+
+    let after = sign(&webhook, &job, now.plus(Duration::from_secs(61)));
+    assert!(header(&after, "webhook-signature").starts_with("v1a,"));
+    assert_eq!(header(&after, "webhook-signature").split(' ').count(), 1);
+    assert!(!has(&after, "x-webhook-signature"));
 }

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 
 pub const WEBHOOK_COLUMNS: &str = "id, tenant, url, events, description, active, disabled_reason, \
     filter, rate_limit, max_in_flight, timeout_ms, retry_schedule, headers, secret, \
-    previous_secret, previous_secret_expires_at, failure_streak, created_at, updated_at";
+    previous_secret, previous_secret_expires_at, failure_streak, created_at, updated_at, \
+    signature_scheme, simple_header, simple_prefix";
 
 pub const EVENT_SUMMARY_COLUMNS: &str =
     "id, tenant, type, idempotency_key, created_at, delivery_count";
@@ -150,6 +151,10 @@ pub struct WebhookRecord {
     pub failure_streak: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// `v1` or `v1a`: the kind of `secret`, written out for readers of the database.
+    pub signature_scheme: String,
+    pub simple_header: String,
+    pub simple_prefix: String,
 }
 
 impl WebhookRecord {
@@ -185,6 +190,9 @@ impl WebhookRecord {
             failure_streak: i64::from(w.failure_streak),
             created_at: w.created_at.as_millis(),
             updated_at: w.updated_at.as_millis(),
+            signature_scheme: w.scheme().as_str().to_owned(),
+            simple_header: w.signature.simple_header().to_owned(),
+            simple_prefix: w.signature.simple_prefix().to_owned(),
         }
     }
 
@@ -215,6 +223,12 @@ impl WebhookRecord {
             }),
             _ => None,
         };
+        let signature = signature_options(
+            &self.signature_scheme,
+            &secret,
+            self.simple_header,
+            self.simple_prefix,
+        )?;
         let number = |value: i64, column| u32::try_from(value).map_err(|_| Corrupt(column));
         Ok(Webhook {
             id: WebhookId::from_trusted(self.id),
@@ -238,11 +252,27 @@ impl WebhookRecord {
             headers: CustomHeaders::from_trusted(headers),
             secret,
             previous_secret,
+            signature,
             failure_streak: number(self.failure_streak, "failure_streak")?,
             created_at: Timestamp::from_millis(self.created_at),
             updated_at: Timestamp::from_millis(self.updated_at),
         })
     }
+}
+
+/// The signature options as stored; the scheme column must name the secret's kind.
+fn signature_options(
+    scheme: &str,
+    secret: &WebhookSecret,
+    simple_header: String,
+    simple_prefix: String,
+) -> Result<SignatureOptions, Corrupt> {
+    if SignatureScheme::parse(scheme) != Ok(secret.scheme()) {
+        return Err(Corrupt("signature_scheme"));
+    }
+    SignatureOptions::parse_header(&simple_header).map_err(|_| Corrupt("simple_header"))?;
+    SignatureOptions::parse_prefix(&simple_prefix).map_err(|_| Corrupt("simple_prefix"))?;
+    Ok(SignatureOptions::new(simple_header, simple_prefix))
 }
 
 /// An attempt's request headers as stored: a JSON array of `[name, value]`.

@@ -15,7 +15,7 @@ pub mod proxy;
 pub mod receiver;
 
 #[allow(unused_imports)]
-pub use receiver::{Receiver, Reply};
+pub use receiver::{Received, Receiver, Reply};
 
 use hookd::app::Server;
 use hookd::config::Config;

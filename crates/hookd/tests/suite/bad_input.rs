@@ -15,6 +15,13 @@ async fn every_webhook_route_answers_bad_input_with_a_problem_naming_the_field()
     let receiver = Receiver::start().await;
     let webhook = server.webhook_to(&receiver.url, &["*"]).await;
     let wh = webhook["id"].as_str().unwrap();
+    let v1a = server
+        .create_webhook(json!({"url": receiver.url, "events": ["*"], "ping": false,
+            "signature": {"scheme": "v1a"}}))
+        .await;
+    let v1a = v1a["id"].as_str().unwrap();
+    let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let whsk = "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     let accepted = server.publish(json!({"type": "a.b", "data": {}})).await;
     let evt = accepted["id"].as_str().unwrap();
     let good = format!(r#""url": "{}", "events": ["a.*"]"#, receiver.url);
@@ -276,6 +283,108 @@ async fn every_webhook_route_answers_bad_input_with_a_problem_naming_the_field()
             Some("description"),
             "too_long",
         ),
+        // POST /api/webhooks: signature
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "signature": {{"scheme": "v2"}}}}"#),
+            422,
+            Some("signature.scheme"),
+            "invalid_scheme",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "signature": "v1a"}}"#),
+            422,
+            Some("signature"),
+            "invalid_type",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "signature": {{"schema": "v1a"}}}}"#),
+            422,
+            Some("signature.schema"),
+            "unknown_field",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "signature": {{"simple_header": "Bad Name"}}}}"#),
+            422,
+            Some("signature.simple_header"),
+            "invalid_header",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "signature": {{"simple_header": "Webhook-Signature"}}}}"#),
+            422,
+            Some("signature.simple_header"),
+            "invalid_header",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "signature": {{"simple_header": "content-length"}}}}"#),
+            422,
+            Some("signature.simple_header"),
+            "invalid_header",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(
+                r#"{{{good}, "signature": {{"simple_prefix": "{}"}}}}"#,
+                "p".repeat(33)
+            ),
+            422,
+            Some("signature.simple_prefix"),
+            "invalid_prefix",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "signature": {{"simple_prefix": "sha256 ="}}}}"#),
+            422,
+            Some("signature.simple_prefix"),
+            "invalid_prefix",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "secret": "{whsec}", "signature": {{"scheme": "v1a"}}}}"#),
+            422,
+            Some("secret"),
+            "invalid_secret",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "secret": "{whsk}"}}"#),
+            422,
+            Some("secret"),
+            "invalid_secret",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(r#"{{{good}, "secret": "{whsk}", "signature": {{"scheme": "v1"}}}}"#),
+            422,
+            Some("secret"),
+            "invalid_secret",
+        ),
+        case(
+            M::POST,
+            "/api/webhooks",
+            &format!(
+                r#"{{{good}, "headers": {{"X-Sig": "x"}}, "signature": {{"simple_header": "x-sig"}}}}"#
+            ),
+            422,
+            Some("headers.X-Sig"),
+            "invalid_header",
+        ),
         // GET /api/webhooks
         case(
             M::GET,
@@ -358,6 +467,62 @@ async fn every_webhook_route_answers_bad_input_with_a_problem_naming_the_field()
             422,
             Some("secret"),
             "immutable",
+        ),
+        case(
+            M::PATCH,
+            &format!("/api/webhooks/{wh}"),
+            r#"{"signature": {"scheme": "ed25519"}}"#,
+            422,
+            Some("signature.scheme"),
+            "invalid_scheme",
+        ),
+        case(
+            M::PATCH,
+            &format!("/api/webhooks/{wh}"),
+            &format!(r#"{{"signature": {{"scheme": "v1a"}}, "secret": "{whsec}"}}"#),
+            422,
+            Some("secret"),
+            "invalid_secret",
+        ),
+        case(
+            M::PATCH,
+            &format!("/api/webhooks/{wh}"),
+            &format!(r#"{{"signature": {{"scheme": "v1"}}, "secret": "{whsec}"}}"#),
+            422,
+            Some("secret"),
+            "immutable",
+        ),
+        case(
+            M::PATCH,
+            &format!("/api/webhooks/{v1a}"),
+            &format!(r#"{{"signature": {{"scheme": "v1"}}, "secret": "{whsk}"}}"#),
+            422,
+            Some("secret"),
+            "invalid_secret",
+        ),
+        case(
+            M::PATCH,
+            &format!("/api/webhooks/{wh}"),
+            r#"{"signature": {"simple_prefix": "x\ty"}}"#,
+            422,
+            Some("signature.simple_prefix"),
+            "invalid_prefix",
+        ),
+        case(
+            M::POST,
+            &format!("/api/webhooks/{wh}/rotate-secret"),
+            &format!(r#"{{"secret": "{whsk}"}}"#),
+            422,
+            Some("secret"),
+            "invalid_secret",
+        ),
+        case(
+            M::POST,
+            &format!("/api/webhooks/{v1a}/rotate-secret"),
+            &format!(r#"{{"secret": "{whsec}"}}"#),
+            422,
+            Some("secret"),
+            "invalid_secret",
         ),
         case(
             M::PATCH,
@@ -495,7 +660,12 @@ async fn every_webhook_route_answers_bad_input_with_a_problem_naming_the_field()
     let (_, webhooks) = server.get("/api/webhooks").await;
     assert_eq!(
         webhooks["data"].as_array().unwrap().len(),
-        1,
+        2,
         "no bad request stored a webhook"
+    );
+    let (_, unchanged) = server.get(&format!("/api/webhooks/{wh}")).await;
+    assert_eq!(
+        unchanged["signature"]["scheme"], "v1",
+        "no bad PATCH changed the scheme"
     );
 }

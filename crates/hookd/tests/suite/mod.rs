@@ -14,6 +14,7 @@ mod operations;
 mod outbound_limits;
 mod retries;
 mod secrets;
+mod signatures;
 mod ssrf;
 mod tenants;
 mod web_ui;

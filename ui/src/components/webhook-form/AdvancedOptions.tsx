@@ -1,14 +1,32 @@
 // The settings most webhooks leave at their defaults, folded away under "Advanced options".
 import { Field } from "../Field";
 import { HeadersEditor } from "./HeadersEditor";
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS, type FormMode, type WebhookFormValues } from "./values";
+import { SignatureOptions } from "./SignatureOptions";
+import {
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_TIMEOUT_MS,
+  type FormMode,
+  type SignatureScheme,
+  type WebhookFormValues,
+} from "./values";
 import type { FieldErrors } from "./validation";
 
 /** The form fields this section holds; it opens by itself when one of them has an error. */
-export const ADVANCED_FIELDS = ["timeoutMs", "retrySchedule", "maxInFlight", "rateLimit", "filter", "secret"];
+export const ADVANCED_FIELDS = [
+  "timeoutMs",
+  "retrySchedule",
+  "maxInFlight",
+  "rateLimit",
+  "filter",
+  "secret",
+  "signatureScheme",
+  "simpleHeader",
+  "simplePrefix",
+];
 
 export function AdvancedOptions({
   mode,
+  initialScheme,
   values,
   errors,
   open,
@@ -16,6 +34,7 @@ export function AdvancedOptions({
   onChange,
 }: {
   mode: FormMode;
+  initialScheme: SignatureScheme;
   values: WebhookFormValues;
   errors: FieldErrors;
   open: boolean;
@@ -94,23 +113,13 @@ export function AdvancedOptions({
           onChange={(e) => onChange({ filter: e.target.value })}
         />
       </Field>
-      {mode === "create" && (
-        <Field
-          label="Secret"
-          hint="The signing key, whsec_ followed by base64. Empty: hookd generates one."
-          error={errors.secret}
-        >
-          <input
-            type="text"
-            className="mono"
-            value={values.secret}
-            placeholder="whsec_…"
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => onChange({ secret: e.target.value })}
-          />
-        </Field>
-      )}
+      <SignatureOptions
+        mode={mode}
+        initialScheme={initialScheme}
+        values={values}
+        errors={errors}
+        onChange={onChange}
+      />
       <HeadersEditor rows={values.headers} errors={errors} onChange={(headers) => onChange({ headers })} />
       {mode === "create" && (
         <label className="check">

@@ -44,6 +44,8 @@ export function WebhookForm({
   const visibleFields = new Set(["url", "events", "description", ...ADVANCED_FIELDS]);
   if (chooseTenant) visibleFields.add("tenant");
   if (mode === "edit") visibleFields.delete("secret");
+  // v1a sends no simple header, so its fields are not shown.
+  if (values.signatureScheme === "v1a") for (const field of ["simpleHeader", "simplePrefix"]) visibleFields.delete(field);
 
   function showErrors(found: FieldErrors) {
     setErrors(found);
@@ -146,6 +148,7 @@ export function WebhookForm({
       )}
       <AdvancedOptions
         mode={mode}
+        initialScheme={initial.signatureScheme}
         values={values}
         errors={errors}
         open={advancedOpen}

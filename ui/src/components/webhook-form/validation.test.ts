@@ -1,8 +1,8 @@
 // The form's own checks mirror the API's URL, retry schedule and header rules, and the server's indexed field errors land
 // at the field (and name the event) they are about.
 import { ApiError } from "../../api/errors";
-import { checkRetrySchedule, checkUrl, placeServerErrors, validate } from "./validation";
-import { emptyValues, newHeaderRow, toPatchBody } from "./values";
+import { checkRetrySchedule, checkSimpleHeader, checkSimplePrefix, checkUrl, placeServerErrors, validate } from "./validation";
+import { emptyValues, newHeaderRow, toCreateBody, toPatchBody } from "./values";
 
 test("checkUrl accepts absolute http(s) URLs and explains every refusal", () => {
   expect(checkUrl("https://example.com/hooks?x=1")).toBeUndefined();
@@ -101,4 +101,47 @@ test("only the headers hookd sets are reserved, not the whole x-webhook- prefix"
   expect(error(3)).toMatch(/is set by hookd/);
   expect(error(4)).toMatch(/is set by hookd/);
   expect(error(5)).toBeUndefined();
+});
+
+test("the simple header is a header name hookd does not set (its own default name aside); the prefix short visible ASCII", () => {
+  for (const good of ["", "X-Hub-Signature-256", "x-webhook-signature", "X-Webhook-Signature", "Signature"]) {
+    expect(checkSimpleHeader(good), good).toBeUndefined();
+  }
+  for (const bad of ["Bad Name", "x:y", "x".repeat(65)]) expect(checkSimpleHeader(bad), bad).toMatch(/letters, digits and -/);
+  for (const reserved of ["webhook-signature", "Content-Type", "X-Webhook-Event", "host"]) {
+    expect(checkSimpleHeader(reserved), reserved).toMatch(/set by hookd or by HTTP itself/);
+  }
+  for (const good of ["", "sha256=", "v0=", "p".repeat(32)]) expect(checkSimplePrefix(good), good).toBeUndefined();
+  expect(checkSimplePrefix("p".repeat(33))).toMatch(/at most 32/);
+  expect(checkSimplePrefix("sha 256=")).toMatch(/without spaces/);
+  expect(checkSimplePrefix("ü")).toMatch(/visible ASCII/);
+});
+
+test("a v1a secret must be a whsk_ key and a v1 secret a whsec_; the edit form checks neither", () => {
+  const base = { ...emptyValues(), url: "https://example.com", checkedEvents: ["a.b"] };
+  expect(validate({ ...base, signatureScheme: "v1a", secret: "whsec_abc" }, "create").secret).toMatch(/starts with whsk_/);
+  expect(validate({ ...base, signatureScheme: "v1a", secret: "whsk_abc" }, "create").secret).toBeUndefined();
+  expect(validate({ ...base, secret: "whsk_abc" }, "create").secret).toMatch(/starts with whsec_/);
+});
+
+test("signature fields are sent only when set, and server errors about them land at their fields", () => {
+  const base = { ...emptyValues(), url: "https://example.com", checkedEvents: ["a.b"] };
+  expect(toCreateBody(base, { chooseTenant: false })).not.toHaveProperty("signature");
+  expect(toCreateBody({ ...base, signatureScheme: "v1a" }, { chooseTenant: false }).signature).toEqual({ scheme: "v1a" });
+  // Typed, then hidden by choosing v1a: neither checked nor sent.
+  const hidden = { ...base, signatureScheme: "v1a" as const, simpleHeader: "Bad Name", simplePrefix: "a b" };
+  expect(validate(hidden, "create")).toEqual({});
+  expect(toCreateBody(hidden, { chooseTenant: false }).signature).toEqual({ scheme: "v1a" });
+  const initial = { ...base, simpleHeader: "x-webhook-signature" };
+  expect(toPatchBody(initial, { ...initial, simpleHeader: "X-Webhook-Signature" })).toEqual({});
+  expect(toPatchBody(initial, { ...initial, simplePrefix: "v0=" })).toEqual({ signature: { simple_prefix: "v0=" } });
+
+  const error = new ApiError(422, "validation_failed", "Please correct…", [
+    { field: "signature.simple_header", message: "is a header hookd sets itself or HTTP owns; choose another name" },
+    { field: "signature.scheme", message: "must be v1 (HMAC-SHA256) or v1a (Ed25519)" },
+  ]);
+  const placed = placeServerErrors(error, base, new Set(["simpleHeader", "signatureScheme"]));
+  expect(placed.errors.simpleHeader).toBe("Is a header hookd sets itself or HTTP owns; choose another name.");
+  expect(placed.errors.signatureScheme).toBe("Must be v1 (HMAC-SHA256) or v1a (Ed25519).");
+  expect(placed.unplaced).toBe(false);
 });

@@ -2,7 +2,15 @@
 // most mistakes are caught before a round trip; and the server's field errors placed at the
 // fields they name.
 import { ApiError } from "../../api/errors";
-import { eventsOf, scheduleItems, splitList, type FormMode, type WebhookFormValues } from "./values";
+import {
+  DEFAULT_SIMPLE_HEADER,
+  eventsOf,
+  scheduleItems,
+  simpleHeaderOf,
+  splitList,
+  type FormMode,
+  type WebhookFormValues,
+} from "./values";
 
 /**
  * Messages by form field: the keys of {@link WebhookFormValues}, `events` for the fieldset, and
@@ -27,6 +35,45 @@ export const RESERVED_HEADERS = new Set([
   "webhook-signature", "x-webhook-event", "x-webhook-id", "x-webhook-delivery", "x-webhook-attempt",
   "x-webhook-timestamp", "x-webhook-signature",
 ]);
+
+export const MAX_SIMPLE_HEADER_LENGTH = 64;
+export const MAX_SIMPLE_PREFIX_LENGTH = 32;
+
+/** Why `text` can't name the simple signature header (the server's rules), or undefined. */
+export function checkSimpleHeader(text: string): string | undefined {
+  const name = text.trim();
+  if (name === "") return undefined;
+  if (!HEADER_NAME.test(name) || name.length > MAX_SIMPLE_HEADER_LENGTH) {
+    return `A header name has letters, digits and - only (no spaces or colons), at most ${MAX_SIMPLE_HEADER_LENGTH} characters.`;
+  }
+  if (name.toLowerCase() !== DEFAULT_SIMPLE_HEADER && RESERVED_HEADERS.has(name.toLowerCase())) {
+    return `${name} is set by hookd or by HTTP itself; choose another name.`;
+  }
+  return undefined;
+}
+
+/** Why `text` can't be the simple signature's prefix, or undefined. */
+export function checkSimplePrefix(text: string): string | undefined {
+  if (text.length > MAX_SIMPLE_PREFIX_LENGTH) {
+    return `The prefix is ${text.length} characters long; it can be at most ${MAX_SIMPLE_PREFIX_LENGTH}.`;
+  }
+  if (!/^[\x21-\x7e]*$/.test(text)) return "Use visible ASCII characters only, without spaces.";
+  return undefined;
+}
+
+/** Why the secret typed is not of the scheme's kind, or undefined (empty: one is generated). */
+function checkSecret(values: WebhookFormValues): string | undefined {
+  const secret = values.secret.trim();
+  if (secret === "") return undefined;
+  if (values.signatureScheme === "v1a") {
+    return secret.startsWith("whsk_")
+      ? undefined
+      : "An Ed25519 (v1a) key starts with whsk_. Leave it empty to have one generated.";
+  }
+  return secret.startsWith("whsec_")
+    ? undefined
+    : "A secret starts with whsec_. Leave it empty to have one generated.";
+}
 
 export const MAX_RETRIES = 20;
 /** One delay: a whole number and one unit. */
@@ -115,9 +162,12 @@ export function validate(values: WebhookFormValues, mode: FormMode): FieldErrors
   set("maxInFlight", checkWholeNumber(values.maxInFlight, 1, MAX_IN_FLIGHT, "a number of requests"));
   set("rateLimit", checkWholeNumber(values.rateLimit, 1, MAX_RATE_LIMIT, "a number of deliveries per second"));
 
-  if (mode === "create" && values.secret.trim() !== "" && !values.secret.trim().startsWith("whsec_")) {
-    errors.secret = "A secret starts with whsec_. Leave it empty to have one generated.";
+  if (mode === "create") set("secret", checkSecret(values));
+  if (values.signatureScheme === "v1") {
+    set("simpleHeader", checkSimpleHeader(values.simpleHeader));
+    set("simplePrefix", checkSimplePrefix(values.simplePrefix));
   }
+  const simpleHeader = simpleHeaderOf(values);
 
   const seen = new Set<string>();
   for (const row of values.headers) {
@@ -131,6 +181,8 @@ export function validate(values: WebhookFormValues, mode: FormMode): FieldErrors
       errors[key] = `${name} is set by hookd and cannot be a custom header.`;
     } else if (seen.has(name.toLowerCase())) {
       errors[key] = `The header ${name} is already set above.`;
+    } else if (name.toLowerCase() === simpleHeader) {
+      errors[key] = `${name} carries this webhook's simple signature (Simple signature header); choose another name.`;
     }
     seen.add(name.toLowerCase());
   }
@@ -156,6 +208,9 @@ const API_FIELDS: Record<string, string> = {
   secret: "secret",
   retry_schedule: "retrySchedule",
   events: "events",
+  "signature.scheme": "signatureScheme",
+  "signature.simple_header": "simpleHeader",
+  "signature.simple_prefix": "simplePrefix",
 };
 
 /**
@@ -190,7 +245,7 @@ export function placeServerErrors(
       else unplaced = true;
       continue;
     }
-    const field = API_FIELDS[base ?? ""];
+    const field = API_FIELDS[problem.field] ?? API_FIELDS[base ?? ""];
     if (!field || !visibleFields.has(field)) {
       unplaced = true;
       continue;

@@ -9,6 +9,12 @@ export interface HeaderRow {
   value: string;
 }
 
+/** A Standard Webhooks signature scheme: HMAC-SHA256 (v1) or Ed25519 (v1a). */
+export type SignatureScheme = Schemas["SignatureScheme"];
+
+/** The simple signature header's name when a webhook names none. */
+export const DEFAULT_SIMPLE_HEADER = "x-webhook-signature";
+
 /** Everything the form holds, as strings where the person types, so nothing is lost mid-edit. */
 export interface WebhookFormValues {
   url: string;
@@ -26,8 +32,12 @@ export interface WebhookFormValues {
   maxInFlight: string;
   rateLimit: string;
   filter: string;
-  /** Create only; empty lets the server generate one. */
+  /** Create only; empty lets the server generate one (of the scheme's kind). */
   secret: string;
+  signatureScheme: SignatureScheme;
+  /** Empty: the default name, x-webhook-signature. */
+  simpleHeader: string;
+  simplePrefix: string;
   headers: HeaderRow[];
   /** Create only. */
   ping: boolean;
@@ -59,6 +69,9 @@ export function emptyValues(tenant = "default"): WebhookFormValues {
     rateLimit: "",
     filter: "",
     secret: "",
+    signatureScheme: "v1",
+    simpleHeader: "",
+    simplePrefix: "",
     headers: [],
     ping: true,
   };
@@ -85,6 +98,9 @@ export function valuesFromWebhook(webhook: Schemas["WebhookOut"]): WebhookFormVa
     maxInFlight: String(webhook.max_in_flight),
     rateLimit: webhook.rate_limit == null ? "" : String(webhook.rate_limit),
     filter: webhook.filter ?? "",
+    signatureScheme: webhook.signature.scheme,
+    simpleHeader: webhook.signature.simple_header,
+    simplePrefix: webhook.signature.simple_prefix,
     headers: Object.entries(webhook.headers).map(([name, value]) => newHeaderRow(name, value)),
   };
 }
@@ -118,6 +134,11 @@ export function wholeNumber(text: string): number | undefined {
   return trimmed === "" ? undefined : Number(trimmed);
 }
 
+/** The simple header's name as it will be sent: lower case, the default when left empty. */
+export function simpleHeaderOf(values: WebhookFormValues): string {
+  return values.simpleHeader.trim().toLowerCase() || DEFAULT_SIMPLE_HEADER;
+}
+
 export function headersOf(values: WebhookFormValues): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const row of values.headers) {
@@ -145,6 +166,12 @@ export function toCreateBody(
   if (rateLimit !== undefined) body.rate_limit = rateLimit;
   if (values.filter.trim()) body.filter = values.filter.trim();
   if (values.secret.trim()) body.secret = values.secret.trim();
+  const signature: NonNullable<Schemas["WebhookIn"]["signature"]> = {};
+  if (values.signatureScheme !== "v1") signature.scheme = values.signatureScheme;
+  // The simple header's fields are shown (and sent) for v1 only: v1a sends no simple header.
+  if (values.signatureScheme === "v1" && values.simpleHeader.trim()) signature.simple_header = values.simpleHeader.trim();
+  if (values.signatureScheme === "v1" && values.simplePrefix) signature.simple_prefix = values.simplePrefix;
+  if (Object.keys(signature).length > 0) body.signature = signature;
   const headers = headersOf(values);
   if (Object.keys(headers).length > 0) body.headers = headers;
   body.ping = values.ping;
@@ -162,7 +189,8 @@ const sameHeaders = (a: Record<string, string>, b: Record<string, string>) =>
 /**
  * The body of `PATCH /api/webhooks/{id}`: the fields that differ from `initial`. Clearing the
  * rate limit, filter or retry schedule sends `null` (the server's default); clearing the timeout
- * or the concurrency sends the documented default, since those cannot be null.
+ * or the concurrency sends the documented default, since those cannot be null, and so does
+ * clearing the simple header's name. A new scheme makes the server answer with a new secret.
  */
 export function toPatchBody(
   initial: WebhookFormValues,
@@ -190,5 +218,12 @@ export function toPatchBody(
   }
   const headers = headersOf(values);
   if (!sameHeaders(headers, headersOf(initial))) patch.headers = headers;
+  const signature: NonNullable<Schemas["WebhookPatch"]["signature"]> = {};
+  if (values.signatureScheme !== initial.signatureScheme) signature.scheme = values.signatureScheme;
+  if (values.signatureScheme === "v1") {
+    if (simpleHeaderOf(values) !== simpleHeaderOf(initial)) signature.simple_header = simpleHeaderOf(values);
+    if (values.simplePrefix !== initial.simplePrefix) signature.simple_prefix = values.simplePrefix;
+  }
+  if (Object.keys(signature).length > 0) patch.signature = signature;
   return patch;
 }

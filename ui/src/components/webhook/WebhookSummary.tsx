@@ -37,6 +37,19 @@ export function WebhookSummary({ webhook }: { webhook: Schemas["WebhookOut"] }) 
             <span className="muted">none: every subscribed event is sent</span>
           )}
         </dd>
+        <dt>Signatures</dt>
+        <dd>
+          {webhook.signature.scheme === "v1a" ? (
+            "Ed25519 (Standard Webhooks v1a), verified with the public key"
+          ) : (
+            <>
+              HMAC-SHA256 (Standard Webhooks v1), and{" "}
+              <span className="mono">
+                {webhook.signature.simple_header}: {webhook.signature.simple_prefix}&lt;hex&gt;
+              </span>
+            </>
+          )}
+        </dd>
         <dt>Custom headers</dt>
         <dd>
           {headerNames.length ? (

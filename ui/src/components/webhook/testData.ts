@@ -16,6 +16,8 @@ export function aWebhook(change: Partial<Schemas["WebhookOut"]> = {}): Schemas["
     timeout_ms: 5000,
     retry_schedule: ["1m", "5m"],
     headers: { "X-Api-Key": "shop-key" },
+    signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" },
+    public_key: null,
     failure_streak: 0,
     created_at: "2026-11-29T06:00:00.000Z",
     updated_at: "2026-11-29T06:00:00.000Z",

@@ -24,6 +24,7 @@ fn webhook(tenant: &str, patterns: &[&str], active: bool) -> Webhook {
         headers: CustomHeaders::default(),
         secret: WebhookSecret::generate(),
         previous_secret: None,
+        signature: SignatureOptions::default(),
         failure_streak: 0,
         created_at: now,
         updated_at: now,

@@ -21,6 +21,7 @@ fn webhook(tenant: &str, max_in_flight: u32, rate_limit: Option<u32>) -> Webhook
         headers: CustomHeaders::default(),
         secret: WebhookSecret::generate(),
         previous_secret: None,
+        signature: SignatureOptions::default(),
         failure_streak: 0,
         created_at: now,
         updated_at: now,

@@ -8,6 +8,7 @@ use sqlx::PgPool;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_init.sql"),
     include_str!("../../../migrations/postgres/0002_response_headers_and_latency_range.sql"),
+    include_str!("../../../migrations/postgres/0003_signature_options.sql"),
     include_str!("../../../migrations/postgres/0004_audit_log.sql"),
 ];
 

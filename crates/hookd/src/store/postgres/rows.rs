@@ -43,6 +43,9 @@ pub fn webhook(row: &PgRow, sealer: &Sealer) -> StoreResult<Webhook> {
         failure_streak: i64::from(row.try_get::<i32, _>(16)?),
         created_at: row.try_get(17)?,
         updated_at: row.try_get(18)?,
+        signature_scheme: row.try_get(19)?,
+        simple_header: row.try_get(20)?,
+        simple_prefix: row.try_get(21)?,
     };
     Ok(record.into_webhook(sealer)?)
 }
@@ -74,6 +77,9 @@ pub fn bind_webhook<'q>(
         .bind(r.failure_streak as i32)
         .bind(r.created_at)
         .bind(r.updated_at)
+        .bind(r.signature_scheme)
+        .bind(r.simple_header)
+        .bind(r.simple_prefix)
 }
 
 pub fn event_summary(row: &PgRow) -> StoreResult<EventSummary> {

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0002_leases.sql"),
     include_str!("../../../migrations/sqlite/0003_fewer_delivery_indexes.sql"),
     include_str!("../../../migrations/sqlite/0004_response_headers_and_latency_range.sql"),
+    include_str!("../../../migrations/sqlite/0005_signature_options.sql"),
     include_str!("../../../migrations/sqlite/0006_audit_log.sql"),
 ];
 

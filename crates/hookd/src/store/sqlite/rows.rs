@@ -38,12 +38,15 @@ pub fn webhook_record(row: &Row) -> rusqlite::Result<WebhookRecord> {
         failure_streak: row.get(16)?,
         created_at: row.get(17)?,
         updated_at: row.get(18)?,
+        signature_scheme: row.get(19)?,
+        simple_header: row.get(20)?,
+        simple_prefix: row.get(21)?,
     })
 }
 
 /// The webhook's columns as SQL parameters, in `WEBHOOK_COLUMNS` order, its secrets sealed by
 /// `sealer`.
-pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>; 19] {
+pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>; 22] {
     let r = WebhookRecord::of(w, sealer);
     [
         Box::new(r.id),
@@ -65,6 +68,9 @@ pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>
         Box::new(r.failure_streak),
         Box::new(r.created_at),
         Box::new(r.updated_at),
+        Box::new(r.signature_scheme),
+        Box::new(r.simple_header),
+        Box::new(r.simple_prefix),
     ]
 }
 
