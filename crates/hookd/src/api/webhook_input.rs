@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use crate::dispatch::client::check_destination;
-use crate::dispatch::ssrf::{AddressPolicy, ForbiddenAddress};
+use crate::dispatch::ssrf::{AddressPolicy, Refusal};
 use crate::model::*;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
@@ -336,8 +336,15 @@ pub async fn reachable(policy: &AddressPolicy, url: &WebhookUrl) -> Result<(), A
 
 /// Why a URL may not be registered, as a sentence that follows the field's name: "resolves to
 /// 10.0.0.1, which is a private address not in HOOKD_ALLOWED_NETWORKS" for a host name, "is a
-/// loopback address not in HOOKD_ALLOWED_NETWORKS" for an address written in the URL.
-fn refusal(uri: &hyper::Uri, forbidden: &ForbiddenAddress) -> String {
+/// loopback address not in HOOKD_ALLOWED_NETWORKS" for an address written in the URL, "names
+/// metadata.google.internal, a cloud metadata service" for a metadata host name.
+fn refusal(uri: &hyper::Uri, refused: &Refusal) -> String {
+    let forbidden = match refused {
+        Refusal::Name(name) => {
+            return format!("names {}, a cloud metadata service", name.host);
+        }
+        Refusal::Address(forbidden) => forbidden,
+    };
     let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
     let written_as_address = host.parse::<std::net::IpAddr>().is_ok();
     if written_as_address {
