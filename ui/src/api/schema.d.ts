@@ -526,15 +526,15 @@ export interface components {
         };
         /** @description An event to publish. */
         EventIn: {
-            /** @description The event name, e.g. `order.created`. */
+            /** @description An event name such as `order.created`; names starting with `webhook.` are hookd's own. */
             type: string;
-            /** @description Any JSON; sent to receivers exactly as given. */
-            data: Record<string, never>;
-            /** @description An idempotency key: the same key again in the tenant returns the first event (200). */
+            /** @description Any JSON value, sent to receivers exactly as given. */
+            data: unknown;
+            /** @description The same key again in the tenant returns the first event (200) and stores nothing: 1 to 255 bytes without control characters. */
             id?: string | null;
-            /** @description Defaults to `default`; a tenant token may only name its own tenant. */
+            /** @description A tenant: 1 to 64 letters, digits, `_`, `.` or `-`. */
             tenant?: string | null;
-            /** @description Deliver only to these webhooks (among those subscribed). */
+            /** @description Deliver only to these webhooks (among those subscribed); `null` for every subscriber. */
             webhooks?: string[] | null;
         };
         EventNameOut: {
@@ -554,7 +554,8 @@ export interface components {
             /** Format: date-time */
             timestamp: string;
             idempotency_key?: string | null;
-            data: Record<string, never>;
+            /** @description Any JSON value, sent to receivers exactly as given. */
+            data: unknown;
             /** @description One per webhook it went to. */
             deliveries: components["schemas"]["DeliveryOut"][];
         };
@@ -574,17 +575,19 @@ export interface components {
             deliveries: number;
         };
         EventTypeIn: {
-            /** @description The event name, e.g. `order.created`. */
+            /** @description An event name such as `order.created`. */
             name: string;
+            /** @description Free text for people, at most 1000 characters. */
             description?: string | null;
-            /** @description A JSON Schema that every event's `data` must satisfy. */
-            schema?: Record<string, never> | null;
+            /** @description A JSON Schema that every event's `data` must satisfy, or `null` for none. */
+            schema?: Record<string, never> | boolean | null;
         };
         EventTypeOut: {
             id: string;
             name: string;
             description: string;
-            schema?: Record<string, never> | null;
+            /** @description A JSON Schema that every event's `data` must satisfy, or `null` for none. */
+            schema?: Record<string, never> | boolean | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -687,7 +690,8 @@ export interface components {
                 id: string;
                 name: string;
                 description: string;
-                schema?: Record<string, never> | null;
+                /** @description A JSON Schema that every event's `data` must satisfy, or `null` for none. */
+                schema?: Record<string, never> | boolean | null;
                 /** Format: date-time */
                 created_at: string;
             }[];
@@ -790,7 +794,7 @@ export interface components {
         RecoverIn: {
             /**
              * Format: date-time
-             * @description Re-queue deliveries that ended failed at or after this time (RFC 3339).
+             * @description An RFC 3339 time in UTC, such as `2026-11-22T10:30:00Z`.
              */
             since: string;
         };
@@ -814,7 +818,7 @@ export interface components {
             previous_secret_expires_at: string;
         };
         SecretBody: {
-            /** @description `whsec_...` */
+            /** @description `whsec_` and the base64 of 24 to 64 bytes. */
             secret: string;
         };
         SessionOut: {
@@ -860,8 +864,10 @@ export interface components {
         };
         /** @description What to send in a test; a `webhook.ping` when omitted. */
         TestIn: {
+            /** @description An event name such as `order.created`. */
             type: string;
-            data: Record<string, never>;
+            /** @description Any JSON value, sent to receivers exactly as given. */
+            data: unknown;
         };
         TestOut: {
             success: boolean;
@@ -882,7 +888,7 @@ export interface components {
         TokenIn: {
             /** @description What the token is for, e.g. the customer's name. */
             name: string;
-            /** @description The only tenant it may see. */
+            /** @description A tenant: 1 to 64 letters, digits, `_`, `.` or `-`. */
             tenant: string;
         };
         TokenOut: {
@@ -903,39 +909,34 @@ export interface components {
         };
         /** @description Registers a webhook. */
         WebhookIn: {
-            /** @description Absolute http(s) URL, no userinfo, at most 2048 characters, reachable under the SSRF policy. */
+            /**
+             * Format: uri
+             * @description An absolute `http` or `https` URL without user name, password or fragment, at most 2048 characters, whose host the SSRF policy allows.
+             */
             url: string;
-            /** @description Event names, `prefix.*` patterns, or `*`. */
+            /** @description Event names, `prefix.*` patterns (every name under `prefix.`) or `*` (every event). */
             events: string[];
+            /** @description Free text for people, at most 1000 characters. */
             description?: string | null;
-            /** @description Defaults to `default`; a tenant token may only name its own tenant. */
+            /** @description A tenant: 1 to 64 letters, digits, `_`, `.` or `-`. */
             tenant?: string | null;
             /** @description Defaults to true; false registers it disabled (`disabled_reason: manual`). */
             active?: boolean | null;
-            /** @description Only events for which this expression is true are delivered, e.g. `data.amount > 100`. */
+            /** @description Only events for which this expression is true are delivered, e.g. `data.amount > 100` (at most 1024 bytes). */
             filter?: string | null;
-            /**
-             * Format: int32
-             * @description Deliveries per second at most (1 to 10000).
-             */
+            /** @description Deliveries per second at most; `null` for no limit. */
             rate_limit?: number | null;
-            /**
-             * Format: int32
-             * @description Concurrent requests at most (1 to 1000, default 10).
-             */
+            /** @description Concurrent requests to the URL at most (default 10). */
             max_in_flight?: number | null;
-            /**
-             * Format: int32
-             * @description Per-attempt timeout in milliseconds (100 to 120000, default 10000).
-             */
+            /** @description Each attempt's timeout in milliseconds (default 10000). */
             timeout_ms?: number | null;
-            /** @description Delays between attempts such as `["1m", "5m", "15m"]`; omitted or null uses the server default. */
+            /** @description Delays between attempts such as `["1m", "5m", "15m"]`: each a whole number and one unit `s`, `m`, `h` or `d`, from 1s to 7d; `null` uses the server default. */
             retry_schedule?: string[] | null;
-            /** @description Extra static headers sent with every delivery. */
+            /** @description Extra static headers sent with every delivery; the names hookd sets itself are refused. */
             headers?: {
                 [key: string]: string;
             } | null;
-            /** @description `whsec_` + base64 of 24 to 64 bytes; generated when omitted. */
+            /** @description `whsec_` and the base64 of 24 to 64 bytes. */
             secret?: string | null;
             /** @description Deliver a `webhook.ping` right away (default true). */
             ping?: boolean | null;
@@ -977,18 +978,27 @@ export interface components {
          *     default (`filter`, `rate_limit`, `retry_schedule`).
          */
         WebhookPatch: {
-            url?: string | null;
-            events?: string[] | null;
+            /**
+             * Format: uri
+             * @description An absolute `http` or `https` URL without user name, password or fragment, at most 2048 characters, whose host the SSRF policy allows.
+             */
+            url?: string;
+            /** @description Event names, `prefix.*` patterns (every name under `prefix.`) or `*` (every event). */
+            events?: string[];
+            /** @description Free text for people, at most 1000 characters. */
             description?: string | null;
             active?: boolean | null;
+            /** @description Only events for which this expression is true are delivered, e.g. `data.amount > 100` (at most 1024 bytes). */
             filter?: string | null;
-            /** Format: int32 */
+            /** @description Deliveries per second at most; `null` for no limit. */
             rate_limit?: number | null;
-            /** Format: int32 */
+            /** @description Concurrent requests to the URL at most (default 10). */
             max_in_flight?: number | null;
-            /** Format: int32 */
+            /** @description Each attempt's timeout in milliseconds (default 10000). */
             timeout_ms?: number | null;
+            /** @description Delays between attempts such as `["1m", "5m", "15m"]`: each a whole number and one unit `s`, `m`, `h` or `d`, from 1s to 7d; `null` uses the server default. */
             retry_schedule?: string[] | null;
+            /** @description Extra static headers sent with every delivery; the names hookd sets itself are refused. */
             headers?: {
                 [key: string]: string;
             } | null;
@@ -1022,12 +1032,42 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryDetail"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1053,12 +1093,24 @@ export interface operations {
                     "application/json": components["schemas"]["RetryAccepted"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Its webhook is disabled or deleted. */
@@ -1067,7 +1119,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1090,12 +1160,33 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_EventNameOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
             401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1116,6 +1207,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListOf_EventTypeOut"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1141,20 +1261,78 @@ export interface operations {
                     "application/json": components["schemas"]["EventTypeOut"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A tenant token: only the admin changes the catalog. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An event type of that name exists already (`already_exists`). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1178,12 +1356,42 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1191,11 +1399,8 @@ export interface operations {
     list_events: {
         parameters: {
             query?: {
-                /** @description Only events of this name. */
                 type?: string;
-                /** @description Only this tenant's events (admin token). */
                 tenant?: string;
-                /** @description RFC 3339; events published at or after it. */
                 since?: string;
                 limit?: number;
                 cursor?: string;
@@ -1214,12 +1419,42 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_EventSummaryOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1255,28 +1490,60 @@ export interface operations {
                     "application/json": components["schemas"]["EventAccepted"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1294,6 +1561,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Every event's idempotency key was seen before: the first events, nothing new. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchAccepted"];
+                };
+            };
             /** @description Every event stored durably (or found as a duplicate). */
             202: {
                 headers: {
@@ -1303,12 +1579,33 @@ export interface operations {
                     "application/json": components["schemas"]["BatchAccepted"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Nothing was stored. */
@@ -1317,7 +1614,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1342,12 +1657,42 @@ export interface operations {
                     "application/json": components["schemas"]["EventOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1369,12 +1714,33 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
             401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1382,7 +1748,6 @@ export interface operations {
     all_stats: {
         parameters: {
             query?: {
-                /** @description How far back, such as `1h`, `24h` or `7d` (1m to 30d; default 24h). */
                 window?: string;
             };
             header?: never;
@@ -1399,20 +1764,42 @@ export interface operations {
                     "application/json": components["schemas"]["StatsOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
             401: {
                 headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1437,12 +1824,51 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_TokenOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1468,20 +1894,69 @@ export interface operations {
                     "application/json": components["schemas"]["TokenCreated"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1505,12 +1980,42 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1518,9 +2023,7 @@ export interface operations {
     list_webhooks: {
         parameters: {
             query?: {
-                /** @description Only this tenant's webhooks (admin token). */
                 tenant?: string;
-                /** @description Only webhooks that receive this event name. */
                 event?: string;
                 active?: boolean;
                 limit?: number;
@@ -1540,12 +2043,42 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_WebhookOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1571,20 +2104,60 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookCreated"];
                 };
             };
-            401: {
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1606,12 +2179,33 @@ export interface operations {
                     "application/json": components["schemas"]["MetricsOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
             401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1636,12 +2230,42 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1665,12 +2289,42 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1699,20 +2353,69 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookOut"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1738,12 +2441,42 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1769,12 +2502,42 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1782,15 +2545,10 @@ export interface operations {
     list_logs: {
         parameters: {
             query?: {
-                /** @description `succeeded` or `failed`. */
-                status?: string;
-                /** @description Only attempts for events of this name. */
+                status?: "succeeded" | "failed";
                 event?: string;
-                /** @description Only attempts for this event id. */
                 event_id?: string;
-                /** @description RFC 3339; attempts made at or after it. */
                 since?: string;
-                /** @description RFC 3339; attempts made at or before it. */
                 until?: string;
                 limit?: number;
                 cursor?: string;
@@ -1813,20 +2571,51 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_AttemptOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1855,20 +2644,69 @@ export interface operations {
                     "application/json": components["schemas"]["RecoverOut"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1898,20 +2736,69 @@ export interface operations {
                     "application/json": components["schemas"]["RotatedOut"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1936,12 +2823,42 @@ export interface operations {
                     "application/json": components["schemas"]["SecretBody"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1949,7 +2866,6 @@ export interface operations {
     webhook_stats: {
         parameters: {
             query?: {
-                /** @description How far back, such as `1h`, `24h` or `7d` (1m to 30d; default 24h). */
                 window?: string;
             };
             header?: never;
@@ -1969,20 +2885,51 @@ export interface operations {
                     "application/json": components["schemas"]["StatsOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2013,12 +2960,69 @@ export interface operations {
                     "application/json": components["schemas"]["TestOut"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2081,12 +3085,13 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

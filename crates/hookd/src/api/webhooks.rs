@@ -1,7 +1,8 @@
 //! Webhook routes: register, list, read, change, delete, enable/disable, and the secret.
 
 use super::error::ApiError;
-use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, param, path_id};
+use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, PathParam, param, path_id};
+use super::input_schema as schema;
 use super::paging::{ListOf, list_of, page};
 use super::webhook_input::{self as input, Checks, WebhookIn, WebhookOut, WebhookPatch};
 use super::{AppState, Problem};
@@ -9,7 +10,7 @@ use crate::model::*;
 use crate::publish::{Publication, Targets};
 use crate::store::{Activation, WebhookQuery};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -123,11 +124,15 @@ async fn ping(state: &AppState, webhook: &Webhook) -> Option<String> {
 #[into_params(parameter_in = Query)]
 pub struct WebhookListQuery {
     /// Only this tenant's webhooks (admin token).
+    #[param(schema_with = schema::tenant)]
     tenant: Option<String>,
     /// Only webhooks that receive this event name.
+    #[param(schema_with = schema::event_name)]
     event: Option<String>,
     active: Option<bool>,
+    #[param(schema_with = schema::limit)]
     limit: Option<u32>,
+    #[param(schema_with = schema::webhook_cursor)]
     cursor: Option<String>,
 }
 
@@ -191,7 +196,7 @@ pub async fn visible_webhook(
 pub async fn get_webhook(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<WebhookOut>, ApiError> {
     Ok(Json(WebhookOut::from(
         &visible_webhook(&state, &principal, &id).await?,
@@ -203,7 +208,7 @@ pub async fn get_webhook(
 pub async fn update_webhook(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     JsonBody(patch): JsonBody<WebhookPatch>,
 ) -> Result<Json<WebhookOut>, ApiError> {
     let mut webhook = visible_webhook(&state, &principal, &id).await?;
@@ -304,7 +309,7 @@ pub async fn update_webhook(
 pub async fn delete_webhook(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<StatusCode, ApiError> {
     let id = path_id(&id, WebhookId::parse)?;
     if !state.store.delete_webhook(&principal.scope(), &id).await? {
@@ -336,7 +341,7 @@ async fn set_active(
 pub async fn enable_webhook(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<WebhookOut>, ApiError> {
     set_active(&state, &principal, &id, Activation::Enable).await
 }
@@ -346,7 +351,7 @@ pub async fn enable_webhook(
 pub async fn disable_webhook(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<WebhookOut>, ApiError> {
     set_active(
         &state,
@@ -360,7 +365,7 @@ pub async fn disable_webhook(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretBody {
-    /// `whsec_...`
+    #[schema(schema_with = schema::secret)]
     pub secret: String,
 }
 
@@ -369,7 +374,7 @@ pub struct SecretBody {
 pub async fn get_secret(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<SecretBody>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
     Ok(Json(SecretBody {
@@ -391,7 +396,7 @@ pub struct RotatedOut {
 pub async fn rotate_secret(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     OptionalJsonBody(requested): OptionalJsonBody<SecretBody>,
 ) -> Result<Json<RotatedOut>, ApiError> {
     let mut webhook = visible_webhook(&state, &principal, &id).await?;

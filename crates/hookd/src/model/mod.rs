@@ -24,7 +24,7 @@ pub use event::*;
 pub use event_name::*;
 pub use event_type::*;
 pub use field_error::*;
-pub use filter::{Filter, FilterError};
+pub use filter::{Filter, FilterError, MAX_FILTER_BYTES};
 pub use headers::*;
 pub use id::*;
 pub use schedule::*;

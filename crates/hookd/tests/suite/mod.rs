@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod bad_input_events;
+mod contract;
 mod delivery;
 mod engine;
 mod lists_and_stats;
