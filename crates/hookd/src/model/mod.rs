@@ -34,3 +34,6 @@ pub use time::*;
 pub use token::*;
 pub use webhook::*;
 pub use webhook_url::*;
+
+#[cfg(test)]
+mod proptests;

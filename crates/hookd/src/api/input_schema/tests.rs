@@ -233,3 +233,45 @@ fn id_schemas_agree_with_the_parsers() {
         );
     }
 }
+
+mod generated {
+    //! The same agreement over generated text near each syntax: its own characters, its
+    //! separators, the characters just outside it.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: 256,
+            ..ProptestConfig::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// The document's event name, publishable name and pattern schemas accept exactly what
+        /// the parsers accept.
+        #[test]
+        fn name_schemas_agree_with_the_parsers(
+            text in prop_oneof!["[a-cw.*_ -]{0,12}", "(webhook)?[.a-z*]{0,8}", ".{0,10}"]
+        ) {
+            let parsed = EventName::parse(&text);
+            prop_assert_eq!(accepts(event_name(), &json!(text)), parsed.is_ok());
+            prop_assert_eq!(
+                accepts(publishable_event_name(), &json!(text)),
+                parsed.is_ok_and(|n| !n.is_reserved())
+            );
+            prop_assert_eq!(
+                accepts(items_of(event_patterns()), &json!(text)),
+                EventPattern::parse(&text).is_ok()
+            );
+        }
+
+        /// The tenant schema accepts exactly what `Tenant::parse` accepts.
+        #[test]
+        fn the_tenant_schema_agrees_with_the_parser(text in prop_oneof!["[a-c._ /-]{0,70}", ".{0,10}"]) {
+            prop_assert_eq!(accepts(tenant(), &json!(text)), Tenant::parse(&text).is_ok());
+        }
+    }
+}

@@ -47,6 +47,8 @@ mod lexer;
 #[cfg(test)]
 mod parse_tests;
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;
 
 use lexer::{Tok, Token, lex};
