@@ -292,9 +292,10 @@ pub fn attempt_status() -> Object {
         .build()
 }
 
-/// An RFC 3339 time in UTC (`Z`), from 1970 on, with or without fractional seconds.
+/// An RFC 3339 time in UTC, from 1970 on, with or without fractional seconds (and, as the
+/// parser reads it, with a space for `T`, `+00:00` for `Z`, or no offset at all).
 pub fn timestamp() -> Object {
-    let pattern = "^(19[7-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$";
+    let pattern = "^(19[7-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|\\+00:00)?$";
     string(Some(pattern.to_owned()), None)
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
         .description(Some(

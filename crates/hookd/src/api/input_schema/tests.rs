@@ -176,7 +176,7 @@ fn data_is_any_value_and_limits_are_bounded() {
     assert!(!accepts(limit(), &json!(0)) && !accepts(limit(), &json!(MAX_LIMIT + 1)));
 }
 
-/// A time the schema accepts is one `Timestamp::parse` reads (offsets other than `Z`, and
+/// A time the schema accepts is one `Timestamp::parse` reads (offsets other than UTC, and
 /// times before 1970, are refused by both).
 #[test]
 fn timestamp_schema_accepts_only_what_the_parser_reads() {
@@ -185,6 +185,8 @@ fn timestamp_schema_accepts_only_what_the_parser_reads() {
         "2026-11-22T10:30:00.123Z",
         "1970-01-01T00:00:00Z",
         "2026-11-22T10:30:00.123456789Z",
+        "2026-11-22T10:30:00+00:00",
+        "2026-11-22 10:30:00",
     ] {
         assert!(accepts(timestamp(), &json!(text)), "{text}");
         assert!(crate::model::Timestamp::parse(text).is_ok(), "{text}");
@@ -193,10 +195,11 @@ fn timestamp_schema_accepts_only_what_the_parser_reads() {
         "2026-11-22T10:30:00+01:00",
         "1969-12-31T23:59:59Z",
         "0072-07-26T09:36:02.088+00:18",
-        "2026-11-22 10:30:00Z",
+        "2026-11-22T10:30:00-05:00",
         "yesterday",
     ] {
         assert!(!accepts(timestamp(), &json!(text)), "{text}");
+        assert!(crate::model::Timestamp::parse(text).is_err(), "{text}");
     }
 }
 
