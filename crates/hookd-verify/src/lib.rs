@@ -184,4 +184,6 @@ pub fn verify_github(secret: &str, body: &[u8], header: &str) -> Result<(), Veri
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

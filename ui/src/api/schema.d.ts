@@ -568,15 +568,15 @@ export interface components {
         };
         /** @description An event to publish. */
         EventIn: {
-            /** @description The event name, e.g. `order.created`. */
+            /** @description An event name such as `order.created`; names starting with `webhook.` are hookd's own. */
             type: string;
-            /** @description Any JSON; sent to receivers exactly as given. */
-            data: Record<string, never>;
-            /** @description An idempotency key: the same key again in the tenant returns the first event (200). */
+            /** @description Any JSON value, sent to receivers exactly as given. */
+            data: unknown;
+            /** @description The same key again in the tenant returns the first event (200) and stores nothing: 1 to 255 bytes without control characters. */
             id?: string | null;
-            /** @description Defaults to `default`; a tenant token may only name its own tenant. */
+            /** @description A tenant: 1 to 64 letters, digits, `_`, `.` or `-`. */
             tenant?: string | null;
-            /** @description Deliver only to these webhooks (among those subscribed). */
+            /** @description Deliver only to these webhooks (among those subscribed); `null` for every subscriber. */
             webhooks?: string[] | null;
         };
         EventNameOut: {
@@ -596,7 +596,8 @@ export interface components {
             /** Format: date-time */
             timestamp: string;
             idempotency_key?: string | null;
-            data: Record<string, never>;
+            /** @description Any JSON value, sent to receivers exactly as given. */
+            data: unknown;
             /** @description One per webhook it went to. */
             deliveries: components["schemas"]["DeliveryOut"][];
         };
@@ -616,17 +617,19 @@ export interface components {
             deliveries: number;
         };
         EventTypeIn: {
-            /** @description The event name, e.g. `order.created`. */
+            /** @description An event name such as `order.created`. */
             name: string;
+            /** @description Free text for people, at most 1000 characters. */
             description?: string | null;
-            /** @description A JSON Schema that every event's `data` must satisfy. */
-            schema?: Record<string, never> | null;
+            /** @description A JSON Schema that every event's `data` must satisfy, or `null` for none. */
+            schema?: Record<string, never> | boolean | null;
         };
         EventTypeOut: {
             id: string;
             name: string;
             description: string;
-            schema?: Record<string, never> | null;
+            /** @description A JSON Schema that every event's `data` must satisfy, or `null` for none. */
+            schema?: Record<string, never> | boolean | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -759,7 +762,8 @@ export interface components {
                 id: string;
                 name: string;
                 description: string;
-                schema?: Record<string, never> | null;
+                /** @description A JSON Schema that every event's `data` must satisfy, or `null` for none. */
+                schema?: Record<string, never> | boolean | null;
                 /** Format: date-time */
                 created_at: string;
             }[];
@@ -868,7 +872,7 @@ export interface components {
         RecoverIn: {
             /**
              * Format: date-time
-             * @description Re-queue deliveries that ended failed at or after this time (RFC 3339).
+             * @description An RFC 3339 time in UTC, such as `2026-11-22T10:30:00Z`.
              */
             since: string;
         };
@@ -897,7 +901,7 @@ export interface components {
             previous_secret_expires_at: string;
         };
         SecretBody: {
-            /** @description Of the webhook's scheme's kind: `whsec_...` for `v1`, `whsk_...` for `v1a`. */
+            /** @description Of the webhook's scheme's kind: for `v1`, `whsec_` and the base64 of 24 to 64 bytes; for `v1a`, `whsk_` and the base64 of an Ed25519 seed (32 bytes) or of the seed and its public key (64 bytes). */
             secret: string;
         };
         /** @description A webhook's signing secret, and for `v1a` the public key receivers verify with. */
@@ -981,8 +985,10 @@ export interface components {
         };
         /** @description What to send in a test; a `webhook.ping` when omitted. */
         TestIn: {
+            /** @description An event name such as `order.created`. */
             type: string;
-            data: Record<string, never>;
+            /** @description Any JSON value, sent to receivers exactly as given. */
+            data: unknown;
         };
         TestOut: {
             success: boolean;
@@ -1003,7 +1009,7 @@ export interface components {
         TokenIn: {
             /** @description What the token is for, e.g. the customer's name. */
             name: string;
-            /** @description The only tenant it may see. */
+            /** @description A tenant: 1 to 64 letters, digits, `_`, `.` or `-`. */
             tenant: string;
         };
         TokenOut: {
@@ -1024,43 +1030,34 @@ export interface components {
         };
         /** @description Registers a webhook. */
         WebhookIn: {
-            /** @description Absolute http(s) URL, no userinfo, at most 2048 characters, reachable under the SSRF policy. */
+            /**
+             * Format: uri
+             * @description An absolute `http` or `https` URL without user name, password or fragment, at most 2048 characters, whose host the SSRF policy allows.
+             */
             url: string;
-            /** @description Event names, `prefix.*` patterns, or `*`. */
+            /** @description Event names, `prefix.*` patterns (every name under `prefix.`) or `*` (every event). */
             events: string[];
+            /** @description Free text for people, at most 1000 characters. */
             description?: string | null;
-            /** @description Defaults to `default`; a tenant token may only name its own tenant. */
+            /** @description A tenant: 1 to 64 letters, digits, `_`, `.` or `-`. */
             tenant?: string | null;
             /** @description Defaults to true; false registers it disabled (`disabled_reason: manual`). */
             active?: boolean | null;
-            /** @description Only events for which this expression is true are delivered, e.g. `data.amount > 100`. */
+            /** @description Only events for which this expression is true are delivered, e.g. `data.amount > 100` (at most 1024 bytes). */
             filter?: string | null;
-            /**
-             * Format: int32
-             * @description Deliveries per second at most (1 to 10000).
-             */
+            /** @description Deliveries per second at most; `null` for no limit. */
             rate_limit?: number | null;
-            /**
-             * Format: int32
-             * @description Concurrent requests at most (1 to 1000, default 10).
-             */
+            /** @description Concurrent requests to the URL at most (default 10; at most the server's max_in_flight_per_webhook, 100 unless configured). */
             max_in_flight?: number | null;
-            /**
-             * Format: int32
-             * @description Per-attempt timeout in milliseconds (100 to 120000, default 10000).
-             */
+            /** @description Each attempt's timeout in milliseconds (default 10000). */
             timeout_ms?: number | null;
-            /** @description Delays between attempts such as `["1m", "5m", "15m"]`; omitted or null uses the server default. */
+            /** @description Delays between attempts such as `["1m", "5m", "15m"]`: each a whole number and one unit `s`, `m`, `h` or `d`, from 1s to 7d; `null` uses the server default. */
             retry_schedule?: string[] | null;
-            /** @description Extra static headers sent with every delivery. */
+            /** @description Extra static headers sent with every delivery; the names hookd sets itself are refused. */
             headers?: {
                 [key: string]: string;
             } | null;
-            /**
-             * @description The signing secret, of the scheme's kind: for `v1`, `whsec_` + base64 of 24 to 64 bytes;
-             *     for `v1a`, `whsk_` + base64 of an Ed25519 seed and public key (64 bytes) or of the seed
-             *     alone (32 bytes). Generated when omitted.
-             */
+            /** @description Of the webhook's scheme's kind: for `v1`, `whsec_` and the base64 of 24 to 64 bytes; for `v1a`, `whsk_` and the base64 of an Ed25519 seed (32 bytes) or of the seed and its public key (64 bytes). */
             secret?: string | null;
             signature?: null | components["schemas"]["SignatureIn"];
             /** @description Deliver a `webhook.ping` right away (default true). */
@@ -1110,18 +1107,27 @@ export interface components {
          *     secret of its kind (answered with the webhook); the previous secret keeps signing for 24 h.
          */
         WebhookPatch: {
-            url?: string | null;
-            events?: string[] | null;
+            /**
+             * Format: uri
+             * @description An absolute `http` or `https` URL without user name, password or fragment, at most 2048 characters, whose host the SSRF policy allows.
+             */
+            url?: string;
+            /** @description Event names, `prefix.*` patterns (every name under `prefix.`) or `*` (every event). */
+            events?: string[];
+            /** @description Free text for people, at most 1000 characters. */
             description?: string | null;
             active?: boolean | null;
+            /** @description Only events for which this expression is true are delivered, e.g. `data.amount > 100` (at most 1024 bytes). */
             filter?: string | null;
-            /** Format: int32 */
+            /** @description Deliveries per second at most; `null` for no limit. */
             rate_limit?: number | null;
-            /** Format: int32 */
+            /** @description Concurrent requests to the URL at most (default 10; at most the server's max_in_flight_per_webhook, 100 unless configured). */
             max_in_flight?: number | null;
-            /** Format: int32 */
+            /** @description Each attempt's timeout in milliseconds (default 10000). */
             timeout_ms?: number | null;
+            /** @description Delays between attempts such as `["1m", "5m", "15m"]`: each a whole number and one unit `s`, `m`, `h` or `d`, from 1s to 7d; `null` uses the server default. */
             retry_schedule?: string[] | null;
+            /** @description Extra static headers sent with every delivery; the names hookd sets itself are refused. */
             headers?: {
                 [key: string]: string;
             } | null;
@@ -1158,15 +1164,10 @@ export interface operations {
     list_audit: {
         parameters: {
             query?: {
-                /** @description Only entries of this action, such as `webhook.deleted`. */
-                action?: string;
-                /** @description Only changes made in this tenant. */
+                action?: "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.enabled" | "webhook.disabled" | "webhook.secret_revealed" | "webhook.secret_rotated" | "webhook.tested" | "webhook.recovered" | "delivery.retried" | "event_type.created" | "event_type.deleted" | "token.created" | "token.revoked" | "admin_token.reset";
                 tenant?: string;
-                /** @description Only changes made by `admin`, `command_line` or a token id (`tok_…`). */
                 actor?: string;
-                /** @description RFC 3339; entries at or after it. */
                 since?: string;
-                /** @description RFC 3339; entries at or before it. */
                 until?: string;
                 limit?: number;
                 cursor?: string;
@@ -1186,20 +1187,51 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_AuditOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1224,12 +1256,42 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryDetail"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1255,12 +1317,24 @@ export interface operations {
                     "application/json": components["schemas"]["RetryAccepted"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Its webhook is disabled or deleted. */
@@ -1269,7 +1343,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1292,12 +1384,33 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_EventNameOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
             401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1318,6 +1431,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListOf_EventTypeOut"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1343,20 +1485,87 @@ export interface operations {
                     "application/json": components["schemas"]["EventTypeOut"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A tenant token: only the admin changes the catalog. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An event type of that name exists already (`already_exists`). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1380,12 +1589,42 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1393,11 +1632,8 @@ export interface operations {
     list_events: {
         parameters: {
             query?: {
-                /** @description Only events of this name. */
                 type?: string;
-                /** @description Only this tenant's events (admin token). */
                 tenant?: string;
-                /** @description RFC 3339; events published at or after it. */
                 since?: string;
                 limit?: number;
                 cursor?: string;
@@ -1416,12 +1652,42 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_EventSummaryOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1457,28 +1723,69 @@ export interface operations {
                     "application/json": components["schemas"]["EventAccepted"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1496,6 +1803,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Every event's idempotency key was seen before: the first events, nothing new. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchAccepted"];
+                };
+            };
             /** @description Every event stored durably (or found as a duplicate). */
             202: {
                 headers: {
@@ -1505,12 +1821,42 @@ export interface operations {
                     "application/json": components["schemas"]["BatchAccepted"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Nothing was stored. */
@@ -1519,7 +1865,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1544,12 +1908,42 @@ export interface operations {
                     "application/json": components["schemas"]["EventOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1571,12 +1965,33 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
             401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1584,7 +1999,6 @@ export interface operations {
     all_stats: {
         parameters: {
             query?: {
-                /** @description How far back, such as `1h`, `24h` or `7d` (1m to 30d; default 24h). */
                 window?: string;
             };
             header?: never;
@@ -1601,20 +2015,42 @@ export interface operations {
                     "application/json": components["schemas"]["StatsOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
             401: {
                 headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1639,12 +2075,51 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_TokenOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1670,20 +2145,78 @@ export interface operations {
                     "application/json": components["schemas"]["TokenCreated"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1707,12 +2240,42 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1720,9 +2283,7 @@ export interface operations {
     list_webhooks: {
         parameters: {
             query?: {
-                /** @description Only this tenant's webhooks (admin token). */
                 tenant?: string;
-                /** @description Only webhooks that receive this event name. */
                 event?: string;
                 active?: boolean;
                 limit?: number;
@@ -1742,12 +2303,42 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_WebhookOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1773,12 +2364,33 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookCreated"];
                 };
             };
-            401: {
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The tenant has `max_webhooks_per_tenant` webhooks. */
@@ -1787,15 +2399,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1817,12 +2457,33 @@ export interface operations {
                     "application/json": components["schemas"]["MetricsOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
             401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1847,12 +2508,42 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1876,12 +2567,42 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1910,20 +2631,78 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookUpdated"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1949,12 +2728,42 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1980,12 +2789,42 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1993,15 +2832,10 @@ export interface operations {
     list_logs: {
         parameters: {
             query?: {
-                /** @description `succeeded` or `failed`. */
-                status?: string;
-                /** @description Only attempts for events of this name. */
+                status?: "succeeded" | "failed";
                 event?: string;
-                /** @description Only attempts for this event id. */
                 event_id?: string;
-                /** @description RFC 3339; attempts made at or after it. */
                 since?: string;
-                /** @description RFC 3339; attempts made at or before it. */
                 until?: string;
                 limit?: number;
                 cursor?: string;
@@ -2024,20 +2858,51 @@ export interface operations {
                     "application/json": components["schemas"]["ListOf_AttemptOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2066,20 +2931,78 @@ export interface operations {
                     "application/json": components["schemas"]["RecoverOut"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2109,20 +3032,78 @@ export interface operations {
                     "application/json": components["schemas"]["RotatedOut"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2147,12 +3128,42 @@ export interface operations {
                     "application/json": components["schemas"]["SecretOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2160,7 +3171,6 @@ export interface operations {
     webhook_stats: {
         parameters: {
             query?: {
-                /** @description How far back, such as `1h`, `24h` or `7d` (1m to 30d; default 24h). */
                 window?: string;
             };
             header?: never;
@@ -2180,20 +3190,51 @@ export interface operations {
                     "application/json": components["schemas"]["StatsOut"];
                 };
             };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2224,29 +3265,89 @@ export interface operations {
                     "application/json": components["schemas"]["TestOut"];
                 };
             };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The webhook has `max_in_flight` requests running, its rate limit allows none now, or hookd is at its outbound limit; `Retry-After` says when to try again. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2309,12 +3410,13 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -5,6 +5,7 @@
 use super::auth::require_admin;
 use super::error::ApiError;
 use super::extract::{ApiQuery, param};
+use super::input_schema as schema;
 use super::paging::{ListOf, list_of, page};
 use super::{AppState, Problem};
 use crate::model::*;
@@ -108,16 +109,23 @@ impl From<AuditEntry> for AuditOut {
 #[into_params(parameter_in = Query)]
 pub struct AuditQueryIn {
     /// Only entries of this action, such as `webhook.deleted`.
+    #[param(schema_with = schema::audit_action)]
     action: Option<String>,
     /// Only changes made in this tenant.
+    #[param(schema_with = schema::tenant)]
     tenant: Option<String>,
     /// Only changes made by `admin`, `command_line` or a token id (`tok_…`).
+    #[param(schema_with = schema::audit_actor)]
     actor: Option<String>,
     /// RFC 3339; entries at or after it.
+    #[param(schema_with = schema::timestamp)]
     since: Option<String>,
     /// RFC 3339; entries at or before it.
+    #[param(schema_with = schema::timestamp)]
     until: Option<String>,
+    #[param(schema_with = schema::limit)]
     limit: Option<u32>,
+    #[param(schema_with = schema::audit_cursor)]
     cursor: Option<String>,
 }
 

@@ -127,13 +127,7 @@ impl FromRequestParts<AppState> for Principal {
         let token = header
             .to_str()
             .ok()
-            .and_then(|value| {
-                value
-                    .strip_prefix("Bearer ")
-                    .or_else(|| value.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|token| !token.is_empty())
+            .and_then(bearer_token)
             .ok_or(ApiError::Unauthorized)?;
         state
             .auth
@@ -143,11 +137,57 @@ impl FromRequestParts<AppState> for Principal {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` value. The scheme is case-insensitive, as
+/// every HTTP authentication scheme is (RFC 9110, section 11.1): `bearer`, `BEARER` and
+/// `bEaReR` all name it. `None` for another scheme or an empty token.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once([' ', '\t'])?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// Refuses tenant tokens on admin-only routes, as if the route did not exist for them.
 pub fn require_admin(principal: &Principal) -> Result<(), ApiError> {
     if principal.is_admin() {
         Ok(())
     } else {
         Err(ApiError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    /// The scheme is matched whatever its case; the token is everything after the blanks.
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for value in [
+            "Bearer tok_1",
+            "bearer tok_1",
+            "BEARER tok_1",
+            "bEaReR tok_1",
+            "Bearer   tok_1 ",
+            "Bearer\ttok_1",
+        ] {
+            assert_eq!(bearer_token(value), Some("tok_1"), "{value:?}");
+        }
+    }
+
+    /// Another scheme, a missing token or a scheme glued to the token is no bearer token.
+    #[test]
+    fn other_schemes_and_empty_tokens_are_refused() {
+        for value in [
+            "Basic dXNlcjpwYXNz",
+            "Bearer",
+            "Bearer ",
+            "Bearer    ",
+            "Bearertok_1",
+            "tok_1",
+            "",
+            "Bearers tok_1",
+        ] {
+            assert_eq!(bearer_token(value), None, "{value:?}");
+        }
     }
 }

@@ -2,13 +2,13 @@
 
 use super::audit::{self, Change, Source};
 use super::error::ApiError;
-use super::extract::path_id;
+use super::extract::{PathParam, path_id};
 use super::webhook_activity::AttemptOut;
 use super::{AppState, Problem};
 use crate::model::*;
 use crate::store::Requeue;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -78,7 +78,7 @@ pub struct DeliveryDetail {
 pub async fn get_delivery(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<DeliveryDetail>, ApiError> {
     let id = path_id(&id, DeliveryId::parse)?;
     let delivery = state
@@ -124,7 +124,7 @@ pub async fn retry_delivery(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<(StatusCode, Json<RetryAccepted>), ApiError> {
     let id = path_id(&id, DeliveryId::parse)?;
     // A node that dispatches takes the attempt itself; otherwise the workers' scans find it.

@@ -4,14 +4,15 @@
 use super::audit::{self, Change, Source};
 use super::auth::require_admin;
 use super::error::ApiError;
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParam};
+use super::input_schema::{self as schema, MAX_DESCRIPTION};
 use super::paging::ListOf;
 use super::{AppState, Problem};
 use crate::model::*;
 use crate::publish::schemas;
 use crate::store::StoreError;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,11 +20,11 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventTypeIn {
-    /// The event name, e.g. `order.created`.
+    #[schema(schema_with = schema::event_name)]
     pub name: String,
+    #[schema(schema_with = schema::description)]
     pub description: Option<String>,
-    /// A JSON Schema that every event's `data` must satisfy.
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = schema::json_schema)]
     pub schema: Option<serde_json::Value>,
 }
 
@@ -32,7 +33,7 @@ pub struct EventTypeOut {
     pub id: String,
     pub name: String,
     pub description: String,
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = schema::json_schema)]
     pub schema: Option<serde_json::Value>,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
@@ -64,7 +65,8 @@ pub async fn list_event_types(
 }
 
 #[utoipa::path(post, path = "/api/event-types", tag = "event types", request_body = EventTypeIn,
-    responses((status = 201, body = EventTypeOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = EventTypeOut), (status = 404, description = "A tenant token: only the admin changes the catalog.", body = Problem),
+        (status = 409, description = "An event type of that name exists already (`already_exists`).", body = Problem), (status = 422, body = Problem)))]
 pub async fn create_event_type(
     State(state): State<AppState>,
     principal: Principal,
@@ -84,11 +86,11 @@ pub async fn create_event_type(
         })?;
     }
     let description = input.description.unwrap_or_default();
-    if description.chars().count() > 1000 {
+    if description.chars().count() > MAX_DESCRIPTION {
         return Err(ApiError::field(
             "description",
             "too_long",
-            "must be at most 1000 characters",
+            format!("must be at most {MAX_DESCRIPTION} characters"),
         ));
     }
     let event_type = EventType {
@@ -124,7 +126,7 @@ pub async fn delete_event_type(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(name): Path<String>,
+    PathParam(name): PathParam,
 ) -> Result<StatusCode, ApiError> {
     require_admin(&principal)?;
     let name = EventName::parse(&name).map_err(|_| ApiError::NotFound)?;

@@ -2,7 +2,8 @@
 
 use super::deliveries::DeliveryOut;
 use super::error::ApiError;
-use super::extract::{ApiQuery, param, path_id, read_json};
+use super::extract::{ApiQuery, PathParam, param, path_id, read_json};
+use super::input_schema::{self as schema, MAX_BATCH};
 use super::paging::{ListOf, list_of, page};
 use super::webhook_input::{self as input, Checks};
 use super::{AppState, Problem};
@@ -11,37 +12,34 @@ use crate::publish::{Publication, PublishError, Published, Targets};
 use crate::store::EventQuery;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
-/// The most events one batch may carry.
-pub const MAX_BATCH: usize = 1000;
-
 /// An event to publish.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventIn {
-    /// The event name, e.g. `order.created`.
     #[serde(rename = "type")]
+    #[schema(schema_with = schema::publishable_event_name)]
     pub event_type: String,
-    /// Any JSON; sent to receivers exactly as given.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = schema::any_json)]
     pub data: Box<RawValue>,
-    /// An idempotency key: the same key again in the tenant returns the first event (200).
+    #[schema(schema_with = schema::idempotency_key)]
     pub id: Option<String>,
     /// Defaults to `default`; a tenant token may only name its own tenant.
+    #[schema(schema_with = schema::optional_tenant)]
     pub tenant: Option<String>,
-    /// Deliver only to these webhooks (among those subscribed).
+    #[schema(schema_with = schema::webhook_ids)]
     pub webhooks: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchIn {
-    /// 1 to 1000 events, stored all or nothing.
+    #[schema(schema_with = schema::batch_events)]
     pub events: Vec<EventIn>,
 }
 
@@ -189,6 +187,7 @@ pub async fn publish_event(
 #[utoipa::path(post, path = "/api/events/batch", tag = "events", request_body = BatchIn,
     responses(
         (status = 202, description = "Every event stored durably (or found as a duplicate).", body = BatchAccepted),
+        (status = 200, description = "Every event's idempotency key was seen before: the first events, nothing new.", body = BatchAccepted),
         (status = 413, body = Problem), (status = 422, description = "Nothing was stored.", body = Problem)))]
 pub async fn publish_batch(
     State(state): State<AppState>,
@@ -268,13 +267,17 @@ impl From<&EventSummary> for EventSummaryOut {
 pub struct EventListQuery {
     /// Only events of this name.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", schema_with = schema::event_name)]
     event_type: Option<String>,
     /// Only this tenant's events (admin token).
+    #[param(schema_with = schema::tenant)]
     tenant: Option<String>,
     /// RFC 3339; events published at or after it.
+    #[param(schema_with = schema::timestamp)]
     since: Option<String>,
+    #[param(schema_with = schema::limit)]
     limit: Option<u32>,
+    #[param(schema_with = schema::event_cursor)]
     cursor: Option<String>,
 }
 
@@ -322,7 +325,7 @@ pub struct EventOut {
     #[schema(value_type = String, format = DateTime)]
     pub timestamp: Timestamp,
     pub idempotency_key: Option<String>,
-    #[schema(value_type = Object)]
+    #[schema(schema_with = schema::any_json)]
     pub data: Box<RawValue>,
     /// One per webhook it went to.
     pub deliveries: Vec<DeliveryOut>,
@@ -333,7 +336,7 @@ pub struct EventOut {
 pub async fn get_event(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<EventOut>, ApiError> {
     let id = path_id(&id, EventId::parse)?;
     let event = state

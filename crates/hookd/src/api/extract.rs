@@ -1,7 +1,7 @@
 //! Extractors that turn bad input into the right problem: malformed JSON is 400, a body over
 //! its limit 413, and JSON of the wrong shape 422 naming the field (found with
-//! `serde_path_to_error`). Query strings and path ids get the same care, and no text of either
-//! may hold NUL (`nul`).
+//! `serde_path_to_error`). Query strings and path ids get the same care: every rejection is
+//! problem+json, and no text of either may hold NUL (`nul`).
 
 use super::error::ApiError;
 use super::nul::{NUL_MESSAGE, NoNul};
@@ -28,7 +28,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 }
 
 /// An optional JSON body of at most `DEFAULT_BODY_LIMIT` bytes: `None` when the body is empty
-/// (or only whitespace), for routes whose body may be left out.
+/// (or only whitespace) or `null`, for routes whose body may be left out.
 pub struct OptionalJsonBody<T>(pub Option<T>);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJsonBody<T> {
@@ -39,7 +39,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJsonBody<T>
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(None));
         }
-        parse_json(&bytes).map(|value| Self(Some(value)))
+        parse_json::<Option<T>>(&bytes).map(Self)
     }
 }
 
@@ -166,6 +166,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                 }
                 ApiError::Invalid(vec![field])
             })
+    }
+}
+
+/// A path parameter as text. A segment that does not decode (bad percent-encoding, not UTF-8)
+/// can't name anything, so it is a 404 problem like any unknown id, never axum's plain-text 400.
+pub struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(text)| Self(text))
+            .map_err(|_| ApiError::NotFound)
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod contract;
 mod deliveries;
 mod detach;
 pub mod docs;
@@ -12,6 +13,7 @@ mod event_names;
 mod event_types;
 mod events;
 mod extract;
+mod input_schema;
 mod nul;
 mod ops;
 mod paging;
@@ -62,8 +64,8 @@ pub struct AppState {
     info(
         title = "hookd",
         description = "Webhook delivery: register webhooks, publish events, and follow every attempt. \
-                       Every /api route takes `Authorization: Bearer <token>`; errors are RFC 9457 \
-                       problem+json with a stable `code`.",
+                       Every /api route takes `Authorization: Bearer <token>` (the scheme in any \
+                       case); errors are RFC 9457 `application/problem+json` with a stable `code`.",
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -101,9 +103,10 @@ pub fn openapi_json() -> String {
         .expect("the OpenAPI document encodes")
 }
 
-/// The routes and the OpenAPI document that describes them, built together so they can't drift.
+/// The routes and the OpenAPI document that describes them, built together so they can't drift;
+/// the answers every route shares are added to the document in one place (`contract`).
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
         .routes(routes!(webhook_activity::webhook_metrics))
         .routes(routes!(
@@ -138,7 +141,9 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::prometheus_metrics))
-        .split_for_parts()
+        .split_for_parts();
+    utoipa::Modify::modify(&contract::CommonResponses, &mut openapi);
+    (router, openapi)
 }
 
 /// What a worker node serves: health, readiness and metrics only.

@@ -3,12 +3,13 @@
 use super::audit::{self, Change, Source};
 use super::auth::require_admin;
 use super::error::ApiError;
-use super::extract::{ApiQuery, JsonBody, path_id};
+use super::extract::{ApiQuery, JsonBody, PathParam, path_id};
+use super::input_schema::{self as schema, MAX_TOKEN_NAME};
 use super::paging::{ListOf, list_of, page};
 use super::{AppState, Problem};
 use crate::model::*;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -16,9 +17,10 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenIn {
-    /// What the token is for, e.g. the customer's name.
+    #[schema(schema_with = schema::token_name)]
     pub name: String,
     /// The only tenant it may see.
+    #[schema(schema_with = schema::tenant)]
     pub tenant: String,
 }
 
@@ -61,11 +63,11 @@ pub async fn create_token(
     require_admin(&principal)?;
     let mut errors = Vec::new();
     let name = input.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 200 {
+    if name.is_empty() || name.chars().count() > MAX_TOKEN_NAME {
         errors.push(FieldError::new(
             "name",
             "invalid_name",
-            "must be 1 to 200 characters",
+            format!("must be 1 to {MAX_TOKEN_NAME} characters"),
         ));
     }
     let tenant = Tenant::parse(&input.tenant)
@@ -103,7 +105,9 @@ pub async fn create_token(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TokenListQuery {
+    #[param(schema_with = schema::limit)]
     limit: Option<u32>,
+    #[param(schema_with = schema::token_cursor)]
     cursor: Option<String>,
 }
 
@@ -131,7 +135,7 @@ pub async fn delete_token(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<StatusCode, ApiError> {
     require_admin(&principal)?;
     let id = path_id(&id, TokenId::parse)?;

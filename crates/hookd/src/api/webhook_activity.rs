@@ -3,7 +3,8 @@
 
 use super::audit::{self, Change, Source};
 use super::error::ApiError;
-use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, param};
+use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, PathParam, param};
+use super::input_schema as schema;
 use super::paging::{ListOf, list_of, page};
 use super::webhooks::visible_webhook;
 use super::{AppState, Problem};
@@ -12,7 +13,7 @@ use crate::dispatch::{Target, count_recorded, perform};
 use crate::model::*;
 use crate::store::{AttemptQuery, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, MinuteStats};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,8 +24,9 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct TestIn {
     #[serde(rename = "type")]
+    #[schema(schema_with = schema::event_name)]
     pub event_type: String,
-    #[schema(value_type = Object)]
+    #[schema(schema_with = schema::any_json)]
     pub data: Box<serde_json::value::RawValue>,
 }
 
@@ -49,7 +51,7 @@ pub async fn test_webhook(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     OptionalJsonBody(requested): OptionalJsonBody<TestIn>,
 ) -> Result<Json<TestOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
@@ -260,16 +262,23 @@ impl AttemptOut {
 #[into_params(parameter_in = Query)]
 pub struct LogQuery {
     /// `succeeded` or `failed`.
+    #[param(schema_with = schema::attempt_status)]
     status: Option<String>,
     /// Only attempts for events of this name.
+    #[param(schema_with = schema::event_name)]
     event: Option<String>,
     /// Only attempts for this event id.
+    #[param(schema_with = schema::event_id)]
     event_id: Option<String>,
     /// RFC 3339; attempts made at or after it.
+    #[param(schema_with = schema::timestamp)]
     since: Option<String>,
     /// RFC 3339; attempts made at or before it.
+    #[param(schema_with = schema::timestamp)]
     until: Option<String>,
+    #[param(schema_with = schema::limit)]
     limit: Option<u32>,
+    #[param(schema_with = schema::attempt_cursor)]
     cursor: Option<String>,
 }
 
@@ -278,7 +287,7 @@ pub struct LogQuery {
 pub async fn list_logs(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     ApiQuery(query): ApiQuery<LogQuery>,
 ) -> Result<Json<ListOf<AttemptOut>>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
@@ -311,8 +320,8 @@ pub async fn list_logs(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecoverIn {
-    /// Re-queue deliveries that ended failed at or after this time (RFC 3339).
-    #[schema(value_type = String, format = DateTime)]
+    /// Re-queue deliveries that ended failed at or after this time.
+    #[schema(schema_with = schema::timestamp)]
     pub since: Timestamp,
 }
 
@@ -328,7 +337,7 @@ pub async fn recover_webhook(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     JsonBody(input): JsonBody<RecoverIn>,
 ) -> Result<Json<RecoverOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
@@ -347,7 +356,7 @@ pub async fn recover_webhook(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
-    /// How far back, such as `1h`, `24h` or `7d` (1m to 30d; default 24h).
+    #[param(schema_with = schema::window)]
     window: Option<String>,
 }
 
@@ -397,7 +406,7 @@ pub struct StatsOut {
 pub async fn webhook_stats(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     ApiQuery(query): ApiQuery<StatsQuery>,
 ) -> Result<Json<StatsOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;

@@ -2,19 +2,16 @@
 //! types. Every field is checked and every problem reported at once, each naming its field.
 
 use super::error::ApiError;
+use super::input_schema::{self as schema, MAX_DESCRIPTION, MAX_PATTERNS, RATE_LIMIT, TIMEOUT_MS};
 use super::webhook_signature::{SignatureIn, SignatureOut};
 use crate::dispatch::client::check_destination;
-use crate::dispatch::ssrf::{AddressPolicy, ForbiddenAddress};
+use crate::dispatch::ssrf::{AddressPolicy, Refusal};
 use crate::model::*;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use utoipa::ToSchema;
 
-const MAX_PATTERNS: usize = 100;
-const MAX_DESCRIPTION: usize = 1000;
-const RATE_LIMIT: std::ops::RangeInclusive<u32> = 1..=10_000;
-const TIMEOUT_MS: std::ops::RangeInclusive<u32> = 100..=120_000;
 /// How long registration waits for DNS before accepting a URL it could not resolve.
 const RESOLVE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -22,30 +19,37 @@ const RESOLVE_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookIn {
-    /// Absolute http(s) URL, no userinfo, at most 2048 characters, reachable under the SSRF policy.
+    #[schema(schema_with = schema::webhook_url)]
     pub url: String,
-    /// Event names, `prefix.*` patterns, or `*`.
+    #[schema(schema_with = schema::event_patterns)]
     pub events: Vec<String>,
+    #[schema(schema_with = schema::description)]
     pub description: Option<String>,
     /// Defaults to `default`; a tenant token may only name its own tenant.
+    #[schema(schema_with = schema::optional_tenant)]
     pub tenant: Option<String>,
     /// Defaults to true; false registers it disabled (`disabled_reason: manual`).
     pub active: Option<bool>,
-    /// Only events for which this expression is true are delivered, e.g. `data.amount > 100`.
+    #[schema(schema_with = schema::filter)]
     pub filter: Option<String>,
-    /// Deliveries per second at most (1 to 10000).
+    /// Deliveries per second at most.
+    #[schema(schema_with = schema::rate_limit)]
     pub rate_limit: Option<u32>,
-    /// Concurrent requests at most (1 to 1000, default 10).
+    /// Concurrent requests at most (default 10).
+    #[schema(schema_with = schema::max_in_flight)]
     pub max_in_flight: Option<u32>,
-    /// Per-attempt timeout in milliseconds (100 to 120000, default 10000).
+    /// Per-attempt timeout in milliseconds (default 10000).
+    #[schema(schema_with = schema::timeout_ms)]
     pub timeout_ms: Option<u32>,
-    /// Delays between attempts such as `["1m", "5m", "15m"]`; omitted or null uses the server default.
+    #[schema(schema_with = schema::retry_schedule)]
     pub retry_schedule: Option<Vec<String>>,
-    /// Extra static headers sent with every delivery.
+    #[schema(schema_with = schema::headers)]
     pub headers: Option<BTreeMap<String, String>>,
     /// The signing secret, of the scheme's kind: for `v1`, `whsec_` + base64 of 24 to 64 bytes;
     /// for `v1a`, `whsk_` + base64 of an Ed25519 seed and public key (64 bytes) or of the seed
     /// alone (32 bytes). Generated when omitted.
+    /// Generated when omitted.
+    #[schema(schema_with = schema::optional_secret)]
     pub secret: Option<String>,
     /// How deliveries are signed; omitted: `v1` and the simple header `x-webhook-signature`.
     pub signature: Option<SignatureIn>,
@@ -59,21 +63,27 @@ pub struct WebhookIn {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookPatch {
+    #[schema(schema_with = schema::webhook_url)]
     pub url: Option<String>,
+    #[schema(schema_with = schema::event_patterns)]
     pub events: Option<Vec<String>>,
+    #[schema(schema_with = schema::description)]
     pub description: Option<String>,
     pub active: Option<bool>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = schema::filter)]
     pub filter: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<u32>)]
+    #[schema(schema_with = schema::rate_limit)]
     pub rate_limit: Option<Option<u32>>,
+    #[schema(schema_with = schema::max_in_flight)]
     pub max_in_flight: Option<u32>,
+    #[schema(schema_with = schema::timeout_ms)]
     pub timeout_ms: Option<u32>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(schema_with = schema::retry_schedule)]
     pub retry_schedule: Option<Option<Vec<String>>>,
+    #[schema(schema_with = schema::headers)]
     pub headers: Option<BTreeMap<String, String>>,
     /// Fields given replace the webhook's; a new `scheme` makes a new secret of its kind.
     pub signature: Option<SignatureIn>,
@@ -377,8 +387,15 @@ pub async fn reachable(policy: &AddressPolicy, url: &WebhookUrl) -> Result<(), A
 
 /// Why a URL may not be registered, as a sentence that follows the field's name: "resolves to
 /// 10.0.0.1, which is a private address not in HOOKD_ALLOWED_NETWORKS" for a host name, "is a
-/// loopback address not in HOOKD_ALLOWED_NETWORKS" for an address written in the URL.
-fn refusal(uri: &hyper::Uri, forbidden: &ForbiddenAddress) -> String {
+/// loopback address not in HOOKD_ALLOWED_NETWORKS" for an address written in the URL, "names
+/// metadata.google.internal, a cloud metadata service" for a metadata host name.
+fn refusal(uri: &hyper::Uri, refused: &Refusal) -> String {
+    let forbidden = match refused {
+        Refusal::Name(name) => {
+            return format!("names {}, a cloud metadata service", name.host);
+        }
+        Refusal::Address(forbidden) => forbidden,
+    };
     let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
     let written_as_address = host.parse::<std::net::IpAddr>().is_ok();
     if written_as_address {

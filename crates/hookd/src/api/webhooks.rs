@@ -2,7 +2,8 @@
 
 use super::audit::{self, Change, Source};
 use super::error::ApiError;
-use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, param, path_id};
+use super::extract::{ApiQuery, JsonBody, OptionalJsonBody, PathParam, param, path_id};
+use super::input_schema as schema;
 use super::paging::{ListOf, list_of, page};
 use super::webhook_input::{self as input, Checks, WebhookIn, WebhookOut, WebhookPatch};
 use super::webhook_signature as signing;
@@ -11,7 +12,7 @@ use crate::model::*;
 use crate::publish::{Publication, Targets};
 use crate::store::{Activation, WebhookQuery};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -161,11 +162,15 @@ async fn ping(state: &AppState, webhook: &Webhook) -> Option<String> {
 #[into_params(parameter_in = Query)]
 pub struct WebhookListQuery {
     /// Only this tenant's webhooks (admin token).
+    #[param(schema_with = schema::tenant)]
     tenant: Option<String>,
     /// Only webhooks that receive this event name.
+    #[param(schema_with = schema::event_name)]
     event: Option<String>,
     active: Option<bool>,
+    #[param(schema_with = schema::limit)]
     limit: Option<u32>,
+    #[param(schema_with = schema::webhook_cursor)]
     cursor: Option<String>,
 }
 
@@ -229,7 +234,7 @@ pub async fn visible_webhook(
 pub async fn get_webhook(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<WebhookOut>, ApiError> {
     Ok(Json(WebhookOut::from(
         &visible_webhook(&state, &principal, &id).await?,
@@ -259,7 +264,7 @@ pub async fn update_webhook(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     JsonBody(patch): JsonBody<WebhookPatch>,
 ) -> Result<Json<WebhookUpdated>, ApiError> {
     let mut webhook = visible_webhook(&state, &principal, &id).await?;
@@ -390,7 +395,7 @@ pub async fn delete_webhook(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<StatusCode, ApiError> {
     let id = path_id(&id, WebhookId::parse)?;
     let tenant = state
@@ -447,7 +452,7 @@ pub async fn enable_webhook(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<WebhookOut>, ApiError> {
     set_active(&state, &principal, &source, &id, Activation::Enable).await
 }
@@ -458,7 +463,7 @@ pub async fn disable_webhook(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<WebhookOut>, ApiError> {
     set_active(
         &state,
@@ -474,6 +479,7 @@ pub async fn disable_webhook(
 #[serde(deny_unknown_fields)]
 pub struct SecretBody {
     /// Of the webhook's scheme's kind: `whsec_...` for `v1`, `whsk_...` for `v1a`.
+    #[schema(schema_with = schema::secret)]
     pub secret: String,
 }
 
@@ -492,7 +498,7 @@ pub async fn get_secret(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<SecretOut>, ApiError> {
     let webhook = visible_webhook(&state, &principal, &id).await?;
     let change = Change {
@@ -526,7 +532,7 @@ pub async fn rotate_secret(
     State(state): State<AppState>,
     principal: Principal,
     source: Source,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     OptionalJsonBody(requested): OptionalJsonBody<SecretBody>,
 ) -> Result<Json<RotatedOut>, ApiError> {
     let mut webhook = visible_webhook(&state, &principal, &id).await?;

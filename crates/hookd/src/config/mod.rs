@@ -2,6 +2,8 @@
 //! then `HOOKD_*` environment variables, then flags; validated into `Config` with messages that
 //! name the setting.
 
+#[cfg(test)]
+mod proptests;
 mod raw;
 mod validate;
 

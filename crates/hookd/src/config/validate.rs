@@ -138,7 +138,13 @@ pub(super) fn validate(
     );
     let max_in_flight_per_webhook = c.take(
         "max_in_flight_per_webhook",
-        raw.max_in_flight_per_webhook.0.and_then(|n| at_least(n, 1)),
+        raw.max_in_flight_per_webhook.0.and_then(|n| {
+            let ceiling = crate::model::MAX_IN_FLIGHT_CEILING;
+            if n > ceiling {
+                return Err(format!("must be at most {ceiling}"));
+            }
+            at_least(n, 1)
+        }),
     );
     let (
         Some(max_connections),

@@ -30,7 +30,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use self::connector::{ConnectError, GuardedConnector, io_text, uri_host, uri_port};
-use crate::dispatch::ssrf::{AddressPolicy, ForbiddenAddress};
+use crate::dispatch::ssrf::{AddressPolicy, ForbiddenAddress, ForbiddenName, Refusal};
 
 /// How much of a response body is kept for the delivery log.
 const PREFIX_LIMIT: usize = 4096;
@@ -78,6 +78,8 @@ pub struct OutboundResponse {
 pub enum OutboundError {
     #[error("refused: {0}")]
     Forbidden(#[from] ForbiddenAddress),
+    #[error("refused: {0}")]
+    ForbiddenName(#[from] ForbiddenName),
     #[error("timed out after {0} ms")]
     Timeout(u64),
     #[error("could not resolve {host}: {message}")]
@@ -201,9 +203,9 @@ impl fmt::Debug for OutboundClient {
     }
 }
 
-/// Used at webhook registration: resolves the URL's host (IP literals are
-/// checked directly) and checks every address. Err(Forbidden) if ANY resolved
-/// address is forbidden. If the name does not resolve within
+/// Used at webhook registration: refuses a cloud metadata host name, resolves
+/// the URL's host (IP literals are checked directly) and checks every address.
+/// Err if the name or ANY resolved address is forbidden. If the name does not resolve within
 /// `resolve_timeout`, returns Ok(()) (delivery will fail later and log why) —
 /// the caller must not block registration on flaky DNS. A URL without a host
 /// is likewise not this function's concern and passes.
@@ -211,18 +213,19 @@ pub async fn check_destination(
     policy: &AddressPolicy,
     url: &Uri,
     resolve_timeout: Duration,
-) -> Result<(), ForbiddenAddress> {
+) -> Result<(), Refusal> {
     let Some(host) = uri_host(url) else {
         return Ok(());
     };
     if let Ok(ip) = host.parse::<IpAddr>() {
-        return policy.check(ip);
+        return Ok(policy.check(ip)?);
     }
+    policy.check_name(host)?;
     let port = uri_port(url).unwrap_or(0);
     match tokio::time::timeout(resolve_timeout, tokio::net::lookup_host((host, port))).await {
-        Ok(Ok(addrs)) => addrs
+        Ok(Ok(addrs)) => Ok(addrs
             .into_iter()
-            .try_for_each(|addr| policy.check(addr.ip())),
+            .try_for_each(|addr| policy.check(addr.ip()))?),
         Ok(Err(_)) | Err(_) => Ok(()),
     }
 }
@@ -281,6 +284,9 @@ fn map_client_error(error: hyper_util::client::legacy::Error) -> OutboundError {
     if let Some(cause) = find::<ConnectError>(&error) {
         return match cause {
             ConnectError::Forbidden(forbidden) => OutboundError::Forbidden(forbidden.clone()),
+            ConnectError::ForbiddenName(forbidden) => {
+                OutboundError::ForbiddenName(forbidden.clone())
+            }
             ConnectError::Resolve { host, message } => OutboundError::Resolve {
                 host: host.clone(),
                 message: message.clone(),

@@ -4,20 +4,31 @@
 //! operator's network. Without a guard, a URL such as `http://169.254.169.254/`
 //! or `http://localhost:6379/` turns hookd into a proxy into that network
 //! (server-side request forgery). This module decides, for one IP address at a
-//! time, whether hookd may connect to it: public unicast addresses are allowed;
-//! loopback, private, link-local, cloud metadata, multicast, reserved and
-//! documentation ranges are refused unless the operator listed them in
-//! `HOOKD_ALLOWED_NETWORKS`. IPv4 addresses written inside IPv6 (mapped,
-//! compatible, NAT64 and 6to4 forms) are unwrapped and judged as IPv4, so
-//! `::ffff:127.0.0.1` is as loopback as `127.0.0.1`.
+//! time, whether hookd may connect to it: globally reachable unicast addresses
+//! are allowed; loopback, private, link-local, cloud metadata, multicast,
+//! reserved, documentation and the other special-purpose ranges are refused
+//! unless the operator listed them in `HOOKD_ALLOWED_NETWORKS` (`ranges` has the
+//! blocks). IPv4 addresses written inside IPv6 (mapped, translated, compatible,
+//! NAT64 and 6to4 forms) are unwrapped and judged as IPv4, so `::ffff:127.0.0.1`
+//! is as loopback as `127.0.0.1`; forms whose IPv4 address can't be judged here
+//! (NAT64 for local use, Teredo) are refused.
+//!
+//! Cloud metadata host names (`metadata.google.internal`, `instance-data`, ...)
+//! are refused by name too (`names`), before any lookup and whatever the allowed
+//! networks.
 //!
 //! The policy is pure: it never resolves names. The caller resolves, checks
 //! every address, and connects only to an address that passed (see `client`).
 
+mod names;
+mod ranges;
+
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 use ipnet::IpNet;
+
+pub use names::{METADATA_NAMES, is_metadata_name};
 
 /// The set of non-public networks the operator explicitly allowed.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +44,22 @@ pub struct ForbiddenAddress {
     pub kind: AddressKind,
 }
 
+/// Why a host name was refused without being looked up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{host} is the host name of a cloud metadata service")]
+pub struct ForbiddenName {
+    pub host: String,
+}
+
+/// Why a destination was refused: its name, or one of its addresses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error(transparent)]
+    Name(#[from] ForbiddenName),
+    #[error(transparent)]
+    Address(#[from] ForbiddenAddress),
+}
+
 /// The kind of non-public range an address belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddressKind {
@@ -46,6 +73,9 @@ pub enum AddressKind {
     SharedAddressSpace,
     Documentation,
     Reserved,
+    /// An IPv6 address that a gateway of the site translates or tunnels to IPv4, without the
+    /// IPv4 address being readable here: NAT64 for local use, Teredo.
+    Translated,
 }
 
 impl fmt::Display for AddressKind {
@@ -61,6 +91,7 @@ impl fmt::Display for AddressKind {
             Self::SharedAddressSpace => "a shared (carrier-grade NAT) address",
             Self::Documentation => "a documentation address",
             Self::Reserved => "a reserved address",
+            Self::Translated => "an address translated to IPv4 (NAT64 for local use, or Teredo)",
         })
     }
 }
@@ -80,18 +111,31 @@ impl AddressPolicy {
     pub fn check(&self, ip: IpAddr) -> Result<(), ForbiddenAddress> {
         let embedded = match ip {
             IpAddr::V4(_) => None,
-            IpAddr::V6(v6) => embedded_v4(v6),
+            IpAddr::V6(v6) => ranges::embedded_v4(v6),
         };
         if self.is_allowed(ip) || embedded.is_some_and(|v4| self.is_allowed(IpAddr::V4(v4))) {
             return Ok(());
         }
         let kind = match (ip, embedded) {
-            (_, Some(v4)) | (IpAddr::V4(v4), None) => classify_v4(v4),
-            (IpAddr::V6(v6), None) => classify_v6(v6),
+            (_, Some(v4)) | (IpAddr::V4(v4), None) => ranges::classify_v4(v4),
+            (IpAddr::V6(v6), None) => ranges::classify_v6(v6),
         };
         match kind {
             None => Ok(()),
             Some(kind) => Err(ForbiddenAddress { ip, kind }),
+        }
+    }
+
+    /// Ok if a host name may be looked up and connected to (its addresses are checked one by
+    /// one with [`AddressPolicy::check`]). Metadata names are refused whatever the allowed
+    /// networks; IP literals are not names and pass.
+    pub fn check_name(&self, host: &str) -> Result<(), ForbiddenName> {
+        if is_metadata_name(host) {
+            Err(ForbiddenName {
+                host: host.to_owned(),
+            })
+        } else {
+            Ok(())
         }
     }
 
@@ -100,116 +144,7 @@ impl AddressPolicy {
     }
 }
 
-/// An IPv4 range: network bits, prefix length, kind. First match wins, so the
-/// single metadata addresses come before the ranges that contain them.
-const V4_RANGES: &[(u32, u8, AddressKind)] = &[
-    (v4(169, 254, 169, 254), 32, AddressKind::CloudMetadata),
-    (v4(100, 100, 100, 200), 32, AddressKind::CloudMetadata),
-    (v4(0, 0, 0, 0), 8, AddressKind::Unspecified),
-    (v4(10, 0, 0, 0), 8, AddressKind::Private),
-    (v4(172, 16, 0, 0), 12, AddressKind::Private),
-    (v4(192, 168, 0, 0), 16, AddressKind::Private),
-    (v4(127, 0, 0, 0), 8, AddressKind::Loopback),
-    (v4(169, 254, 0, 0), 16, AddressKind::LinkLocal),
-    (v4(100, 64, 0, 0), 10, AddressKind::SharedAddressSpace),
-    (v4(192, 0, 0, 0), 24, AddressKind::Reserved),
-    (v4(198, 18, 0, 0), 15, AddressKind::Reserved),
-    (v4(192, 0, 2, 0), 24, AddressKind::Documentation),
-    (v4(198, 51, 100, 0), 24, AddressKind::Documentation),
-    (v4(203, 0, 113, 0), 24, AddressKind::Documentation),
-    (v4(224, 0, 0, 0), 4, AddressKind::Multicast),
-    (v4(255, 255, 255, 255), 32, AddressKind::Broadcast),
-    (v4(240, 0, 0, 0), 4, AddressKind::Reserved),
-];
-
-/// An IPv6 range (IPv4-embedding prefixes are unwrapped before this table).
-const V6_RANGES: &[(u128, u8, AddressKind)] = &[
-    (
-        v6([0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254]),
-        128,
-        AddressKind::CloudMetadata,
-    ),
-    (v6([0, 0, 0, 0, 0, 0, 0, 0]), 128, AddressKind::Unspecified),
-    (v6([0, 0, 0, 0, 0, 0, 0, 1]), 128, AddressKind::Loopback),
-    (
-        v6([0xfe80, 0, 0, 0, 0, 0, 0, 0]),
-        10,
-        AddressKind::LinkLocal,
-    ),
-    (v6([0xfc00, 0, 0, 0, 0, 0, 0, 0]), 7, AddressKind::Private),
-    (v6([0xfec0, 0, 0, 0, 0, 0, 0, 0]), 10, AddressKind::Private),
-    (v6([0xff00, 0, 0, 0, 0, 0, 0, 0]), 8, AddressKind::Multicast),
-    (
-        v6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0]),
-        32,
-        AddressKind::Documentation,
-    ),
-    (v6([0x100, 0, 0, 0, 0, 0, 0, 0]), 64, AddressKind::Reserved),
-];
-
-/// IPv6 prefixes that carry an IPv4 address: prefix bits, prefix length, and
-/// how far the IPv4 address sits from the low end of the IPv6 address.
-const V4_EMBEDDINGS: &[(u128, u8, u32)] = &[
-    // IPv4-mapped ::ffff:a.b.c.d
-    (v6([0, 0, 0, 0, 0, 0xffff, 0, 0]), 96, 0),
-    // IPv4-compatible ::a.b.c.d (:: and ::1 are excluded in `embedded_v4`)
-    (v6([0, 0, 0, 0, 0, 0, 0, 0]), 96, 0),
-    // NAT64 well-known prefix 64:ff9b::a.b.c.d
-    (v6([0x64, 0xff9b, 0, 0, 0, 0, 0, 0]), 96, 0),
-    // 6to4 2002:AABB:CCDD::/48
-    (v6([0x2002, 0, 0, 0, 0, 0, 0, 0]), 16, 80),
-];
-
-const fn v4(a: u8, b: u8, c: u8, d: u8) -> u32 {
-    Ipv4Addr::new(a, b, c, d).to_bits()
-}
-
-const fn v6(s: [u16; 8]) -> u128 {
-    Ipv6Addr::new(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]).to_bits()
-}
-
-fn in_prefix_v4(addr: u32, net: u32, len: u8) -> bool {
-    let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
-    addr & mask == net
-}
-
-fn in_prefix_v6(addr: u128, net: u128, len: u8) -> bool {
-    let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
-    addr & mask == net
-}
-
-/// The kind of non-public IPv4 range `ip` is in, or None if it is public.
-fn classify_v4(ip: Ipv4Addr) -> Option<AddressKind> {
-    let bits = ip.to_bits();
-    V4_RANGES
-        .iter()
-        .find(|&&(net, len, _)| in_prefix_v4(bits, net, len))
-        .map(|&(_, _, kind)| kind)
-}
-
-/// The kind of non-public IPv6 range `ip` is in, or None if it is public.
-/// Does not look at embedded IPv4; see [`embedded_v4`].
-fn classify_v6(ip: Ipv6Addr) -> Option<AddressKind> {
-    let bits = ip.to_bits();
-    V6_RANGES
-        .iter()
-        .find(|&&(net, len, _)| in_prefix_v6(bits, net, len))
-        .map(|&(_, _, kind)| kind)
-}
-
-/// The IPv4 address written inside `ip`, if it uses one of the embedding forms.
-fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
-    let bits = ip.to_bits();
-    if bits <= 1 {
-        // `::` and `::1` are IPv6's own unspecified and loopback addresses.
-        return None;
-    }
-    V4_EMBEDDINGS
-        .iter()
-        .find(|&&(net, len, _)| in_prefix_v6(bits, net, len))
-        // Truncation keeps exactly the 32 bits at `shift`.
-        .map(|&(_, _, shift)| Ipv4Addr::from_bits((bits >> shift) as u32))
-}
-
+#[cfg(test)]
+mod registry_tests;
 #[cfg(test)]
 mod tests;

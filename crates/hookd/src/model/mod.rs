@@ -28,7 +28,7 @@ pub use event::*;
 pub use event_name::*;
 pub use event_type::*;
 pub use field_error::*;
-pub use filter::{Filter, FilterError};
+pub use filter::{Filter, FilterError, MAX_FILTER_BYTES};
 pub use headers::*;
 pub use id::*;
 pub use json_data::*;
@@ -40,3 +40,6 @@ pub use time::*;
 pub use token::*;
 pub use webhook::*;
 pub use webhook_url::*;
+
+#[cfg(test)]
+mod proptests;

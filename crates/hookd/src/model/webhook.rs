@@ -8,6 +8,9 @@ use super::{
 use std::time::Duration;
 
 pub const DEFAULT_MAX_IN_FLIGHT: u32 = 10;
+/// The largest `max_in_flight` any webhook may have; the `max_in_flight_per_webhook` setting
+/// lowers it.
+pub const MAX_IN_FLIGHT_CEILING: u32 = 1000;
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 /// How long a replaced secret keeps signing after a rotation.
 pub const ROTATION_OVERLAP: Duration = Duration::from_secs(24 * 3600);

@@ -320,6 +320,32 @@ pub async fn stored_text(data: &Data) -> String {
     }
 }
 
+/// Rewrites a webhook's URL in the database behind the API's back (the server must be
+/// stopped): for a URL the API would now refuse, stored by an earlier release.
+pub async fn store_webhook_url(data: &Data, id: &str, url: &str) {
+    match &data.postgres {
+        None => {
+            let conn = rusqlite::Connection::open(data.dir.path().join("hookd.db")).unwrap();
+            let changed = conn
+                .execute("UPDATE webhooks SET url = ?1 WHERE id = ?2", [url, id])
+                .unwrap();
+            assert_eq!(changed, 1, "webhook {id} stored");
+        }
+        Some(database) => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&database.url).await.unwrap();
+            let changed = sqlx::query("UPDATE webhooks SET url = $1 WHERE id = $2")
+                .bind(url)
+                .bind(id)
+                .execute(&mut conn)
+                .await
+                .unwrap()
+                .rows_affected();
+            assert_eq!(changed, 1, "webhook {id} stored");
+        }
+    }
+}
+
 /// Polls `check` until it returns `Some`, or panics after `limit` saying what was awaited.
 pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
 where

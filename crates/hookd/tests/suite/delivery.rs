@@ -278,7 +278,8 @@ async fn log_entries_carry_their_delivery_status() {
     }
 }
 
-/// After a rotation both the new and the previous secret sign, in both schemes.
+/// After a rotation both the new and the previous secret sign, in both schemes. The body is
+/// optional: left out, empty or `null`, hookd generates the new secret.
 #[tokio::test]
 async fn a_rotated_secret_keeps_signing_beside_the_new_one() {
     crate::require_backend!();
@@ -333,6 +334,12 @@ async fn a_rotated_secret_keeps_signing_beside_the_new_one() {
         (status, rotated["secret"].as_str()),
         (StatusCode::OK, Some(chosen))
     );
+    // A body of `null` is no body, as the document's optional body (`null` or an object) says.
+    let (status, rotated) = server
+        .post(&format!("/api/webhooks/{id}/rotate-secret"), Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rotated}");
+    assert_ne!(rotated["secret"].as_str(), Some(chosen));
 }
 
 /// A delivery shows its status, the exact payload sent, and each attempt with its request

@@ -31,6 +31,17 @@ async fn non_public_destinations_are_refused_at_registration() {
         "http://[64:ff9b::7f00:1]/hook",
         "http://224.0.0.1/hook",
         "http://2130706433/hook",
+        // NAT64 for local use, SIIT and Teredo reach IPv4 through a gateway of the site.
+        "http://[64:ff9b:1::a00:1]/hook",
+        "http://[::ffff:0:7f00:1]/hook",
+        "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",
+        // Cloud metadata services by name: refused whether or not they resolve here.
+        "http://metadata.google.internal/computeMetadata/v1/",
+        "http://metadata.goog/",
+        "http://metadata/",
+        "http://instance-data/latest/meta-data/",
+        "http://instance-data.ec2.internal/latest/meta-data/",
+        "http://METADATA.GOOGLE.INTERNAL./x",
     ] {
         let (status, problem) = server
             .post("/api/webhooks", json!({"url": url, "events": ["*"]}))
@@ -49,6 +60,10 @@ async fn non_public_destinations_are_refused_at_registration() {
             "http://localhost/hook",
             ", which is a loopback address not in HOOKD_ALLOWED_NETWORKS",
         ),
+        (
+            "http://metadata.google.internal/x",
+            "names metadata.google.internal, a cloud metadata service",
+        ),
     ] {
         let (_, problem) = server
             .post("/api/webhooks", json!({"url": url, "events": ["*"]}))
@@ -56,7 +71,7 @@ async fn non_public_destinations_are_refused_at_registration() {
         let said = problem["errors"][0]["message"].as_str().unwrap();
         assert!(said.ends_with(message), "{url}: {said}");
         assert!(
-            url.contains("10.0") || said.starts_with("resolves to "),
+            url.contains("10.0") || url.contains("metadata") || said.starts_with("resolves to "),
             "{said}"
         );
     }
@@ -131,4 +146,37 @@ async fn deliveries_to_forbidden_addresses_fail_and_say_why() {
         "{error}"
     );
     assert_eq!(receiver.count(), 0, "no connection was made");
+}
+
+/// A metadata host name is refused at delivery too, even with every network allowed (a
+/// webhook stored before names were refused, or a resolver that maps the name elsewhere):
+/// the attempt fails and says why.
+#[tokio::test]
+async fn deliveries_to_metadata_names_fail_and_say_why() {
+    crate::require_backend!();
+    let server = TestServer::start_with(&[("allowed_networks", "0.0.0.0/0,::/0")]).await;
+    let webhook = server
+        .create_webhook(
+            json!({"url": "https://hooks.example.invalid/x", "events": ["*"],
+            "retry_schedule": [], "ping": false}),
+        )
+        .await;
+    let id = webhook["id"].as_str().unwrap().to_owned();
+    let data = server.stop().await;
+    let metadata = "http://metadata.google.internal/computeMetadata/v1/";
+    common::store_webhook_url(&data, &id, metadata).await;
+    let server = TestServer::start_in(data, &[("allowed_networks", "0.0.0.0/0,::/0")]).await;
+    assert_eq!(server.webhook(&id).await["url"], metadata);
+    server.publish(json!({"type": "a.b", "data": {}})).await;
+    let attempt = eventually(
+        "the refused attempt to be logged",
+        Duration::from_secs(10),
+        || async { server.logs(&id).await.first().cloned() },
+    )
+    .await;
+    assert_eq!(attempt["status"], "failed");
+    assert_eq!(
+        attempt["error"],
+        "refused: metadata.google.internal is the host name of a cloud metadata service"
+    );
 }

@@ -61,6 +61,31 @@ async fn api_routes_need_a_valid_token() {
     );
 }
 
+/// The `Bearer` scheme is case-insensitive, like every HTTP authentication scheme: `BEARER`
+/// and `bEaReR` are as good as `Bearer`; another scheme is still 401.
+#[tokio::test]
+async fn the_bearer_scheme_is_matched_whatever_its_case() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let session = |authorization: String| {
+        reqwest::Client::new()
+            .get(server.url("/api/session"))
+            .header("authorization", authorization)
+            .send()
+    };
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let response = session(format!("{scheme} {ADMIN_TOKEN}")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{scheme}");
+    }
+    for refused in [
+        format!("Basic {ADMIN_TOKEN}"),
+        format!("Bearer{ADMIN_TOKEN}"),
+    ] {
+        let response = session(refused.clone()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{refused}");
+    }
+}
+
 /// A tenant token sees its own tenant only: other tenants' webhooks, events and deliveries
 /// are 404 and absent from lists; what it creates lands in its tenant; publishing reaches only
 /// its tenant's webhooks.

@@ -1,9 +1,9 @@
 // The filters above the audit log: what was done, by whom, in which tenant.
 import { Field } from "../Field";
-import { AUDIT_ACTIONS } from "./actions";
+import { AUDIT_ACTIONS, type AuditAction } from "./actions";
 
 export interface AuditFilterValues {
-  action: string;
+  action: AuditAction | "";
   actor: string;
   tenant: string;
 }
@@ -19,7 +19,7 @@ export function AuditFilters({
   return (
     <div className="toolbar" role="search" aria-label="Filter the audit log">
       <Field label="Action">
-        <select value={values.action} onChange={(e) => set({ action: e.target.value })}>
+        <select value={values.action} onChange={(e) => set({ action: e.target.value as AuditAction | "" })}>
           <option value="">Every action</option>
           {AUDIT_ACTIONS.map(([name, label]) => (
             <option key={name} value={name}>

@@ -1,5 +1,10 @@
 // The actions the audit log records, as the server names them, with words for people.
-export const AUDIT_ACTIONS: [string, string][] = [
+import type { operations } from "../../api/schema";
+
+/** An action's name, as the API's document lists them. */
+export type AuditAction = NonNullable<NonNullable<operations["list_audit"]["parameters"]["query"]>["action"]>;
+
+export const AUDIT_ACTIONS: [AuditAction, string][] = [
   ["webhook.created", "Webhook created"],
   ["webhook.updated", "Webhook changed"],
   ["webhook.deleted", "Webhook deleted"],

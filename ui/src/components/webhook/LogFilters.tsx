@@ -3,7 +3,7 @@ import { Field } from "../Field";
 
 export interface LogFilterValues {
   /** "" for all, else `succeeded` or `failed`. */
-  status: string;
+  status: "" | "succeeded" | "failed";
   /** An event type, sent as `event`; "" for all. */
   eventType: string;
   /** datetime-local values (local time); "" for open-ended. */
@@ -25,7 +25,10 @@ export function LogFilters({
   return (
     <div className="toolbar log-filters" role="group" aria-label="Filter attempts">
       <Field label="Status">
-        <select value={values.status} onChange={(e) => set({ status: e.target.value })}>
+        <select
+          value={values.status}
+          onChange={(e) => set({ status: e.target.value as LogFilterValues["status"] })}
+        >
           <option value="">All</option>
           <option value="succeeded">Succeeded</option>
           <option value="failed">Failed</option>

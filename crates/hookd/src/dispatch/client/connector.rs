@@ -21,7 +21,7 @@ use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
 use super::counted::CountedStream;
-use crate::dispatch::ssrf::{AddressPolicy, ForbiddenAddress};
+use crate::dispatch::ssrf::{AddressPolicy, ForbiddenAddress, ForbiddenName};
 
 /// Opens guarded TCP connections within a budget of open connections; cheap to clone (the
 /// policy and the budget are shared).
@@ -39,6 +39,8 @@ pub(crate) enum ConnectError {
     InvalidUri(&'static str),
     /// Every address the host resolved to (or the literal) is forbidden.
     Forbidden(ForbiddenAddress),
+    /// The host is a cloud metadata name, refused without a lookup.
+    ForbiddenName(ForbiddenName),
     /// The host name did not resolve.
     Resolve { host: String, message: String },
     /// Every permitted address refused or failed; the first failure is kept.
@@ -50,6 +52,7 @@ impl fmt::Display for ConnectError {
         match self {
             Self::InvalidUri(message) => f.write_str(message),
             Self::Forbidden(forbidden) => forbidden.fmt(f),
+            Self::ForbiddenName(forbidden) => forbidden.fmt(f),
             Self::Resolve { host, message } => write!(f, "could not resolve {host}: {message}"),
             Self::Connect { addr, error } => write!(f, "{} ({addr})", io_text(error)),
         }
@@ -95,6 +98,9 @@ impl GuardedConnector {
             self.policy.check(ip).map_err(ConnectError::Forbidden)?;
             return dial(SocketAddr::new(ip, port)).await;
         }
+        self.policy
+            .check_name(host)
+            .map_err(ConnectError::ForbiddenName)?;
         let resolved = tokio::net::lookup_host((host, port))
             .await
             .map_err(|error| ConnectError::Resolve {

@@ -16,7 +16,9 @@ fn allowing(nets: &[&str]) -> AddressPolicy {
     AddressPolicy::new(nets.iter().map(|n| n.parse().expect("test net")).collect())
 }
 
-/// Every non-public range is refused with its kind, and public addresses pass.
+/// Every non-public range is refused with its kind, and public addresses pass; IPv4 written
+/// inside IPv6 gets the IPv4 address's verdict, and IPv6 that a site gateway turns into an
+/// IPv4 address this check can't read (NAT64 for local use, Teredo) is refused.
 #[test]
 fn default_policy_classifies_every_range() {
     let table: &[(&str, Result<(), AddressKind>)] = &[
@@ -43,6 +45,8 @@ fn default_policy_classifies_every_range() {
         ("100.127.255.255", Err(SharedAddressSpace)),
         ("100.100.100.200", Err(CloudMetadata)),
         ("192.0.0.8", Err(Reserved)),
+        ("192.0.0.192", Err(CloudMetadata)),
+        ("192.175.48.1", Err(Reserved)),
         ("198.18.0.1", Err(Reserved)),
         ("198.19.255.255", Err(Reserved)),
         ("240.0.0.1", Err(Reserved)),
@@ -65,7 +69,14 @@ fn default_policy_classifies_every_range() {
         ("ff02::1", Err(Multicast)),
         ("2001:db8::1", Err(Documentation)),
         ("100::1", Err(Reserved)),
-        ("100:0:0:1::1", Ok(())),
+        ("100:0:0:1::1", Err(Reserved)),
+        ("4000::1", Err(Reserved)),
+        ("2001::1", Err(Translated)),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", Err(Translated)),
+        ("64:ff9b:1::a00:1", Err(Translated)),
+        ("64:ff9b:1:fffe::808:808", Err(Translated)),
+        ("2001:2::1", Err(Reserved)),
+        ("3fff::1", Err(Documentation)),
         // IPv4 inside IPv6
         ("::ffff:127.0.0.1", Err(Loopback)),
         ("::ffff:169.254.169.254", Err(CloudMetadata)),
@@ -75,6 +86,9 @@ fn default_policy_classifies_every_range() {
         ("::10.0.0.1", Err(Private)),
         ("::2", Err(Unspecified)),
         ("::8.8.8.8", Ok(())),
+        ("::ffff:0:7f00:1", Err(Loopback)),
+        ("::ffff:0:a00:1", Err(Private)),
+        ("::ffff:0:808:808", Ok(())),
         ("64:ff9b::a9fe:a9fe", Err(CloudMetadata)),
         ("64:ff9b::7f00:1", Err(Loopback)),
         ("64:ff9b::808:808", Ok(())),
@@ -128,4 +142,37 @@ fn refusal_message_is_readable() {
         err.to_string(),
         "169.254.169.254 is a cloud metadata address and not in HOOKD_ALLOWED_NETWORKS"
     );
+}
+
+/// Cloud metadata host names are refused by name, whatever their case or trailing dot, and
+/// whatever the allowed networks; other names and IP literals pass this check.
+#[test]
+fn metadata_host_names_are_refused_by_name() {
+    let policy = allowing(&["0.0.0.0/0", "::/0"]);
+    for host in [
+        "metadata.google.internal",
+        "METADATA.Google.Internal",
+        "metadata.google.internal.",
+        "metadata.goog",
+        "metadata",
+        "instance-data",
+        "instance-data.ec2.internal",
+        "instance-data.eu-west-1.compute.internal",
+        "metadata.tencentyun.com",
+    ] {
+        let refused = policy.check_name(host).expect_err(host);
+        assert_eq!(
+            refused.to_string(),
+            format!("{host} is the host name of a cloud metadata service")
+        );
+    }
+    for host in [
+        "example.com",
+        "metadata.example.com",
+        "my-metadata",
+        "instance-data.example.com",
+        "169.254.169.254",
+    ] {
+        assert_eq!(policy.check_name(host), Ok(()), "{host}");
+    }
 }

@@ -47,11 +47,14 @@ mod lexer;
 #[cfg(test)]
 mod parse_tests;
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;
 
 use lexer::{Tok, Token, lex};
 
-const MAX_SOURCE_BYTES: usize = 1024;
+/// The longest filter, in bytes of source.
+pub const MAX_FILTER_BYTES: usize = 1024;
 const MAX_DEPTH: usize = 32;
 const MAX_CONDITIONS: usize = 100;
 const ROOTS: [&str; 3] = ["type", "tenant", "data"];
@@ -84,11 +87,11 @@ pub(super) fn fail<T>(message: impl Into<String>, position: usize) -> Result<T, 
 impl Filter {
     /// Parses a filter. Errors say what was expected and where (0-based char offset).
     pub fn parse(source: &str) -> Result<Filter, FilterError> {
-        if source.len() > MAX_SOURCE_BYTES {
-            let within = |&(byte, _): &(usize, char)| byte < MAX_SOURCE_BYTES;
+        if source.len() > MAX_FILTER_BYTES {
+            let within = |&(byte, _): &(usize, char)| byte < MAX_FILTER_BYTES;
             let position = source.char_indices().take_while(within).count();
             let message =
-                format!("filter is too long: at most {MAX_SOURCE_BYTES} bytes are allowed");
+                format!("filter is too long: at most {MAX_FILTER_BYTES} bytes are allowed");
             return fail(message, position);
         }
         if source.trim().is_empty() {
