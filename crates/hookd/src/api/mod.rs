@@ -18,6 +18,7 @@ mod nul;
 mod ops;
 mod paging;
 mod session;
+mod stats;
 mod tokens;
 mod ui;
 mod webhook_activity;
@@ -108,7 +109,7 @@ pub fn openapi_json() -> String {
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
-        .routes(routes!(webhook_activity::webhook_metrics))
+        .routes(routes!(stats::webhook_metrics))
         .routes(routes!(
             webhooks::get_webhook,
             webhooks::update_webhook,
@@ -121,8 +122,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(webhook_activity::test_webhook))
         .routes(routes!(webhook_activity::list_logs))
         .routes(routes!(webhook_activity::recover_webhook))
-        .routes(routes!(webhook_activity::webhook_stats))
-        .routes(routes!(webhook_activity::all_stats))
+        .routes(routes!(stats::webhook_stats))
+        .routes(routes!(stats::all_stats))
         .routes(routes!(events::publish_event, events::list_events))
         .routes(routes!(events::publish_batch))
         .routes(routes!(events::get_event))
