@@ -82,11 +82,13 @@ impl Encoding {
         }
     }
 
-    fn decode(self, text: &str) -> Option<Vec<u8>> {
-        match self {
-            Self::Hex => hex::decode(text).ok(),
-            Self::Base64 => BASE64_ANY_PADDING.decode(text).ok(),
-        }
+    /// The bytes of a signature written this way; `None` if it is not, or is empty.
+    pub(crate) fn decode(self, text: &str) -> Option<Vec<u8>> {
+        let bytes = match self {
+            Self::Hex => hex::decode(text).ok()?,
+            Self::Base64 => BASE64_ANY_PADDING.decode(text).ok()?,
+        };
+        (!bytes.is_empty()).then_some(bytes)
     }
 }
 

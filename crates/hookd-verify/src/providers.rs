@@ -21,10 +21,6 @@ const SHOPIFY_HMAC: &str = "X-Shopify-Hmac-Sha256";
 const SLACK_SIGNATURE: &str = "X-Slack-Signature";
 const SLACK_TIMESTAMP: &str = "X-Slack-Request-Timestamp";
 
-fn required<'a>(request: &Request<'a>, name: &'static str) -> Result<&'a str, VerifyError> {
-    request.value(name).ok_or(VerifyError::missing(name))
-}
-
 /// A `Stripe-Signature` header: its first `t` and every `v1`, decoded.
 struct StripeHeader {
     timestamp: i64,
@@ -42,7 +38,7 @@ impl StripeHeader {
             };
             match key {
                 "t" if timestamp.is_none() => timestamp = Some(value.parse().ok()?),
-                "v1" => v1.extend(hex::decode(value).ok()),
+                "v1" => v1.extend(Encoding::Hex.decode(value)),
                 _ => {}
             }
         }
@@ -58,7 +54,7 @@ pub(crate) fn verify_stripe(
     now: i64,
     tolerance_secs: i64,
 ) -> Result<(), VerifyError> {
-    let header = required(request, STRIPE_SIGNATURE)?;
+    let header = request.required(STRIPE_SIGNATURE)?;
     let parsed = StripeHeader::parse(header).ok_or(VerifyError::malformed(STRIPE_SIGNATURE))?;
     check_age(parsed.timestamp, now, tolerance_secs)?;
     let timestamp = parsed.timestamp.to_string();
@@ -71,7 +67,7 @@ pub(crate) fn verify_stripe(
 
 /// The `shopify` scheme.
 pub(crate) fn verify_shopify(secret: &str, request: &Request<'_>) -> Result<(), VerifyError> {
-    let header = required(request, SHOPIFY_HMAC)?;
+    let header = request.required(SHOPIFY_HMAC)?;
     let offered =
         offered(header, "", Encoding::Base64).ok_or(VerifyError::malformed(SHOPIFY_HMAC))?;
     let body: [&[u8]; 1] = [request.body()];
@@ -85,8 +81,8 @@ pub(crate) fn verify_slack(
     now: i64,
     tolerance_secs: i64,
 ) -> Result<(), VerifyError> {
-    let signature = required(request, SLACK_SIGNATURE)?;
-    let timestamp_text = required(request, SLACK_TIMESTAMP)?;
+    let signature = request.required(SLACK_SIGNATURE)?;
+    let timestamp_text = request.required(SLACK_TIMESTAMP)?;
     let timestamp = parse_timestamp(SLACK_TIMESTAMP, timestamp_text)?;
     let offered =
         offered(signature, "v0=", Encoding::Hex).ok_or(VerifyError::malformed(SLACK_SIGNATURE))?;

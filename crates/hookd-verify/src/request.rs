@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::VerifyError;
+
 /// An inbound request: its headers and its raw body.
 ///
 /// ```
@@ -83,6 +85,11 @@ impl<'a> Request<'a> {
         self.header(name)
             .map(str::trim)
             .filter(|value| !value.is_empty())
+    }
+
+    /// The header `name` a scheme cannot do without; missing if absent or empty.
+    pub(crate) fn required(&self, name: &'static str) -> Result<&'a str, VerifyError> {
+        self.value(name).ok_or(VerifyError::missing(name))
     }
 }
 

@@ -164,7 +164,7 @@ fn verify_basic(secret: &str, request: &Request<'_>) -> Result<(), VerifyError> 
         });
     }
     let header = "Authorization";
-    let value = request.value(header).ok_or(VerifyError::missing(header))?;
+    let value = request.required(header)?;
     let credentials = value
         .split_once(' ')
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))

@@ -24,7 +24,7 @@ fn body_mac(secret: &str, body: &[u8]) -> Vec<u8> {
 pub fn verify_hex(secret: &str, body: &[u8], signatures: &str) -> Result<(), VerifyError> {
     let offered: Vec<Vec<u8>> = signatures
         .split_whitespace()
-        .filter_map(|entry| hex::decode(entry.strip_prefix("sha256=").unwrap_or(entry)).ok())
+        .filter_map(|entry| Encoding::Hex.decode(entry.strip_prefix("sha256=").unwrap_or(entry)))
         .collect();
     check(secret, body, &offered, "x-webhook-signature")
 }
@@ -73,8 +73,7 @@ fn check(
 
 /// The `hex` scheme of a request: `x-webhook-signature`.
 pub(crate) fn verify_hex_request(secret: &str, request: &Request<'_>) -> Result<(), VerifyError> {
-    let header = "x-webhook-signature";
-    let value = request.value(header).ok_or(VerifyError::missing(header))?;
+    let value = request.required("x-webhook-signature")?;
     verify_hex(secret, request.body(), value)
 }
 
@@ -83,7 +82,6 @@ pub(crate) fn verify_github_request(
     secret: &str,
     request: &Request<'_>,
 ) -> Result<(), VerifyError> {
-    let header = "X-Hub-Signature-256";
-    let value = request.value(header).ok_or(VerifyError::missing(header))?;
+    let value = request.required("X-Hub-Signature-256")?;
     verify_github(secret, request.body(), value)
 }

@@ -77,11 +77,10 @@ pub(crate) fn verify_request(
     now: i64,
     tolerance_secs: i64,
 ) -> Result<(), VerifyError> {
-    let header = |name: &'static str| request.value(name).ok_or(VerifyError::missing(name));
     let (id, timestamp, signatures) = (
-        header("webhook-id")?,
-        header("webhook-timestamp")?,
-        header("webhook-signature")?,
+        request.required("webhook-id")?,
+        request.required("webhook-timestamp")?,
+        request.required("webhook-signature")?,
     );
     let body = request.body();
     let check_v1a = |public_key: &str| {

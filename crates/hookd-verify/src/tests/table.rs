@@ -263,3 +263,34 @@ fn an_empty_secret_is_refused() {
         );
     }
 }
+
+/// A header whose entries are empty holds nothing to check: it is malformed, not unmatched.
+#[test]
+fn empty_entries_are_malformed() {
+    let cases = [
+        (Scheme::Hex, "x-webhook-signature", "sha256="),
+        (Scheme::Github, "X-Hub-Signature-256", "sha256="),
+        (Scheme::Stripe, "Stripe-Signature", "t=1700000000,v1="),
+        (Scheme::Slack, "X-Slack-Signature", "v0="),
+        (Scheme::Standard, "webhook-signature", "v1, v1a,"),
+    ];
+    for (scheme, header, value) in cases {
+        let pairs = [
+            ("webhook-id", "msg_1"),
+            ("webhook-timestamp", "1700000000"),
+            ("X-Slack-Request-Timestamp", "1700000000"),
+            (header, value),
+        ];
+        assert_eq!(
+            verify(
+                &scheme,
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                &Request::new(&pairs, BODY),
+                NOW,
+                TOLERANCE
+            ),
+            Err(VerifyError::MalformedHeader(header.into())),
+            "{value}"
+        );
+    }
+}
