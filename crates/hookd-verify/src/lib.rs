@@ -1,187 +1,87 @@
-//! Sign and verify hookd webhooks.
+//! Verify inbound webhooks of every scheme hookd's inboxes support, and hookd's own.
 //!
-//! hookd signs every request with the webhook's scheme, so receivers can pick the one they
-//! already know:
+//! One call checks a request: [`verify`] takes a [`Scheme`], the secret, the [`Request`] (its
+//! headers and raw body, exactly as received) and the receiver's clock, and answers `Ok(())` or
+//! a [`VerifyError`] whose message is fit for a log and an API answer (`missing header
+//! X-Hub-Signature-256`, `timestamp outside the tolerance (too old)`, `no signature matched`).
+//! [`sender_id`] then reads the sender's own delivery id, for de-duplication.
 //!
-//! - **Standard Webhooks v1** (`webhook-id`, `webhook-timestamp`, `webhook-signature`): HMAC-SHA256
-//!   keyed with the base64-decoded part of a `whsec_...` secret, over
-//!   `"<webhook-id>.<webhook-timestamp>.<body>"`, sent as `v1,<base64>`. While a rotated secret is
-//!   still valid the header carries a space-separated list, one entry per secret.
-//! - **Standard Webhooks v1a** (the same headers): Ed25519 over the same content, sent as
-//!   `v1a,<base64>`, signed with a `whsk_...` key and verified with its public key `whpk_...`
-//!   ([`SigningKey`], [`verify_standard_v1a`]).
-//! - **The simple scheme** (`x-webhook-signature` unless the webhook names another header, and
-//!   v1 only): HMAC-SHA256 of the raw body keyed with the whole secret string as UTF-8,
-//!   hex-encoded, after the webhook's prefix if it has one (no replay protection).
+//! | [`Scheme`] | what is checked |
+//! | --- | --- |
+//! | `Standard` | Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature` over `"<id>.<timestamp>.<body>"`; `v1` (HMAC-SHA256, secret `whsec_...`) or `v1a` (Ed25519, public key `whpk_...` or the `whsk_...` it comes from) |
+//! | `Hex` | hookd's simple scheme: `x-webhook-signature: <hex>` (or `sha256=<hex>`), HMAC-SHA256 of the body keyed with the whole secret string |
+//! | `Github` | `X-Hub-Signature-256: sha256=<hex>`, the same HMAC |
+//! | `Stripe` | `Stripe-Signature: t=<unix>,v1=<hex>...` over `"<t>.<body>"`, keyed with the `whsec_...` string as it is |
+//! | `Shopify` | `X-Shopify-Hmac-Sha256: <base64>` of the body |
+//! | `Slack` | `X-Slack-Signature: v0=<hex>` over `"v0:<X-Slack-Request-Timestamp>:<body>"` |
+//! | `Hmac` | any HMAC of the body: header, SHA-1/256/512, hex or base64, optional prefix |
+//! | `Token` | a header that holds the secret itself |
+//! | `Basic` | `Authorization: Basic base64(user:password)` |
+//! | `None` | nothing |
 //!
-//! The simple scheme with the prefix `sha256=` is GitHub's `x-hub-signature-256`
-//! ([`verify_github`]). Every HMAC comparison is constant-time. This crate is deliberately tiny
-//! so that receivers can depend on it.
+//! Schemes that sign a timestamp (`Standard`, `Stripe`, `Slack`) refuse one further than the
+//! tolerance from the receiver's clock, in the past or the future. A header may offer several
+//! signatures (a space-separated list, or Stripe's several `v1`); any may match. Every
+//! comparison of a signature, token or password is constant-time, and no error holds the
+//! secret, a key or an expected signature.
+//!
+//! ```
+//! use hookd_verify::{DEFAULT_TOLERANCE_SECS, Request, Scheme, VerifyError, verify};
+//!
+//! // Slack's published example.
+//! let headers = [
+//!     ("X-Slack-Request-Timestamp", "1531420618"),
+//!     ("X-Slack-Signature", "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"),
+//! ];
+//! let body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow\
+//!     &channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner\
+//!     &command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands\
+//!     %2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN\
+//!     &trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+//! let request = Request::new(&headers, body.as_bytes());
+//! let secret = "8f742231b10e8888abcd99yyyzzz85a5";
+//! assert_eq!(verify(&Scheme::Slack, secret, &request, 1531420618, DEFAULT_TOLERANCE_SECS), Ok(()));
+//! assert_eq!(
+//!     verify(&Scheme::Slack, secret, &request, 1531420618 + 3600, DEFAULT_TOLERANCE_SECS),
+//!     Err(VerifyError::StaleTimestamp)
+//! );
+//! ```
+//!
+//! hookd also signs with this crate ([`sign_standard`], [`SigningKey`], [`sign_hex`]), and the
+//! functions that check one scheme's headers given as strings ([`verify_standard`],
+//! [`verify_standard_v1a`], [`verify_hex`], [`verify_simple`], [`verify_github`]) remain for
+//! receivers of hookd's own webhooks. The crate is deliberately small (RustCrypto's HMAC, SHA-1,
+//! SHA-2 and Ed25519, `subtle`, base64, hex, serde_json for one field) so that any receiver can
+//! depend on it.
 
 #![forbid(unsafe_code)]
 
-use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-use subtle::ConstantTimeEq;
 
+mod error;
+mod mac;
+mod providers;
+mod request;
+mod scheme;
+mod sender_id;
+mod simple;
+mod standard;
 mod v1a;
+
+pub use error::VerifyError;
+pub use mac::{Algorithm, Encoding};
+pub use request::Request;
+pub use scheme::{HmacOptions, Scheme, verify};
+pub use sender_id::sender_id;
+pub use simple::{sign_hex, verify_github, verify_hex, verify_simple};
+pub use standard::{SECRET_PREFIX, sign_standard, standard_key, verify_standard};
 pub use v1a::{
     PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX, SigningKey, public_key_bytes, verify_standard_v1a,
 };
 
-type HmacSha256 = Hmac<Sha256>;
-
-/// The prefix of a Standard Webhooks symmetric secret.
-pub const SECRET_PREFIX: &str = "whsec_";
-
-/// How far a `webhook-timestamp` may be from the receiver's clock, in seconds, before the request
-/// is treated as a replay.
+/// How far a signed timestamp may be from the receiver's clock, in seconds, before the request
+/// is treated as a replay (or as coming from a clock far ahead).
 pub const DEFAULT_TOLERANCE_SECS: i64 = 5 * 60;
-
-/// Why a signature or secret was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VerifyError {
-    /// The secret is not `whsec_` followed by base64.
-    MalformedSecret,
-    /// The key is not `whsk_` (signing key) or `whpk_` (public key) followed by the base64 of an
-    /// Ed25519 key of the right length.
-    MalformedKey,
-    /// The timestamp header is not a unix time in seconds.
-    MalformedTimestamp,
-    /// The timestamp is further from now than the tolerance allows.
-    StaleTimestamp,
-    /// No signature in the header matched.
-    NoMatchingSignature,
-}
-
-impl std::fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            VerifyError::MalformedSecret => "the secret is not whsec_ followed by base64",
-            VerifyError::MalformedKey => {
-                "the key is not whsk_ or whpk_ followed by the base64 of an Ed25519 key"
-            }
-            VerifyError::MalformedTimestamp => "the timestamp is not unix seconds",
-            VerifyError::StaleTimestamp => "the timestamp is outside the allowed tolerance",
-            VerifyError::NoMatchingSignature => "no signature matched",
-        })
-    }
-}
-
-impl std::error::Error for VerifyError {}
-
-/// The key bytes of a `whsec_...` secret (the base64 after the prefix).
-pub fn standard_key(secret: &str) -> Result<Vec<u8>, VerifyError> {
-    let encoded = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
-    BASE64
-        .decode(encoded)
-        .map_err(|_| VerifyError::MalformedSecret)
-}
-
-/// The Standard Webhooks v1 signature, `v1,<base64>`, of one message under one key.
-pub fn sign_standard(key: &[u8], msg_id: &str, timestamp: i64, body: &[u8]) -> String {
-    let mac = standard_mac(key, msg_id, timestamp, body);
-    let mut out = String::with_capacity(47);
-    out.push_str("v1,");
-    BASE64.encode_string(mac, &mut out);
-    out
-}
-
-fn standard_mac(key: &[u8], msg_id: &str, timestamp: i64, body: &[u8]) -> [u8; 32] {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(msg_id.as_bytes());
-    mac.update(b".");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.finalize().into_bytes().into()
-}
-
-/// The simple scheme: hex HMAC-SHA256 of the body, keyed with the whole secret string.
-pub fn sign_hex(secret: &str, body: &[u8]) -> String {
-    hex::encode(hex_mac(secret.as_bytes(), body))
-}
-
-fn hex_mac(key: &[u8], body: &[u8]) -> [u8; 32] {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(body);
-    mac.finalize().into_bytes().into()
-}
-
-/// Verifies a Standard Webhooks request: `signatures` is the `webhook-signature` header (a
-/// space-separated list of `v1,<base64>`; other versions are ignored), `now` the receiver's unix
-/// time. Succeeds if any listed signature matches and the timestamp is within `tolerance_secs`.
-pub fn verify_standard(
-    secret: &str,
-    msg_id: &str,
-    timestamp: &str,
-    body: &[u8],
-    signatures: &str,
-    now: i64,
-    tolerance_secs: i64,
-) -> Result<(), VerifyError> {
-    let key = standard_key(secret)?;
-    let timestamp = check_timestamp(timestamp, now, tolerance_secs)?;
-    let expected = standard_mac(&key, msg_id, timestamp, body);
-    let matched = signatures
-        .split_whitespace()
-        .filter_map(|entry| entry.strip_prefix("v1,"))
-        .filter_map(|encoded| BASE64.decode(encoded).ok())
-        .any(|candidate| bool::from(candidate.ct_eq(&expected)));
-    if matched {
-        Ok(())
-    } else {
-        Err(VerifyError::NoMatchingSignature)
-    }
-}
-
-/// The `webhook-timestamp` as unix seconds, if it is within `tolerance_secs` of `now`.
-fn check_timestamp(timestamp: &str, now: i64, tolerance_secs: i64) -> Result<i64, VerifyError> {
-    let timestamp: i64 = timestamp
-        .trim()
-        .parse()
-        .map_err(|_| VerifyError::MalformedTimestamp)?;
-    if now.abs_diff(timestamp) > tolerance_secs.unsigned_abs() {
-        return Err(VerifyError::StaleTimestamp);
-    }
-    Ok(timestamp)
-}
-
-/// Verifies the simple scheme: `signatures` is the `x-webhook-signature` header, one hex digest or
-/// a space-separated list of them (during a secret rotation).
-pub fn verify_hex(secret: &str, body: &[u8], signatures: &str) -> Result<(), VerifyError> {
-    verify_simple(secret, body, signatures, "")
-}
-
-/// Verifies the simple scheme sent with a prefix (a webhook's `signature.simple_prefix`, such as
-/// `sha256=`): `header` is one `<prefix><hex>` or a space-separated list of them. Entries
-/// without the prefix are ignored; [`verify_hex`] is this with an empty prefix.
-pub fn verify_simple(
-    secret: &str,
-    body: &[u8],
-    header: &str,
-    prefix: &str,
-) -> Result<(), VerifyError> {
-    let expected = hex_mac(secret.as_bytes(), body);
-    let matched = header
-        .split_whitespace()
-        .filter_map(|entry| entry.strip_prefix(prefix))
-        .filter_map(|candidate| hex::decode(candidate).ok())
-        .any(|candidate| bool::from(candidate.ct_eq(&expected)));
-    if matched {
-        Ok(())
-    } else {
-        Err(VerifyError::NoMatchingSignature)
-    }
-}
-
-/// Verifies GitHub's `x-hub-signature-256: sha256=<hex>` header (or a space-separated list of
-/// such entries, as hookd sends during a rotation).
-pub fn verify_github(secret: &str, body: &[u8], header: &str) -> Result<(), VerifyError> {
-    verify_simple(secret, body, header, "sha256=")
-}
 
 #[cfg(test)]
 mod proptests;

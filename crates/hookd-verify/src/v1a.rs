@@ -5,7 +5,8 @@
 //! base64 of its 32 bytes, so they can verify but never sign. The header entry is
 //! `v1a,<base64 of the 64-byte signature>`.
 
-use crate::{BASE64, VerifyError, check_timestamp};
+use crate::standard::{check_age, entries, parse_timestamp};
+use crate::{BASE64, VerifyError};
 use base64::Engine as _;
 use ed25519_dalek::{Signature, Signer as _, VerifyingKey};
 
@@ -116,12 +117,12 @@ pub fn verify_standard_v1a(
 ) -> Result<(), VerifyError> {
     let key = VerifyingKey::from_bytes(&public_key_bytes(public_key)?)
         .map_err(|_| VerifyError::MalformedKey)?;
-    let timestamp = check_timestamp(timestamp, now, tolerance_secs)?;
+    let timestamp = parse_timestamp("webhook-timestamp", timestamp)?;
+    let offered = entries(signatures, "v1a")?;
+    check_age(timestamp, now, tolerance_secs)?;
     let content = signed_content(msg_id, timestamp, body);
-    let matched = signatures
-        .split_whitespace()
-        .filter_map(|entry| entry.strip_prefix("v1a,"))
-        .filter_map(|encoded| BASE64.decode(encoded).ok())
+    let matched = offered
+        .iter()
         .filter_map(|bytes| <[u8; 64]>::try_from(bytes.as_slice()).ok())
         .any(|bytes| {
             key.verify_strict(&content, &Signature::from_bytes(&bytes))
