@@ -31,6 +31,8 @@ pub struct Inboxes {
     /// Bumped after each request this node stored (streams wake on it).
     stored: watch::Sender<u64>,
     public_url: OnceLock<String>,
+    /// The same URL, for the outbound client's exception for hookd's own inboxes.
+    own: crate::dispatch::client::OwnInboxes,
 }
 
 impl Inboxes {
@@ -40,8 +42,10 @@ impl Inboxes {
             live: RwLock::new(Arc::new(HashMap::new())),
             stored: watch::Sender::new(0),
             public_url: OnceLock::new(),
+            own: Default::default(),
         });
         if let Some(url) = public_url {
+            inboxes.own.set(&url);
             let _ = inboxes.public_url.set(url);
         }
         inboxes.reload().await?;
@@ -50,7 +54,14 @@ impl Inboxes {
 
     /// Where hookd is reached when `public_url` is not configured: the address it bound.
     pub fn set_bound_address(&self, address: std::net::SocketAddr) {
-        let _ = self.public_url.set(format!("http://{address}"));
+        let url = format!("http://{address}");
+        self.own.set(&url);
+        let _ = self.public_url.set(url);
+    }
+
+    /// hookd's own inbox URLs, for the outbound client.
+    pub fn own(&self) -> crate::dispatch::client::OwnInboxes {
+        self.own.clone()
     }
 
     /// `<public url>/in/<id>`.

@@ -10,6 +10,7 @@ mod contract;
 mod delivery;
 mod engine;
 mod hostile_clients;
+mod inboxes_own;
 mod lists_and_stats;
 mod operations;
 mod outbound_limits;
