@@ -234,8 +234,8 @@ pub fn secret(
     let fits = match scheme {
         hookd_verify::Scheme::Standard => {
             hookd_verify::standard_key(text).is_ok()
-                || text.starts_with(hookd_verify::PUBLIC_KEY_PREFIX)
-                || text.starts_with(hookd_verify::SIGNING_KEY_PREFIX)
+                || hookd_verify::public_key_bytes(text).is_ok()
+                || hookd_verify::SigningKey::parse(text).is_ok()
         }
         hookd_verify::Scheme::Basic => text.contains(':'),
         _ => true,
