@@ -184,7 +184,8 @@ pub fn description(checks: &mut Checks, text: Option<String>) -> Option<String> 
 
 /// The secret to keep: a given one (checked against the scheme), else `current` when the
 /// scheme keeps its kind, else a generated one; `None` for the scheme `none`. Says whether it
-/// is new (to be shown once).
+/// was made here (to be shown once: the caller can't know it otherwise). A given secret is
+/// never shown back but in the 201 that created the inbox (API.md: write-only).
 pub fn secret(
     checks: &mut Checks,
     scheme: &hookd_verify::Scheme,
@@ -252,7 +253,7 @@ pub fn secret(
         ));
         return None;
     }
-    Some((Some(secret), true))
+    Some((Some(secret), false))
 }
 
 /// The settings part of a body: every key `InboxSettings` reads.
