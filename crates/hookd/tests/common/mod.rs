@@ -357,6 +357,37 @@ pub async fn store_webhook_url(data: &Data, id: &str, url: &str) {
     }
 }
 
+/// Sets an inbox's `expires_at` (unix milliseconds) in the database behind the API's back,
+/// server running: the API keeps it for playground inboxes only. The server sees it at its
+/// next reload of the inbox registry (any inbox created, changed or deleted).
+pub async fn store_inbox_expiry(data: &Data, id: &str, unix_millis: i64) {
+    match &data.postgres {
+        None => {
+            let conn = rusqlite::Connection::open(data.dir.path().join("hookd.db")).unwrap();
+            conn.busy_timeout(Duration::from_secs(10)).unwrap();
+            let changed = conn
+                .execute(
+                    "UPDATE inboxes SET expires_at = ?1 WHERE id = ?2",
+                    rusqlite::params![unix_millis, id],
+                )
+                .unwrap();
+            assert_eq!(changed, 1, "inbox {id} stored");
+        }
+        Some(database) => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&database.url).await.unwrap();
+            let changed = sqlx::query("UPDATE inboxes SET expires_at = $1 WHERE id = $2")
+                .bind(unix_millis)
+                .bind(id)
+                .execute(&mut conn)
+                .await
+                .unwrap()
+                .rows_affected();
+            assert_eq!(changed, 1, "inbox {id} stored");
+        }
+    }
+}
+
 /// Polls `check` until it returns `Some`, or panics after `limit` saying what was awaited.
 pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
 where

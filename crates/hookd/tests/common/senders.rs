@@ -181,6 +181,12 @@ impl Sender {
         )
     }
 
+    /// Whether the sender signs the body (token and Basic authenticate the sender only: a
+    /// changed body cannot be told from the one sent).
+    pub fn signs_body(&self) -> bool {
+        !matches!(self, Sender::Token { .. } | Sender::Basic { .. })
+    }
+
     /// The header without which the request is not authenticated at all.
     pub fn signature_header(&self) -> &'static str {
         match self {
