@@ -432,3 +432,111 @@ async fn without_a_key_a_postgres_node_warns_that_secrets_are_unencrypted() {
         "{log}"
     );
 }
+
+/// De-duplication holds across nodes: the same delivery sent to three nodes at the same
+/// instant becomes exactly one event, and the other copies are kept as its duplicates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_request_sent_to_three_nodes_at_once_becomes_one_event() {
+    require_postgres!();
+    let database = TestDatabase::create().await;
+    let logs = TempDir::new().unwrap();
+    let nodes = [
+        start_node(&database.url, &logs, "a").await,
+        start_node(&database.url, &logs, "b").await,
+        start_node(&database.url, &logs, "c").await,
+    ];
+    let client = reqwest::Client::new();
+    let (status, inbox, _) = post(
+        &client,
+        format!("{}/api/inboxes", nodes[0].base),
+        &json!({"name": "shared", "verify": {"scheme": "none"}, "dedupe": {"key": "header:X-Delivery"},
+                "event_type": "shared.received"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201, "{inbox}");
+    let id = inbox["id"].as_str().unwrap().to_owned();
+    // Every node knows the inbox once its registry reloaded on the change signal.
+    for node in &nodes {
+        let start = Instant::now();
+        loop {
+            let probe = client
+                .post(format!("{}/in/{id}", node.base))
+                .header("x-delivery", format!("probe-{}", node.base))
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            if probe.status().as_u16() == 200 {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "a node never learnt of the inbox"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let deliveries = 30;
+    for n in 0..deliveries {
+        let send = |node: &HookdProcess| {
+            client
+                .post(format!("{}/in/{id}", node.base))
+                .header("x-delivery", format!("d-{n}"))
+                .body(format!("{{\"n\": {n}}}"))
+                .send()
+        };
+        let (a, b, c) = tokio::join!(send(&nodes[0]), send(&nodes[1]), send(&nodes[2]));
+        let statuses = [a, b, c].map(|r| r.unwrap().status().as_u16());
+        assert_eq!(statuses, [200, 200, 200], "delivery {n}");
+    }
+    let page: Value = client
+        .get(format!(
+            "{}/api/inboxes/{id}/requests?limit=250",
+            nodes[1].base
+        ))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let requests = page["data"].as_array().unwrap();
+    let stored: Vec<&Value> = requests
+        .iter()
+        .filter(|r| {
+            r["headers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h[0] == "x-delivery" && h[1].as_str().unwrap().starts_with("d-"))
+        })
+        .collect();
+    assert_eq!(stored.len(), 3 * deliveries, "every copy is kept");
+    let mut events: HashMap<String, usize> = HashMap::new();
+    for request in &stored {
+        let key = request["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h[0] == "x-delivery")
+            .unwrap()[1]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if request["event_id"].is_string() {
+            *events.entry(key).or_insert(0) += 1;
+        } else {
+            assert!(
+                request["duplicate_of"].is_string(),
+                "a copy that made no event is a duplicate: {request}"
+            );
+        }
+    }
+    assert_eq!(events.len(), deliveries, "each delivery made an event");
+    assert!(
+        events.values().all(|n| *n == 1),
+        "no delivery made two events: {events:?}"
+    );
+}

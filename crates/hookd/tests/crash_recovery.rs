@@ -180,3 +180,120 @@ async fn sigterm_shuts_down_cleanly_and_loses_nothing() {
     restarted.child.kill().unwrap();
     restarted.child.wait().unwrap();
 }
+
+/// An inbox's request answered 2xx is durable: SIGKILL right after the answers, restart, and
+/// every answered request is in the history, each became its event, and every event reaches
+/// the webhook subscribed to it.
+#[tokio::test]
+async fn every_received_request_answered_2xx_survives_sigkill() {
+    let dir = TempDir::new().unwrap();
+    let receiver = Receiver::start().await;
+    receiver.always(Reply::status(200).after(Duration::from_millis(20)));
+    let mut hookd = spawn_hookd(&dir).await;
+    let (status, inbox) = post(
+        &hookd.base,
+        "/api/inboxes",
+        json!({"name": "crash", "verify": {"scheme": "token", "header": "X-Token", "secret": "crash-token-1"},
+               "event_type": "crash.received"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{inbox}");
+    let (status, _) = post(
+        &hookd.base,
+        "/api/webhooks",
+        json!({"url": receiver.url, "events": ["crash.*"], "max_in_flight": 4, "ping": false}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let url = format!("{}/in/{}", hookd.base, inbox["id"].as_str().unwrap());
+    let mut tasks = Vec::new();
+    for worker in 0..8 {
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut answered = Vec::new();
+            for n in (worker..200).step_by(8) {
+                let response = client
+                    .post(&url)
+                    .header("x-token", "crash-token-1")
+                    .body(format!("{{\"n\": {n}}}"))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status().as_u16(), 200);
+                let body: Value = response.json().await.unwrap();
+                answered.push((n, body["id"].as_str().unwrap().to_owned()));
+            }
+            answered
+        }));
+    }
+    let mut answered = Vec::new();
+    for task in tasks {
+        answered.extend(task.await.unwrap());
+    }
+    hookd.child.kill().expect("SIGKILL");
+    hookd.child.wait().unwrap();
+
+    let mut restarted = spawn_hookd(&dir).await;
+    let client = reqwest::Client::new();
+    let mut history = HashMap::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut list_url = format!(
+            "{}/api/inboxes/{}/requests?limit=250",
+            restarted.base,
+            inbox["id"].as_str().unwrap()
+        );
+        if let Some(cursor) = &cursor {
+            list_url.push_str(&format!("&cursor={cursor}"));
+        }
+        let page: Value = client
+            .get(list_url)
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for request in page["data"].as_array().unwrap() {
+            history.insert(
+                request["id"].as_str().unwrap().to_owned(),
+                request["event_id"].clone(),
+            );
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    for (n, id) in &answered {
+        let event = history
+            .get(id)
+            .unwrap_or_else(|| panic!("request {n} ({id}) was answered 200 and lost"));
+        assert!(
+            event.is_string(),
+            "request {n} ({id}) was stored without its event"
+        );
+    }
+    let start = Instant::now();
+    loop {
+        let bodies: std::collections::HashSet<i64> = receiver
+            .received()
+            .iter()
+            .filter_map(|r| serde_json::from_slice::<Value>(&r.body).ok())
+            .filter_map(|event| event["data"]["n"].as_i64())
+            .collect();
+        if answered.iter().all(|(n, _)| bodies.contains(&(*n as i64))) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{} of 200 events arrived",
+            bodies.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    restarted.child.kill().unwrap();
+    restarted.child.wait().unwrap();
+}

@@ -79,7 +79,15 @@ on_both_backends!(
     concurrent_publishes_succeed_or_fail_each_on_their_own,
     attempts_keep_their_headers_and_minutes_their_fastest_and_slowest,
     signing_keys_and_options_are_kept,
+    one_key_accepts_one_request_however_many_arrive_at_once,
+    unverified_requests_are_kept_within_their_bound,
+    a_request_to_a_deleted_inbox_is_not_stored,
+    streams_resume_after_the_last_request_seen,
 );
+
+#[path = "store/inboxes.rs"]
+mod inboxes;
+use inboxes::*;
 
 fn webhook(timeout_ms: u32) -> Webhook {
     let now = Timestamp::now();

@@ -122,6 +122,20 @@ impl InboxRequestRecord {
     }
 }
 
+/// A stored inbox secret as `hookd rekey` leaves it: `None` when it is sealed with the first
+/// key already, else sealed with it now (plain ones included).
+pub fn reseal_inbox_secret(
+    sealer: &Sealer,
+    stored: &str,
+    inbox: &str,
+) -> Result<Option<String>, RowError> {
+    if sealer.is_current(stored) {
+        return Ok(None);
+    }
+    let plain = sealer.open(stored, inbox).map_err(RowError::Sealed)?;
+    Ok(Some(sealer.seal(&plain, inbox)))
+}
+
 /// A header list as stored: a JSON array of `[name, value]`.
 pub fn encode_header_list(headers: &[(String, String)]) -> String {
     serde_json::to_string(headers).expect("strings encode")

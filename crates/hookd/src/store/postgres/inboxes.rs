@@ -7,7 +7,7 @@ use super::{WEBHOOKS_CHANNEL, notify};
 use crate::model::*;
 use crate::store::inbox_record::{
     INBOX_COLUMNS, INBOX_REQUEST_SUMMARY_COLUMNS, InboxRecord, InboxRequestRecord,
-    encode_header_list,
+    encode_header_list, reseal_inbox_secret,
 };
 use crate::store::sealing::Sealer;
 use crate::store::{Claim, InboxQuery, InboxRequestQuery, StoreError, StoreResult};
@@ -380,6 +380,28 @@ pub async fn resume_seq(pool: &PgPool, inbox: &InboxId, id: &InboxRequestId) -> 
     .bind(id.as_str())
     .fetch_one(pool)
     .await?)
+}
+
+/// Seals every inbox secret not sealed with the first key yet (`hookd rekey`).
+pub async fn reseal(pool: &PgPool, sealer: &Sealer) -> StoreResult<u64> {
+    let mut transaction = pool.begin().await?;
+    let found: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, secret FROM inboxes WHERE secret IS NOT NULL FOR UPDATE")
+            .fetch_all(&mut *transaction)
+            .await?;
+    let mut changed = 0;
+    for (id, secret) in found {
+        if let Some(sealed) = reseal_inbox_secret(sealer, &secret, &id)? {
+            sqlx::query("UPDATE inboxes SET secret = $2 WHERE id = $1")
+                .bind(&id)
+                .bind(sealed)
+                .execute(&mut *transaction)
+                .await?;
+            changed += 1;
+        }
+    }
+    transaction.commit().await?;
+    Ok(changed)
 }
 
 /// See `Store::prune_inboxes`.

@@ -426,7 +426,8 @@ impl Store for PostgresStore {
     }
 
     async fn reseal_secrets(&self) -> StoreResult<sealing::Resealed> {
-        let secrets = webhooks::reseal(&self.pool, &self.sealer).await?;
+        let secrets = webhooks::reseal(&self.pool, &self.sealer).await?
+            + inboxes::reseal(&self.pool, &self.sealer).await?;
         Ok(sealing::Resealed {
             secrets,
             key_id: self.sealer.sealing_key_id().map(str::to_owned),

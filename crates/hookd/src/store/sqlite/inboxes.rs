@@ -5,7 +5,7 @@ use super::events;
 use crate::model::*;
 use crate::store::inbox_record::{
     INBOX_COLUMNS, INBOX_REQUEST_SUMMARY_COLUMNS, InboxRecord, InboxRequestRecord,
-    encode_header_list,
+    encode_header_list, reseal_inbox_secret,
 };
 use crate::store::sealing::Sealer;
 use crate::store::{Claim, InboxQuery, InboxRequestQuery, StoreError, StoreResult};
@@ -354,6 +354,23 @@ pub fn resume_seq(conn: &Connection, inbox: &InboxId, id: &InboxRequestId) -> St
         .query_row(params![inbox.as_str(), id.as_str()], |row| row.get(0))?)
 }
 
+/// Seals every inbox secret not sealed with the first key yet (`hookd rekey`).
+pub fn reseal(conn: &Connection, sealer: &Sealer) -> StoreResult<u64> {
+    let stored: Vec<(String, String)> = conn
+        .prepare("SELECT id, secret FROM inboxes WHERE secret IS NOT NULL")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut changed = 0;
+    for (id, secret) in stored {
+        if let Some(sealed) = reseal_inbox_secret(sealer, &secret, &id)? {
+            conn.prepare_cached("UPDATE inboxes SET secret = ?2 WHERE id = ?1")?
+                .execute(params![id, sealed])?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
 /// See `Store::prune_inboxes`.
 pub fn prune(
     conn: &Connection,
@@ -370,15 +387,9 @@ pub fn prune(
         .execute(params![before, batch as i64])?;
     deleted += conn
         .prepare_cached(
-            "DELETE FROM inbox_dedupe WHERE rowid IN \
-             (SELECT rowid FROM inbox_dedupe WHERE expires_at <= ?1 LIMIT ?2)",
-        )
-        .or_else(|_| {
-            conn.prepare_cached(
-                "DELETE FROM inbox_dedupe WHERE (inbox_id, key) IN \
-                 (SELECT inbox_id, key FROM inbox_dedupe WHERE expires_at <= ?1 LIMIT ?2)",
-            )
-        })?
+            "DELETE FROM inbox_dedupe WHERE (inbox_id, key) IN \
+             (SELECT inbox_id, key FROM inbox_dedupe WHERE expires_at <= ?1 LIMIT ?2)",
+        )?
         .execute(params![now.as_millis(), batch as i64])?;
     let expired: Vec<String> = conn
         .prepare_cached(

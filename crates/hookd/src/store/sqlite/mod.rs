@@ -517,7 +517,7 @@ impl Store for SqliteStore {
         let sealer = self.sealer.clone();
         let secrets = self
             .writer
-            .write(move |c| webhooks::reseal(c, &sealer))
+            .write(move |c| Ok(webhooks::reseal(c, &sealer)? + inboxes::reseal(c, &sealer)?))
             .await?;
         Ok(sealing::Resealed {
             secrets,
