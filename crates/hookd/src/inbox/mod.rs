@@ -7,6 +7,7 @@ mod convert;
 mod receive;
 mod source;
 
+pub use convert::parsed_body;
 pub use receive::{Incoming, Reception, count, event_of};
 pub use source::client_address;
 
