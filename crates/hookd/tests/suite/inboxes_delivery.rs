@@ -315,3 +315,40 @@ async fn an_inbox_publishes_in_its_tenant() {
         json!({"for": "acme"})
     );
 }
+
+/// A body that JSON parsers read differently (a key twice in one object, a lone surrogate:
+/// what `POST /api/events` refuses as `data`) is kept byte for byte, but its event's `data`
+/// is `{"content_type", "body_base64"}` like any body that is not JSON, and templates find
+/// nothing in it: no receiver is handed values hookd may have read otherwise.
+#[tokio::test]
+async fn a_body_parsers_disagree_on_is_published_as_base64() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let inbox = id_of(
+        &create_inbox(
+            &server,
+            json!({"name": "odd", "verify": {"scheme": "none"}, "event_type": "odd.{json:kind}"}),
+        )
+        .await,
+    );
+    for body in [
+        r#"{"kind": "refund", "amount": 100000, "amount": 5}"#,
+        r#"{"kind": "refund", "kind": "charge"}"#,
+        r#"{"kind": "refund", "note": "\ud800"}"#,
+    ] {
+        let answer = to_inbox(&server, &inbox, body.as_bytes().to_vec())
+            .header("content-type", "application/json")
+            .send()
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        let stored = stored_request(&server, &id_of(&answer.json())).await;
+        assert_eq!(stored["body"], body);
+        let published = event(&server, stored["event_id"].as_str().expect("an event")).await;
+        assert_eq!(
+            published["data"],
+            json!({"content_type": "application/json", "body_base64": BASE64.encode(body)}),
+            "{body}"
+        );
+        assert_eq!(published["type"], "odd.unknown", "{body}");
+    }
+}
