@@ -352,3 +352,54 @@ async fn a_body_parsers_disagree_on_is_published_as_base64() {
         assert_eq!(published["type"], "odd.unknown", "{body}");
     }
 }
+
+/// A token or Basic inbox's credential is not a signature: a webhook with payload `original`
+/// gets the body and content type, but never the header that holds the inbox's secret.
+#[tokio::test]
+async fn an_original_payload_never_carries_the_inboxs_credentials() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    server
+        .create_webhook(
+            json!({"url": receiver.url, "events": ["cred.*"], "ping": false,
+            "payload": "original"}),
+        )
+        .await;
+    let token = Sender::Token {
+        secret: "inbox-token-secret".into(),
+        header: "X-Webhook-Token",
+    };
+    let basic = Sender::Basic {
+        secret: "ops:basic-secret".into(),
+    };
+    for (n, (sender, event_type)) in [(&token, "cred.token"), (&basic, "cred.basic")]
+        .into_iter()
+        .enumerate()
+    {
+        let inbox = id_of(
+            &create_inbox(
+                &server,
+                json!({"name": event_type, "verify": sender.verify(), "event_type": event_type}),
+            )
+            .await,
+        );
+        let body = format!(r#"{{"n": {n}}}"#);
+        let answer = to_inbox(&server, &inbox, body.clone().into_bytes())
+            .header("content-type", "application/json")
+            .headers(&sender.headers(body.as_bytes(), 0, ""))
+            .send()
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        let got = receiver.wait_for(n + 1, WAIT).await.remove(n);
+        assert_eq!(&got.body[..], body.as_bytes());
+        for (name, value) in pairs(&got) {
+            assert!(
+                !value.contains("inbox-token-secret") && !value.contains("b3BzOmJhc2ljLXNlY3JldA"),
+                "{event_type}: {name} carries the inbox's credential"
+            );
+        }
+        assert!(got.headers.get("x-webhook-token").is_none());
+        assert!(got.headers.get("authorization").is_none());
+    }
+}

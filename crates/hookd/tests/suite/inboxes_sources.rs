@@ -203,3 +203,23 @@ async fn a_forwarded_address_from_an_untrusted_peer_is_ignored() {
         }
     }
 }
+
+/// On a dual-stack listener an IPv4 client's peer address is IPv4-mapped (`::ffff:127.0.0.1`);
+/// it is still the IPv4 address for `allowed_ips` and in the history.
+#[tokio::test]
+async fn an_ipv4_mapped_peer_is_its_ipv4_address() {
+    crate::require_backend!();
+    let server = TestServer::start_on("[::]:0", &[]).await;
+    let port = server.base.rsplit(':').next().unwrap().to_owned();
+    let v4 = format!("http://127.0.0.1:{port}");
+    let loopback = inbox_for(&server, &["127.0.0.0/8"]).await;
+    let answer = to_inbox(&server, &loopback, br#"{"mapped": true}"#.to_vec())
+        .at(&v4)
+        .send()
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert_eq!(
+        history(&server, &loopback).await[0]["source_ip"],
+        "127.0.0.1"
+    );
+}

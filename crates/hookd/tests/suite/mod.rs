@@ -14,6 +14,7 @@ mod inboxes_bad_input;
 mod inboxes_crud;
 mod inboxes_dedupe;
 mod inboxes_delivery;
+mod inboxes_floods;
 mod inboxes_front_door;
 mod inboxes_metrics;
 mod inboxes_replay;
