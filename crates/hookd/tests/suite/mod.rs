@@ -10,6 +10,7 @@ mod contract;
 mod delivery;
 mod engine;
 mod hostile_clients;
+mod inboxes_at_rest;
 mod inboxes_bad_input;
 mod inboxes_crud;
 mod inboxes_dedupe;
