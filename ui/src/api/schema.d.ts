@@ -654,6 +654,13 @@ export interface components {
             /** @description 1 to 1000 events, stored all or nothing. */
             events: components["schemas"]["EventIn"][];
         };
+        /** @description How duplicates are found. */
+        DedupeDoc: {
+            /** @description `auto`, `body`, `header:<name>` or `json:<path>`. */
+            key?: string | null;
+            /** @description How long a key is remembered (default 7d, at most 90d). */
+            window?: string | null;
+        };
         DeliveryDetail: components["schemas"]["DeliveryOut"] & {
             /** @description The exact body sent to the receiver. */
             payload: Record<string, never>;
@@ -764,24 +771,23 @@ export interface components {
         Health: {
             status: string;
         };
+        /** @enum {string} */
+        HmacAlgorithm: "sha1" | "sha256" | "sha512";
+        /** @enum {string} */
+        HmacEncoding: "hex" | "base64";
         /**
          * @description Creates an inbox. Every field but `name` is optional; `verify.scheme` is required unless
          *     `playground` is true (then `none` by default).
          */
         InboxIn: {
             name: string;
+            /** @description Free text for people, at most 1000 characters. */
             description?: string | null;
-            /** @description Defaults to `default`; a tenant token may only name its own tenant. */
+            /** @description A tenant: 1 to 64 letters, digits, `_`, `.` or `-`. */
             tenant?: string | null;
-            /**
-             * @description `{"scheme", "secret", "header", "algorithm", "encoding", "prefix", "tolerance"}`. The
-             *     secret is generated where the scheme needs one and none was given, except for
-             *     `stripe`, `shopify` and `slack`, whose sender issues it.
-             */
-            verify: Record<string, never>;
-            /** @description `{"key": "auto" | "header:<name>" | "json:<path>" | "body", "window": "7d"}`. */
-            dedupe: Record<string, never>;
-            /** @description CIDR ranges; empty: any source. */
+            verify?: null | components["schemas"]["VerifyDoc"];
+            dedupe?: null | components["schemas"]["DedupeDoc"];
+            /** @description IP addresses or CIDR ranges; empty: any source. */
             allowed_ips?: string[] | null;
             /**
              * Format: int32
@@ -792,8 +798,7 @@ export interface components {
             max_body_bytes?: number | null;
             /** @description Template of the event type, with `{json:<path>}` and `{header:<name>}`. */
             event_type?: string | null;
-            /** @description `{"status": 200..299, "content_type", "body"}`. */
-            response: Record<string, never>;
+            response?: null | components["schemas"]["ResponseDoc"];
             playground?: boolean | null;
             active?: boolean | null;
         };
@@ -805,15 +810,15 @@ export interface components {
             description: string;
             /** @description Where senders post: `<HOOKD_PUBLIC_URL>/in/<id>`. */
             receive_url: string;
-            verify: Record<string, never>;
-            dedupe: Record<string, never>;
+            verify: components["schemas"]["VerifyDoc"];
+            dedupe: components["schemas"]["DedupeDoc"];
             allowed_ips: string[];
             /** Format: int32 */
             rate_limit?: number | null;
             /** Format: int32 */
             max_body_bytes: number;
             event_type: string;
-            response: Record<string, never>;
+            response: components["schemas"]["ResponseDoc"];
             playground: boolean;
             /** Format: date-time */
             expires_at?: string | null;
@@ -830,16 +835,17 @@ export interface components {
          */
         InboxPatch: {
             name?: string | null;
+            /** @description Free text for people, at most 1000 characters. */
             description?: string | null;
-            verify: Record<string, never>;
-            dedupe: Record<string, never>;
+            verify?: null | components["schemas"]["VerifyDoc"];
+            dedupe?: null | components["schemas"]["DedupeDoc"];
             allowed_ips?: string[] | null;
             /** Format: int32 */
             rate_limit?: number | null;
             /** Format: int32 */
             max_body_bytes?: number | null;
             event_type?: string | null;
-            response: Record<string, never>;
+            response?: null | components["schemas"]["ResponseDoc"];
             active?: boolean | null;
         };
         /** @description A stored request with its body exactly as received and what it became. */
@@ -1015,15 +1021,15 @@ export interface components {
                 description: string;
                 /** @description Where senders post: `<HOOKD_PUBLIC_URL>/in/<id>`. */
                 receive_url: string;
-                verify: Record<string, never>;
-                dedupe: Record<string, never>;
+                verify: components["schemas"]["VerifyDoc"];
+                dedupe: components["schemas"]["DedupeDoc"];
                 allowed_ips: string[];
                 /** Format: int32 */
                 rate_limit?: number | null;
                 /** Format: int32 */
                 max_body_bytes: number;
                 event_type: string;
-                response: Record<string, never>;
+                response: components["schemas"]["ResponseDoc"];
                 playground: boolean;
                 /** Format: date-time */
                 expires_at?: string | null;
@@ -1214,6 +1220,14 @@ export interface components {
             /** Format: int32 */
             attempt_count: number;
         };
+        /** @description What a stored request is answered. */
+        ResponseDoc: {
+            /** Format: int32 */
+            status?: number | null;
+            content_type?: string | null;
+            /** @description `null`: `{"id": "req_..."}`. */
+            body?: string | null;
+        };
         RetryAccepted: {
             delivery_id: string;
             status: string;
@@ -1231,6 +1245,11 @@ export interface components {
             /** Format: date-time */
             previous_secret_expires_at: string;
         };
+        /**
+         * @description A verification scheme.
+         * @enum {string}
+         */
+        SchemeName: "standard" | "hex" | "github" | "stripe" | "shopify" | "slack" | "hmac" | "token" | "basic" | "none";
         SecretBody: {
             /** @description Of the webhook's scheme's kind: for `v1`, `whsec_` and the base64 of 24 to 64 bytes; for `v1a`, `whsk_` and the base64 of an Ed25519 seed (32 bytes) or of the seed and its public key (64 bytes). */
             secret: string;
@@ -1349,6 +1368,19 @@ export interface components {
             tenant: string;
             /** Format: date-time */
             created_at: string;
+        };
+        /** @description How an inbox verifies requests. `scheme` decides which other fields apply. */
+        VerifyDoc: {
+            scheme: components["schemas"]["SchemeName"];
+            /** @description Write-only: in the answer that creates the inbox (or makes a new secret) and never again. */
+            secret?: string | null;
+            /** @description `hmac`: the signature's header (required); `token`: the header holding the secret. */
+            header?: string | null;
+            algorithm?: null | components["schemas"]["HmacAlgorithm"];
+            encoding?: null | components["schemas"]["HmacEncoding"];
+            prefix?: string | null;
+            /** @description For schemes that sign a timestamp: how far it may be from hookd's clock (default 5m). */
+            tolerance?: string | null;
         };
         /**
          * @description The answer to a registration: the webhook (with `public_key` for `v1a`), its secret (shown
@@ -2510,6 +2542,15 @@ export interface operations {
             };
             /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant has `max_inboxes_per_tenant` inboxes. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4477,7 +4518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            /** @description Verification failed; the request is kept, marked unverified. */
             401: {
                 headers: {
                     /** @description Always `Bearer`: the scheme the API expects. */
@@ -4488,6 +4529,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The source address is not in `allowed_ips`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4496,7 +4538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or the token may not see it (`not_found`). */
+            /** @description No such inbox, or expired or inactive. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4514,7 +4556,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is larger than its limit (`body_too_large`). */
+            /** @description The body is over the inbox's `max_body_bytes`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4532,6 +4574,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over the inbox's `rate_limit`; nothing was stored. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */

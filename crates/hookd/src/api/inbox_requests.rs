@@ -25,6 +25,8 @@ use utoipa::{IntoParams, ToSchema};
 
 /// The most requests one replay of a window publishes.
 pub const MAX_REPLAY: usize = 10_000;
+/// Requests published in one transaction by a replay of a window.
+const REPLAY_BATCH: usize = 500;
 /// Requests in a dry run's sample.
 const SAMPLE: usize = 10;
 
@@ -228,6 +230,36 @@ async fn replay(
     }
 }
 
+/// Publishes stored requests again, as new events stored together.
+async fn replay_all(
+    state: &AppState,
+    inbox: &Inbox,
+    requests: &[InboxRequest],
+) -> Result<Vec<String>, ApiError> {
+    let publications = requests
+        .iter()
+        .map(|request| {
+            let body: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
+            event_of(inbox, request, body.as_ref())
+        })
+        .collect();
+    let published = state
+        .publisher
+        .publish(publications, |i| format!("requests[{i}]"))
+        .await
+        .map_err(|error| match error {
+            PublishError::Store(error) => ApiError::from(error),
+            PublishError::Invalid(errors) => ApiError::Invalid(errors),
+        })?;
+    Ok(published
+        .into_iter()
+        .filter_map(|p| match p {
+            Published::Created { id, .. } => Some(id.to_string()),
+            Published::Duplicate(_) => None,
+        })
+        .collect())
+}
+
 #[utoipa::path(post, path = "/api/inbox-requests/{id}/replay", tag = "inboxes", params(("id" = String, Path, description = "The request id (`req_…`).")),
     responses((status = 202, body = Replayed), (status = 404, body = Problem)))]
 pub async fn replay_request(
@@ -343,8 +375,8 @@ pub async fn replay_window(
         ));
     }
     let mut event_ids = Vec::with_capacity(matched.len());
-    for request in &matched {
-        event_ids.push(replay(&state, &inbox, request).await?.to_string());
+    for chunk in matched.chunks(REPLAY_BATCH) {
+        event_ids.extend(replay_all(&state, &inbox, chunk).await?);
     }
     Ok((
         StatusCode::ACCEPTED,

@@ -7,26 +7,106 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+/// How an inbox verifies requests. `scheme` decides which other fields apply.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifyDoc {
+    pub scheme: SchemeName,
+    /// Write-only: in the answer that creates the inbox (or makes a new secret) and never again.
+    #[schema(min_length = 1, max_length = 512)]
+    pub secret: Option<String>,
+    /// `hmac`: the signature's header (required); `token`: the header holding the secret.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"
+    )]
+    pub header: Option<String>,
+    pub algorithm: Option<HmacAlgorithm>,
+    pub encoding: Option<HmacEncoding>,
+    #[schema(max_length = 32, pattern = "^[\\x20-\\x7e]*$")]
+    pub prefix: Option<String>,
+    /// For schemes that sign a timestamp: how far it may be from hookd's clock (default 5m).
+    #[schema(pattern = "^[0-9]*[1-9][0-9]*[smhd]$")]
+    pub tolerance: Option<String>,
+}
+
+/// A verification scheme.
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)] // the document's enumeration; values are read by `InboxSettings`
+#[serde(rename_all = "snake_case")]
+pub enum SchemeName {
+    Standard,
+    Hex,
+    Github,
+    Stripe,
+    Shopify,
+    Slack,
+    Hmac,
+    Token,
+    Basic,
+    None,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // as `SchemeName`
+pub enum HmacAlgorithm {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // as `SchemeName`
+pub enum HmacEncoding {
+    Hex,
+    Base64,
+}
+
+/// How duplicates are found.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DedupeDoc {
+    /// `auto`, `body`, `header:<name>` or `json:<path>`.
+    #[schema(
+        pattern = "^(auto|body|header:[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}|json:[^.{}]+(\\.[^.{}]+)*)$"
+    )]
+    pub key: Option<String>,
+    /// How long a key is remembered (default 7d, at most 90d).
+    #[schema(pattern = "^[0-9]*[1-9][0-9]*[smhd]$")]
+    pub window: Option<String>,
+}
+
+/// What a stored request is answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResponseDoc {
+    #[schema(minimum = 200, maximum = 299)]
+    pub status: Option<u16>,
+    #[schema(min_length = 1, max_length = 200, pattern = "^[\\x20-\\x7e]+$")]
+    pub content_type: Option<String>,
+    /// `null`: `{"id": "req_..."}`.
+    #[schema(max_length = 4096)]
+    pub body: Option<String>,
+}
+
 /// Creates an inbox. Every field but `name` is optional; `verify.scheme` is required unless
 /// `playground` is true (then `none` by default).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct InboxIn {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     name: String,
-    #[schema(max_length = 1000)]
+    #[schema(schema_with = super::input_schema::description)]
     description: Option<String>,
     /// Defaults to `default`; a tenant token may only name its own tenant.
+    #[schema(schema_with = super::input_schema::optional_tenant)]
     tenant: Option<String>,
-    /// `{"scheme", "secret", "header", "algorithm", "encoding", "prefix", "tolerance"}`. The
-    /// secret is generated where the scheme needs one and none was given, except for
+    /// The secret is generated where the scheme needs one and none was given, except for
     /// `stripe`, `shopify` and `slack`, whose sender issues it.
-    #[schema(value_type = Object)]
-    verify: Option<Value>,
-    /// `{"key": "auto" | "header:<name>" | "json:<path>" | "body", "window": "7d"}`.
-    #[schema(value_type = Object)]
-    dedupe: Option<Value>,
-    /// CIDR ranges; empty: any source.
+    verify: Option<VerifyDoc>,
+    dedupe: Option<DedupeDoc>,
+    /// IP addresses or CIDR ranges; empty: any source.
+    #[schema(max_items = 100, value_type = Option<Vec<String>>)]
     allowed_ips: Option<Vec<String>>,
     /// Requests per second at most.
     #[schema(minimum = 1, maximum = 100000)]
@@ -34,10 +114,13 @@ pub struct InboxIn {
     #[schema(minimum = 1, maximum = 10485760)]
     max_body_bytes: Option<u32>,
     /// Template of the event type, with `{json:<path>}` and `{header:<name>}`.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[A-Za-z0-9_-]+(\\.([A-Za-z0-9_-]+|\\{(json:[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*|header:[A-Za-z0-9_-]+)\\}))*$"
+    )]
     event_type: Option<String>,
-    /// `{"status": 200..299, "content_type", "body"}`.
-    #[schema(value_type = Object)]
-    response: Option<Value>,
+    response: Option<ResponseDoc>,
     playground: Option<bool>,
     active: Option<bool>,
 }
@@ -48,18 +131,25 @@ pub struct InboxIn {
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct InboxPatch {
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     name: Option<String>,
+    #[schema(schema_with = super::input_schema::description)]
     description: Option<String>,
-    #[schema(value_type = Object)]
-    verify: Option<Value>,
-    #[schema(value_type = Object)]
-    dedupe: Option<Value>,
+    verify: Option<VerifyDoc>,
+    dedupe: Option<DedupeDoc>,
+    #[schema(max_items = 100)]
     allowed_ips: Option<Vec<String>>,
+    #[schema(minimum = 1, maximum = 100000)]
     rate_limit: Option<u32>,
+    #[schema(minimum = 1, maximum = 10485760)]
     max_body_bytes: Option<u32>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[A-Za-z0-9_-]+(\\.([A-Za-z0-9_-]+|\\{(json:[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*|header:[A-Za-z0-9_-]+)\\}))*$"
+    )]
     event_type: Option<String>,
-    #[schema(value_type = Object)]
-    response: Option<Value>,
+    response: Option<ResponseDoc>,
     active: Option<bool>,
 }
 
@@ -72,15 +162,15 @@ pub struct InboxOut {
     pub description: String,
     /// Where senders post: `<HOOKD_PUBLIC_URL>/in/<id>`.
     pub receive_url: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = VerifyDoc)]
     pub verify: Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = DedupeDoc)]
     pub dedupe: Value,
     pub allowed_ips: Vec<String>,
     pub rate_limit: Option<u32>,
     pub max_body_bytes: u32,
     pub event_type: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = ResponseDoc)]
     pub response: Value,
     pub playground: bool,
     #[schema(value_type = Option<String>, format = DateTime)]

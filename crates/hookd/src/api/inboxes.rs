@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use utoipa::IntoParams;
 
 #[utoipa::path(post, path = "/api/inboxes", tag = "inboxes", request_body = InboxIn,
-    responses((status = 201, description = "The inbox, with `verify.secret` this once.", body = InboxOut), (status = 422, body = Problem)))]
+    responses((status = 201, description = "The inbox, with `verify.secret` this once.", body = InboxOut), (status = 409, description = "The tenant has `max_inboxes_per_tenant` inboxes.", body = Problem), (status = 422, body = Problem)))]
 pub async fn create_inbox(
     State(state): State<AppState>,
     principal: Principal,
@@ -82,6 +82,16 @@ pub async fn create_inbox(
     else {
         return Err(ApiError::Internal("a checked field was missing".into()));
     };
+    let limit = state.config.max_inboxes_per_tenant;
+    if state.inboxes.count_of(&tenant) as u64 >= limit {
+        return Err(ApiError::Conflict {
+            code: "inbox_limit_reached",
+            message: format!(
+                "Tenant {tenant} has {limit} inboxes, the most hookd allows \
+                 (max_inboxes_per_tenant); delete one first."
+            ),
+        });
+    }
     let now = Timestamp::now();
     let inbox = Inbox {
         id: InboxId::new(),

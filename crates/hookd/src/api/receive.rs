@@ -130,6 +130,12 @@ fn answer(
     if let Ok(value) = HeaderValue::from_str(id.as_str()) {
         headers.insert("x-hookd-request-id", value);
     }
+    // The body and its type are the inbox owner's: whatever they are, a browser must not run
+    // them as a page of hookd's origin (where the web UI keeps its token).
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
     answer
 }
 

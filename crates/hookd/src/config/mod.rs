@@ -153,6 +153,7 @@ pub struct Config {
     pub max_outbound: usize,
     pub max_outbound_per_tenant: usize,
     pub max_webhooks_per_tenant: u64,
+    pub max_inboxes_per_tenant: u64,
     pub max_in_flight_per_webhook: u32,
     /// The base URL of inbox receive URLs, without a trailing `/`; `None`: `http://` and the
     /// address the listener bound.

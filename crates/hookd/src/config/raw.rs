@@ -123,6 +123,10 @@ pub struct SettingsFlags {
     #[arg(long, value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_webhooks_per_tenant: Option<u64>,
+    /// Inboxes one tenant may have [env HOOKD_MAX_INBOXES_PER_TENANT; default 100].
+    #[arg(long, value_name = "N")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_inboxes_per_tenant: Option<u64>,
     /// The largest max_in_flight a webhook may have [env HOOKD_MAX_IN_FLIGHT_PER_WEBHOOK; default 100].
     #[arg(long, value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -230,6 +234,7 @@ pub(super) struct RawConfig {
     pub(super) max_outbound: Whole<u64>,
     pub(super) max_outbound_per_tenant: Whole<u64>,
     pub(super) max_webhooks_per_tenant: Whole<u64>,
+    pub(super) max_inboxes_per_tenant: Whole<u64>,
     pub(super) max_in_flight_per_webhook: Whole<u32>,
     #[serde(default, deserialize_with = "optional_text")]
     pub(super) public_url: Option<String>,
@@ -267,6 +272,7 @@ const KEYS: &[&str] = &[
     "max_outbound",
     "max_outbound_per_tenant",
     "max_webhooks_per_tenant",
+    "max_inboxes_per_tenant",
     "max_in_flight_per_webhook",
     "public_url",
     "trusted_proxies",

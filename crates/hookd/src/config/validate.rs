@@ -142,6 +142,10 @@ pub(super) fn validate(
         "max_webhooks_per_tenant",
         raw.max_webhooks_per_tenant.0.and_then(|n| at_least(n, 1)),
     );
+    let max_inboxes_per_tenant = c.take(
+        "max_inboxes_per_tenant",
+        raw.max_inboxes_per_tenant.0.and_then(|n| at_least(n, 1)),
+    );
     let max_in_flight_per_webhook = c.take(
         "max_in_flight_per_webhook",
         raw.max_in_flight_per_webhook.0.and_then(|n| {
@@ -160,6 +164,7 @@ pub(super) fn validate(
         Some(max_outbound),
         Some(max_outbound_per_tenant),
         Some(max_webhooks_per_tenant),
+        Some(max_inboxes_per_tenant),
         Some(max_in_flight_per_webhook),
     ) = (
         max_connections,
@@ -169,6 +174,7 @@ pub(super) fn validate(
         max_outbound,
         max_outbound_per_tenant,
         max_webhooks_per_tenant,
+        max_inboxes_per_tenant,
         max_in_flight_per_webhook,
     )
     else {
@@ -254,6 +260,7 @@ pub(super) fn validate(
         max_outbound: max_outbound as usize,
         max_outbound_per_tenant: max_outbound_per_tenant as usize,
         max_webhooks_per_tenant,
+        max_inboxes_per_tenant,
         max_in_flight_per_webhook,
         public_url,
         trusted_proxies,

@@ -86,6 +86,14 @@ impl Inboxes {
         self.live.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// How many inboxes the tenant has (for `max_inboxes_per_tenant`).
+    pub fn count_of(&self, tenant: &crate::model::Tenant) -> usize {
+        self.snapshot()
+            .values()
+            .filter(|live| live.inbox.tenant == *tenant)
+            .count()
+    }
+
     pub fn get(&self, id: &InboxId) -> Option<Arc<Live>> {
         self.snapshot().get(id).cloned()
     }

@@ -115,6 +115,18 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/api/event-names"),
         // Who changed what (admin only).
         ("get", "/api/audit"),
+        ("post", "/api/inboxes"),
+        ("get", "/api/inboxes"),
+        ("get", "/api/inboxes/{id}"),
+        ("patch", "/api/inboxes/{id}"),
+        ("delete", "/api/inboxes/{id}"),
+        ("post", "/in/{id}"),
+        ("put", "/in/{id}"),
+        ("get", "/api/inboxes/{id}/requests"),
+        ("get", "/api/inbox-requests/{id}"),
+        ("post", "/api/inbox-requests/{id}/replay"),
+        ("post", "/api/inboxes/{id}/replay"),
+        ("get", "/api/inboxes/{id}/stream"),
     ];
     for (method, path) in routes {
         let operation = &document["paths"][path][method];
