@@ -91,6 +91,15 @@ async fn an_inbox_is_replayed_over_a_window_after_a_dry_run() {
     receiver.wait_for(4, WAIT).await;
     let rows = history(&server, &inbox).await;
     assert_eq!(rows.len(), 5);
+    // Windows are by time: each request's id (which sorts by time) is of its `received_at`.
+    for row in &rows {
+        let id = ulid::Ulid::from_string(&id_of(row)[4..]).unwrap();
+        assert_eq!(
+            id.timestamp_ms() as i64,
+            unix_millis(row["received_at"].as_str().unwrap()),
+            "{row}"
+        );
+    }
     let since = just_after(&rows[4]);
     assert!(
         unix_millis(rows[3]["received_at"].as_str().unwrap()) >= unix_millis(&since),
@@ -138,4 +147,64 @@ async fn an_inbox_is_replayed_over_a_window_after_a_dry_run() {
     replayed.sort();
     assert_eq!(replayed, [1, 2, 3]);
     assert_eq!(events_of_type(&server, "replay.bulk").await.len(), 7);
+}
+
+/// A replay publishes what the reception published: the same type and the same data, one
+/// request at a time or over a window, also for a body JSON parsers disagree on (base64 data,
+/// a template that finds nothing) and a type taken from a header.
+#[tokio::test]
+async fn a_replay_publishes_the_same_type_and_data_as_the_reception() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let inbox = id_of(
+        &common::inbox::create_inbox(
+            &server,
+            json!({"name": "same", "verify": {"scheme": "none"},
+                "event_type": "same.{json:kind}.{header:X-Kind}"}),
+        )
+        .await,
+    );
+    let bodies = [
+        r#"{"kind": "refund", "amount": 100000, "amount": 5}"#,
+        r#"{"kind": "charge", "note": "\ud800"}"#,
+        r#"{"kind": "charge", "amount": 5}"#,
+    ];
+    let mut received = Vec::new();
+    for body in bodies {
+        let answer = send(&server, &inbox, &[("X-Kind", "card")], body).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        let row = common::inbox::stored_request(&server, &id_of(&answer.json())).await;
+        received.push(common::inbox::event(&server, row["event_id"].as_str().unwrap()).await);
+    }
+    assert_eq!(received[2]["type"], "same.charge.card");
+    assert_eq!(received[0]["type"], "same.unknown.card");
+    let mut replayed = Vec::new();
+    for row in history(&server, &inbox).await.iter().rev() {
+        let (status, answer) = server
+            .post_empty(&format!("/api/inbox-requests/{}/replay", id_of(row)))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+        replayed.push(answer["event_id"].as_str().unwrap().to_owned());
+    }
+    let (status, window) = server
+        .post(&format!("/api/inboxes/{inbox}/replay"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{window}");
+    let in_window: Vec<&Value> = window["event_ids"]
+        .as_array()
+        .expect("event_ids")
+        .iter()
+        .collect();
+    assert_eq!(in_window.len(), 3, "{window}");
+    for (n, original) in received.iter().enumerate() {
+        for again in [replayed[n].as_str(), in_window[n].as_str().unwrap()] {
+            let again = common::inbox::event(&server, again).await;
+            assert_eq!(
+                (&again["type"], &again["data"]),
+                (&original["type"], &original["data"]),
+                "{}",
+                bodies[n]
+            );
+        }
+    }
 }
