@@ -83,6 +83,7 @@ pub async fn create_inbox(
         return Err(ApiError::Internal("a checked field was missing".into()));
     };
     let limit = state.config.max_inboxes_per_tenant;
+    let _creating = state.inboxes.creating().await;
     if state.inboxes.count_of(&tenant) as u64 >= limit {
         return Err(ApiError::Conflict {
             code: "inbox_limit_reached",

@@ -32,6 +32,9 @@ pub struct Inboxes {
     /// Bumped after each request this node stored (streams wake on it).
     stored: watch::Sender<u64>,
     public_url: OnceLock<String>,
+    /// Held from counting a tenant's inboxes to the registry holding a new one, so that
+    /// concurrent creates can't all pass `max_inboxes_per_tenant` (on this node).
+    creating: tokio::sync::Mutex<()>,
 }
 
 impl Inboxes {
@@ -41,6 +44,7 @@ impl Inboxes {
             live: RwLock::new(Arc::new(HashMap::new())),
             stored: watch::Sender::new(0),
             public_url: OnceLock::new(),
+            creating: tokio::sync::Mutex::new(()),
         });
         if let Some(url) = public_url {
             let _ = inboxes.public_url.set(url);
@@ -84,6 +88,12 @@ impl Inboxes {
 
     fn snapshot(&self) -> Arc<HashMap<InboxId, Arc<Live>>> {
         self.live.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// One create at a time on this node: hold it across the limit check, the insert and the
+    /// reload.
+    pub async fn creating(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.creating.lock().await
     }
 
     /// How many inboxes the tenant has (for `max_inboxes_per_tenant`).
