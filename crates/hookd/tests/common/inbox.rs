@@ -121,6 +121,12 @@ impl Delivery {
         self
     }
 
+    /// Adds a query string (`a=1&b=2`) to the URL.
+    pub fn query(mut self, query: &str) -> Self {
+        self.url = format!("{}?{query}", self.url);
+        self
+    }
+
     /// Sends to another base URL (a server listening elsewhere), same path.
     pub fn at(mut self, base: &str) -> Self {
         let path = self

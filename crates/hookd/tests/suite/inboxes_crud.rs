@@ -361,3 +361,57 @@ async fn a_tenant_token_sees_only_its_inboxes() {
     let (status, _) = server.call(None, Method::GET, "/api/inboxes", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// A tenant has at most `max_inboxes_per_tenant` inboxes, playgrounds included: one more is
+/// 409 `inbox_limit_reached` and creates nothing; another tenant is not limited by it; deleting
+/// one makes room again.
+#[tokio::test]
+async fn a_tenant_has_at_most_max_inboxes_per_tenant() {
+    crate::require_backend!();
+    let server = TestServer::start_with(&[("max_inboxes_per_tenant", "2")]).await;
+    let body = |tenant: &str, playground: bool| {
+        json!({"name": "limited", "tenant": tenant, "playground": playground,
+            "verify": {"scheme": "none"}, "event_type": "limit.in"})
+    };
+    let first = create_inbox(&server, body("acme", false)).await;
+    create_inbox(&server, body("acme", true)).await;
+    let (status, problem) = server.post("/api/inboxes", body("acme", false)).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::CONFLICT, Some("inbox_limit_reached")),
+        "{problem}"
+    );
+    let (_, listed) = server.get("/api/inboxes?tenant=acme").await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 2);
+    create_inbox(&server, body("globex", false)).await;
+    server
+        .delete(&format!("/api/inboxes/{}", id_of(&first)))
+        .await;
+    create_inbox(&server, body("acme", false)).await;
+}
+
+/// The limit holds when creates arrive at once: twenty concurrent creates in a tenant allowed
+/// three make exactly three inboxes, and the rest are 409.
+#[tokio::test]
+async fn concurrent_creates_do_not_pass_the_inbox_limit() {
+    crate::require_backend!();
+    let server =
+        std::sync::Arc::new(TestServer::start_with(&[("max_inboxes_per_tenant", "3")]).await);
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(20));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (server, barrier) = (server.clone(), barrier.clone());
+        tasks.spawn(async move {
+            barrier.wait().await;
+            let body = json!({"name": "race", "verify": {"scheme": "none"}, "event_type": "a.b"});
+            server.post("/api/inboxes", body).await.0.as_u16()
+        });
+    }
+    let mut statuses = tasks.join_all().await;
+    statuses.sort();
+    let mut expected = vec![201; 3];
+    expected.extend([409; 17]);
+    assert_eq!(statuses, expected);
+    let (_, listed) = server.get("/api/inboxes").await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 3);
+}

@@ -205,7 +205,8 @@ async fn over_the_rate_limit_is_429_and_nothing_is_stored() {
 }
 
 /// An accepted request gets the inbox's `response` (status, content type and body as set),
-/// by POST and by PUT; by default 200 with `{"id": "req_..."}` naming the stored request.
+/// by POST and by PUT (a duplicate: 200 and that body); by default 200 with
+/// `{"id": "req_..."}` naming the stored request, whose query string is kept.
 /// `receive_url` is the public base URL and `/in/{id}`.
 #[tokio::test]
 async fn the_inbox_answers_its_response() {
@@ -238,9 +239,33 @@ async fn the_inbox_answers_its_response() {
         assert_eq!(answer.status, StatusCode::ACCEPTED, "{method}");
         assert!(answer.header("content-type").starts_with("text/plain"));
         assert_eq!(answer.text, "thanks");
+        assert!(
+            answer.header("content-security-policy").contains("sandbox"),
+            "the owner's body never runs as a page of hookd's origin"
+        );
     }
+    // A duplicate answers 200 whatever the inbox's own status, with its body.
+    let again = to_inbox(&server, &custom, br#"{"n": 0}"#.to_vec())
+        .header("content-type", "application/json")
+        .send()
+        .await;
+    assert_eq!(
+        (again.status, again.text.as_str()),
+        (StatusCode::OK, "thanks")
+    );
     let rows = history(&server, &custom).await;
     let methods: Vec<&str> = rows.iter().map(|r| r["method"].as_str().unwrap()).collect();
-    assert_eq!(methods, ["PUT", "POST"]);
+    assert_eq!(methods, ["POST", "PUT", "POST"]);
+    assert!(rows[0]["duplicate_of"].is_string());
     assert_eq!(events_of_type(&server, "door.custom").await.len(), 2);
+    // The query string is kept as sent.
+    let queried = to_inbox(&server, &default, b"{}".to_vec())
+        .query("source=crm&attempt=2")
+        .send()
+        .await;
+    assert_eq!(queried.status, StatusCode::OK);
+    assert_eq!(
+        history(&server, &default).await[0]["query"],
+        "source=crm&attempt=2"
+    );
 }
