@@ -21,6 +21,7 @@ mod inboxes_metrics;
 mod inboxes_replay;
 mod inboxes_sources;
 mod inboxes_stream;
+mod inboxes_tenants;
 mod inboxes_verification;
 mod lists_and_stats;
 mod operations;
