@@ -251,3 +251,72 @@ async fn a_playground_inbox_is_open_and_expires_in_a_day() {
     let (_, others) = server.get("/api/inboxes?playground=false").await;
     assert_eq!(others["data"].as_array().unwrap().len(), 1);
 }
+
+/// A PATCH that leaves `verify.secret` out keeps the secret and does not show it; one that
+/// changes to a scheme needing a secret, without giving one, gets a new secret (shown in that
+/// answer, the caller has no other way to learn it), and the old one no longer verifies; one
+/// to a scheme whose sender issues the secret (Stripe) needs it given.
+#[tokio::test]
+async fn a_patch_keeps_or_makes_the_secret_and_shows_only_a_made_one() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let github = Sender::Github {
+        secret: "kept-secret".into(),
+    };
+    let inbox = id_of(
+        &create_inbox(
+            &server,
+            json!({"name": "gh", "verify": github.verify(), "event_type": "patch.gh"}),
+        )
+        .await,
+    );
+    let path = format!("/api/inboxes/{inbox}");
+    let (status, patched) = server
+        .patch(
+            &path,
+            json!({"verify": {"scheme": "github", "tolerance": "1h"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    assert!(patched["verify"].get("secret").is_none(), "{patched}");
+    let body = r#"{"n": 1}"#;
+    let headers = github.headers(body.as_bytes(), 0, "d-1");
+    assert_eq!(
+        send(&server, &inbox, &headers, body).await.status,
+        StatusCode::OK
+    );
+
+    let (status, patched) = server
+        .patch(&path, json!({"verify": {"scheme": "hex"}}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    let made = patched["verify"]["secret"]
+        .as_str()
+        .expect("the made secret, shown once")
+        .to_owned();
+    assert_ne!(made, "kept-secret");
+    let (_, read) = server.get(&path).await;
+    assert!(!read.to_string().contains(&made), "{read}");
+    let body = r#"{"n": 2}"#;
+    for (secret, expected) in [
+        (&made, StatusCode::OK),
+        (&"kept-secret".to_owned(), StatusCode::UNAUTHORIZED),
+    ] {
+        let hex = Sender::Hex {
+            secret: secret.clone(),
+            prefixed: false,
+        };
+        let headers = hex.headers(body.as_bytes(), 0, "");
+        assert_eq!(send(&server, &inbox, &headers, body).await.status, expected);
+    }
+    // Stripe issues its secret: changing to it without one is refused, and changes nothing.
+    let (status, problem) = server
+        .patch(&path, json!({"verify": {"scheme": "stripe"}}))
+        .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("verify.secret")),
+        "{problem}"
+    );
+    assert_eq!(server.get(&path).await.1["verify"]["scheme"], "hex");
+}

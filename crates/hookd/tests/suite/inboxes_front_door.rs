@@ -141,6 +141,34 @@ async fn a_body_over_the_limit_is_413() {
     assert_eq!(rows[0]["body_size"], 1024);
 }
 
+/// An inbox's own limit is the only one: a body of 10 MiB, the largest `max_body_bytes`
+/// allows, is taken whole by an inbox set to it (no smaller limit of the server cuts it).
+#[tokio::test]
+async fn the_largest_body_limit_is_honoured() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let largest = 10 * 1024 * 1024;
+    let inbox = id_of(
+        &create_inbox(
+            &server,
+            json!({"name": "large", "verify": {"scheme": "none"}, "event_type": "door.large",
+                "max_body_bytes": largest}),
+        )
+        .await,
+    );
+    let body = vec![b'z'; largest];
+    let answer = to_inbox(&server, &inbox, body)
+        .header("content-type", "application/octet-stream")
+        .send()
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert_eq!(history(&server, &inbox).await[0]["body_size"], largest);
+    let over = to_inbox(&server, &inbox, vec![b'z'; largest + 1])
+        .send()
+        .await;
+    assert_eq!(over.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
 /// Over `rate_limit` requests per second the inbox answers 429 with a `Retry-After` of whole
 /// seconds, stores nothing for them (history and events hold only the admitted), admits no
 /// more than the rate allows, admits again once `Retry-After` has passed, and limits no other
