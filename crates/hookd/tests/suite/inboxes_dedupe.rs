@@ -110,8 +110,9 @@ async fn simultaneous_copies_make_exactly_one_event() {
 
 /// `auto` takes the sender's own id where the scheme has one: Standard Webhooks' `webhook-id`
 /// (different bodies, same id: duplicates, also when ten arrive at once; same body, new id:
-/// new events), Stripe's body `id`, GitHub's `X-GitHub-Delivery`; and the body's SHA-256 for a
-/// scheme without one (hex).
+/// new events), Stripe's body `id`, GitHub's `X-GitHub-Delivery`, Shopify's
+/// `X-Shopify-Webhook-Id`, Slack's body `event_id`; and the body's SHA-256 for a scheme without
+/// one (hex).
 #[tokio::test]
 async fn auto_keys_on_the_senders_own_id() {
     crate::require_backend!();
@@ -162,9 +163,15 @@ async fn auto_keys_on_the_senders_own_id() {
         secret: "dedupe".into(),
         prefixed: false,
     };
+    let shopify = Sender::Shopify {
+        secret: "dedupe".into(),
+    };
+    let slack = Sender::Slack {
+        secret: "dedupe".into(),
+    };
     // (event type, sender, requests as (delivery id, body), events expected)
     type Case<'a> = (&'a str, &'a Sender, Vec<(&'a str, &'a str)>, usize);
-    let cases: [Case; 3] = [
+    let cases: [Case; 5] = [
         (
             "dup.stripe",
             &stripe,
@@ -182,6 +189,26 @@ async fn auto_keys_on_the_senders_own_id() {
                 ("d-1", r#"{"a": 1}"#),
                 ("d-1", r#"{"a": 2}"#),
                 ("d-2", r#"{"a": 1}"#),
+            ],
+            2,
+        ),
+        (
+            "dup.shopify",
+            &shopify,
+            vec![
+                ("w-1", r#"{"a": 1}"#),
+                ("w-1", r#"{"a": 2}"#),
+                ("w-2", r#"{"a": 1}"#),
+            ],
+            2,
+        ),
+        (
+            "dup.slack",
+            &slack,
+            vec![
+                ("", r#"{"event_id": "Ev1", "event_time": 1}"#),
+                ("", r#"{"event_id": "Ev1", "event_time": 2}"#),
+                ("", r#"{"event_id": "Ev2", "event_time": 1}"#),
             ],
             2,
         ),

@@ -208,3 +208,51 @@ async fn a_replay_publishes_the_same_type_and_data_as_the_reception() {
         }
     }
 }
+
+/// A replayed request is still an inbox's: a webhook with payload `original` gets the original
+/// bytes and signature header again, under the new event's id.
+#[tokio::test]
+async fn a_replay_reaches_original_webhooks_as_the_original() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    server
+        .create_webhook(
+            json!({"url": receiver.url, "events": ["gh.*"], "ping": false,
+            "payload": "original"}),
+        )
+        .await;
+    let github = common::senders::Sender::Github {
+        secret: "replayed".into(),
+    };
+    let inbox = id_of(
+        &common::inbox::create_inbox(
+            &server,
+            json!({"name": "gh", "verify": github.verify(), "event_type": "gh.{header:X-GitHub-Event}"}),
+        )
+        .await,
+    );
+    let body = "{\"ref\":  \"refs/heads/main\"}";
+    let headers = github.headers(body.as_bytes(), 0, "delivery-7");
+    let answer = send(&server, &inbox, &headers, body).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let first = receiver.wait_for(1, WAIT).await.remove(0);
+    let (status, replayed) = server
+        .post_empty(&format!(
+            "/api/inbox-requests/{}/replay",
+            id_of(&answer.json())
+        ))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{replayed}");
+    let again = receiver.wait_for(2, WAIT).await.remove(1);
+    assert_eq!(
+        again.header("webhook-id"),
+        replayed["event_id"].as_str().unwrap()
+    );
+    assert_ne!(again.header("webhook-id"), first.header("webhook-id"));
+    for got in [&first, &again] {
+        assert_eq!(&got.body[..], body.as_bytes());
+        assert_eq!(got.header("x-hub-signature-256"), headers[0].1);
+        assert_eq!(got.header("x-github-delivery"), "delivery-7");
+    }
+}
