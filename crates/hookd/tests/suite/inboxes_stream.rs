@@ -143,3 +143,25 @@ async fn a_burst_reaches_the_stream_once_each() {
         "nothing old after the last id read"
     );
 }
+
+/// A client away for a long time gets everything it missed, in order, however many: 250
+/// requests stored one after another while it was away come back oldest first, each once,
+/// when it resumes (more than one page of the stream's reads).
+#[tokio::test]
+async fn a_long_absence_is_made_up_in_order() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let inbox = common::inbox::open_inbox(&server, "stream.absence").await;
+    let first = send(&server, &inbox, &[("x", "y")], r#"{"n": -1}"#).await;
+    let last_seen = id_of(&first.json());
+    let mut missed = Vec::new();
+    for n in 0..250 {
+        let answer = send(&server, &inbox, &[("x", "y")], &format!(r#"{{"n": {n}}}"#)).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        missed.push(id_of(&answer.json()));
+    }
+    let mut stream = Stream::open(&server, &inbox, Some(&last_seen)).await;
+    let events = stream.next_n(250, Duration::from_secs(30)).await;
+    assert_eq!(ids(&events), missed);
+    assert_eq!(stream.next_within(Duration::from_millis(500)).await, None);
+}
