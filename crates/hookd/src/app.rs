@@ -134,7 +134,8 @@ impl Server {
             config.user_agent.to_str().unwrap_or("hookd"),
             outbound_limits.connections,
             32,
-        );
+        )
+        .with_own_inboxes(inboxes.own());
         let dispatch = DispatchConfig {
             lease: lease.clone(),
             limits: Limits {
@@ -160,12 +161,10 @@ impl Server {
             .as_ref()
             .map(Dispatcher::handle)
             .unwrap_or_else(|| DispatcherHandle::none(lease.clone()));
-        let publisher = Arc::new(Publisher::new(
-            store.clone(),
-            directory.clone(),
-            handle.clone(),
-            schemas,
-        ));
+        let publisher = Arc::new(
+            Publisher::new(store.clone(), directory.clone(), handle.clone(), schemas)
+                .with_own_inboxes(inboxes.own()),
+        );
         let state = AppState {
             config: config.clone(),
             store: store.clone(),

@@ -77,7 +77,7 @@ pub async fn create_webhook(
         });
     }
     let url = url.expect("checked");
-    input::reachable(&state.policy, &url).await?;
+    input::reachable(&state.policy, &state.outbound, &url).await?;
     let active = input.active.unwrap_or(true);
     let now = Timestamp::now();
     let webhook = Webhook {
@@ -321,7 +321,7 @@ pub async fn update_webhook(
     }
     checks.finish()?;
     if let Some(Some(url)) = url {
-        input::reachable(&state.policy, &url).await?;
+        input::reachable(&state.policy, &state.outbound, &url).await?;
         webhook.url = url;
     }
     if let Some(Some(events)) = events {

@@ -11,7 +11,10 @@
 
 mod connector;
 mod counted;
+mod own;
 mod retry_after;
+
+pub use own::OwnInboxes;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -44,8 +47,14 @@ const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct OutboundClient {
     client: Client<HttpsConnector<GuardedConnector>, Full<Bytes>>,
+    /// For hookd's own inbox URLs only: a connector that may reach hookd's own address.
+    own_client: Client<HttpsConnector<GuardedConnector>, Full<Bytes>>,
+    own: OwnInboxes,
     user_agent: HeaderValue,
 }
+
+/// Connections the client for hookd's own inboxes keeps at most.
+const OWN_CONNECTIONS: usize = 64;
 
 /// One POST to a webhook endpoint.
 pub struct OutboundRequest<'a> {
@@ -103,21 +112,31 @@ impl OutboundClient {
         max_connections: usize,
         pool_idle_per_host: usize,
     ) -> Self {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(provider)
-            .expect("the ring provider supports rustls' default protocol versions")
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(GuardedConnector::new(Arc::new(policy), max_connections));
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-            .pool_max_idle_per_host(pool_idle_per_host)
-            .pool_timer(TokioTimer::new())
-            .build(https);
+        let client = pooled(policy, max_connections, pool_idle_per_host);
+        let anywhere = AddressPolicy::new(vec![
+            "0.0.0.0/0".parse().expect("a network"),
+            "::/0".parse().expect("a network"),
+        ]);
+        let own_client = pooled(anywhere, OWN_CONNECTIONS, pool_idle_per_host);
         let user_agent =
             HeaderValue::from_str(user_agent).unwrap_or_else(|_| HeaderValue::from_static("hookd"));
-        Self { client, user_agent }
+        Self {
+            client,
+            own_client,
+            own: OwnInboxes::default(),
+            user_agent,
+        }
+    }
+
+    /// Lets deliveries reach hookd's own inbox URLs under `public_url` (`OwnInboxes`).
+    pub fn with_own_inboxes(mut self, own: OwnInboxes) -> Self {
+        self.own = own;
+        self
+    }
+
+    /// Whether `url` is one of hookd's own inbox URLs, which the address policy does not apply to.
+    pub fn is_own_inbox(&self, url: &Uri) -> bool {
+        self.own.contains(url)
     }
 
     /// POST `req.body` to `req.url` and read the status, `Retry-After` and the
@@ -159,11 +178,12 @@ impl OutboundClient {
                 .headers_mut()
                 .insert(USER_AGENT, self.user_agent.clone());
         }
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(map_client_error)?;
+        let client = if self.own.contains(req.url) {
+            &self.own_client
+        } else {
+            &self.client
+        };
+        let response = client.request(request).await.map_err(map_client_error)?;
         let (parts, mut body) = response.into_parts();
         let retry_after = parts
             .headers
@@ -193,6 +213,26 @@ impl OutboundClient {
         };
         Ok((response, (!ended).then_some(body), read))
     }
+}
+
+/// A pooled client whose connector connects only where `policy` permits.
+fn pooled(
+    policy: AddressPolicy,
+    max_connections: usize,
+    pool_idle_per_host: usize,
+) -> Client<HttpsConnector<GuardedConnector>, Full<Bytes>> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(provider)
+        .expect("the ring provider supports rustls' default protocol versions")
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(GuardedConnector::new(Arc::new(policy), max_connections));
+    Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+        .pool_max_idle_per_host(pool_idle_per_host)
+        .pool_timer(TokioTimer::new())
+        .build(https)
 }
 
 impl fmt::Debug for OutboundClient {

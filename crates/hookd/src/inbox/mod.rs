@@ -35,6 +35,8 @@ pub struct Inboxes {
     /// Held from counting a tenant's inboxes to the registry holding a new one, so that
     /// concurrent creates can't all pass `max_inboxes_per_tenant` (on this node).
     creating: tokio::sync::Mutex<()>,
+    /// The same URL, for the outbound client's exception for hookd's own inboxes.
+    own: crate::dispatch::client::OwnInboxes,
 }
 
 impl Inboxes {
@@ -45,8 +47,10 @@ impl Inboxes {
             stored: watch::Sender::new(0),
             public_url: OnceLock::new(),
             creating: tokio::sync::Mutex::new(()),
+            own: Default::default(),
         });
         if let Some(url) = public_url {
+            inboxes.own.set(&url);
             let _ = inboxes.public_url.set(url);
         }
         inboxes.reload().await?;
@@ -55,7 +59,14 @@ impl Inboxes {
 
     /// Where hookd is reached when `public_url` is not configured: the address it bound.
     pub fn set_bound_address(&self, address: std::net::SocketAddr) {
-        let _ = self.public_url.set(format!("http://{address}"));
+        let url = format!("http://{address}");
+        self.own.set(&url);
+        let _ = self.public_url.set(url);
+    }
+
+    /// hookd's own inbox URLs, for the outbound client.
+    pub fn own(&self) -> crate::dispatch::client::OwnInboxes {
+        self.own.clone()
     }
 
     /// `<public url>/in/<id>`.

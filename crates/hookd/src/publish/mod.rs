@@ -72,6 +72,9 @@ pub struct Publisher {
     directory: Arc<Directory>,
     dispatcher: DispatcherHandle,
     schemas: Arc<SchemaCatalog>,
+    /// hookd's own inbox URLs: an event that came from an inbox never goes to one (it would
+    /// come back as a new event, and again, for ever).
+    own_inboxes: crate::dispatch::client::OwnInboxes,
 }
 
 /// An event ready to store, with which of its deliveries are held in memory.
@@ -93,7 +96,14 @@ impl Publisher {
             directory,
             dispatcher,
             schemas,
+            own_inboxes: Default::default(),
         }
+    }
+
+    /// Keeps events that came from an inbox away from hookd's own inboxes.
+    pub fn with_own_inboxes(mut self, own: crate::dispatch::client::OwnInboxes) -> Self {
+        self.own_inboxes = own;
+        self
     }
 
     pub fn schemas(&self) -> &SchemaCatalog {
@@ -199,6 +209,14 @@ impl Publisher {
         }
     }
 
+    fn points_at_own_inbox(&self, webhook: &Webhook) -> bool {
+        webhook
+            .url
+            .as_str()
+            .parse::<hyper::Uri>()
+            .is_ok_and(|uri| self.own_inboxes.contains(&uri))
+    }
+
     fn release_held(&self, item: &Prepared, which: impl Fn(&DeliveryId) -> bool) {
         let capacity = self.dispatcher.capacity();
         for (delivery, held) in item.event.deliveries.iter().zip(&item.held) {
@@ -267,6 +285,9 @@ impl Publisher {
         let mut targets = Vec::with_capacity(candidates.len());
         let mut document: Option<serde_json::Value> = None;
         for webhook in candidates {
+            if item.origin.is_some() && self.points_at_own_inbox(&webhook) {
+                continue;
+            }
             if let Some(filter) = &webhook.filter {
                 if document.is_none() {
                     document = Some(serde_json::json!({

@@ -19,6 +19,7 @@ mod inboxes_floods;
 mod inboxes_front_door;
 mod inboxes_metrics;
 mod inboxes_original;
+mod inboxes_own;
 mod inboxes_replay;
 mod inboxes_sources;
 mod inboxes_stream;
