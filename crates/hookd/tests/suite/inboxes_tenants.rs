@@ -10,8 +10,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 /// A tenant token sees only its tenant's inboxes: it creates in its own tenant (another tenant
-/// is 422), lists only its own, and every route of another tenant's inbox or of its stored
-/// requests is 404 (and changes nothing); the admin sees all, filtered by `tenant`.
+/// is 422), reads and streams its own, lists only its own, and every route of another tenant's
+/// inbox or of its stored requests is 404 (and changes nothing); the admin sees all, filtered
+/// by `tenant`.
 #[tokio::test]
 async fn a_tenant_token_sees_only_its_inboxes() {
     crate::require_backend!();
@@ -97,6 +98,22 @@ async fn a_tenant_token_sees_only_its_inboxes() {
             "{method} {path}"
         );
     }
+    // Its own inbox it reads, streams and receives into as usual.
+    let own_id = id_of(&own);
+    let mut stream = common::inbox::Stream::open_as(&server, &acme, &own_id, None).await;
+    let sent = send(&server, &own_id, &[("x", "y")], r#"{"mine": 1}"#).await;
+    let streamed = stream.next_n(1, std::time::Duration::from_secs(10)).await;
+    assert_eq!(
+        streamed[0].id.as_deref(),
+        Some(id_of(&sent.json()).as_str())
+    );
+    let (status, _) = as_acme(
+        Method::GET,
+        format!("/api/inbox-requests/{}", id_of(&sent.json())),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
     let (_, listed) = as_acme(Method::GET, "/api/inboxes".into(), None).await;
     let ids: Vec<&str> = listed["data"]
         .as_array()
