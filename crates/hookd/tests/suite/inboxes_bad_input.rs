@@ -221,6 +221,23 @@ async fn every_inbox_route_answers_bad_input_with_a_problem_naming_the_field() {
             "unknown_field",
         ),
         create(json!({"tenant": "a b"}), "tenant", "invalid_tenant"),
+        // NUL in any text (PostgreSQL's text can't hold it)
+        create(json!({"name": "a\u{0}b"}), "name", "nul_character"),
+        create(
+            json!({"description": "\u{0}"}),
+            "description",
+            "nul_character",
+        ),
+        create(
+            json!({"verify": {"scheme": "github", "secret": "s\u{0}"}}),
+            "verify.secret",
+            "nul_character",
+        ),
+        create(
+            json!({"response": {"body": "ok\u{0}"}}),
+            "response.body",
+            "nul_character",
+        ),
         // GET /api/inboxes
         case(
             M::GET,
