@@ -211,7 +211,8 @@ async fn replay(
     inbox: &Inbox,
     request: &InboxRequest,
 ) -> Result<EventId, ApiError> {
-    let body: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
+    // Read as when it was received, so the replay has the same type and data.
+    let body = crate::inbox::parsed_body(request);
     let publication = event_of(inbox, request, body.as_ref());
     let published = state
         .publisher
@@ -238,7 +239,8 @@ async fn replay_all(
     let publications = requests
         .iter()
         .map(|request| {
-            let body: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
+            // Read as when it was received, so each replay has the same type and data.
+            let body = crate::inbox::parsed_body(request);
             event_of(inbox, request, body.as_ref())
         })
         .collect();

@@ -1,7 +1,7 @@
 //! What a received request becomes: its event's `data`, its de-duplication key, and the
 //! headers a webhook with `payload: "original"` is sent.
 
-use crate::model::{DedupeKey, InboxRequest, InboxSettings};
+use crate::model::{DedupeKey, InboxRequest, InboxSettings, check_unambiguous};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hookd_verify::Scheme;
@@ -9,13 +9,21 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-/// The event's `data`: the body itself when it is JSON (byte for byte), else
-/// `{"content_type", "body_base64"}`.
+/// The body as JSON event data, if it is JSON that every parser reads alike: what
+/// `POST /api/events` would take as `data` (no key twice in an object, no lone surrogate).
+/// Anything else is data no receiver could be sure of reading as hookd did.
+fn json_data(request: &InboxRequest) -> Option<Box<RawValue>> {
+    let text = std::str::from_utf8(&request.body).ok()?;
+    // `from_str` keeps surrounding whitespace out of the value: trimmed text is the body.
+    let raw = serde_json::from_str::<Box<RawValue>>(text).ok()?;
+    check_unambiguous(raw.get()).ok()?;
+    Some(raw)
+}
+
+/// The event's `data`: the body itself when it is JSON every parser reads alike (byte for
+/// byte), else `{"content_type", "body_base64"}`.
 pub fn event_data(request: &InboxRequest) -> Box<RawValue> {
-    if let Ok(text) = std::str::from_utf8(&request.body)
-        && let Ok(raw) = serde_json::from_str::<Box<RawValue>>(text)
-    {
-        // `from_str` keeps surrounding whitespace out of the value: trimmed text is the body.
+    if let Some(raw) = json_data(request) {
         return raw;
     }
     let wrapped = serde_json::json!({
@@ -25,9 +33,10 @@ pub fn event_data(request: &InboxRequest) -> Box<RawValue> {
     RawValue::from_string(wrapped.to_string()).expect("JSON encodes")
 }
 
-/// The body parsed as JSON, if it is.
+/// The body parsed as JSON, if it is JSON every parser reads alike (templates and `json:`
+/// de-duplication keys read it; they must not pick one of two values of a repeated key).
 pub fn parsed_body(request: &InboxRequest) -> Option<Value> {
-    serde_json::from_slice(&request.body).ok()
+    json_data(request).and_then(|raw| serde_json::from_str(raw.get()).ok())
 }
 
 /// The de-duplication key the inbox's rule reads, hashed (SHA-256, hex): the stored key never

@@ -7,6 +7,7 @@ mod convert;
 mod receive;
 mod source;
 
+pub use convert::parsed_body;
 pub use receive::{Incoming, Reception, count, event_of};
 pub use source::client_address;
 
@@ -31,6 +32,9 @@ pub struct Inboxes {
     /// Bumped after each request this node stored (streams wake on it).
     stored: watch::Sender<u64>,
     public_url: OnceLock<String>,
+    /// Held from counting a tenant's inboxes to the registry holding a new one, so that
+    /// concurrent creates can't all pass `max_inboxes_per_tenant` (on this node).
+    creating: tokio::sync::Mutex<()>,
     /// The same URL, for the outbound client's exception for hookd's own inboxes.
     own: crate::dispatch::client::OwnInboxes,
 }
@@ -42,6 +46,7 @@ impl Inboxes {
             live: RwLock::new(Arc::new(HashMap::new())),
             stored: watch::Sender::new(0),
             public_url: OnceLock::new(),
+            creating: tokio::sync::Mutex::new(()),
             own: Default::default(),
         });
         if let Some(url) = public_url {
@@ -94,6 +99,12 @@ impl Inboxes {
 
     fn snapshot(&self) -> Arc<HashMap<InboxId, Arc<Live>>> {
         self.live.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// One create at a time on this node: hold it across the limit check, the insert and the
+    /// reload.
+    pub async fn creating(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.creating.lock().await
     }
 
     /// How many inboxes the tenant has (for `max_inboxes_per_tenant`).
