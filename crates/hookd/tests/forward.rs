@@ -444,3 +444,68 @@ async fn refusals_stop_the_command_with_the_reason() {
     let error = String::from_utf8_lossy(&unknown.stderr);
     assert!(error.contains("404"), "{error}");
 }
+
+/// A graceful stop of hookd (SIGTERM) ends its streams instead of waiting for them: hookd
+/// exits in a moment, not at the end of its 30 s drain, and `forward` resumes on the restarted
+/// server with what was stored in between.
+#[tokio::test]
+async fn a_graceful_stop_of_hookd_ends_the_stream_and_forward_resumes() {
+    let dir = TempDir::new().unwrap();
+    let port = free_port();
+    let mut server = serve(dir.path(), port).await;
+    let inbox = create_inbox(
+        &server.base,
+        json!({"name": "graceful", "verify": {"scheme": "none"}}),
+    )
+    .await;
+    let receive_url = inbox["receive_url"].as_str().unwrap().to_owned();
+    let receiver = Receiver::start().await;
+    let forward = Forward::start(
+        &server.base,
+        &[
+            "--inbox",
+            inbox["id"].as_str().unwrap(),
+            "--to",
+            &receiver.url,
+        ],
+    );
+    forward
+        .line_with("forwarding", Duration::from_secs(10))
+        .await;
+
+    let stopping = Instant::now();
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let exit = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            stopping.elapsed() < Duration::from_secs(10),
+            "hookd waited for the open stream"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "{exit:?}");
+    forward
+        .line_with("lost the stream", Duration::from_secs(5))
+        .await;
+
+    let _restarted = serve(dir.path(), port).await;
+    let client = reqwest::Client::new();
+    for n in 0..3 {
+        let response = client
+            .post(&receive_url)
+            .body(format!("{{\"n\": {n}}}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let received = receiver.wait_for(3, Duration::from_secs(30)).await;
+    let bodies: Vec<_> = received.iter().map(|r| r.json()["n"].clone()).collect();
+    assert_eq!(bodies, [0, 1, 2]);
+}

@@ -415,6 +415,7 @@ pub async fn stream_requests(
         inbox: inbox.id,
         after,
         stored: state.inboxes.stored_requests(),
+        closing: state.inboxes.closing(),
         pending: std::collections::VecDeque::new(),
     };
     let stream = futures_util::stream::unfold(follower, |mut follower| async move {
@@ -432,12 +433,17 @@ struct Follower {
     inbox: InboxId,
     after: i64,
     stored: tokio::sync::watch::Receiver<u64>,
+    /// True once the server stops: the stream ends.
+    closing: tokio::sync::watch::Receiver<bool>,
     pending: std::collections::VecDeque<Event>,
 }
 
 impl Follower {
     async fn next(&mut self) -> Option<Event> {
         loop {
+            if *self.closing.borrow() {
+                return None;
+            }
             if let Some(event) = self.pending.pop_front() {
                 return Some(event);
             }
@@ -477,6 +483,7 @@ impl Follower {
             }
             tokio::select! {
                 changed = self.stored.changed() => if changed.is_err() { return None },
+                changed = self.closing.changed() => if changed.is_err() { return None },
                 () = tokio::time::sleep(STREAM_POLL) => {}
             }
         }

@@ -31,6 +31,9 @@ pub struct Inboxes {
     live: RwLock<Arc<HashMap<InboxId, Arc<Live>>>>,
     /// Bumped after each request this node stored (streams wake on it).
     stored: watch::Sender<u64>,
+    /// Set once the server stops: streams end, so that their connections don't hold up the
+    /// graceful shutdown (their clients resume with `Last-Event-ID`).
+    closing: watch::Sender<bool>,
     public_url: OnceLock<String>,
     /// Held from counting a tenant's inboxes to the registry holding a new one, so that
     /// concurrent creates can't all pass `max_inboxes_per_tenant` (on this node).
@@ -45,6 +48,7 @@ impl Inboxes {
             store,
             live: RwLock::new(Arc::new(HashMap::new())),
             stored: watch::Sender::new(0),
+            closing: watch::Sender::new(false),
             public_url: OnceLock::new(),
             creating: tokio::sync::Mutex::new(()),
             own: Default::default(),
@@ -122,6 +126,16 @@ impl Inboxes {
     /// A receiver that changes after each request this node stores.
     pub fn stored_requests(&self) -> watch::Receiver<u64> {
         self.stored.subscribe()
+    }
+
+    /// A receiver that turns true when the server begins to stop.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Ends every stream of this node (at shutdown).
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
     }
 
     fn announce_stored(&self) {
