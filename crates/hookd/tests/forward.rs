@@ -413,7 +413,7 @@ async fn a_playground_inbox_and_local_failures_are_printed() {
 }
 
 /// A stream hookd refuses (a wrong token, an unknown inbox) ends the command at once with
-/// hookd's reason, instead of retrying for ever.
+/// hookd's reason, instead of retrying for ever; so does a local URL that is the inbox itself.
 #[tokio::test]
 async fn refusals_stop_the_command_with_the_reason() {
     let dir = TempDir::new().unwrap();
@@ -434,6 +434,21 @@ async fn refusals_stop_the_command_with_the_reason() {
     assert!(!wrong_token.status.success());
     let error = String::from_utf8_lossy(&wrong_token.stderr);
     assert!(error.contains("401"), "{error}");
+
+    let receive_url = inbox["receive_url"].as_str().unwrap();
+    let looped = run_forward(
+        &server.base,
+        &[
+            "--inbox",
+            inbox["id"].as_str().unwrap(),
+            "--to",
+            receive_url,
+        ],
+    )
+    .await;
+    assert!(!looped.status.success());
+    let error = String::from_utf8_lossy(&looped.stderr);
+    assert!(error.contains("the inbox's own URL"), "{error}");
 
     let unknown = run_forward(
         &server.base,

@@ -88,19 +88,24 @@ pub async fn run(options: ForwardOptions) -> anyhow::Result<()> {
     let Some(inbox) = options.inbox.as_deref() else {
         anyhow::bail!("--inbox: give an inbox id (ibx_...) or `new`");
     };
-    let inbox = open_inbox(&hookd, inbox).await?;
-    let start = match &options.after {
-        Some(after) => InboxRequestId::parse(after)
-            .map_err(|_| anyhow::anyhow!("--after: {after} is not a request id (req_...)"))?
-            .to_string(),
-        // An empty inbox: everything it will store is new. The lowest possible id asks the
-        // stream for that, so a disconnect before the first request misses nothing either.
-        None => match hookd.newest_request(&inbox.id).await? {
-            Some(newest) => newest,
-            None => InboxRequestId::lower_bound_at(0).to_string(),
-        },
-    };
+    // From here on Ctrl-C ends the command with its final line, in setup too.
     let stop = stop_signal()?;
+    tokio::pin!(stop);
+    let setup = async {
+        let inbox = open_inbox(&hookd, inbox).await?;
+        if options.to.as_str().starts_with(&inbox.receive_url) {
+            anyhow::bail!("--to is the inbox's own URL: every request would come back to it");
+        }
+        let start = start_after(&hookd, &inbox.id, options.after.as_deref()).await?;
+        anyhow::Ok((inbox, start))
+    };
+    let (inbox, start) = tokio::select! {
+        ready = setup => ready?,
+        () = &mut stop => {
+            say(&Tally::default().final_line());
+            return Ok(());
+        }
+    };
     say(&format!(
         "forwarding {} ({}) to {}; Ctrl-C to stop",
         inbox.id, inbox.receive_url, options.to
@@ -116,7 +121,7 @@ pub async fn run(options: ForwardOptions) -> anyhow::Result<()> {
         let follow = relay.follow(&start, &mut tally);
         tokio::select! {
             refused = follow => Some(refused),
-            () = stop => None,
+            () = &mut stop => None,
         }
     };
     say(&tally.final_line());
@@ -126,8 +131,23 @@ pub async fn run(options: ForwardOptions) -> anyhow::Result<()> {
     }
 }
 
-/// Ctrl-C or SIGTERM, listened for from the moment this is called, so that a signal sent right
-/// after the first line is printed stops the command cleanly too.
+/// The request the stream starts after: `--after`, else the inbox's newest.
+async fn start_after(hookd: &Hookd, inbox: &str, after: Option<&str>) -> anyhow::Result<String> {
+    if let Some(after) = after {
+        let id = InboxRequestId::parse(after)
+            .map_err(|_| anyhow::anyhow!("--after: {after} is not a request id (req_...)"))?;
+        return Ok(id.to_string());
+    }
+    // An empty inbox: everything it will store is new. The lowest possible id asks the stream
+    // for that, so a disconnect before the first request misses nothing either.
+    Ok(match hookd.newest_request(inbox).await? {
+        Some(newest) => newest,
+        None => InboxRequestId::lower_bound_at(0).to_string(),
+    })
+}
+
+/// Ctrl-C or SIGTERM, listened for from the moment this is called (not from the first poll), so
+/// that a signal sent right after a line is printed stops the command cleanly too.
 fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
