@@ -113,3 +113,59 @@ pub fn original_headers(scheme: &Scheme, headers: &[(String, String)]) -> Vec<(S
         .cloned()
         .collect()
 }
+
+/// What a masked credential is stored as.
+pub const MASKED: &str = "***";
+
+/// The headers as kept in the history: those that carry the inbox's own secret (`token`'s
+/// header, `basic`'s `Authorization`) are masked, so no answer after the one that made the
+/// secret, and no row of the history, ever holds it.
+pub fn without_credentials(
+    scheme: &Scheme,
+    mut headers: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    let credential = match scheme {
+        Scheme::Token { header } => Some(header.as_str()),
+        Scheme::Basic => Some("authorization"),
+        _ => None,
+    };
+    if let Some(credential) = credential {
+        for (name, value) in &mut headers {
+            if name.eq_ignore_ascii_case(credential) {
+                *value = MASKED.to_owned();
+            }
+        }
+    }
+    headers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the credential header of the inbox's scheme is masked; the others are kept as sent.
+    #[test]
+    fn credentials_are_masked_and_nothing_else() {
+        let headers = || {
+            vec![
+                ("X-Token".to_owned(), "s3cret".to_owned()),
+                ("Authorization".to_owned(), "Basic dTpw".to_owned()),
+                ("Content-Type".to_owned(), "text/plain".to_owned()),
+            ]
+        };
+        let token = without_credentials(
+            &Scheme::Token {
+                header: "x-token".into(),
+            },
+            headers(),
+        );
+        assert_eq!(token[0].1, MASKED);
+        assert_eq!(token[1].1, "Basic dTpw");
+        let basic = without_credentials(&Scheme::Basic, headers());
+        assert_eq!(
+            (basic[0].1.as_str(), basic[1].1.as_str()),
+            ("s3cret", MASKED)
+        );
+        assert_eq!(without_credentials(&Scheme::Github, headers()), headers());
+    }
+}

@@ -119,7 +119,7 @@ impl Inboxes {
             query: incoming.query,
             source_ip: incoming.source.to_string(),
             original_headers: convert::original_headers(&settings.scheme, &incoming.headers),
-            headers: incoming.headers,
+            headers: convert::without_credentials(&settings.scheme, incoming.headers),
             body_size: incoming.body.len() as u64,
             body: incoming.body,
             verified: verified.is_ok(),

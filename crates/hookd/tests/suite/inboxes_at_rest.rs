@@ -192,3 +192,73 @@ async fn old_requests_and_expired_playgrounds_are_swept() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["id"], recent.as_str());
 }
+
+/// The header that carries a `token` or `basic` inbox's secret is kept masked: the history, a
+/// request's detail and the database never hold the secret, verified request or forgery.
+#[tokio::test]
+async fn a_credential_header_is_never_kept() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let token = create_inbox(
+        &server,
+        json!({"name": "token", "verify": {"scheme": "token", "header": "X-Api-Token", "secret": "tok-sekrit-0123456789"}}),
+    )
+    .await;
+    let basic = create_inbox(
+        &server,
+        json!({"name": "basic", "verify": {"scheme": "basic", "secret": "user:pass-sekrit-0123"}}),
+    )
+    .await;
+    let basic_header = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("user:pass-sekrit-0123")
+    );
+    for (inbox, header, value) in [
+        (
+            id_of(&token),
+            "X-Api-Token",
+            "tok-sekrit-0123456789".to_owned(),
+        ),
+        (id_of(&token), "X-Api-Token", "a-wrong-guess".to_owned()),
+        (id_of(&basic), "Authorization", basic_header.clone()),
+    ] {
+        send(&server, &inbox, &[(header, value.as_str())], "{}").await;
+        let newest = &history(&server, &inbox).await[0];
+        let kept = newest["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h[0].as_str().unwrap().eq_ignore_ascii_case(header))
+            .unwrap_or_else(|| panic!("{header} kept: {newest}"));
+        assert_eq!(kept[1], "***", "{newest}");
+        let detail = common::inbox::stored_request(&server, newest["id"].as_str().unwrap()).await;
+        assert!(!detail.to_string().contains(&value), "{detail}");
+    }
+    let data = server.stop().await;
+    let stored = stored_request_headers(&data).await;
+    assert!(stored.contains("***"), "the check reads the stored headers");
+    assert!(!stored.contains("tok-sekrit-0123456789"));
+    assert!(!stored.contains(&basic_header["Basic ".len()..]));
+}
+
+/// Every stored request's headers, as the database holds them.
+async fn stored_request_headers(data: &Data) -> String {
+    let sql = "SELECT headers FROM inbox_requests ORDER BY id";
+    let rows: Vec<String> = match &data.postgres {
+        None => {
+            let conn = rusqlite::Connection::open(data.dir.path().join("hookd.db")).unwrap();
+            let mut statement = conn.prepare(sql).unwrap();
+            statement
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        }
+        Some(database) => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&database.url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        }
+    };
+    rows.join("\n")
+}
