@@ -20,15 +20,17 @@ use std::time::Duration;
 /// The flags of `hookd forward`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Each request is sent to --to as given, with the original query string \
-                  appended (after --to's own query, if any); the original path (/in/ibx_...) is \
-                  not. Headers go as received, in order, except those of one connection (Host, \
+    after_help = "Each request is sent to --to as given, with the original query string appended \
+                  (after --to's own query, if any); the original path (/in/ibx_...) is not. \
+                  Headers go as received, in order, except those of one connection (Host, \
                   Content-Length, Connection, Transfer-Encoding, Keep-Alive, TE, Trailer, \
-                  Upgrade, Expect, Proxy-*). Every stored request is forwarded, unverified and \
-                  duplicate ones too (their line says so). A request the local URL fails is \
-                  printed and not sent again: `--replay req_...` sends it once more. After a \
-                  disconnect, forwarding resumes after the last request handled, so none is \
-                  missed or sent twice; Ctrl-C stops."
+                  Upgrade, Expect, Proxy-*); the header that carries a token or basic inbox's \
+                  secret arrives as *** (hookd never keeps that secret), while signatures made \
+                  over the body (GitHub, Stripe, Standard Webhooks, HMAC...) verify. Every \
+                  stored request is forwarded, unverified and duplicate ones too (their line \
+                  says so). A request the local URL fails is printed and not sent again: \
+                  `--replay req_...` sends it once more. After a disconnect, forwarding resumes \
+                  after the last request handled, so none is missed or sent twice; Ctrl-C stops."
 )]
 pub struct ForwardOptions {
     /// hookd's base URL.
