@@ -11,6 +11,7 @@ use crate::dispatch::ssrf::AddressPolicy;
 use crate::dispatch::{
     DispatchConfig, Dispatcher, DispatcherHandle, Gates, Lease, Limits, OutboundLimits, file_limit,
 };
+use crate::inbox::Inboxes;
 use crate::model::*;
 use crate::publish::schemas::SchemaCatalog;
 use crate::publish::{Publication, Publisher, Targets};
@@ -122,6 +123,7 @@ impl Server {
         }
         let directory = Directory::load(store.clone()).await?;
         let schemas = SchemaCatalog::load(store.clone()).await?;
+        let inboxes = Inboxes::load(store.clone(), config.public_url.clone()).await?;
         // Last of what can fail: a token made here must reach the caller to be shown.
         let (admin_hash, admin_token) = admin_token(&config, &store).await?;
         let policy = AddressPolicy::new(config.allowed_networks.clone());
@@ -175,10 +177,15 @@ impl Server {
             policy,
             auth: Arc::new(Authenticator::new(admin_hash, store.clone())),
             metrics: crate::telemetry::metrics(),
+            inboxes: inboxes.clone(),
         };
         let mut background = vec![
             tokio::spawn(enforce_retention(store.clone(), config.retention)),
-            tokio::spawn(follow_webhooks(store.clone(), directory.clone())),
+            tokio::spawn(follow_webhooks(store.clone(), directory.clone(), inboxes)),
+            tokio::spawn(enforce_inbox_retention(
+                store.clone(),
+                config.retention_inbox_requests,
+            )),
             tokio::spawn(sample_pending(store.clone())),
         ];
         match disabled {
@@ -225,7 +232,9 @@ impl Server {
         } else {
             api::worker_app(self.state.clone())
         };
-        tracing::info!(address = %listener.local_addr()?, "hookd is listening");
+        let address = listener.local_addr()?;
+        self.state.inboxes.set_bound_address(address);
+        tracing::info!(%address, "hookd is listening");
         crate::listener::serve(listener, router, self.state.config.listener, shutdown).await;
         if let Some(dispatcher) = self.dispatcher {
             tracing::info!("shutting down: finishing deliveries in flight");
@@ -361,7 +370,7 @@ pub async fn rekey(config: &Config) -> anyhow::Result<Resealed> {
 /// Reloads the routing cache when another node signals a webhook change, and every
 /// `WEBHOOK_RELOAD_INTERVAL` in case a signal was lost. A single-node backend sends no
 /// signals: every change is made, and reloaded, by this process.
-async fn follow_webhooks(store: DynStore, directory: Arc<Directory>) {
+async fn follow_webhooks(store: DynStore, directory: Arc<Directory>, inboxes: Arc<Inboxes>) {
     let Some(mut changes) = store.signals().map(|signals| signals.webhooks) else {
         return;
     };
@@ -372,6 +381,9 @@ async fn follow_webhooks(store: DynStore, directory: Arc<Directory>) {
         }
         if let Err(error) = directory.reload().await {
             tracing::warn!(%error, "could not reload webhooks; will try again");
+        }
+        if let Err(error) = inboxes.reload().await {
+            tracing::warn!(%error, "could not reload inboxes; will try again");
         }
     }
 }
@@ -398,6 +410,7 @@ async fn announce_disabled(
             data: serde_json::value::to_raw_value(&data).expect("JSON encodes"),
             idempotency_key: None,
             targets: Targets::Subscribers,
+            origin: None,
         };
         if let Err(error) = publisher
             .publish(vec![publication], |_| String::new())
@@ -428,6 +441,34 @@ async fn enforce_retention(store: DynStore, retention: Duration) {
                 }
                 Err(error) => {
                     tracing::warn!(%error, "retention cleanup failed; will try again");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Deletes inbox requests older than their retention, expired de-duplication keys and expired
+/// playground inboxes, in small batches that never hold the writer long.
+async fn enforce_inbox_retention(store: DynStore, retention: Duration) {
+    const BATCH: usize = 500;
+    let mut every = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        let now = Timestamp::now();
+        loop {
+            match store.prune_inboxes(now.minus(retention), now, BATCH).await {
+                Ok(deleted) if deleted as usize >= BATCH => {
+                    tokio::time::sleep(Duration::from_millis(50)).await
+                }
+                Ok(deleted) => {
+                    if deleted > 0 {
+                        tracing::info!(deleted, "old inbox requests removed");
+                    }
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "inbox retention failed; will try again");
                     break;
                 }
             }

@@ -19,20 +19,26 @@ pub fn delivery_headers(
     let mut standard = String::with_capacity(96);
     let mut simple = String::with_capacity(130);
     let prefix = webhook.signature.simple_prefix();
+    let (body, original) = job.sent_body(webhook.payload);
     for secret in webhook.signing_secrets(sent_at) {
-        let signature = secret.sign_standard(job.event_id.as_str(), timestamp, &job.payload);
+        let signature = secret.sign_standard(job.event_id.as_str(), timestamp, body);
         listed(&mut standard, "", &signature);
-        if let Some(hex) = secret.sign_simple(&job.payload) {
+        if let Some(hex) = secret.sign_simple(body) {
             listed(&mut simple, prefix, &hex);
         }
     }
     let timestamp = HeaderValue::from(timestamp);
     let event_id = value(job.event_id.as_str());
     let mut headers = Vec::with_capacity(11 + webhook.headers.as_map().len());
-    headers.push((
-        hyper::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    ));
+    let content_type = original
+        .and_then(|o| {
+            o.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        })
+        .and_then(|(_, v)| HeaderValue::try_from(v.as_str()).ok())
+        .unwrap_or(HeaderValue::from_static("application/json"));
+    headers.push((hyper::header::CONTENT_TYPE, content_type));
     headers.push((hyper::header::USER_AGENT, user_agent.clone()));
     headers.push((HeaderName::from_static("webhook-id"), event_id.clone()));
     headers.push((
@@ -59,6 +65,19 @@ pub fn delivery_headers(
     headers.push((HeaderName::from_static("x-webhook-timestamp"), timestamp));
     if !simple.is_empty() {
         headers.push((simple_header(webhook), value(&simple)));
+    }
+    // The sender's own signature headers, beside hookd's; where a name is hookd's too
+    // (a Standard Webhooks sender), hookd's is sent.
+    for (name, text) in original.map(|o| o.headers.as_slice()).unwrap_or_default() {
+        let (Ok(name), Ok(text)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(text.as_str()),
+        ) else {
+            continue;
+        };
+        if !headers.iter().any(|(sent, _)| *sent == name) {
+            headers.push((name, text));
+        }
     }
     for (name, text) in webhook.headers.iter() {
         // Custom headers were validated as header-safe when the webhook was saved.

@@ -101,6 +101,7 @@ fn webhook(timeout_ms: u32) -> Webhook {
         previous_secret: None,
         signature: SignatureOptions::default(),
         failure_streak: 0,
+        payload: PayloadMode::Event,
         created_at: now,
         updated_at: now,
     }
@@ -116,6 +117,7 @@ fn event(webhooks: &[&Webhook], claimed: bool, key: Option<&str>) -> NewEvent {
         tenant: Tenant::default_tenant(),
         event_type,
         idempotency_key: key.map(str::to_owned),
+        inbox_request_id: None,
         created_at: now,
         deliveries: webhooks
             .iter()

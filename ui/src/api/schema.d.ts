@@ -148,6 +148,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/inbox-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox-requests/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["replay_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_inboxes"];
+        put?: never;
+        post: operations["create_inbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inboxes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_inbox"];
+        put?: never;
+        post?: never;
+        delete: operations["delete_inbox"];
+        options?: never;
+        head?: never;
+        patch: operations["update_inbox"];
+        trace?: never;
+    };
+    "/api/inboxes/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["replay_window"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inboxes/{id}/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inboxes/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["stream_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session": {
         parameters: {
             query?: never;
@@ -408,6 +520,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/in/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["receive_webhook_put"];
+        post: operations["receive_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -637,6 +765,114 @@ export interface components {
             status: string;
         };
         /**
+         * @description Creates an inbox. Every field but `name` is optional; `verify.scheme` is required unless
+         *     `playground` is true (then `none` by default).
+         */
+        InboxIn: {
+            name: string;
+            description?: string | null;
+            /** @description Defaults to `default`; a tenant token may only name its own tenant. */
+            tenant?: string | null;
+            /**
+             * @description `{"scheme", "secret", "header", "algorithm", "encoding", "prefix", "tolerance"}`. The
+             *     secret is generated where the scheme needs one and none was given, except for
+             *     `stripe`, `shopify` and `slack`, whose sender issues it.
+             */
+            verify: Record<string, never>;
+            /** @description `{"key": "auto" | "header:<name>" | "json:<path>" | "body", "window": "7d"}`. */
+            dedupe: Record<string, never>;
+            /** @description CIDR ranges; empty: any source. */
+            allowed_ips?: string[] | null;
+            /**
+             * Format: int32
+             * @description Requests per second at most.
+             */
+            rate_limit?: number | null;
+            /** Format: int32 */
+            max_body_bytes?: number | null;
+            /** @description Template of the event type, with `{json:<path>}` and `{header:<name>}`. */
+            event_type?: string | null;
+            /** @description `{"status": 200..299, "content_type", "body"}`. */
+            response: Record<string, never>;
+            playground?: boolean | null;
+            active?: boolean | null;
+        };
+        /** @description An inbox as the API shows it (its secret only in the answer that made it). */
+        InboxOut: {
+            id: string;
+            name: string;
+            tenant: string;
+            description: string;
+            /** @description Where senders post: `<HOOKD_PUBLIC_URL>/in/<id>`. */
+            receive_url: string;
+            verify: Record<string, never>;
+            dedupe: Record<string, never>;
+            allowed_ips: string[];
+            /** Format: int32 */
+            rate_limit?: number | null;
+            /** Format: int32 */
+            max_body_bytes: number;
+            event_type: string;
+            response: Record<string, never>;
+            playground: boolean;
+            /** Format: date-time */
+            expires_at?: string | null;
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description Changes an inbox: any field of `InboxIn` but `tenant` and `playground`. Objects (`verify`,
+         *     `dedupe`, `response`) are merged key by key; `null` sets a field back to its default.
+         *     `verify.secret` replaces the secret.
+         */
+        InboxPatch: {
+            name?: string | null;
+            description?: string | null;
+            verify: Record<string, never>;
+            dedupe: Record<string, never>;
+            allowed_ips?: string[] | null;
+            /** Format: int32 */
+            rate_limit?: number | null;
+            /** Format: int32 */
+            max_body_bytes?: number | null;
+            event_type?: string | null;
+            response: Record<string, never>;
+            active?: boolean | null;
+        };
+        /** @description A stored request with its body exactly as received and what it became. */
+        InboxRequestDetail: components["schemas"]["InboxRequestOut"] & {
+            /** @description The body as text, when it is UTF-8. */
+            body?: string | null;
+            /** @description The body in base64, when it is not UTF-8. */
+            body_base64?: string | null;
+            deliveries: components["schemas"]["RequestDeliveryOut"][];
+        };
+        /** @description A stored request, without its body. */
+        InboxRequestOut: {
+            id: string;
+            inbox_id: string;
+            /** Format: date-time */
+            received_at: string;
+            method: string;
+            path: string;
+            query: string;
+            source_ip: string;
+            /** @description `[name, value]` pairs as received. */
+            headers: [
+                string,
+                string
+            ][];
+            /** Format: int64 */
+            body_size: number;
+            verified: boolean;
+            verify_error?: string | null;
+            duplicate_of?: string | null;
+            event_id?: string | null;
+        };
+        /**
          * @description Attempt durations in milliseconds. Percentiles come from a histogram, interpolated inside
          *     the bucket they fall in, and never lie outside the fastest and slowest attempt observed.
          *     All null without attempts.
@@ -771,6 +1007,62 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list. */
+        ListOf_InboxOut: {
+            data: {
+                id: string;
+                name: string;
+                tenant: string;
+                description: string;
+                /** @description Where senders post: `<HOOKD_PUBLIC_URL>/in/<id>`. */
+                receive_url: string;
+                verify: Record<string, never>;
+                dedupe: Record<string, never>;
+                allowed_ips: string[];
+                /** Format: int32 */
+                rate_limit?: number | null;
+                /** Format: int32 */
+                max_body_bytes: number;
+                event_type: string;
+                response: Record<string, never>;
+                playground: boolean;
+                /** Format: date-time */
+                expires_at?: string | null;
+                active: boolean;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list. */
+        ListOf_InboxRequestOut: {
+            data: {
+                id: string;
+                inbox_id: string;
+                /** Format: date-time */
+                received_at: string;
+                method: string;
+                path: string;
+                query: string;
+                source_ip: string;
+                /** @description `[name, value]` pairs as received. */
+                headers: [
+                    string,
+                    string
+                ][];
+                /** Format: int64 */
+                body_size: number;
+                verified: boolean;
+                verify_error?: string | null;
+                duplicate_of?: string | null;
+                event_id?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list. */
         ListOf_TokenOut: {
             data: {
                 id: string;
@@ -816,6 +1108,8 @@ export interface components {
                  * @description Deliveries that failed in a row.
                  */
                 failure_streak: number;
+                /** @description What it receives for events that came from an inbox. */
+                payload: components["schemas"]["PayloadIn"];
                 /** Format: date-time */
                 created_at: string;
                 /** Format: date-time */
@@ -850,6 +1144,11 @@ export interface components {
              */
             average_latency_ms?: number | null;
         };
+        /**
+         * @description What a webhook receives for events that came from an inbox.
+         * @enum {string}
+         */
+        PayloadIn: "event" | "original";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A URI naming the kind of problem: `urn:hookd:problem:<code>`. */
@@ -882,6 +1181,38 @@ export interface components {
              * @description How many failed deliveries were re-queued, each for one more attempt.
              */
             requeued: number;
+        };
+        ReplayAnswer: {
+            /** @description Requests in the window. */
+            matched: number;
+            /** @description Dry run: the first few, oldest first. */
+            sample: components["schemas"]["InboxRequestOut"][];
+            /** @description The new events, oldest request first (empty in a dry run). */
+            event_ids: string[];
+            dry_run: boolean;
+        };
+        /** @description Which stored requests to replay. */
+        ReplayWindow: {
+            /** Format: date-time */
+            since?: string | null;
+            /** Format: date-time */
+            until?: string | null;
+            /** @description Only verified requests (default true). */
+            verified_only?: boolean | null;
+            /** @description Count and show a sample; change nothing. */
+            dry_run?: boolean | null;
+        };
+        Replayed: {
+            /** @description The new event. */
+            event_id: string;
+        };
+        /** @description A delivery of the event a request became. */
+        RequestDeliveryOut: {
+            id: string;
+            webhook_id: string;
+            status: string;
+            /** Format: int32 */
+            attempt_count: number;
         };
         RetryAccepted: {
             delivery_id: string;
@@ -1062,6 +1393,7 @@ export interface components {
             signature?: null | components["schemas"]["SignatureIn"];
             /** @description Deliver a `webhook.ping` right away (default true). */
             ping?: boolean | null;
+            payload?: null | components["schemas"]["PayloadIn"];
         };
         /** @description A webhook as the API shows it (never with its secret; with its public key for `v1a`). */
         WebhookOut: {
@@ -1096,6 +1428,8 @@ export interface components {
              * @description Deliveries that failed in a row.
              */
             failure_streak: number;
+            /** @description What it receives for events that came from an inbox. */
+            payload: components["schemas"]["PayloadIn"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1131,6 +1465,7 @@ export interface components {
             headers?: {
                 [key: string]: string;
             } | null;
+            payload?: null | components["schemas"]["PayloadIn"];
             signature?: null | components["schemas"]["SignatureIn"];
             /**
              * @description Only together with a new `signature.scheme`: the new secret, of that scheme's kind
@@ -1906,6 +2241,750 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request id (`req_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxRequestDetail"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replay_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request id (`req_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Replayed"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_inboxes: {
+        parameters: {
+            query?: {
+                tenant?: string;
+                playground?: boolean;
+                limit?: number;
+                /** @description The id of the last inbox of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_InboxOut"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_inbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboxIn"];
+            };
+        };
+        responses: {
+            /** @description The inbox, with `verify.secret` this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxOut"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_inbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The inbox id (`ibx_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxOut"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_inbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The inbox id (`ibx_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its history. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_inbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The inbox id (`ibx_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboxPatch"];
+            };
+        };
+        responses: {
+            /** @description The inbox; `verify.secret` only when a new one was made. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxOut"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replay_window: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The inbox id (`ibx_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayWindow"];
+            };
+        };
+        responses: {
+            /** @description A dry run: what would be replayed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayAnswer"];
+                };
+            };
+            /** @description Replayed. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayAnswer"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_requests: {
+        parameters: {
+            query?: {
+                verified?: boolean;
+                /** @description true: only duplicates; false: none. */
+                duplicate?: boolean;
+                since?: string;
+                until?: string;
+                limit?: number;
+                /** @description The id of the last request of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The inbox id (`ibx_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_InboxRequestOut"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stream_requests: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Resume after this request id. */
+                "Last-Event-ID"?: string | null;
+            };
+            path: {
+                /** @description The inbox id (`ibx_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events: one `request` event per stored request (the JSON of `GET /api/inbox-requests/{id}`), `id:` its request id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
@@ -3369,6 +4448,208 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Health"];
                 };
+            };
+        };
+    };
+    receive_webhook_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The inbox id (`ibx_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description As for POST. */
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or the token may not see it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description As for POST. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The inbox id (`ibx_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Anything, as the sender sends it: verified on these exact bytes. */
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Verification failed; the request is kept, marked unverified. */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The source address is not in `allowed_ips`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such inbox, or expired or inactive. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the inbox's `max_body_bytes`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the inbox's `rate_limit`; nothing was stored. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stored (the inbox's `response`; by default 200 `{"id": "req_…"}`), or a duplicate (200, stored with `duplicate_of`). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

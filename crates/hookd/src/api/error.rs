@@ -28,6 +28,13 @@ pub enum ApiError {
     /// A limit holds the request back; try again after `retry_after` seconds.
     #[error("{message}")]
     TooManyRequests { message: String, retry_after: u64 },
+    /// Any other refusal with its own status and code (an inbox's 401, 403).
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     #[error("the database is unavailable")]
     Unavailable(String),
     #[error("internal error")]
@@ -44,6 +51,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(cause) => ApiError::Unavailable(cause),
+            StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict(cause)
             | StoreError::Sealed(cause)
             | StoreError::Internal(cause) => ApiError::Internal(cause),
@@ -119,6 +127,11 @@ impl IntoResponse for ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, code, detail, errors)
             }
             ApiError::Conflict { code, message } => (StatusCode::CONFLICT, code, message, vec![]),
+            ApiError::Refused {
+                status,
+                code,
+                message,
+            } => (status, code, message, vec![]),
             ApiError::TooManyRequests {
                 message,
                 retry_after,
@@ -171,7 +184,7 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if status == StatusCode::UNAUTHORIZED {
+        if code == "unauthorized" {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if let Some(seconds) = retry {

@@ -144,6 +144,7 @@ fn publication(
         data: input.data,
         idempotency_key: input.id,
         targets: targets?,
+        origin: None,
     })
 }
 

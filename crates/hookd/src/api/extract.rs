@@ -49,7 +49,7 @@ pub async fn read_json<T: DeserializeOwned>(body: Body, limit: usize) -> Result<
 }
 
 /// Reads a body of at most `limit` bytes; a longer one is 413.
-async fn read_bytes(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
+pub async fn read_bytes(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
     axum::body::to_bytes(body, limit).await.map_err(|error| {
         let mut causes = std::iter::successors(std::error::Error::source(&error), |e| e.source());
         let cause = causes.find(|cause| {

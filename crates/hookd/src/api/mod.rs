@@ -13,10 +13,14 @@ mod event_names;
 mod event_types;
 mod events;
 mod extract;
+mod inbox_requests;
+mod inbox_wire;
+mod inboxes;
 mod input_schema;
 mod nul;
 mod ops;
 mod paging;
+mod receive;
 mod session;
 mod stats;
 mod tokens;
@@ -58,6 +62,8 @@ pub struct AppState {
     pub policy: AddressPolicy,
     pub auth: Arc<Authenticator>,
     pub metrics: PrometheusHandle,
+    /// The inboxes `/in/` answers from.
+    pub inboxes: Arc<crate::inbox::Inboxes>,
 }
 
 #[derive(OpenApi)]
@@ -76,6 +82,7 @@ pub struct AppState {
         (name = "deliveries", description = "One event for one webhook, with its attempts."),
         (name = "event types", description = "The catalog of event names, with optional JSON Schemas."),
         (name = "tokens", description = "Tenant tokens (admin only)."),
+        (name = "inboxes", description = "Receiving webhooks: inboxes that verify, de-duplicate, keep history and turn requests into events; `/in/{id}` is their public door."),
         (name = "audit", description = "Who changed what through the API, and when (admin only)."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
@@ -139,6 +146,21 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::delete_token))
         .routes(routes!(session::get_session))
         .routes(routes!(audit::list_audit))
+        .routes(routes!(inboxes::create_inbox, inboxes::list_inboxes))
+        .routes(routes!(
+            inboxes::get_inbox,
+            inboxes::update_inbox,
+            inboxes::delete_inbox
+        ))
+        .routes(routes!(inbox_requests::list_requests))
+        .routes(routes!(inbox_requests::replay_window))
+        .routes(routes!(inbox_requests::stream_requests))
+        .routes(routes!(inbox_requests::get_request))
+        .routes(routes!(inbox_requests::replay_request))
+        .routes(routes!(
+            receive::receive_webhook,
+            receive::receive_webhook_put
+        ))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::prometheus_metrics))

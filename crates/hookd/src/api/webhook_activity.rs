@@ -87,6 +87,7 @@ pub async fn test_webhook(
             claimed: true,
             even_if_disabled: true,
         }],
+        inbox_request_id: None,
     };
     let claim = state.dispatcher.lease().claim();
     state.store.insert_events(&claim, vec![event]).await?;
@@ -100,6 +101,7 @@ pub async fn test_webhook(
         attempt: 1,
         manual: true,
         claim: claim.by,
+        original: None,
     };
     let target = Target::new(Arc::new(webhook), &state.config.retry_schedule);
     let outcome = perform(

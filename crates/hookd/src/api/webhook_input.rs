@@ -55,6 +55,35 @@ pub struct WebhookIn {
     pub signature: Option<SignatureIn>,
     /// Deliver a `webhook.ping` right away (default true).
     pub ping: Option<bool>,
+    /// For events that came from an inbox: `event` (default, hookd's body) or `original` (the
+    /// request's own bytes, content type and signature headers, plus hookd's signature).
+    pub payload: Option<PayloadIn>,
+}
+
+/// What a webhook receives for events that came from an inbox.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PayloadIn {
+    Event,
+    Original,
+}
+
+impl From<PayloadIn> for PayloadMode {
+    fn from(value: PayloadIn) -> Self {
+        match value {
+            PayloadIn::Event => Self::Event,
+            PayloadIn::Original => Self::Original,
+        }
+    }
+}
+
+impl From<PayloadMode> for PayloadIn {
+    fn from(value: PayloadMode) -> Self {
+        match value {
+            PayloadMode::Event => Self::Event,
+            PayloadMode::Original => Self::Original,
+        }
+    }
 }
 
 /// Changes a webhook: any field but `id` and `tenant`. A field set to null goes back to its
@@ -85,6 +114,8 @@ pub struct WebhookPatch {
     pub retry_schedule: Option<Option<Vec<String>>>,
     #[schema(schema_with = schema::headers)]
     pub headers: Option<BTreeMap<String, String>>,
+    /// `event` or `original`: what it receives for events that came from an inbox.
+    pub payload: Option<PayloadIn>,
     /// Fields given replace the webhook's; a new `scheme` makes a new secret of its kind.
     pub signature: Option<SignatureIn>,
     /// Only together with a new `signature.scheme`: the new secret, of that scheme's kind
@@ -116,6 +147,7 @@ impl WebhookPatch {
             ("timeout_ms", self.timeout_ms.is_some()),
             ("retry_schedule", self.retry_schedule.is_some()),
             ("headers", self.headers.is_some()),
+            ("payload", self.payload.is_some()),
             ("signature", self.signature.is_some()),
             ("secret", self.secret.is_some()),
         ]
@@ -156,6 +188,8 @@ pub struct WebhookOut {
     pub public_key: Option<String>,
     /// Deliveries that failed in a row.
     pub failure_streak: u32,
+    /// What it receives for events that came from an inbox.
+    pub payload: PayloadIn,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
@@ -181,6 +215,7 @@ impl From<&Webhook> for WebhookOut {
             signature: SignatureOut::from(w),
             public_key: w.secret.public_key(),
             failure_streak: w.failure_streak,
+            payload: w.payload.into(),
             created_at: w.created_at,
             updated_at: w.updated_at,
         }

@@ -100,6 +100,7 @@ pub async fn create_webhook(
         previous_secret: None,
         signature: signature.expect("checked").1,
         failure_streak: 0,
+        payload: input.payload.map(Into::into).unwrap_or_default(),
         created_at: now,
         updated_at: now,
     };
@@ -141,6 +142,7 @@ async fn ping(state: &AppState, webhook: &Webhook) -> Option<String> {
         data: serde_json::value::to_raw_value(&data).expect("JSON encodes"),
         idempotency_key: None,
         targets: Targets::Exactly(webhook.id.clone()),
+        origin: None,
     };
     match state
         .publisher
@@ -345,6 +347,9 @@ pub async fn update_webhook(
     }
     if let Some(Some(headers)) = headers {
         webhook.headers = headers;
+    }
+    if let Some(payload) = patch.payload {
+        webhook.payload = payload.into();
     }
     let signature = signature.expect("checked");
     webhook.signature = signature.options;

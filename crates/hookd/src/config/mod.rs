@@ -154,6 +154,12 @@ pub struct Config {
     pub max_outbound_per_tenant: usize,
     pub max_webhooks_per_tenant: u64,
     pub max_in_flight_per_webhook: u32,
+    /// The base URL of inbox receive URLs, without a trailing `/`; `None`: `http://` and the
+    /// address the listener bound.
+    pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNet>,
+    pub retention_inbox_requests: Duration,
     /// `hookd/<version>`, sent with every delivery.
     pub user_agent: HeaderValue,
 }

@@ -127,6 +127,18 @@ pub struct SettingsFlags {
     #[arg(long, value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_in_flight_per_webhook: Option<u32>,
+    /// The base URL others reach hookd at, for inbox receive URLs [env HOOKD_PUBLIC_URL; default http://<listen>].
+    #[arg(long, value_name = "URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    /// CIDR ranges of proxies whose X-Forwarded-For is believed [env HOOKD_TRUSTED_PROXIES; default none].
+    #[arg(long, value_name = "CIDRS")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trusted_proxies: Option<String>,
+    /// How long inbox requests are kept [env HOOKD_RETENTION_INBOX_REQUESTS; default 7d].
+    #[arg(long, value_name = "DURATION")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_inbox_requests: Option<String>,
 }
 
 /// The flags of commands that only need the database (`hookd migrate`,
@@ -219,6 +231,12 @@ pub(super) struct RawConfig {
     pub(super) max_outbound_per_tenant: Whole<u64>,
     pub(super) max_webhooks_per_tenant: Whole<u64>,
     pub(super) max_in_flight_per_webhook: Whole<u32>,
+    #[serde(default, deserialize_with = "optional_text")]
+    pub(super) public_url: Option<String>,
+    #[serde(deserialize_with = "list")]
+    pub(super) trusted_proxies: String,
+    #[serde(deserialize_with = "text")]
+    pub(super) retention_inbox_requests: String,
 }
 
 const KEYS: &[&str] = &[
@@ -250,6 +268,9 @@ const KEYS: &[&str] = &[
     "max_outbound_per_tenant",
     "max_webhooks_per_tenant",
     "max_in_flight_per_webhook",
+    "public_url",
+    "trusted_proxies",
+    "retention_inbox_requests",
 ];
 
 /// A value given as text or as a number or boolean (environment variables arrive parsed).

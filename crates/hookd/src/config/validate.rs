@@ -79,6 +79,12 @@ pub(super) fn validate(
         "max_batch_bytes",
         raw.max_batch_bytes.0.and_then(|n| at_least(n, event_bytes)),
     );
+    let trusted_proxies = c.take("trusted_proxies", networks(&raw.trusted_proxies));
+    let retention_inbox_requests = c.take(
+        "retention_inbox_requests",
+        duration(&raw.retention_inbox_requests, Duration::from_secs(3600)),
+    );
+    let public_url = c.take("public_url", public_url(raw.public_url.as_deref()));
     let retention = c.take(
         "retention",
         duration(&raw.retention, Duration::from_secs(3600)),
@@ -188,6 +194,9 @@ pub(super) fn validate(
         Some(dispatch_buffer_per_webhook),
         Some(shutdown_grace),
         Some(log_format),
+        Some(trusted_proxies),
+        Some(retention_inbox_requests),
+        Some(public_url),
     ) = (
         listen,
         database,
@@ -208,6 +217,9 @@ pub(super) fn validate(
         dispatch_buffer_per_webhook,
         shutdown_grace,
         log_format,
+        trusted_proxies,
+        retention_inbox_requests,
+        public_url,
     )
     else {
         return Err(ConfigError(c.errors));
@@ -243,8 +255,31 @@ pub(super) fn validate(
         max_outbound_per_tenant: max_outbound_per_tenant as usize,
         max_webhooks_per_tenant,
         max_in_flight_per_webhook,
+        public_url,
+        trusted_proxies,
+        retention_inbox_requests,
         user_agent: HeaderValue::from_static(concat!("hookd/", env!("CARGO_PKG_VERSION"))),
     })
+}
+
+/// An absolute http(s) URL without query or fragment; `None` for empty (derived from `listen`).
+fn public_url(text: Option<&str>) -> Result<Option<String>, String> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let uri: hyper::Uri = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a URL such as https://hooks.example.com"))?;
+    let valid = matches!(uri.scheme_str(), Some("http" | "https"))
+        && uri.host().is_some()
+        && uri.query().is_none()
+        && !text.contains('#');
+    if !valid {
+        return Err(format!(
+            "'{text}' must be an absolute http or https URL without a query, such as https://hooks.example.com"
+        ));
+    }
+    Ok(Some(text.trim_end_matches('/').to_owned()))
 }
 
 fn role(text: &str) -> Result<Role, String> {

@@ -57,7 +57,7 @@ pub async fn perform(
             .post(OutboundRequest {
                 url: uri,
                 headers: header_map,
-                body: job.payload.clone(),
+                body: job.sent_body(target.webhook.payload).0.clone(),
                 timeout: target.webhook.timeout(),
             })
             .await

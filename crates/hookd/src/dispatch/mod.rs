@@ -20,7 +20,7 @@ mod engine;
 pub mod file_limit;
 pub mod gates;
 pub mod lease;
-mod rate;
+pub mod rate;
 mod recorder;
 pub mod renewer;
 pub mod retry;

@@ -123,6 +123,55 @@ pub struct DeliveryJob {
     /// The claim (node and epoch) under which this node holds the delivery; see
     /// `dispatch::lease`.
     pub claim: Arc<str>,
+    /// For an event that came from an inbox: the request as received, for webhooks whose
+    /// `payload` is `original`.
+    pub original: Option<Arc<OriginalRequest>>,
+}
+
+/// What an attempt sends of an event: hookd's body, and the inbox request it came from.
+#[derive(Debug, Clone)]
+pub struct EventBody {
+    pub payload: Bytes,
+    pub original: Option<Arc<OriginalRequest>>,
+}
+
+impl EventBody {
+    /// From stored columns: the payload, and the inbox request's body and `original_headers`
+    /// (JSON) when the event came from one that is still kept.
+    pub fn from_stored(payload: String, original: Option<(Vec<u8>, String)>) -> Self {
+        let original = original.and_then(|(body, headers)| {
+            let headers = serde_json::from_str(&headers).ok()?;
+            Some(Arc::new(OriginalRequest {
+                body: Bytes::from(body),
+                headers,
+            }))
+        });
+        Self {
+            payload: Bytes::from(payload),
+            original,
+        }
+    }
+}
+
+impl DeliveryJob {
+    /// What is sent to a webhook with this payload mode: the original request for
+    /// `original` when the event came from an inbox (and its request is still kept), else
+    /// hookd's event body.
+    pub fn sent_body(&self, mode: super::PayloadMode) -> (&Bytes, Option<&OriginalRequest>) {
+        match (&self.original, mode) {
+            (Some(original), super::PayloadMode::Original) => (&original.body, Some(original)),
+            _ => (&self.payload, None),
+        }
+    }
+}
+
+/// What a webhook with `payload: "original"` is sent of the inbox request an event came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OriginalRequest {
+    /// Byte for byte as received.
+    pub body: Bytes,
+    /// Its content type and the sender's signature headers, as received.
+    pub headers: Vec<(String, String)>,
 }
 
 /// What happens to a delivery after an attempt.

@@ -1,7 +1,7 @@
 //! Events as the application publishes them, and the exact body every receiver gets:
 //! `{"id", "type", "timestamp", "data"}`, encoded once at ingest and stored as sent.
 
-use super::{DeliveryId, EventId, EventName, Tenant, Timestamp, WebhookId};
+use super::{DeliveryId, EventId, EventName, InboxRequestId, Tenant, Timestamp, WebhookId};
 use bytes::Bytes;
 
 /// The longest idempotency key accepted.
@@ -19,6 +19,8 @@ pub struct NewEvent {
     pub payload: Bytes,
     pub created_at: Timestamp,
     pub deliveries: Vec<NewDelivery>,
+    /// The inbox request it came from, if any.
+    pub inbox_request_id: Option<InboxRequestId>,
 }
 
 /// A delivery created with its event.

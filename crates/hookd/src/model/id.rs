@@ -131,6 +131,14 @@ prefixed_id!(
     /// An entry of the audit log.
     AuditId, "aud_", "audit entry"
 );
+prefixed_id!(
+    /// An inbox: a URL of hookd's own that receives webhooks from elsewhere.
+    InboxId, "ibx_", "inbox"
+);
+prefixed_id!(
+    /// One request an inbox received.
+    InboxRequestId, "req_", "inbox request"
+);
 
 #[cfg(test)]
 mod tests {

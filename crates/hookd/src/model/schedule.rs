@@ -98,8 +98,8 @@ impl RetrySchedule {
     }
 }
 
-/// One delay: digits, then exactly one unit letter.
-fn parse_delay(text: &str) -> Result<Duration, InvalidSchedule> {
+/// One delay: digits, then exactly one unit letter (`30s`, `5m`, `2h`, `7d`).
+pub(crate) fn parse_delay(text: &str) -> Result<Duration, InvalidSchedule> {
     if text.split_whitespace().count() > 1
         && text
             .split_whitespace()

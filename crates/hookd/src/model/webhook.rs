@@ -45,6 +45,34 @@ impl DisabledReason {
     }
 }
 
+/// What a webhook receives for an event that came from an inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PayloadMode {
+    /// hookd's event body, `{"id","type","timestamp","data"}` (for every event).
+    #[default]
+    Event,
+    /// The inbox request's own bytes, content type and signature headers (events from an
+    /// inbox; others are sent as `Event`).
+    Original,
+}
+
+impl PayloadMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Event => "event",
+            Self::Original => "original",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "event" => Some(Self::Event),
+            "original" => Some(Self::Original),
+            _ => None,
+        }
+    }
+}
+
 /// A secret replaced by a rotation, still signing until `expires_at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RotatedSecret {
@@ -83,6 +111,8 @@ pub struct Webhook {
     pub signature: SignatureOptions,
     /// Deliveries that failed in a row; reset by a success or by enabling.
     pub failure_streak: u32,
+    /// What it receives for events that came from an inbox.
+    pub payload: PayloadMode,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

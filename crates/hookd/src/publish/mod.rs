@@ -3,6 +3,7 @@
 //! the body once, stores the event with its deliveries in one group-committed transaction, and
 //! hands the deliveries that fit in memory straight to the dispatcher.
 
+mod inbound;
 pub mod schemas;
 
 use crate::directory::Directory;
@@ -33,6 +34,16 @@ pub struct Publication {
     pub data: Box<RawValue>,
     pub idempotency_key: Option<String>,
     pub targets: Targets,
+    /// The inbox request it comes from (a received webhook, or its replay).
+    pub origin: Option<Origin>,
+}
+
+/// The inbox request an event comes from: linked to it, and sent as it was to webhooks whose
+/// `payload` is `original`.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub request_id: InboxRequestId,
+    pub original: Arc<OriginalRequest>,
 }
 
 /// What publishing one event did.
@@ -67,6 +78,7 @@ pub struct Publisher {
 struct Prepared {
     event: NewEvent,
     held: Vec<bool>,
+    original: Option<Arc<OriginalRequest>>,
 }
 
 impl Publisher {
@@ -108,13 +120,8 @@ impl Publisher {
         if !errors.is_empty() {
             return Err(PublishError::Invalid(errors));
         }
-        let capacity = self.dispatcher.capacity();
         for item in &mut prepared {
-            let webhooks = item.event.deliveries.iter().map(|d| &d.webhook_id);
-            item.held = capacity.try_hold_each(webhooks, item.event.payload.len());
-            for (delivery, held) in item.event.deliveries.iter_mut().zip(&item.held) {
-                delivery.claimed = *held;
-            }
+            self.hold(item);
         }
         let events: Vec<NewEvent> = prepared.iter().map(|p| p.event.clone()).collect();
         let claim = self.dispatcher.lease().claim();
@@ -137,8 +144,6 @@ impl Publisher {
                     results.push(Published::Duplicate(existing));
                 }
                 InsertedEvent::Created { dropped } => {
-                    self.release_held(&item, |id| dropped.contains(id));
-                    metrics::counter!("hookd_events_accepted_total").increment(1);
                     let event = &item.event;
                     results.push(Published::Created {
                         id: event.id.clone(),
@@ -146,26 +151,52 @@ impl Publisher {
                         timestamp: event.created_at,
                         deliveries: (event.deliveries.len() - dropped.len()) as u32,
                     });
-                    for (delivery, held) in event.deliveries.iter().zip(&item.held) {
-                        if *held && !dropped.contains(&delivery.id) {
-                            jobs.push(DeliveryJob {
-                                delivery_id: delivery.id.clone(),
-                                event_id: event.id.clone(),
-                                webhook_id: delivery.webhook_id.clone(),
-                                tenant: event.tenant.clone(),
-                                event_type: event.event_type.clone(),
-                                payload: event.payload.clone(),
-                                attempt: 1,
-                                manual: false,
-                                claim: claim.by.clone(),
-                            });
-                        }
-                    }
+                    self.created(&item, &dropped, &claim, &mut jobs);
                 }
             }
         }
         self.dispatcher.submit(jobs);
         Ok(results)
+    }
+
+    /// After an event was stored: releases what was held for dropped deliveries and makes
+    /// the jobs of the held ones.
+    fn created(
+        &self,
+        item: &Prepared,
+        dropped: &[DeliveryId],
+        claim: &crate::store::Claim,
+        jobs: &mut Vec<DeliveryJob>,
+    ) {
+        self.release_held(item, |id| dropped.contains(id));
+        metrics::counter!("hookd_events_accepted_total").increment(1);
+        let event = &item.event;
+        for (delivery, held) in event.deliveries.iter().zip(&item.held) {
+            if *held && !dropped.contains(&delivery.id) {
+                jobs.push(DeliveryJob {
+                    delivery_id: delivery.id.clone(),
+                    event_id: event.id.clone(),
+                    webhook_id: delivery.webhook_id.clone(),
+                    tenant: event.tenant.clone(),
+                    event_type: event.event_type.clone(),
+                    payload: event.payload.clone(),
+                    attempt: 1,
+                    manual: false,
+                    claim: claim.by.clone(),
+                    original: item.original.clone(),
+                });
+            }
+        }
+    }
+
+    /// Asks the dispatcher's memory bound which of the event's deliveries it holds.
+    fn hold(&self, item: &mut Prepared) {
+        let capacity = self.dispatcher.capacity();
+        let webhooks = item.event.deliveries.iter().map(|d| &d.webhook_id);
+        item.held = capacity.try_hold_each(webhooks, item.event.payload.len());
+        for (delivery, held) in item.event.deliveries.iter_mut().zip(&item.held) {
+            delivery.claimed = *held;
+        }
     }
 
     fn release_held(&self, item: &Prepared, which: impl Fn(&DeliveryId) -> bool) {
@@ -195,7 +226,9 @@ impl Publisher {
             parsed_data = Some(data.clone());
             Ok(data)
         };
-        if self.schemas.has_schema(name) {
+        // Webhooks received from elsewhere are not the application's to shape: the catalog's
+        // schemas check what the application publishes.
+        if item.origin.is_none() && self.schemas.has_schema(name) {
             let data = parse_data()?;
             self.schemas
                 .check(name, &data)
@@ -268,8 +301,10 @@ impl Publisher {
                 payload,
                 created_at: now,
                 deliveries,
+                inbox_request_id: item.origin.as_ref().map(|o| o.request_id.clone()),
             },
             held: Vec::new(),
+            original: item.origin.map(|o| o.original),
         })
     }
 }

@@ -26,6 +26,7 @@ fn webhook_with(secret: WebhookSecret, previous: Option<RotatedSecret>) -> Webho
         previous_secret: previous,
         signature: SignatureOptions::default(),
         failure_streak: 0,
+        payload: PayloadMode::Event,
         created_at: now,
         updated_at: now,
     }
@@ -42,6 +43,7 @@ fn job() -> DeliveryJob {
         attempt: 2,
         manual: false,
         claim: "node-test/0".into(),
+        original: None,
     }
 }
 

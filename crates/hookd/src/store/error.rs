@@ -13,6 +13,10 @@ pub enum StoreError {
     /// wrong); the message says which key sealed it.
     #[error("{0}")]
     Sealed(String),
+    /// A row the write depends on is gone (an inbox deleted while a request to it was
+    /// being stored).
+    #[error("not found")]
+    NotFound,
     /// Anything else: a bug or a corrupt database.
     #[error("database error: {0}")]
     Internal(String),

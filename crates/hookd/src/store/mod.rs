@@ -13,6 +13,7 @@
 //!   conversions of `record`.
 
 mod error;
+pub mod inbox_record;
 pub mod postgres;
 mod query;
 pub mod record;
@@ -175,6 +176,61 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
     /// Entries newest first.
     async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+
+    // --- inboxes ---
+
+    async fn insert_inbox(&self, inbox: &Inbox) -> StoreResult<()>;
+    async fn get_inbox(&self, scope: &Scope, id: &InboxId) -> StoreResult<Option<Inbox>>;
+    async fn list_inboxes(&self, query: &InboxQuery) -> StoreResult<Vec<Inbox>>;
+    /// Every inbox, for the in-memory registry `/in/` answers from.
+    async fn all_inboxes(&self) -> StoreResult<Vec<Inbox>>;
+    /// Writes every mutable field of an existing inbox.
+    async fn update_inbox(&self, inbox: &Inbox) -> StoreResult<bool>;
+    /// Deletes an inbox with its history and de-duplication keys.
+    async fn delete_inbox(&self, scope: &Scope, id: &InboxId) -> StoreResult<bool>;
+    /// Stores a received request in a transaction shared with concurrent publishes (durable
+    /// when it returns): numbers it within its inbox, checks its de-duplication key (two
+    /// requests with one key never both pass, whichever node stores them), stores its event
+    /// (with deliveries, the `claimed` ones under `claim`) when it is verified and new, and
+    /// keeps at most `unverified_kept` unverified requests of the inbox. `NotFound` when the
+    /// inbox is gone.
+    async fn store_inbox_request(
+        &self,
+        claim: &Claim,
+        request: NewInboxRequest,
+    ) -> StoreResult<StoredRequest>;
+    /// The inbox's requests, newest first, without bodies unless asked.
+    async fn list_inbox_requests(
+        &self,
+        query: &InboxRequestQuery,
+    ) -> StoreResult<Vec<InboxRequest>>;
+    /// One request with its body, in the scope.
+    async fn get_inbox_request(
+        &self,
+        scope: &Scope,
+        id: &InboxRequestId,
+    ) -> StoreResult<Option<InboxRequest>>;
+    /// Requests of the inbox stored after `after_seq`, in order, with their bodies (streams).
+    async fn inbox_requests_after(
+        &self,
+        inbox: &InboxId,
+        after_seq: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<InboxRequest>>;
+    /// Retention for inboxes: deletes up to `batch` requests received before `cutoff`, up to
+    /// `batch` de-duplication keys expired by `now`, and playground inboxes expired by `now`
+    /// (with their history). Returns how many rows went.
+    async fn prune_inboxes(
+        &self,
+        cutoff: Timestamp,
+        now: Timestamp,
+        batch: usize,
+    ) -> StoreResult<u64>;
+    /// Where a stream that last saw `id` resumes: its `seq`, or for a request no longer kept,
+    /// the last `seq` of the requests before it.
+    async fn inbox_resume_seq(&self, inbox: &InboxId, id: &InboxRequestId) -> StoreResult<i64>;
+    /// The inbox's last `seq` (a stream without `Last-Event-ID` starts after it).
+    async fn inbox_last_seq(&self, inbox: &InboxId) -> StoreResult<i64>;
 
     // --- secrets at rest ---
 

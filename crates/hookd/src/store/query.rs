@@ -42,6 +42,27 @@ pub struct WebhookQuery {
 }
 
 #[derive(Debug, Clone)]
+pub struct InboxQuery {
+    pub scope: Scope,
+    pub page: Page,
+    pub tenant: Option<Tenant>,
+    pub playground: Option<bool>,
+}
+
+/// An inbox's history: newest first, paged by id.
+#[derive(Debug, Clone)]
+pub struct InboxRequestQuery {
+    pub inbox: InboxId,
+    pub page: Page,
+    pub verified: Option<bool>,
+    pub duplicate: Option<bool>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    /// Read the bodies too (replay); the history leaves them out.
+    pub with_bodies: bool,
+}
+
+#[derive(Debug, Clone)]
 pub struct EventQuery {
     pub scope: Scope,
     pub page: Page,

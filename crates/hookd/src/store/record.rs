@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub const WEBHOOK_COLUMNS: &str = "id, tenant, url, events, description, active, disabled_reason, \
     filter, rate_limit, max_in_flight, timeout_ms, retry_schedule, headers, secret, \
     previous_secret, previous_secret_expires_at, failure_streak, created_at, updated_at, \
-    signature_scheme, simple_header, simple_prefix";
+    signature_scheme, simple_header, simple_prefix, payload";
 
 pub const EVENT_SUMMARY_COLUMNS: &str =
     "id, tenant, type, idempotency_key, created_at, delivery_count";
@@ -155,6 +155,8 @@ pub struct WebhookRecord {
     pub signature_scheme: String,
     pub simple_header: String,
     pub simple_prefix: String,
+    /// `event` or `original`.
+    pub payload: String,
 }
 
 impl WebhookRecord {
@@ -193,6 +195,7 @@ impl WebhookRecord {
             signature_scheme: w.scheme().as_str().to_owned(),
             simple_header: w.signature.simple_header().to_owned(),
             simple_prefix: w.signature.simple_prefix().to_owned(),
+            payload: w.payload.as_str().to_owned(),
         }
     }
 
@@ -254,6 +257,7 @@ impl WebhookRecord {
             previous_secret,
             signature,
             failure_streak: number(self.failure_streak, "failure_streak")?,
+            payload: PayloadMode::parse(&self.payload).ok_or(Corrupt("payload"))?,
             created_at: Timestamp::from_millis(self.created_at),
             updated_at: Timestamp::from_millis(self.updated_at),
         })

@@ -19,6 +19,7 @@ export function aWebhook(change: Partial<Schemas["WebhookOut"]> = {}): Schemas["
     signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" },
     public_key: null,
     failure_streak: 0,
+    payload: "event",
     created_at: "2026-11-29T06:00:00.000Z",
     updated_at: "2026-11-29T06:00:00.000Z",
     ...change,

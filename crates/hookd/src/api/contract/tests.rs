@@ -123,8 +123,8 @@ fn every_limit_is_documented_with_its_bounds() {
         }
     }
     assert_eq!(
-        lists, 5,
-        "webhooks, events, tokens, logs and the audit log are paged"
+        lists, 7,
+        "webhooks, events, tokens, logs, the audit log, inboxes and their requests are paged"
     );
 }
 

@@ -26,6 +26,7 @@ fn webhook(tenant: &str, patterns: &[&str], active: bool) -> Webhook {
         previous_secret: None,
         signature: SignatureOptions::default(),
         failure_streak: 0,
+        payload: PayloadMode::Event,
         created_at: now,
         updated_at: now,
     }

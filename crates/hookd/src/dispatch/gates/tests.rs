@@ -23,6 +23,7 @@ fn webhook(tenant: &str, max_in_flight: u32, rate_limit: Option<u32>) -> Webhook
         previous_secret: None,
         signature: SignatureOptions::default(),
         failure_streak: 0,
+        payload: PayloadMode::Event,
         created_at: now,
         updated_at: now,
     }

@@ -2,11 +2,14 @@
 //! are at the server are stored together, in one transaction of a few array statements,
 //! instead of one transaction (and its round trips and commit) each.
 //!
+//! Requests received by inboxes join the same transactions (`store_request`): an inbox is as
+//! fast as publishing.
+//!
 //! Each caller's events stay all-or-nothing: if a shared transaction fails, every call in it
 //! is run again on its own, so one caller's failure is never another's.
 
-use super::events;
-use crate::model::{InsertedEvent, NewEvent};
+use super::{events, inboxes};
+use crate::model::{InsertedEvent, NewEvent, NewInboxRequest, StoredRequest};
 use crate::store::{Claim, StoreError, StoreResult};
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -20,7 +23,21 @@ const MAX_EVENTS: usize = 2_000;
 struct Call {
     claim: Claim,
     events: Vec<NewEvent>,
-    reply: oneshot::Sender<StoreResult<Vec<InsertedEvent>>>,
+    /// An inbox request instead of events (then `events` is empty).
+    request: Option<Box<NewInboxRequest>>,
+    reply: Reply,
+}
+
+enum Reply {
+    Events(oneshot::Sender<StoreResult<Vec<InsertedEvent>>>),
+    Request(oneshot::Sender<StoreResult<StoredRequest>>),
+}
+
+impl Call {
+    /// How much of a group it takes.
+    fn size(&self) -> usize {
+        self.events.len().max(1)
+    }
 }
 
 /// The handle publishers go through; its task stops when the last handle is dropped.
@@ -43,16 +60,38 @@ impl Coalescer {
         events: Vec<NewEvent>,
     ) -> StoreResult<Vec<InsertedEvent>> {
         let (reply, answer) = oneshot::channel();
-        let stopped = || StoreError::Unavailable("the publish writer has stopped".into());
         self.calls
             .send(Call {
                 claim: claim.clone(),
                 events,
-                reply,
+                request: None,
+                reply: Reply::Events(reply),
             })
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
+
+    /// Stores an inbox request (in a transaction shared with concurrent calls).
+    pub async fn store_request(
+        &self,
+        claim: &Claim,
+        request: NewInboxRequest,
+    ) -> StoreResult<StoredRequest> {
+        let (reply, answer) = oneshot::channel();
+        self.calls
+            .send(Call {
+                claim: claim.clone(),
+                events: Vec::new(),
+                request: Some(Box::new(request)),
+                reply: Reply::Request(reply),
+            })
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Unavailable("the publish writer has stopped".into())
 }
 
 async fn run(pool: PgPool, mut receiver: mpsc::UnboundedReceiver<Call>) {
@@ -70,15 +109,15 @@ async fn run(pool: PgPool, mut receiver: mpsc::UnboundedReceiver<Call>) {
             },
         };
         let mut group = vec![first];
-        let mut size = group[0].events.len();
+        let mut size = group[0].size();
         while size < MAX_EVENTS {
             match receiver.try_recv() {
-                Ok(call) if size + call.events.len() > MAX_EVENTS => {
+                Ok(call) if size + call.size() > MAX_EVENTS => {
                     waiting = Some(call);
                     break;
                 }
                 Ok(call) => {
-                    size += call.events.len();
+                    size += call.size();
                     group.push(call);
                 }
                 Err(_) => break,
@@ -94,11 +133,8 @@ async fn run(pool: PgPool, mut receiver: mpsc::UnboundedReceiver<Call>) {
 
 /// One transaction for the whole group; on failure, each call on its own.
 async fn store_group(pool: &PgPool, mut group: Vec<Call>) {
-    if let [_] = group.as_slice() {
-        let call = group.into_iter().next().expect("one call");
-        let result = events::insert(pool, &call.claim, &call.events).await;
-        let _ = call.reply.send(result);
-        return;
+    if group.len() == 1 {
+        return store_each(pool, group).await;
     }
     // The earliest lease of the group: a claim held a few milliseconds shorter is renewed in
     // time all the same.
@@ -117,12 +153,18 @@ async fn store_group(pool: &PgPool, mut group: Vec<Call>) {
     for call in &mut group {
         all.append(&mut call.events);
     }
-    match events::insert(pool, &claim, &all).await {
-        Ok(outcomes) => {
+    match store_together(pool, &claim, &group, &all).await {
+        Ok((mut stored, outcomes)) => {
             let mut outcomes = outcomes.into_iter();
             for (call, size) in group.into_iter().zip(sizes) {
-                let mine = outcomes.by_ref().take(size).collect();
-                let _ = call.reply.send(Ok(mine));
+                match call.reply {
+                    Reply::Events(reply) => {
+                        let _ = reply.send(Ok(outcomes.by_ref().take(size).collect()));
+                    }
+                    Reply::Request(reply) => {
+                        let _ = reply.send(Ok(stored.remove(0)));
+                    }
+                }
             }
         }
         Err(_) => {
@@ -135,9 +177,55 @@ async fn store_group(pool: &PgPool, mut group: Vec<Call>) {
     }
 }
 
+/// The group's inbox requests (in the group's order: their replies are taken in it) and then
+/// its events, in one transaction. Requests are stored in inbox order, so two groups lock the
+/// inboxes they share in the same order.
+async fn store_together(
+    pool: &PgPool,
+    claim: &Claim,
+    group: &[Call],
+    events: &[NewEvent],
+) -> StoreResult<(Vec<StoredRequest>, Vec<InsertedEvent>)> {
+    let mut transaction = pool.begin().await?;
+    let requests: Vec<&NewInboxRequest> =
+        group.iter().filter_map(|c| c.request.as_deref()).collect();
+    let mut order: Vec<usize> = (0..requests.len()).collect();
+    order.sort_by(|a, b| {
+        requests[*a]
+            .request
+            .inbox_id
+            .cmp(&requests[*b].request.inbox_id)
+    });
+    let mut stored: Vec<Option<StoredRequest>> = vec![None; requests.len()];
+    for index in order {
+        stored[index] =
+            Some(inboxes::store_request_in(&mut transaction, claim, requests[index]).await?);
+    }
+    let outcomes = if events.is_empty() {
+        Vec::new()
+    } else {
+        events::insert_in(&mut transaction, claim, events).await?
+    };
+    transaction.commit().await?;
+    Ok((
+        stored
+            .into_iter()
+            .map(|s| s.expect("every request stored"))
+            .collect(),
+        outcomes,
+    ))
+}
+
 async fn store_each(pool: &PgPool, group: Vec<Call>) {
     for call in group {
-        let result = events::insert(pool, &call.claim, &call.events).await;
-        let _ = call.reply.send(result);
+        match call.reply {
+            Reply::Events(reply) => {
+                let _ = reply.send(events::insert(pool, &call.claim, &call.events).await);
+            }
+            Reply::Request(reply) => {
+                let request = call.request.expect("a request call has its request");
+                let _ = reply.send(inboxes::store_request(pool, &call.claim, &request).await);
+            }
+        }
     }
 }

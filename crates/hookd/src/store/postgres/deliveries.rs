@@ -80,10 +80,11 @@ pub async fn claim_due(
             webhook_id: WebhookId::from_trusted(row.try_get(2)?),
             tenant: Tenant::from_trusted(row.try_get::<&str, _>(3)?),
             event_type: EventName::from_trusted(row.try_get(4)?),
-            payload: payload.clone(),
+            payload: payload.payload.clone(),
             attempt: row.try_get::<i32, _>(5)? as u32 + 1,
             manual: row.try_get(6)?,
             claim: claim.by.clone(),
+            original: payload.original.clone(),
         });
     }
     Ok(jobs)
@@ -219,10 +220,11 @@ pub async fn requeue(
         webhook_id: WebhookId::from_trusted(row.try_get(4)?),
         tenant: Tenant::from_trusted(row.try_get::<&str, _>(5)?),
         event_type: EventName::from_trusted(row.try_get(6)?),
-        payload: payload.clone(),
+        payload: payload.payload.clone(),
         attempt: row.try_get::<i32, _>(2)? as u32 + 1,
         manual: !pending,
         claim: claim.by.clone(),
+        original: payload.original.clone(),
     })))
 }
 

@@ -17,6 +17,17 @@ pub async fn insert(
     events: &[NewEvent],
 ) -> StoreResult<Vec<InsertedEvent>> {
     let mut transaction = pool.begin().await?;
+    let outcomes = insert_in(&mut transaction, claim, events).await?;
+    transaction.commit().await?;
+    Ok(outcomes)
+}
+
+/// `insert` inside a transaction the caller commits.
+pub async fn insert_in(
+    transaction: &mut sqlx::PgConnection,
+    claim: &Claim,
+    events: &[NewEvent],
+) -> StoreResult<Vec<InsertedEvent>> {
     let mut ids = Vec::with_capacity(events.len());
     let mut tenants = Vec::with_capacity(events.len());
     let mut types = Vec::with_capacity(events.len());
@@ -24,6 +35,7 @@ pub async fn insert(
     let mut payloads = Vec::with_capacity(events.len());
     let mut counts = Vec::with_capacity(events.len());
     let mut times = Vec::with_capacity(events.len());
+    let mut requests = Vec::with_capacity(events.len());
     for event in events {
         let payload = std::str::from_utf8(&event.payload)
             .map_err(|_| StoreError::Internal("event payload is not UTF-8".into()))?;
@@ -34,11 +46,13 @@ pub async fn insert(
         payloads.push(payload);
         counts.push(event.deliveries.len() as i32);
         times.push(event.created_at.as_millis());
+        requests.push(event.inbox_request_id.as_ref().map(InboxRequestId::as_str));
     }
     let inserted: HashSet<String> = sqlx::query_scalar(
-        "INSERT INTO events (id, tenant, type, idempotency_key, payload, delivery_count, created_at) \
+        "INSERT INTO events (id, tenant, type, idempotency_key, payload, delivery_count, created_at, \
+             inbox_request_id) \
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
-                              $6::integer[], $7::bigint[]) \
+                              $6::integer[], $7::bigint[], $8::text[]) \
          ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(&ids)
@@ -48,6 +62,7 @@ pub async fn insert(
     .bind(&payloads)
     .bind(&counts)
     .bind(&times)
+    .bind(&requests)
     .fetch_all(&mut *transaction)
     .await?
     .into_iter()
@@ -97,7 +112,7 @@ pub async fn insert(
     for event in events {
         if !inserted.contains(event.id.as_str()) {
             let key = event.idempotency_key.as_deref().unwrap_or_default();
-            let existing = find_by_key(&mut transaction, &event.tenant, key)
+            let existing = find_by_key(&mut *transaction, &event.tenant, key)
                 .await?
                 .ok_or_else(|| StoreError::Conflict("events primary key".into()))?;
             outcomes.push(InsertedEvent::Duplicate(existing));
@@ -128,9 +143,8 @@ pub async fn insert(
         .await?;
     }
     if unheld_due {
-        notify(&mut transaction, DUE_CHANNEL).await?;
+        notify(&mut *transaction, DUE_CHANNEL).await?;
     }
-    transaction.commit().await?;
     Ok(outcomes)
 }
 
@@ -197,21 +211,28 @@ pub async fn payload(pool: &PgPool, id: &EventId) -> StoreResult<Option<Bytes>> 
     Ok(text.map(Bytes::from))
 }
 
-/// Payloads of several events at once.
+/// Payloads of several events at once, with the inbox requests they came from.
 pub async fn payloads(
     conn: &mut sqlx::PgConnection,
     ids: &[&str],
-) -> StoreResult<HashMap<String, Bytes>> {
-    let found = sqlx::query("SELECT id, payload FROM events WHERE id = ANY($1)")
-        .bind(ids)
-        .fetch_all(conn)
-        .await?;
+) -> StoreResult<HashMap<String, EventBody>> {
+    let found = sqlx::query(
+        "SELECT e.id, e.payload, r.body, r.original_headers FROM events e \
+         LEFT JOIN inbox_requests r ON r.id = e.inbox_request_id WHERE e.id = ANY($1)",
+    )
+    .bind(ids)
+    .fetch_all(conn)
+    .await?;
     found
         .into_iter()
         .map(|row| {
+            let original = match row.try_get::<Option<Vec<u8>>, _>(2)? {
+                Some(body) => Some((body, row.try_get::<String, _>(3)?)),
+                None => None,
+            };
             Ok((
                 row.try_get::<String, _>(0)?,
-                Bytes::from(row.try_get::<String, _>(1)?),
+                EventBody::from_stored(row.try_get(1)?, original),
             ))
         })
         .collect()

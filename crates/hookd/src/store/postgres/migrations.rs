@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0002_response_headers_and_latency_range.sql"),
     include_str!("../../../migrations/postgres/0003_signature_options.sql"),
     include_str!("../../../migrations/postgres/0004_audit_log.sql"),
+    include_str!("../../../migrations/postgres/0005_inboxes.sql"),
 ];
 
 /// The advisory lock key hookd's migrations take (any constant unlikely to clash).

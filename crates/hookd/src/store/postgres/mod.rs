@@ -17,6 +17,7 @@ mod coalesce;
 mod deliveries;
 mod error;
 mod events;
+mod inboxes;
 mod migrations;
 mod outcomes;
 mod rows;
@@ -349,6 +350,79 @@ impl Store for PostgresStore {
 
     async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         audit::list(&self.pool, query).await
+    }
+
+    async fn insert_inbox(&self, inbox: &Inbox) -> StoreResult<()> {
+        inboxes::insert(&self.pool, &self.sealer, inbox).await
+    }
+
+    async fn get_inbox(&self, scope: &Scope, id: &InboxId) -> StoreResult<Option<Inbox>> {
+        inboxes::get(&self.pool, &self.sealer, scope, id).await
+    }
+
+    async fn list_inboxes(&self, query: &InboxQuery) -> StoreResult<Vec<Inbox>> {
+        inboxes::list(&self.pool, &self.sealer, query).await
+    }
+
+    async fn all_inboxes(&self) -> StoreResult<Vec<Inbox>> {
+        inboxes::all(&self.pool, &self.sealer).await
+    }
+
+    async fn update_inbox(&self, inbox: &Inbox) -> StoreResult<bool> {
+        inboxes::update(&self.pool, &self.sealer, inbox).await
+    }
+
+    async fn delete_inbox(&self, scope: &Scope, id: &InboxId) -> StoreResult<bool> {
+        inboxes::delete(&self.pool, scope, id).await
+    }
+
+    async fn store_inbox_request(
+        &self,
+        claim: &Claim,
+        request: NewInboxRequest,
+    ) -> StoreResult<StoredRequest> {
+        self.publishes.store_request(claim, request).await
+    }
+
+    async fn list_inbox_requests(
+        &self,
+        query: &InboxRequestQuery,
+    ) -> StoreResult<Vec<InboxRequest>> {
+        inboxes::list_requests(&self.pool, query).await
+    }
+
+    async fn get_inbox_request(
+        &self,
+        scope: &Scope,
+        id: &InboxRequestId,
+    ) -> StoreResult<Option<InboxRequest>> {
+        inboxes::get_request(&self.pool, scope, id).await
+    }
+
+    async fn inbox_requests_after(
+        &self,
+        inbox: &InboxId,
+        after_seq: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<InboxRequest>> {
+        inboxes::requests_after(&self.pool, inbox, after_seq, limit).await
+    }
+
+    async fn inbox_resume_seq(&self, inbox: &InboxId, id: &InboxRequestId) -> StoreResult<i64> {
+        inboxes::resume_seq(&self.pool, inbox, id).await
+    }
+
+    async fn prune_inboxes(
+        &self,
+        cutoff: Timestamp,
+        now: Timestamp,
+        batch: usize,
+    ) -> StoreResult<u64> {
+        inboxes::prune(&self.pool, cutoff, now, batch).await
+    }
+
+    async fn inbox_last_seq(&self, inbox: &InboxId) -> StoreResult<i64> {
+        inboxes::last_seq(&self.pool, inbox).await
     }
 
     async fn reseal_secrets(&self) -> StoreResult<sealing::Resealed> {

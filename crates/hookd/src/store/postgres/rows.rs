@@ -46,6 +46,7 @@ pub fn webhook(row: &PgRow, sealer: &Sealer) -> StoreResult<Webhook> {
         signature_scheme: row.try_get(19)?,
         simple_header: row.try_get(20)?,
         simple_prefix: row.try_get(21)?,
+        payload: row.try_get(22)?,
     };
     Ok(record.into_webhook(sealer)?)
 }
@@ -80,6 +81,7 @@ pub fn bind_webhook<'q>(
         .bind(r.signature_scheme)
         .bind(r.simple_header)
         .bind(r.simple_prefix)
+        .bind(r.payload)
 }
 
 pub fn event_summary(row: &PgRow) -> StoreResult<EventSummary> {

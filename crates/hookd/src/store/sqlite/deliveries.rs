@@ -5,7 +5,6 @@ use super::conditions::Conditions;
 use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS, LOGGED_ATTEMPT_COLUMNS};
 use crate::model::*;
 use crate::store::{AttemptQuery, Claim, LoggedAttempt, Requeue, StoreResult};
-use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
 use std::collections::HashMap;
 
@@ -72,13 +71,13 @@ pub fn claim_due(
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut payloads: HashMap<EventId, Bytes> = HashMap::new();
+    let mut payloads: HashMap<EventId, EventBody> = HashMap::new();
     let mut jobs = Vec::with_capacity(claimed.len());
     for (delivery_id, event_id, webhook_id, tenant, event_type, attempt_count, manual) in claimed {
         let payload = match payloads.get(&event_id) {
             Some(payload) => payload.clone(),
             None => {
-                let Some(payload) = super::events::payload(conn, &event_id)? else {
+                let Some(payload) = super::events::body(conn, &event_id)? else {
                     continue;
                 };
                 payloads.insert(event_id.clone(), payload.clone());
@@ -91,10 +90,11 @@ pub fn claim_due(
             webhook_id,
             tenant,
             event_type,
-            payload,
+            payload: payload.payload,
             attempt: attempt_count + 1,
             manual,
             claim: claim.by.clone(),
+            original: payload.original,
         });
     }
     Ok(jobs)
@@ -228,7 +228,7 @@ pub fn requeue(
     let Some(claim) = claim else {
         return Ok(Requeue::Queued(None));
     };
-    let Some(payload) = super::events::payload(conn, &event_id)? else {
+    let Some(body) = super::events::body(conn, &event_id)? else {
         return Ok(Requeue::NotFound);
     };
     Ok(Requeue::Queued(Some(DeliveryJob {
@@ -237,10 +237,11 @@ pub fn requeue(
         webhook_id,
         tenant,
         event_type,
-        payload,
+        payload: body.payload,
         attempt: attempt_count + 1,
         manual: !pending,
         claim: claim.by.clone(),
+        original: body.original,
     })))
 }
 

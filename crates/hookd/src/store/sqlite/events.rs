@@ -16,8 +16,9 @@ pub fn insert(
     events: &[NewEvent],
 ) -> StoreResult<Vec<InsertedEvent>> {
     let mut insert_event = conn.prepare_cached(
-        "INSERT INTO events (id, tenant, type, idempotency_key, payload, delivery_count, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+        "INSERT INTO events (id, tenant, type, idempotency_key, payload, delivery_count, created_at, \
+             inbox_request_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
     )?;
     let mut insert_delivery = conn.prepare_cached(
         "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, \
@@ -38,6 +39,7 @@ pub fn insert(
             payload,
             event.deliveries.len() as i64,
             event.created_at.as_millis(),
+            event.inbox_request_id.as_ref().map(InboxRequestId::as_str),
         ])?;
         if inserted == 0 {
             let key = event.idempotency_key.as_deref().unwrap_or_default();
@@ -107,6 +109,23 @@ pub fn payload(conn: &Connection, id: &EventId) -> StoreResult<Option<Bytes>> {
         .query_row(params![id.as_str()], |row| row.get(0))
         .optional()?;
     Ok(text.map(Bytes::from))
+}
+
+/// An event's payload with the inbox request it came from, for attempts.
+pub fn body(conn: &Connection, id: &EventId) -> StoreResult<Option<EventBody>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT e.payload, r.body, r.original_headers FROM events e \
+             LEFT JOIN inbox_requests r ON r.id = e.inbox_request_id WHERE e.id = ?1",
+        )?
+        .query_row(params![id.as_str()], |row| {
+            let original = match row.get::<_, Option<Vec<u8>>>(1)? {
+                Some(body) => Some((body, row.get::<_, String>(2)?)),
+                None => None,
+            };
+            Ok(EventBody::from_stored(row.get(0)?, original))
+        })
+        .optional()?)
 }
 
 pub fn list(conn: &Connection, query: &EventQuery) -> StoreResult<Vec<EventSummary>> {

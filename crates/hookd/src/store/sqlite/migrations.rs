@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0004_response_headers_and_latency_range.sql"),
     include_str!("../../../migrations/sqlite/0005_signature_options.sql"),
     include_str!("../../../migrations/sqlite/0006_audit_log.sql"),
+    include_str!("../../../migrations/sqlite/0007_inboxes.sql"),
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

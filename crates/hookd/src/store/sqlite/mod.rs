@@ -15,6 +15,7 @@ mod conditions;
 mod deliveries;
 mod events;
 mod files;
+mod inboxes;
 mod migrations;
 mod outcomes;
 mod readers;
@@ -401,6 +402,115 @@ impl Store for SqliteStore {
     async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         let query = query.clone();
         self.readers.read(move |c| audit::list(c, &query)).await
+    }
+
+    async fn insert_inbox(&self, inbox: &Inbox) -> StoreResult<()> {
+        let (inbox, sealer) = (inbox.clone(), self.sealer.clone());
+        self.writer
+            .write(move |c| inboxes::insert(c, &sealer, &inbox))
+            .await
+    }
+
+    async fn get_inbox(&self, scope: &Scope, id: &InboxId) -> StoreResult<Option<Inbox>> {
+        let (scope, id, sealer) = (scope.clone(), id.clone(), self.sealer.clone());
+        self.readers
+            .read(move |c| inboxes::get(c, &sealer, &scope, &id))
+            .await
+    }
+
+    async fn list_inboxes(&self, query: &InboxQuery) -> StoreResult<Vec<Inbox>> {
+        let (query, sealer) = (query.clone(), self.sealer.clone());
+        self.readers
+            .read(move |c| inboxes::list(c, &sealer, &query))
+            .await
+    }
+
+    async fn all_inboxes(&self) -> StoreResult<Vec<Inbox>> {
+        let sealer = self.sealer.clone();
+        self.readers.read(move |c| inboxes::all(c, &sealer)).await
+    }
+
+    async fn update_inbox(&self, inbox: &Inbox) -> StoreResult<bool> {
+        let (inbox, sealer) = (inbox.clone(), self.sealer.clone());
+        self.writer
+            .write(move |c| inboxes::update(c, &sealer, &inbox))
+            .await
+    }
+
+    async fn delete_inbox(&self, scope: &Scope, id: &InboxId) -> StoreResult<bool> {
+        let (scope, id) = (scope.clone(), id.clone());
+        self.writer
+            .write(move |c| inboxes::delete(c, &scope, &id))
+            .await
+    }
+
+    async fn store_inbox_request(
+        &self,
+        claim: &Claim,
+        request: NewInboxRequest,
+    ) -> StoreResult<StoredRequest> {
+        let claim = claim.clone();
+        self.writer
+            .write_repeatable(move |c| inboxes::store_request(c, &claim, &request))
+            .await
+    }
+
+    async fn list_inbox_requests(
+        &self,
+        query: &InboxRequestQuery,
+    ) -> StoreResult<Vec<InboxRequest>> {
+        let query = query.clone();
+        self.readers
+            .read(move |c| inboxes::list_requests(c, &query))
+            .await
+    }
+
+    async fn get_inbox_request(
+        &self,
+        scope: &Scope,
+        id: &InboxRequestId,
+    ) -> StoreResult<Option<InboxRequest>> {
+        let (scope, id) = (scope.clone(), id.clone());
+        self.readers
+            .read(move |c| inboxes::get_request(c, &scope, &id))
+            .await
+    }
+
+    async fn inbox_requests_after(
+        &self,
+        inbox: &InboxId,
+        after_seq: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<InboxRequest>> {
+        let inbox = inbox.clone();
+        self.readers
+            .read(move |c| inboxes::requests_after(c, &inbox, after_seq, limit))
+            .await
+    }
+
+    async fn inbox_resume_seq(&self, inbox: &InboxId, id: &InboxRequestId) -> StoreResult<i64> {
+        let (inbox, id) = (inbox.clone(), id.clone());
+        self.readers
+            .read(move |c| inboxes::resume_seq(c, &inbox, &id))
+            .await
+    }
+
+    async fn prune_inboxes(
+        &self,
+        cutoff: Timestamp,
+        now: Timestamp,
+        batch: usize,
+    ) -> StoreResult<u64> {
+        self.writer
+            .write(move |c| inboxes::prune(c, cutoff, now, batch))
+            .await
+    }
+
+    async fn inbox_last_seq(&self, inbox: &InboxId) -> StoreResult<i64> {
+        let inbox = inbox.clone();
+        self.readers
+            .read(move |c| inboxes::last_seq(c, &inbox))
+            .await
     }
 
     async fn reseal_secrets(&self) -> StoreResult<sealing::Resealed> {

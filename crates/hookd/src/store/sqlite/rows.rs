@@ -41,12 +41,13 @@ pub fn webhook_record(row: &Row) -> rusqlite::Result<WebhookRecord> {
         signature_scheme: row.get(19)?,
         simple_header: row.get(20)?,
         simple_prefix: row.get(21)?,
+        payload: row.get(22)?,
     })
 }
 
 /// The webhook's columns as SQL parameters, in `WEBHOOK_COLUMNS` order, its secrets sealed by
 /// `sealer`.
-pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>; 22] {
+pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>; 23] {
     let r = WebhookRecord::of(w, sealer);
     [
         Box::new(r.id),
@@ -71,6 +72,7 @@ pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>
         Box::new(r.signature_scheme),
         Box::new(r.simple_header),
         Box::new(r.simple_prefix),
+        Box::new(r.payload),
     ]
 }
 

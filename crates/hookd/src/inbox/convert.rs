@@ -1,0 +1,106 @@
+//! What a received request becomes: its event's `data`, its de-duplication key, and the
+//! headers a webhook with `payload: "original"` is sent.
+
+use crate::model::{DedupeKey, InboxRequest, InboxSettings};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hookd_verify::Scheme;
+use serde_json::Value;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+/// The event's `data`: the body itself when it is JSON (byte for byte), else
+/// `{"content_type", "body_base64"}`.
+pub fn event_data(request: &InboxRequest) -> Box<RawValue> {
+    if let Ok(text) = std::str::from_utf8(&request.body)
+        && let Ok(raw) = serde_json::from_str::<Box<RawValue>>(text)
+    {
+        // `from_str` keeps surrounding whitespace out of the value: trimmed text is the body.
+        return raw;
+    }
+    let wrapped = serde_json::json!({
+        "content_type": request.header("content-type").unwrap_or(""),
+        "body_base64": BASE64.encode(&request.body),
+    });
+    RawValue::from_string(wrapped.to_string()).expect("JSON encodes")
+}
+
+/// The body parsed as JSON, if it is.
+pub fn parsed_body(request: &InboxRequest) -> Option<Value> {
+    serde_json::from_slice(&request.body).ok()
+}
+
+/// The de-duplication key the inbox's rule reads, hashed (SHA-256, hex): the stored key never
+/// holds what the sender sent. Rules that find nothing key on the body.
+pub fn dedupe_key(
+    settings: &InboxSettings,
+    request: &InboxRequest,
+    body: Option<&Value>,
+) -> String {
+    let found: Option<String> = match &settings.dedupe_key {
+        DedupeKey::Auto => {
+            let pairs: Vec<(&str, &str)> = request
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            let verify_request = hookd_verify::Request::new(&pairs, &request.body);
+            hookd_verify::sender_id(&settings.scheme, &verify_request).map(|id| format!("id:{id}"))
+        }
+        DedupeKey::Header(name) => request.header(name).map(|v| format!("header:{v}")),
+        DedupeKey::Json(path) => body
+            .and_then(|b| path.find_text(b))
+            .map(|v| format!("json:{v}")),
+        DedupeKey::Body => None,
+    };
+    let mut hasher = Sha256::new();
+    match found {
+        Some(key) => hasher.update(key.as_bytes()),
+        None => {
+            hasher.update(b"body:");
+            hasher.update(&request.body);
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// The headers of the scheme's sender that say what was sent and prove who sent it, beside
+/// the content type. Credentials (`token`, `basic`) are never among them.
+fn signature_headers(scheme: &Scheme) -> Vec<&str> {
+    match scheme {
+        Scheme::Standard => vec!["webhook-id", "webhook-timestamp", "webhook-signature"],
+        Scheme::Hex => vec!["x-webhook-signature"],
+        Scheme::Github => vec![
+            "x-hub-signature-256",
+            "x-hub-signature",
+            "x-github-event",
+            "x-github-delivery",
+            "x-github-hook-id",
+        ],
+        Scheme::Stripe => vec!["stripe-signature"],
+        Scheme::Shopify => vec![
+            "x-shopify-hmac-sha256",
+            "x-shopify-topic",
+            "x-shopify-webhook-id",
+            "x-shopify-shop-domain",
+            "x-shopify-api-version",
+            "x-shopify-triggered-at",
+        ],
+        Scheme::Slack => vec!["x-slack-signature", "x-slack-request-timestamp"],
+        Scheme::Hmac(options) => vec![options.header.as_str()],
+        Scheme::Token { .. } | Scheme::Basic | Scheme::None => Vec::new(),
+    }
+}
+
+/// The content type and signature headers of the request, as received.
+pub fn original_headers(scheme: &Scheme, headers: &[(String, String)]) -> Vec<(String, String)> {
+    let wanted = signature_headers(scheme);
+    headers
+        .iter()
+        .filter(|(name, _)| {
+            name.eq_ignore_ascii_case("content-type")
+                || wanted.iter().any(|w| w.eq_ignore_ascii_case(name))
+        })
+        .cloned()
+        .collect()
+}
