@@ -1,14 +1,19 @@
 //! The `inbox` scenario: 64 callers send signed webhooks (Standard Webhooks v1, each with a
-//! webhook-id of its own) to one inbox, whose events go to one webhook on the receiver. It
-//! measures the requests accepted per second, to compare with single publishes (`ingest`), and
-//! hookd's CPU per request until each is delivered; then checks that every accepted request
-//! became exactly one delivery carrying the request's body as its data, validly signed.
+//! webhook-id of its own, so none is a duplicate) to one inbox, twice, each time on a fresh
+//! hookd. First to an inbox whose events no webhook subscribes to: the requests accepted per
+//! second, like single publishes with no subscriber (`ingest`), which they are compared with.
+//! Then to an inbox whose events go to one webhook on the receiver: hookd's CPU per request
+//! from accepting it to delivering it, and the check that every accepted request became
+//! exactly one delivery carrying the request's body as its data, validly signed. (With a
+//! subscriber, deliveries share the cores with the requests, so the rate accepted is the rate
+//! delivered, not what the inbox can take in.)
 
 use super::Bench;
 use super::harness::{CpuClock, check_keyed, collect, rate_since, webhook};
-use super::load::{Http, Payload, closed_loop};
+use super::load::{Http, Payload, Run, closed_loop};
 use super::receiver::{Arrival, Receiver};
 use super::report::{Figure, Goal, Report};
+use super::target::Target;
 use bytes::Bytes;
 use hyper::header::{HeaderMap, HeaderValue};
 use hyper::{Method, StatusCode};
@@ -31,55 +36,57 @@ pub async fn inbox(
     raw: f64,
     ingest: Option<f64>,
 ) -> anyhow::Result<()> {
+    unheard(bench, report, raw, ingest).await?;
+    delivered(bench, report, raw).await
+}
+
+/// Signed requests to an inbox whose events have no subscriber: what the inbox takes in.
+async fn unheard(
+    bench: &Bench,
+    report: &mut Report,
+    raw: f64,
+    ingest: Option<f64>,
+) -> anyhow::Result<()> {
+    let target = bench.target(&[]).await?;
+    let (id, requests) = create(&target, "bench.unheard").await?;
+    let cpu = CpuClock::start(bench, &target).against_raw(report.raw_cost());
+    let (run, sent) = send(bench, &target, &id, &requests).await;
+    report.add(Figure::rate(
+        "inbox",
+        format!("signed requests accepted, {CALLERS} concurrent, no subscriber"),
+        run.per_second(),
+        ingest.map_or(Goal::None, Goal::AtLeast),
+        raw,
+    ));
+    let refused = "refused requests, no subscriber";
+    report.add(Figure::must_be_zero("inbox", refused, run.failed));
+    cpu.report(report, "inbox", "request, no subscriber", sent.len());
+    bench.finish(target).await
+}
+
+/// Signed requests to an inbox whose events go to one webhook: each must arrive exactly once,
+/// its body as the event's data, validly signed.
+async fn delivered(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
     let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
-    webhook(&target, &receiver, PATH, &[EVENT_TYPE], json!({})).await?;
-    let created = target
-        .call(
-            Method::POST,
-            "/api/inboxes",
-            json!({"name": "bench", "verify": {"scheme": "standard"}, "event_type": EVENT_TYPE}),
-            StatusCode::CREATED,
-        )
-        .await?;
-    let (id, secret) = (created["id"].as_str(), inbox_secret(&created));
-    let (Some(id), Some(secret)) = (id, secret) else {
-        anyhow::bail!("POST /api/inboxes answered no id or no secret: {created}");
-    };
-    let requests = Requests::new(secret)?;
-    let accepted = Arc::new(Mutex::new(Vec::new()));
-    let record = {
-        let accepted = accepted.clone();
-        move |n: u64, _: &_| accepted.lock().expect("accepted").push(n)
-    };
+    // As many requests in flight to the receiver as in `steady`, which this compares with.
+    let in_flight = json!({"max_in_flight": bench.scale.concurrency});
+    webhook(&target, &receiver, PATH, &[EVENT_TYPE], in_flight).await?;
+    let (id, requests) = create(&target, EVENT_TYPE).await?;
     let cpu = CpuClock::start(bench, &target).against_raw(report.raw_cost());
     let start = Instant::now();
-    let run = closed_loop(
-        // The inbox is public: no token.
-        &Http::new(None),
-        &target.url(&format!("/in/{id}")),
-        CALLERS,
-        bench.scale.duration,
-        None,
-        requests.signer(),
-        record,
-    )
-    .await;
-    let sent: Vec<u64> = std::mem::take(&mut *accepted.lock().expect("accepted"));
+    let (run, sent) = send(bench, &target, &id, &requests).await;
     let arrivals = collect(&receiver, sent.len(), |_| true).await;
-    cpu.report(
-        report,
+    let unit = "request, accepted then delivered";
+    cpu.report(report, "inbox", unit, sent.len());
+    report.add(Figure::rate(
         "inbox",
-        "request (accepted, then delivered)",
-        sent.len(),
-    );
-    let goal = ingest.map_or(Goal::None, Goal::AtLeast);
-    let name = format!("signed requests accepted, {CALLERS} concurrent");
-    report.add(Figure::rate("inbox", name, run.per_second(), goal, raw));
-    report.add(Figure::must_be_zero(
-        "inbox",
-        "refused requests",
-        run.failed,
+        format!("signed requests accepted, {CALLERS} concurrent, one webhook"),
+        run.per_second(),
+        Goal::None,
+        raw,
     ));
+    let refused = "refused requests, one webhook";
+    report.add(Figure::must_be_zero("inbox", refused, run.failed));
     report.add(Figure::rate(
         "inbox",
         "delivered, one webhook",
@@ -105,6 +112,46 @@ pub async fn inbox(
         .map(|(a, key)| (a, key.as_deref().unwrap_or("")));
     check_keyed(report, "inbox", &expected, keyed);
     bench.finish(target).await
+}
+
+/// Creates an inbox (scheme `standard`, the secret hookd makes) whose events are of
+/// `event_type`; returns its id and the requests to sign with its secret.
+async fn create(target: &Target, event_type: &str) -> anyhow::Result<(String, Requests)> {
+    let created = target
+        .call(
+            Method::POST,
+            "/api/inboxes",
+            json!({"name": "bench", "verify": {"scheme": "standard"}, "event_type": event_type}),
+            StatusCode::CREATED,
+        )
+        .await?;
+    let (Some(id), Some(secret)) = (created["id"].as_str(), inbox_secret(&created)) else {
+        anyhow::bail!("POST /api/inboxes answered no id or no secret: {created}");
+    };
+    Ok((id.to_owned(), Requests::new(secret)?))
+}
+
+/// The scale's duration of signed requests from `CALLERS` callers to inbox `id`; returns the
+/// run and the numbers of the requests accepted.
+async fn send(bench: &Bench, target: &Target, id: &str, requests: &Requests) -> (Run, Vec<u64>) {
+    let accepted = Arc::new(Mutex::new(Vec::new()));
+    let record = {
+        let accepted = accepted.clone();
+        move |n: u64, _: &_| accepted.lock().expect("accepted").push(n)
+    };
+    let run = closed_loop(
+        // The inbox is public: no token.
+        &Http::new(None),
+        &target.url(&format!("/in/{id}")),
+        CALLERS,
+        bench.scale.duration,
+        None,
+        requests.signer(),
+        record,
+    )
+    .await;
+    let sent = std::mem::take(&mut *accepted.lock().expect("accepted"));
+    (run, sent)
 }
 
 /// The secret of a created inbox: the `whsec_` the 201 shows this once.
