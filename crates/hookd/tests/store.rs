@@ -83,6 +83,7 @@ on_both_backends!(
     unverified_requests_are_kept_within_their_bound,
     a_request_to_a_deleted_inbox_is_not_stored,
     streams_resume_after_the_last_request_seen,
+    numbers_go_on_after_every_request_is_deleted,
 );
 
 #[path = "store/inboxes.rs"]

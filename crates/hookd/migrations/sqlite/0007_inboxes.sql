@@ -11,6 +11,9 @@ CREATE TABLE inboxes (
     playground   INTEGER NOT NULL,
     expires_at   INTEGER,                 -- playground inboxes: gone after this
     active       INTEGER NOT NULL,
+    request_seq  INTEGER NOT NULL DEFAULT 0, -- no request of the inbox has a seq above it but
+                                          -- the stored ones: kept by retention, so numbers
+                                          -- never go back when all requests are deleted
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );

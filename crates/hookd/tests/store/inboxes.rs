@@ -204,3 +204,37 @@ pub async fn streams_resume_after_the_last_request_seen(store: DynStore) {
     let rest: Vec<_> = rest.into_iter().map(|r| r.id).collect();
     assert_eq!(rest, ids[2..]);
 }
+
+/// Once retention deleted every request of an inbox, the next one is numbered after the last,
+/// so a stream that saw the last one still sees the next.
+pub async fn numbers_go_on_after_every_request_is_deleted(store: DynStore) {
+    let inbox = inbox();
+    store.insert_inbox(&inbox).await.unwrap();
+    for n in 0..3 {
+        store
+            .store_inbox_request(&claim(), request(&inbox, true, &format!("k{n}")))
+            .await
+            .unwrap();
+    }
+    let later = Timestamp::now().plus(Duration::from_secs(60));
+    store
+        .prune_inboxes(later, Timestamp::now(), 100)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .inbox_requests_after(&inbox.id, 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.inbox_last_seq(&inbox.id).await.unwrap(), 3);
+    let next = store
+        .store_inbox_request(&claim(), request(&inbox, true, "k3"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(next, StoredRequest::Accepted { seq: 4, .. }),
+        "{next:?}"
+    );
+}

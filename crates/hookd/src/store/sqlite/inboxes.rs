@@ -137,7 +137,8 @@ pub fn store_request(
     // read from the (inbox_id, seq) index, without rewriting the inbox's row per request.
     let seq: i64 = conn
         .prepare_cached(
-            "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM inbox_requests WHERE inbox_id = ?1) \
+            "SELECT MAX(request_seq, \
+                 (SELECT COALESCE(MAX(seq), 0) FROM inbox_requests WHERE inbox_id = ?1)) + 1 \
              FROM inboxes WHERE id = ?1",
         )?
         .query_row(params![request.inbox_id.as_str()], |row| row.get(0))
@@ -413,6 +414,13 @@ pub fn prune(
     batch: usize,
 ) -> StoreResult<u64> {
     let before = InboxRequestId::lower_bound_at(cutoff.as_millis()).into_string();
+    // Numbers go on from the last one even once every request of an inbox is gone.
+    conn.prepare_cached(
+        "UPDATE inboxes SET request_seq = \
+         (SELECT MAX(inboxes.request_seq, COALESCE(MAX(seq), 0)) FROM inbox_requests \
+          WHERE inbox_id = inboxes.id)",
+    )?
+    .execute([])?;
     let mut deleted = conn
         .prepare_cached(
             "DELETE FROM inbox_requests WHERE id IN \
@@ -439,6 +447,12 @@ pub fn prune(
 
 pub fn last_seq(conn: &Connection, inbox: &InboxId) -> StoreResult<i64> {
     Ok(conn
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM inbox_requests WHERE inbox_id = ?1")?
-        .query_row(params![inbox.as_str()], |row| row.get(0))?)
+        .prepare_cached(
+            "SELECT MAX(request_seq, \
+                 (SELECT COALESCE(MAX(seq), 0) FROM inbox_requests WHERE inbox_id = ?1)) \
+             FROM inboxes WHERE id = ?1",
+        )?
+        .query_row(params![inbox.as_str()], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
