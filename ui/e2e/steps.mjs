@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { until } from "./harness.mjs";
+import { playgroundSteps } from "./playground-steps.mjs";
+import { inboxSteps } from "./inbox-steps.mjs";
 
 const link = (page, name) => page.getByRole("link", { name, exact: true });
 const button = (page, name) => page.getByRole("button", { name, exact: true });
@@ -502,6 +504,9 @@ export const steps = [
     await panel.getByRole("button", { name: "Copy public key" }).waitFor();
     await world.shoot(page, "webhook-v1a-key");
   }],
+
+  ...playgroundSteps,
+  ...inboxSteps,
 
   ["pages fit a phone-width window", async (world) => {
     const { page, hookd, state } = world;
