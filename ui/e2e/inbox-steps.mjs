@@ -71,7 +71,13 @@ export const inboxSteps = [
   }],
 
   ["inboxes: one per scheme family receives a request signed in Node and shows it live", async (world) => {
-    const { page } = world;
+    const { page, hookd, receiver } = world;
+    // A service that subscribes to what arrives from GitHub.
+    const subscriber = await hookd.request("POST", "/api/webhooks", {
+      url: `${receiver.url}/from-github`, events: ["github.*"], ping: false, retry_schedule: ["1s"],
+    });
+    assert.equal(subscriber.status, 201);
+    world.state.githubSubscriber = subscriber.body.id;
     const families = [
       ["github", async () => {}],
       ["stripe", async (p) => p.getByLabel("Secret", { exact: true }).fill("whsec_e2e_stripe_secret")],
@@ -111,11 +117,26 @@ export const inboxSteps = [
     await requestRows(page).filter({ hasText: "signature valid" }).getByRole("button", { name: /^Open request/ }).click();
     const detail = page.getByRole("region", { name: /^Request req_/ });
     await detail.getByRole("link", { name: /^evt_/ }).waitFor();
-    await detail.getByText("No webhook subscribes to this event.").waitFor();
+    const deliveries = detail.getByRole("table", { name: "Deliveries of its event" });
+    await deliveries.getByRole("row").filter({ hasText: "succeeded" }).waitFor();
     await detail.getByLabel("Body (JSON)").filter({ hasText: '"type": "thing.happened"' }).waitFor();
+    await until("the subscriber got github.issues", () => world.receiver.of("github.issues").length === 1);
     await button(detail, "Replay request").click();
     await status(page, "Replayed as event").waitFor();
     await world.shoot(page, "inbox-page");
+    // The delivery's page says where its event came from, and links back.
+    await deliveries.getByRole("link", { name: /^dlv_/ }).click();
+    await page.getByRole("heading", { level: 1, name: "Delivery" }).waitFor();
+    await page.getByRole("link", { name: /^inbox request req_/ }).click();
+    await page.getByRole("heading", { level: 1, name: "Received request" }).waitFor();
+    await page.getByRole("link", { name: "github-inbox" }).waitFor();
+    // So does the events list.
+    await nav(page, "Events").click();
+    const fromInbox = page.getByRole("table", { name: "Events" }).getByRole("row").filter({ hasText: "github.issues" });
+    await fromInbox.getByRole("link", { name: /^From inbox request req_/ }).first().click();
+    await page.getByRole("heading", { level: 1, name: "Received request" }).waitFor();
+    await page.goto(`${world.hookd.base}${github.path}`);
+    await page.getByRole("region", { name: "Requests" }).getByText("Live").waitFor();
   }],
 
   ["inboxes: a time window is replayed after a dry run", async (world) => {
@@ -124,10 +145,10 @@ export const inboxSteps = [
     await button(replay, "Preview replay").click();
     await status(page, "This will replay 1 request").waitFor();
     await replay.getByRole("list", { name: "First requests to replay" }).getByRole("listitem").first().waitFor();
-    const before = (await hookd.request("GET", "/api/events?limit=100")).body.data.length;
+    const before = (await hookd.request("GET", "/api/events?type=github.issues&limit=100")).body.data.length;
     await button(replay, "Replay 1 request").click();
     await status(page, "Replayed 1 request as new events").waitFor();
-    const after = (await hookd.request("GET", "/api/events?limit=100")).body.data.length;
+    const after = (await hookd.request("GET", "/api/events?type=github.issues&limit=100")).body.data.length;
     assert.equal(after, before + 1);
   }],
 

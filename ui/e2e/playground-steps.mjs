@@ -85,4 +85,25 @@ export const playgroundSteps = [
     await status(page, "watch it arrive").waitFor();
     await until("the next request", async () => (await requestRows(page).count()) === before + 1);
   }],
+
+  ["playground: a tenant makes and uses a playground of its own", async (world) => {
+    const { hookd, browser, state } = world;
+    const made = await hookd.request("POST", "/api/tokens", { name: "Globex", tenant: "globex" });
+    assert.equal(made.status, 201);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(`${hookd.base}/#token=${made.body.token}`);
+    await page.getByText("Portal · globex").waitFor();
+    await nav(page, "Playground").click();
+    // The admin's playground is not the tenant's.
+    await button(page, "Create playground").click();
+    const url = (await page.getByRole("region", { name: "Receive URL" }).getByLabel("Receive URL").textContent()).trim();
+    assert.notEqual(url, state.playground.url);
+    await button(page, "Send test webhook").click();
+    await requestRows(page).filter({ hasText: "signature valid" }).first().waitFor();
+    const theirs = (await hookd.request("GET", "/api/inboxes?playground=true&tenant=globex")).body.data;
+    assert.equal(theirs.length, 1);
+    assert.equal(theirs[0].tenant, "globex");
+    await context.close();
+  }],
 ];

@@ -22,7 +22,9 @@ export function RequestsTable({
         <thead>
           <tr>
             <th scope="col">Received</th>
-            <th scope="col">Method</th>
+            <th scope="col" className="hide-narrow">
+              Method
+            </th>
             <th scope="col" className="hide-narrow">
               Source
             </th>
@@ -47,7 +49,7 @@ export function RequestsTable({
                   <Time iso={r.received_at} />
                 </button>
               </td>
-              <td className="mono">{r.method}</td>
+              <td className="hide-narrow mono">{r.method}</td>
               <td className="hide-narrow mono">{r.source_ip}</td>
               <td className="hide-narrow">{formatBytes(r.body_size)}</td>
               <td className="wrap">
