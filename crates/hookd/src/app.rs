@@ -234,6 +234,13 @@ impl Server {
         let address = listener.local_addr()?;
         self.state.inboxes.set_bound_address(address);
         tracing::info!(%address, "hookd is listening");
+        // Streams never end by themselves: end them when the server stops, or the listener
+        // would wait for them until its drain time runs out.
+        let inboxes = self.state.inboxes.clone();
+        let shutdown = async move {
+            shutdown.await;
+            inboxes.close_streams();
+        };
         crate::listener::serve(listener, router, self.state.config.listener, shutdown).await;
         if let Some(dispatcher) = self.dispatcher {
             tracing::info!("shutting down: finishing deliveries in flight");

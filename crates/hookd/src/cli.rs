@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `admin-token`, `rekey`, `config`, `openapi`, `listen`,
-//! `bench`.
+//! `forward`, `bench`.
 
 use crate::app::{AdminTokenSource, Server, migrate, rekey, reset_admin_token, shutdown_signal};
 use crate::config::{Config, DEFAULT_CONFIG, Database, DatabaseFlags, KeyFlags, SettingsFlags};
@@ -67,6 +67,10 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         status: u16,
     },
+    /// Follow an inbox and re-send each request it receives to a local URL (same method,
+    /// headers and body, so the sender's signature still verifies), printing one line per
+    /// request: how a developer receives real webhooks on their own machine.
+    Forward(crate::forward::ForwardOptions),
 }
 
 pub fn run() -> anyhow::Result<()> {
@@ -77,6 +81,7 @@ pub fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(options) => runtime()?.block_on(crate::bench::run(options)),
+        Command::Forward(options) => runtime()?.block_on(crate::forward::run(options)),
         Command::Openapi => {
             println!("{}", crate::api::openapi_json());
             Ok(())
@@ -278,6 +283,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `hookd forward --help` says what is done with the original query string and path, and
+    /// takes the token from HOOKD_TOKEN without ever printing its value.
+    #[test]
+    fn forward_help_says_where_requests_go_and_hides_the_token() {
+        let help = help_of("forward");
+        assert!(help.contains("original query string"), "{help}");
+        assert!(help.contains("appended"), "{help}");
+        assert!(help.contains("HOOKD_TOKEN"), "{help}");
+        assert!(!help.contains("HOOKD_TOKEN="), "{help}");
     }
 
     /// `hookd config` says that what it prints is TOML.

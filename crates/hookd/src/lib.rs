@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod directory;
 pub mod dispatch;
+pub mod forward;
 pub mod inbox;
 pub mod listen;
 pub mod listener;

@@ -211,7 +211,8 @@ async fn replay(
     inbox: &Inbox,
     request: &InboxRequest,
 ) -> Result<EventId, ApiError> {
-    let body: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
+    // Read as when it was received, so the replay has the same type and data.
+    let body = crate::inbox::parsed_body(request);
     let publication = event_of(inbox, request, body.as_ref());
     let published = state
         .publisher
@@ -238,7 +239,8 @@ async fn replay_all(
     let publications = requests
         .iter()
         .map(|request| {
-            let body: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
+            // Read as when it was received, so each replay has the same type and data.
+            let body = crate::inbox::parsed_body(request);
             event_of(inbox, request, body.as_ref())
         })
         .collect();
@@ -413,6 +415,7 @@ pub async fn stream_requests(
         inbox: inbox.id,
         after,
         stored: state.inboxes.stored_requests(),
+        closing: state.inboxes.closing(),
         pending: std::collections::VecDeque::new(),
     };
     let stream = futures_util::stream::unfold(follower, |mut follower| async move {
@@ -430,12 +433,17 @@ struct Follower {
     inbox: InboxId,
     after: i64,
     stored: tokio::sync::watch::Receiver<u64>,
+    /// True once the server stops: the stream ends.
+    closing: tokio::sync::watch::Receiver<bool>,
     pending: std::collections::VecDeque<Event>,
 }
 
 impl Follower {
     async fn next(&mut self) -> Option<Event> {
         loop {
+            if *self.closing.borrow() {
+                return None;
+            }
             if let Some(event) = self.pending.pop_front() {
                 return Some(event);
             }
@@ -475,6 +483,7 @@ impl Follower {
             }
             tokio::select! {
                 changed = self.stored.changed() => if changed.is_err() { return None },
+                changed = self.closing.changed() => if changed.is_err() { return None },
                 () = tokio::time::sleep(STREAM_POLL) => {}
             }
         }

@@ -275,7 +275,8 @@ pub fn description(checks: &mut Checks, text: Option<String>) -> Option<String> 
 
 /// The secret to keep: a given one (checked against the scheme), else `current` when the
 /// scheme keeps its kind, else a generated one; `None` for the scheme `none`. Says whether it
-/// is new (to be shown once).
+/// was made here (to be shown once: the caller can't know it otherwise). A given secret is
+/// never shown back but in the 201 that created the inbox (API.md: write-only).
 pub fn secret(
     checks: &mut Checks,
     scheme: &hookd_verify::Scheme,
@@ -325,8 +326,8 @@ pub fn secret(
     let fits = match scheme {
         hookd_verify::Scheme::Standard => {
             hookd_verify::standard_key(text).is_ok()
-                || text.starts_with(hookd_verify::PUBLIC_KEY_PREFIX)
-                || text.starts_with(hookd_verify::SIGNING_KEY_PREFIX)
+                || hookd_verify::public_key_bytes(text).is_ok()
+                || hookd_verify::SigningKey::parse(text).is_ok()
         }
         hookd_verify::Scheme::Basic => text.contains(':'),
         _ => true,
@@ -343,7 +344,7 @@ pub fn secret(
         ));
         return None;
     }
-    Some((Some(secret), true))
+    Some((Some(secret), false))
 }
 
 /// The settings part of a body: every key `InboxSettings` reads.

@@ -83,6 +83,7 @@ pub async fn create_inbox(
         return Err(ApiError::Internal("a checked field was missing".into()));
     };
     let limit = state.config.max_inboxes_per_tenant;
+    let _creating = state.inboxes.creating().await;
     if state.inboxes.count_of(&tenant) as u64 >= limit {
         return Err(ApiError::Conflict {
             code: "inbox_limit_reached",
@@ -234,10 +235,9 @@ pub async fn update_inbox(
     let scheme_changed = settings
         .as_ref()
         .is_some_and(|s| s.scheme.name() != inbox.settings.scheme.name());
-    let current = inbox
-        .secret
-        .as_ref()
-        .filter(|_| !scheme_changed || given_secret.is_none());
+    // A new scheme keeps none of the old one's secret (made for another sender, and often of
+    // another form): it gets the one given, or a new one, or 422 where the sender issues it.
+    let current = inbox.secret.as_ref().filter(|_| !scheme_changed);
     let secret = settings
         .as_ref()
         .and_then(|s| wire::secret(&mut checks, &s.scheme, given_secret, current));

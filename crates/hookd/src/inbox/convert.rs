@@ -1,7 +1,7 @@
 //! What a received request becomes: its event's `data`, its de-duplication key, and the
 //! headers a webhook with `payload: "original"` is sent.
 
-use crate::model::{DedupeKey, InboxRequest, InboxSettings};
+use crate::model::{DedupeKey, InboxRequest, InboxSettings, check_unambiguous};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hookd_verify::Scheme;
@@ -9,13 +9,21 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-/// The event's `data`: the body itself when it is JSON (byte for byte), else
-/// `{"content_type", "body_base64"}`.
+/// The body as JSON event data, if it is JSON that every parser reads alike: what
+/// `POST /api/events` would take as `data` (no key twice in an object, no lone surrogate).
+/// Anything else is data no receiver could be sure of reading as hookd did.
+fn json_data(request: &InboxRequest) -> Option<Box<RawValue>> {
+    let text = std::str::from_utf8(&request.body).ok()?;
+    // `from_str` keeps surrounding whitespace out of the value: trimmed text is the body.
+    let raw = serde_json::from_str::<Box<RawValue>>(text).ok()?;
+    check_unambiguous(raw.get()).ok()?;
+    Some(raw)
+}
+
+/// The event's `data`: the body itself when it is JSON every parser reads alike (byte for
+/// byte), else `{"content_type", "body_base64"}`.
 pub fn event_data(request: &InboxRequest) -> Box<RawValue> {
-    if let Ok(text) = std::str::from_utf8(&request.body)
-        && let Ok(raw) = serde_json::from_str::<Box<RawValue>>(text)
-    {
-        // `from_str` keeps surrounding whitespace out of the value: trimmed text is the body.
+    if let Some(raw) = json_data(request) {
         return raw;
     }
     let wrapped = serde_json::json!({
@@ -25,9 +33,10 @@ pub fn event_data(request: &InboxRequest) -> Box<RawValue> {
     RawValue::from_string(wrapped.to_string()).expect("JSON encodes")
 }
 
-/// The body parsed as JSON, if it is.
+/// The body parsed as JSON, if it is JSON every parser reads alike (templates and `json:`
+/// de-duplication keys read it; they must not pick one of two values of a repeated key).
 pub fn parsed_body(request: &InboxRequest) -> Option<Value> {
-    serde_json::from_slice(&request.body).ok()
+    json_data(request).and_then(|raw| serde_json::from_str(raw.get()).ok())
 }
 
 /// The de-duplication key the inbox's rule reads, hashed (SHA-256, hex): the stored key never
@@ -103,4 +112,60 @@ pub fn original_headers(scheme: &Scheme, headers: &[(String, String)]) -> Vec<(S
         })
         .cloned()
         .collect()
+}
+
+/// What a masked credential is stored as.
+pub const MASKED: &str = "***";
+
+/// The headers as kept in the history: those that carry the inbox's own secret (`token`'s
+/// header, `basic`'s `Authorization`) are masked, so no answer after the one that made the
+/// secret, and no row of the history, ever holds it.
+pub fn without_credentials(
+    scheme: &Scheme,
+    mut headers: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    let credential = match scheme {
+        Scheme::Token { header } => Some(header.as_str()),
+        Scheme::Basic => Some("authorization"),
+        _ => None,
+    };
+    if let Some(credential) = credential {
+        for (name, value) in &mut headers {
+            if name.eq_ignore_ascii_case(credential) {
+                *value = MASKED.to_owned();
+            }
+        }
+    }
+    headers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the credential header of the inbox's scheme is masked; the others are kept as sent.
+    #[test]
+    fn credentials_are_masked_and_nothing_else() {
+        let headers = || {
+            vec![
+                ("X-Token".to_owned(), "s3cret".to_owned()),
+                ("Authorization".to_owned(), "Basic dTpw".to_owned()),
+                ("Content-Type".to_owned(), "text/plain".to_owned()),
+            ]
+        };
+        let token = without_credentials(
+            &Scheme::Token {
+                header: "x-token".into(),
+            },
+            headers(),
+        );
+        assert_eq!(token[0].1, MASKED);
+        assert_eq!(token[1].1, "Basic dTpw");
+        let basic = without_credentials(&Scheme::Basic, headers());
+        assert_eq!(
+            (basic[0].1.as_str(), basic[1].1.as_str()),
+            ("s3cret", MASKED)
+        );
+        assert_eq!(without_credentials(&Scheme::Github, headers()), headers());
+    }
 }

@@ -7,6 +7,7 @@ mod convert;
 mod receive;
 mod source;
 
+pub use convert::parsed_body;
 pub use receive::{Incoming, Reception, count, event_of};
 pub use source::client_address;
 
@@ -30,7 +31,13 @@ pub struct Inboxes {
     live: RwLock<Arc<HashMap<InboxId, Arc<Live>>>>,
     /// Bumped after each request this node stored (streams wake on it).
     stored: watch::Sender<u64>,
+    /// Set once the server stops: streams end, so that their connections don't hold up the
+    /// graceful shutdown (their clients resume with `Last-Event-ID`).
+    closing: watch::Sender<bool>,
     public_url: OnceLock<String>,
+    /// Held from counting a tenant's inboxes to the registry holding a new one, so that
+    /// concurrent creates can't all pass `max_inboxes_per_tenant` (on this node).
+    creating: tokio::sync::Mutex<()>,
     /// The same URL, for the outbound client's exception for hookd's own inboxes.
     own: crate::dispatch::client::OwnInboxes,
 }
@@ -41,7 +48,9 @@ impl Inboxes {
             store,
             live: RwLock::new(Arc::new(HashMap::new())),
             stored: watch::Sender::new(0),
+            closing: watch::Sender::new(false),
             public_url: OnceLock::new(),
+            creating: tokio::sync::Mutex::new(()),
             own: Default::default(),
         });
         if let Some(url) = public_url {
@@ -96,6 +105,12 @@ impl Inboxes {
         self.live.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// One create at a time on this node: hold it across the limit check, the insert and the
+    /// reload.
+    pub async fn creating(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.creating.lock().await
+    }
+
     /// How many inboxes the tenant has (for `max_inboxes_per_tenant`).
     pub fn count_of(&self, tenant: &crate::model::Tenant) -> usize {
         self.snapshot()
@@ -111,6 +126,16 @@ impl Inboxes {
     /// A receiver that changes after each request this node stores.
     pub fn stored_requests(&self) -> watch::Receiver<u64> {
         self.stored.subscribe()
+    }
+
+    /// A receiver that turns true when the server begins to stop.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Ends every stream of this node (at shutdown).
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
     }
 
     fn announce_stored(&self) {

@@ -92,7 +92,10 @@ impl Inboxes {
         incoming: Incoming,
     ) -> Result<Reception, PublishError> {
         let settings = &inbox.settings;
-        let now = Timestamp::now();
+        // Received at its id's own time: windows (`since`, `until`) scan ids, so they must
+        // agree with `received_at` to the millisecond.
+        let id = InboxRequestId::new();
+        let now = Timestamp::from_millis(id.millis());
         let pairs: Vec<(&str, &str)> = incoming
             .headers
             .iter()
@@ -102,11 +105,11 @@ impl Inboxes {
             &settings.scheme,
             inbox.secret.as_ref().map_or("", InboxSecret::expose),
             &hookd_verify::Request::new(&pairs, &incoming.body),
-            now.as_millis() / 1000,
+            Timestamp::now().as_unix_seconds(),
             settings.tolerance.as_secs() as i64,
         );
         let request = InboxRequest {
-            id: InboxRequestId::new(),
+            id,
             inbox_id: inbox.id.clone(),
             seq: 0,
             tenant: inbox.tenant.clone(),
@@ -116,7 +119,7 @@ impl Inboxes {
             query: incoming.query,
             source_ip: incoming.source.to_string(),
             original_headers: convert::original_headers(&settings.scheme, &incoming.headers),
-            headers: incoming.headers,
+            headers: convert::without_credentials(&settings.scheme, incoming.headers),
             body_size: incoming.body.len() as u64,
             body: incoming.body,
             verified: verified.is_ok(),

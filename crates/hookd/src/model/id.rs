@@ -56,6 +56,12 @@ macro_rules! prefixed_id {
                 Self(format!("{}{}", $prefix, ulid))
             }
 
+            /// When the id was made: its ULID's time part, in unix milliseconds.
+            pub fn millis(&self) -> i64 {
+                ulid::Ulid::from_string(&self.0[$prefix.len()..])
+                    .map_or(0, |ulid| ulid.timestamp_ms() as i64)
+            }
+
             /// Wraps a value read back from storage, which only ever holds ids this type made.
             pub fn from_trusted(text: String) -> Self {
                 Self(text)

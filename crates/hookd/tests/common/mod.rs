@@ -9,10 +9,12 @@
 #![allow(dead_code)]
 
 pub mod cases;
+pub mod inbox;
 pub mod postgres;
 pub mod process;
 pub mod proxy;
 pub mod receiver;
+pub mod senders;
 
 #[allow(unused_imports)]
 pub use receiver::{Received, Receiver, Reply};
@@ -125,6 +127,15 @@ impl TestServer {
 
     /// A server on existing data (to restart over the same database).
     pub async fn start_in(data: Data, overrides: &[(&str, &str)]) -> Self {
+        Self::start_listening(data, overrides, "127.0.0.1:0").await
+    }
+
+    /// A server listening on `address` (such as `[::1]:0`, to be reached over IPv6).
+    pub async fn start_on(address: &str, overrides: &[(&str, &str)]) -> Self {
+        Self::start_listening(Data::new().await, overrides, address).await
+    }
+
+    async fn start_listening(data: Data, overrides: &[(&str, &str)], address: &str) -> Self {
         if let Ok(filter) = std::env::var("TEST_LOG") {
             hookd::telemetry::init_logging(&filter, hookd::config::LogFormat::Text);
         }
@@ -142,7 +153,7 @@ impl TestServer {
         let generated_admin_token = server
             .generated_admin_token()
             .map(|t| t.expose().to_owned());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(address)
             .await
             .expect("a port");
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -342,6 +353,37 @@ pub async fn store_webhook_url(data: &Data, id: &str, url: &str) {
                 .unwrap()
                 .rows_affected();
             assert_eq!(changed, 1, "webhook {id} stored");
+        }
+    }
+}
+
+/// Sets an inbox's `expires_at` (unix milliseconds) in the database behind the API's back,
+/// server running: the API keeps it for playground inboxes only. The server sees it at its
+/// next reload of the inbox registry (any inbox created, changed or deleted).
+pub async fn store_inbox_expiry(data: &Data, id: &str, unix_millis: i64) {
+    match &data.postgres {
+        None => {
+            let conn = rusqlite::Connection::open(data.dir.path().join("hookd.db")).unwrap();
+            conn.busy_timeout(Duration::from_secs(10)).unwrap();
+            let changed = conn
+                .execute(
+                    "UPDATE inboxes SET expires_at = ?1 WHERE id = ?2",
+                    rusqlite::params![unix_millis, id],
+                )
+                .unwrap();
+            assert_eq!(changed, 1, "inbox {id} stored");
+        }
+        Some(database) => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&database.url).await.unwrap();
+            let changed = sqlx::query("UPDATE inboxes SET expires_at = $1 WHERE id = $2")
+                .bind(unix_millis)
+                .bind(id)
+                .execute(&mut conn)
+                .await
+                .unwrap()
+                .rows_affected();
+            assert_eq!(changed, 1, "inbox {id} stored");
         }
     }
 }

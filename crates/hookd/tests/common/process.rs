@@ -21,6 +21,11 @@ impl HookdProcess {
             .local_addr()
             .unwrap()
             .port();
+        Self::start_on(port, settings, log).await
+    }
+
+    /// As `start`, on 127.0.0.1:`port`: a restart on the port clients already know.
+    pub async fn start_on(port: u16, settings: &[(&str, &str)], log: &Path) -> Self {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)

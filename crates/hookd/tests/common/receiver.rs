@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct Received {
     pub at: Instant,
+    pub method: String,
     pub path: String,
+    /// The query string, without `?`; empty when there was none.
+    pub query: String,
     pub headers: HeaderMap,
     pub body: Bytes,
 }
@@ -134,6 +137,7 @@ impl Receiver {
 
 async fn receive(
     State(inner): State<Arc<Mutex<Inner>>>,
+    method: axum::http::Method,
     uri: axum::http::Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -142,7 +146,9 @@ async fn receive(
         let mut inner = inner.lock().unwrap();
         inner.received.push(Received {
             at: Instant::now(),
+            method: method.to_string(),
             path: uri.path().to_owned(),
+            query: uri.query().unwrap_or_default().to_owned(),
             headers,
             body,
         });

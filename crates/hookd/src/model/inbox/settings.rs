@@ -424,6 +424,8 @@ impl Reader<'_> {
     fn scheme(&mut self, verify: &Map<String, Value>, playground: bool) -> Option<Scheme> {
         let name = match self.text(verify, "verify.scheme", "scheme") {
             Some(name) => name,
+            // Of the wrong type: already said, and not also "required".
+            None if verify.get("scheme").is_some_and(|v| !v.is_null()) => return None,
             None if playground => "none",
             None => {
                 self.errors.push(FieldError::new(

@@ -60,6 +60,11 @@ fn every_bad_field_is_named() {
     );
     assert_eq!(fields(json!({})), ["verify.scheme"]);
     assert_eq!(
+        fields(json!({"verify": {"scheme": 7}})),
+        ["verify.scheme"],
+        "a scheme of the wrong type is not also missing"
+    );
+    assert_eq!(
         fields(
             json!({"verify": {"scheme": "none"}, "allowed_ips": ["10.0.0.0/33", "x"],
                       "response": {"status": 302}, "event_type": "a..b", "rate_limit": 0,
