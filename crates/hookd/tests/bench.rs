@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 /// Every scenario's name in the report.
-const SCENARIOS: [&str; 10] = [
-    "raw", "ingest", "batch", "steady", "failures", "latency", "fan-out", "timeouts", "backlog",
-    "retries",
+const SCENARIOS: [&str; 11] = [
+    "raw", "ingest", "batch", "inbox", "steady", "failures", "latency", "fan-out", "timeouts",
+    "backlog", "retries",
 ];
 
 /// Runs the quick benchmark with `extra` arguments and returns its JSON report.
@@ -46,7 +46,7 @@ fn assert_every_scenario_ran_clean(report: &Value) {
             .count()
     };
     for scenario in [
-        "steady", "failures", "latency", "fan-out", "timeouts", "backlog",
+        "inbox", "steady", "failures", "latency", "fan-out", "timeouts", "backlog",
     ] {
         assert_eq!(checks(scenario), 1, "{scenario} checks for lost deliveries");
     }
@@ -56,6 +56,12 @@ fn assert_every_scenario_ran_clean(report: &Value) {
         .find(|f| f["scenario"] == "failures" && f["unit"] == "attempts")
         .expect("the failures scenario counts refused attempts");
     assert!(refused["value"].as_f64() > Some(0.0), "{refused}");
+    // The inbox accepted signed requests, so its exactly-once check had something to check.
+    let inbound = figures
+        .iter()
+        .find(|f| f["scenario"] == "inbox" && f["unit"] == "/s")
+        .expect("the inbox scenario counts accepted requests");
+    assert!(inbound["value"].as_f64() > Some(0.0), "{inbound}");
 }
 
 #[test]

@@ -69,9 +69,27 @@ pub(super) fn check(
     expected: &HashSet<(Arc<str>, Box<str>)>,
     arrivals: &[Arrival],
 ) {
+    let keyed = arrivals.iter().map(|a| (a, &*a.event));
+    check_keyed(report, scenario, expected, keyed);
+}
+
+/// `check`, with each arrival known by a key of the scenario's choosing instead of its event id
+/// (an inbox's deliveries by the inbound request each carries).
+pub(super) fn check_keyed<'a>(
+    report: &mut Report,
+    scenario: &'static str,
+    expected: &HashSet<(Arc<str>, Box<str>)>,
+    arrivals: impl IntoIterator<Item = (&'a Arrival, &'a str)>,
+) {
     let mut seen: HashMap<(&str, &str), u32> = HashMap::new();
-    for a in arrivals.iter().filter(|a| a.accepted) {
-        *seen.entry((&a.path, &a.event)).or_default() += 1;
+    let mut unverified = 0u64;
+    for (a, key) in arrivals {
+        if !a.verified() {
+            unverified += 1;
+        }
+        if a.accepted {
+            *seen.entry((&a.path, key)).or_default() += 1;
+        }
     }
     let lost = expected
         .iter()
@@ -82,12 +100,11 @@ pub(super) fn check(
         .keys()
         .filter(|(p, e)| !expected.contains(&(Arc::from(*p), Box::from(*e))))
         .count();
-    let unverified = arrivals.iter().filter(|a| !a.verified()).count();
     for (name, count) in [
         ("lost deliveries", lost as u64),
         ("duplicated deliveries", u64::from(duplicated)),
         ("deliveries to the wrong webhook", unexpected as u64),
-        ("signatures that did not verify", unverified as u64),
+        ("signatures that did not verify", unverified),
     ] {
         report.add(Figure::must_be_zero(scenario, name, count));
     }
@@ -107,6 +124,8 @@ pub(super) struct CpuClock {
     hookd: Option<(Duration, u32)>,
     /// The local PostgreSQL server's processes, when hookd runs on PostgreSQL.
     database: Option<Duration>,
+    /// A raw request's CPU (µs), when hookd's figure is to be reported as a multiple of it.
+    raw_cost: Option<f64>,
 }
 
 impl CpuClock {
@@ -115,7 +134,13 @@ impl CpuClock {
             bench: super::target::process_cpu_time("self"),
             hookd: None,
             database: None,
+            raw_cost: None,
         }
+    }
+
+    /// Reports hookd's CPU per unit also as a multiple of `raw_cost` (µs), a raw request's.
+    pub(super) fn against_raw(self, raw_cost: Option<f64>) -> Self {
+        Self { raw_cost, ..self }
     }
 
     pub(super) fn start(bench: &Bench, target: &Target) -> Self {
@@ -137,26 +162,28 @@ impl CpuClock {
         unit: &str,
         count: usize,
     ) {
-        let mut add = |who: &str, before: Duration, now: Duration| {
-            let spent = now.saturating_sub(before).as_secs_f64() * 1e6;
-            report.add(Figure::new(
+        let mut add = |who: &str, before: Duration, now: Duration, raw_cost: Option<f64>| {
+            let spent = now.saturating_sub(before).as_secs_f64() * 1e6 / count.max(1) as f64;
+            let mut figure = Figure::new(
                 scenario,
                 format!("{who} per {unit}"),
-                spent / count.max(1) as f64,
+                spent,
                 "µs",
                 Goal::None,
-            ));
+            );
+            figure.ratio_to_raw = raw_cost.filter(|c| *c > 0.0).map(|c| spent / c);
+            report.add(figure);
         };
         if let (Some(before), Some(now)) = (self.bench, super::target::process_cpu_time("self")) {
-            add("benchmark CPU (load and receiver)", before, now);
+            add("benchmark CPU (load and receiver)", before, now, None);
         }
         if let Some((before, pid)) = self.hookd
             && let Some(now) = super::target::process_cpu_time(&pid.to_string())
         {
-            add("hookd CPU", before, now);
+            add("hookd CPU", before, now, self.raw_cost);
         }
         if let (Some(before), Some(now)) = (self.database, super::target::postgres_cpu_time()) {
-            add("PostgreSQL server CPU", before, now);
+            add("PostgreSQL server CPU", before, now, None);
         }
     }
 }

@@ -1,11 +1,12 @@
 //! The load generator: HTTP/1.1 POSTs over keep-alive connections, either as fast as
 //! `concurrency` callers can go, each on a connection of its own (closed loop), or at a fixed
-//! rate over a pool (open loop).
+//! rate over a pool (open loop). Each request is a JSON body, with headers of its own where the
+//! scenario needs them (a signed inbound webhook).
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderValue};
 use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -60,6 +61,22 @@ impl Http {
     }
 }
 
+/// One request of a closed loop: a JSON body, and headers beyond the content type, host and
+/// token that every request has.
+pub struct Payload {
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl From<Bytes> for Payload {
+    fn from(body: Bytes) -> Self {
+        Self {
+            headers: HeaderMap::new(),
+            body,
+        }
+    }
+}
+
 /// One keep-alive HTTP/1.1 connection of a caller's own: a caller sends one request at a time,
 /// so it needs no pool to check connections out of, and the generator spends its time on the
 /// requests themselves (as `wrk` does).
@@ -108,10 +125,11 @@ impl Endpoint {
         Ok(Connection { sender })
     }
 
-    async fn post(&self, connection: &mut Connection, body: Bytes) -> anyhow::Result<Answer> {
-        let mut request = Request::new(Full::new(body));
+    async fn post(&self, connection: &mut Connection, payload: Payload) -> anyhow::Result<Answer> {
+        let mut request = Request::new(Full::new(payload.body));
         *request.method_mut() = Method::POST;
         *request.uri_mut() = self.path.clone();
+        *request.headers_mut() = payload.headers;
         let headers = request.headers_mut();
         headers.insert(HOST, self.host.clone());
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -169,11 +187,11 @@ impl Tally {
     }
 }
 
-/// `concurrency` callers POST for `duration`; `body(n)` makes the n-th request's body, and
-/// `accepted(n, answer)` sees each 2xx answer. With a `window`, each request first takes one
-/// of its permits for good (whoever sees the request's effect gives one back), so no more
-/// than the window's permits are outstanding at a time.
-pub async fn closed_loop<B, A>(
+/// `concurrency` callers POST for `duration`; `body(n)` makes the n-th request's body (or a
+/// whole `Payload`, with headers), and `accepted(n, answer)` sees each 2xx answer. With a
+/// `window`, each request first takes one of its permits for good (whoever sees the request's
+/// effect gives one back), so no more than the window's permits are outstanding at a time.
+pub async fn closed_loop<B, P, A>(
     http: &Http,
     url: &str,
     concurrency: usize,
@@ -183,7 +201,8 @@ pub async fn closed_loop<B, A>(
     accepted: A,
 ) -> Run
 where
-    B: Fn(u64) -> Bytes + Send + Sync + 'static,
+    B: Fn(u64) -> P + Send + Sync + 'static,
+    P: Into<Payload>,
     A: Fn(u64, &Answer) + Send + Sync + 'static,
 {
     let endpoint = match Endpoint::new(url, http.token.as_deref()) {
@@ -221,7 +240,7 @@ where
                 }
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let open = connection.as_mut().expect("connected above");
-                let result = endpoint.post(open, body(n)).await;
+                let result = endpoint.post(open, body(n).into()).await;
                 let refused = !matches!(&result, Ok(answer) if answer.status.is_success());
                 if let (true, Some(window)) = (refused, &window) {
                     // Nothing was published, so nothing will arrive to give the permit back.

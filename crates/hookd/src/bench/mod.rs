@@ -3,6 +3,7 @@
 //! exactly the webhooks it should, once, signed. Prints a table, or JSON with `--json`.
 
 mod harness;
+mod inbox;
 mod load;
 mod receiver;
 mod report;
@@ -35,9 +36,9 @@ pub struct BenchOptions {
     /// The share of requests (0 to 1) the receiver fails in the `failures` scenario.
     #[arg(long, default_value_t = 0.1, value_parser = share)]
     failure_share: f64,
-    /// Only these scenarios (comma-separated): raw, ingest, batch, steady, failures, latency,
-    /// fanout, timeouts, backlog, retries. `raw` and `steady` also run when others compare to
-    /// them.
+    /// Only these scenarios (comma-separated): raw, ingest, batch, inbox, steady, failures,
+    /// latency, fanout, timeouts, backlog, retries. `raw`, `ingest` and `steady` also run when
+    /// others compare to them.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Print the report as JSON on stdout.
@@ -137,17 +138,23 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<()> {
     };
     let wants = |name: &str| options.only.is_empty() || options.only.iter().any(|o| o == name);
     let needs_steady = ["fanout", "backlog"].iter().any(|s| wants(s));
+    let needs_ingest = wants("inbox");
     eprintln!("hookd bench on {} — {}", report.backend, report.machine);
     let step = |name: &str| eprintln!("▶ {name}");
     step("raw: the receiver alone");
     let raw = scenarios::raw(&bench, &mut report).await?;
-    if wants("ingest") {
+    let mut ingest = None;
+    if wants("ingest") || needs_ingest {
         step("ingest: single events, no subscriber");
-        scenarios::ingest_single(&bench, &mut report, raw).await?;
+        ingest = Some(scenarios::ingest_single(&bench, &mut report, raw).await?);
     }
     if wants("batch") {
         step("batch: 100 events per request, no subscriber");
         scenarios::ingest_batch(&bench, &mut report, raw).await?;
+    }
+    if wants("inbox") {
+        step("inbox: signed requests to an inbox, one webhook");
+        inbox::inbox(&bench, &mut report, raw, ingest).await?;
     }
     let mut steady = 0.0;
     if wants("steady") || needs_steady {

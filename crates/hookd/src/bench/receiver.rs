@@ -61,6 +61,11 @@ impl Arrival {
             .is_ok()
         })
     }
+
+    /// The body as received; only kept for paths with a secret (None for the others).
+    pub fn body(&self) -> Option<&[u8]> {
+        self.signed.as_ref().map(|signed| &signed.body[..])
+    }
 }
 
 /// For a path: the path shared by its arrivals, and its webhook's secret.

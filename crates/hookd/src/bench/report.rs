@@ -22,7 +22,7 @@ pub struct Figure {
     pub value: f64,
     pub unit: &'static str,
     pub goal: Goal,
-    /// The value over the raw rate, for rates.
+    /// For rates, the value over the raw rate; for a CPU cost, over a raw request's CPU.
     pub ratio_to_raw: Option<f64>,
     pub pass: Option<bool>,
 }
@@ -89,6 +89,14 @@ impl Report {
         self.figures.push(figure);
     }
 
+    /// The CPU (µs) of one raw request, load and receiver together, once `raw` has run.
+    pub fn raw_cost(&self) -> Option<f64> {
+        self.figures
+            .iter()
+            .find(|f| f.scenario == "raw" && f.unit == "µs")
+            .map(|f| f.value)
+    }
+
     pub fn passed(&self) -> bool {
         self.figures.iter().all(|f| f.pass != Some(false))
     }
@@ -103,9 +111,7 @@ impl Report {
                 f.name,
                 number(f.value, f.unit),
                 goal(f),
-                f.ratio_to_raw
-                    .map(|r| format!("{:.0}%", r * 100.0))
-                    .unwrap_or_default(),
+                f.ratio_to_raw.map(|r| ratio(r, f.unit)).unwrap_or_default(),
                 match f.pass {
                     Some(true) => "pass",
                     Some(false) => "short",
@@ -114,6 +120,15 @@ impl Report {
             ));
         }
         out
+    }
+}
+
+/// A rate as a share of raw's; a cost (CPU per request) as a multiple of a raw request's.
+fn ratio(ratio: f64, unit: &str) -> String {
+    if unit == "/s" {
+        format!("{:.0}%", ratio * 100.0)
+    } else {
+        format!("{ratio:.1}×")
     }
 }
 

@@ -41,7 +41,8 @@ pub async fn raw(bench: &Bench, report: &mut Report) -> anyhow::Result<f64> {
     Ok(rate)
 }
 
-pub async fn ingest_single(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
+/// Publishes single events as fast as 64 callers can; returns events accepted per second.
+pub async fn ingest_single(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<f64> {
     let target = bench.target(&[]).await?;
     let cpu = CpuClock::start(bench, &target);
     let run = closed_loop(
@@ -67,7 +68,8 @@ pub async fn ingest_single(bench: &Bench, report: &mut Report, raw: f64) -> anyh
         run.failed,
     ));
     cpu.report(report, "ingest", "event", run.ok as usize);
-    bench.finish(target).await
+    bench.finish(target).await?;
+    Ok(run.per_second())
 }
 
 pub async fn ingest_batch(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {

@@ -8,7 +8,7 @@
 //! Each caller's events stay all-or-nothing: if a shared transaction fails, every call in it
 //! is run again on its own, so one caller's failure is never another's.
 
-use super::{events, inboxes};
+use super::{events, inbox_batch, inboxes};
 use crate::model::{InsertedEvent, NewEvent, NewInboxRequest, StoredRequest};
 use crate::store::{Claim, StoreError, StoreResult};
 use sqlx::PgPool;
@@ -177,9 +177,9 @@ async fn store_group(pool: &PgPool, mut group: Vec<Call>) {
     }
 }
 
-/// The group's inbox requests (in the group's order: their replies are taken in it) and then
-/// its events, in one transaction. Requests are stored in inbox order, so two groups lock the
-/// inboxes they share in the same order.
+/// The group's inbox requests (answered in the group's order) and then its events, in one
+/// transaction. `inbox_batch` locks the inboxes in inbox order, so two groups lock the inboxes
+/// they share in the same order.
 async fn store_together(
     pool: &PgPool,
     claim: &Claim,
@@ -189,31 +189,18 @@ async fn store_together(
     let mut transaction = pool.begin().await?;
     let requests: Vec<&NewInboxRequest> =
         group.iter().filter_map(|c| c.request.as_deref()).collect();
-    let mut order: Vec<usize> = (0..requests.len()).collect();
-    order.sort_by(|a, b| {
-        requests[*a]
-            .request
-            .inbox_id
-            .cmp(&requests[*b].request.inbox_id)
-    });
-    let mut stored: Vec<Option<StoredRequest>> = vec![None; requests.len()];
-    for index in order {
-        stored[index] =
-            Some(inboxes::store_request_in(&mut transaction, claim, requests[index]).await?);
-    }
+    let stored = if requests.is_empty() {
+        Vec::new()
+    } else {
+        inbox_batch::store_requests_in(&mut transaction, claim, &requests).await?
+    };
     let outcomes = if events.is_empty() {
         Vec::new()
     } else {
         events::insert_in(&mut transaction, claim, events).await?
     };
     transaction.commit().await?;
-    Ok((
-        stored
-            .into_iter()
-            .map(|s| s.expect("every request stored"))
-            .collect(),
-        outcomes,
-    ))
+    Ok((stored, outcomes))
 }
 
 async fn store_each(pool: &PgPool, group: Vec<Call>) {

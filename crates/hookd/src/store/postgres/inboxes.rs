@@ -2,12 +2,11 @@
 //! them, across nodes), de-duplicated by an upsert that waits for a concurrent one, stored with
 //! the event they become in the coalescer's shared transaction.
 
-use super::events;
 use super::{WEBHOOKS_CHANNEL, notify};
 use crate::model::*;
 use crate::store::inbox_record::{
     INBOX_COLUMNS, INBOX_REQUEST_SUMMARY_COLUMNS, InboxRecord, InboxRequestRecord,
-    encode_header_list, reseal_inbox_secret,
+    reseal_inbox_secret,
 };
 use crate::store::sealing::Sealer;
 use crate::store::{Claim, InboxQuery, InboxRequestQuery, StoreError, StoreResult};
@@ -156,116 +155,11 @@ pub async fn store_request(
     new: &NewInboxRequest,
 ) -> StoreResult<StoredRequest> {
     let mut transaction = pool.begin().await?;
-    let stored = store_request_in(&mut transaction, claim, new).await?;
+    let mut stored = super::inbox_batch::store_requests_in(&mut transaction, claim, &[new]).await?;
     transaction.commit().await?;
-    Ok(stored)
-}
-
-/// Stores one received request inside the caller's transaction: see
-/// `Store::store_inbox_request`. Taking the next `seq` locks the inbox's row until commit, so
-/// requests of one inbox commit in `seq` order on every node.
-pub async fn store_request_in(
-    transaction: &mut sqlx::PgConnection,
-    claim: &Claim,
-    new: &NewInboxRequest,
-) -> StoreResult<StoredRequest> {
-    let request = &new.request;
-    let seq: i64 = sqlx::query_scalar(
-        "UPDATE inboxes SET request_seq = request_seq + 1 WHERE id = $1 RETURNING request_seq",
-    )
-    .bind(request.inbox_id.as_str())
-    .fetch_optional(&mut *transaction)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let mut duplicate_of = None;
-    if let Some(dedupe) = &new.dedupe {
-        let taken: Option<String> = sqlx::query_scalar(
-            "INSERT INTO inbox_dedupe (inbox_id, key, request_id, expires_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (inbox_id, key) DO UPDATE \
-             SET request_id = EXCLUDED.request_id, expires_at = EXCLUDED.expires_at \
-             WHERE inbox_dedupe.expires_at <= $5 RETURNING request_id",
-        )
-        .bind(request.inbox_id.as_str())
-        .bind(&dedupe.key)
-        .bind(request.id.as_str())
-        .bind(dedupe.expires_at.as_millis())
-        .bind(request.received_at.as_millis())
-        .fetch_optional(&mut *transaction)
-        .await?;
-        if taken.is_none() {
-            let first: String = sqlx::query_scalar(
-                "SELECT request_id FROM inbox_dedupe WHERE inbox_id = $1 AND key = $2",
-            )
-            .bind(request.inbox_id.as_str())
-            .bind(&dedupe.key)
-            .fetch_one(&mut *transaction)
-            .await?;
-            duplicate_of = Some(InboxRequestId::from_trusted(first));
-        }
-    }
-    let mut outcome = match (&duplicate_of, request.verified) {
-        (Some(of), _) => StoredRequest::Duplicate {
-            seq,
-            of: of.clone(),
-        },
-        (None, false) => StoredRequest::Unverified { seq },
-        (None, true) => StoredRequest::Accepted {
-            seq,
-            dropped: Vec::new(),
-            event: None,
-        },
-    };
-    if let (StoredRequest::Accepted { dropped, event, .. }, Some(new_event)) =
-        (&mut outcome, &new.event)
-    {
-        let inserted =
-            events::insert_in(&mut *transaction, claim, std::slice::from_ref(new_event)).await?;
-        if let Some(InsertedEvent::Created { dropped: lost }) = inserted.into_iter().next() {
-            *dropped = lost;
-            *event = Some(new_event.id.clone());
-        }
-    }
-    let event_id = match &outcome {
-        StoredRequest::Accepted { event, .. } => event.as_ref().map(EventId::as_str),
-        _ => None,
-    };
-    sqlx::query(
-        "INSERT INTO inbox_requests (id, inbox_id, seq, tenant, received_at, method, path, query, \
-             source_ip, headers, original_headers, body, verified, verify_error, duplicate_of, \
-             event_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(request.id.as_str())
-    .bind(request.inbox_id.as_str())
-    .bind(seq)
-    .bind(request.tenant.as_str())
-    .bind(request.received_at.as_millis())
-    .bind(&request.method)
-    .bind(&request.path)
-    .bind(&request.query)
-    .bind(&request.source_ip)
-    .bind(encode_header_list(&request.headers))
-    .bind(encode_header_list(&request.original_headers))
-    .bind(&request.body[..])
-    .bind(request.verified)
-    .bind(&request.verify_error)
-    .bind(duplicate_of.as_ref().map(InboxRequestId::as_str))
-    .bind(event_id)
-    .execute(&mut *transaction)
-    .await?;
-    if !request.verified {
-        // Keep the newest `unverified_kept`: a flood of forged requests replaces itself.
-        sqlx::query(
-            "DELETE FROM inbox_requests WHERE inbox_id = $1 AND NOT verified AND id <= \
-             (SELECT id FROM inbox_requests WHERE inbox_id = $1 AND NOT verified \
-              ORDER BY id DESC LIMIT 1 OFFSET $2)",
-        )
-        .bind(request.inbox_id.as_str())
-        .bind(i64::from(new.unverified_kept))
-        .execute(&mut *transaction)
-        .await?;
-    }
-    Ok(outcome)
+    stored
+        .pop()
+        .ok_or_else(|| StoreError::Internal("a stored request without its outcome".into()))
 }
 
 fn request(row: &PgRow, with_body: bool) -> StoreResult<InboxRequest> {

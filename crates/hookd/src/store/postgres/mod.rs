@@ -17,6 +17,7 @@ mod coalesce;
 mod deliveries;
 mod error;
 mod events;
+mod inbox_batch;
 mod inboxes;
 mod migrations;
 mod outcomes;

@@ -120,8 +120,8 @@ pub fn delete(conn: &Connection, scope: &Scope, id: &InboxId) -> StoreResult<boo
     if deleted > 0 {
         conn.prepare_cached("DELETE FROM inbox_requests WHERE inbox_id = ?1")?
             .execute(params![id.as_str()])?;
-        conn.prepare_cached("DELETE FROM inbox_dedupe WHERE inbox_id = ?1")?
-            .execute(params![id.as_str()])?;
+        // Its de-duplication keys stay until they expire (inbox ids are never reused): found
+        // by key only, deleting them here would scan them all.
     }
     Ok(deleted > 0)
 }
@@ -142,34 +142,7 @@ pub fn store_request(
         .ok_or(StoreError::NotFound)?;
     let mut duplicate_of = None;
     if let Some(dedupe) = &new.dedupe {
-        let taken: Option<String> = conn
-            .prepare_cached(
-                "INSERT INTO inbox_dedupe (inbox_id, key, request_id, expires_at) \
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (inbox_id, key) DO UPDATE \
-                 SET request_id = excluded.request_id, expires_at = excluded.expires_at \
-                 WHERE inbox_dedupe.expires_at <= ?5 RETURNING request_id",
-            )?
-            .query_row(
-                params![
-                    request.inbox_id.as_str(),
-                    dedupe.key,
-                    request.id.as_str(),
-                    dedupe.expires_at.as_millis(),
-                    request.received_at.as_millis(),
-                ],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if taken.is_none() {
-            let first: String = conn
-                .prepare_cached(
-                    "SELECT request_id FROM inbox_dedupe WHERE inbox_id = ?1 AND key = ?2",
-                )?
-                .query_row(params![request.inbox_id.as_str(), dedupe.key], |row| {
-                    row.get(0)
-                })?;
-            duplicate_of = Some(InboxRequestId::from_trusted(first));
-        }
+        duplicate_of = take_key(conn, request, dedupe)?;
     }
     let mut outcome = match (&duplicate_of, request.verified) {
         (Some(of), _) => StoredRequest::Duplicate {
@@ -230,6 +203,64 @@ pub fn store_request(
         .execute(params![request.inbox_id.as_str(), new.unverified_kept])?;
     }
     Ok(outcome)
+}
+
+/// Takes the de-duplication key for `request` unless an unexpired one holds it; returns the
+/// request that holds it. The writer runs one transaction at a time, so check-then-write is
+/// atomic here.
+fn take_key(
+    conn: &Connection,
+    request: &InboxRequest,
+    dedupe: &DedupeEntry,
+) -> StoreResult<Option<InboxRequestId>> {
+    let prefix = key_prefix(&dedupe.key);
+    let found: Option<(i64, String, i64)> = conn
+        .prepare_cached(
+            "SELECT rowid, request_id, expires_at FROM inbox_dedupe \
+             WHERE key_prefix = ?1 AND inbox_id = ?2 AND key = ?3",
+        )?
+        .query_row(
+            params![prefix, request.inbox_id.as_str(), dedupe.key],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    match found {
+        Some((_, first, expires_at)) if expires_at > request.received_at.as_millis() => {
+            Ok(Some(InboxRequestId::from_trusted(first)))
+        }
+        Some((rowid, _, _)) => {
+            conn.prepare_cached(
+                "UPDATE inbox_dedupe SET request_id = ?2, expires_at = ?3 WHERE rowid = ?1",
+            )?
+            .execute(params![
+                rowid,
+                request.id.as_str(),
+                dedupe.expires_at.as_millis()
+            ])?;
+            Ok(None)
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO inbox_dedupe (key_prefix, inbox_id, key, request_id, expires_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                prefix,
+                request.inbox_id.as_str(),
+                dedupe.key,
+                request.id.as_str(),
+                dedupe.expires_at.as_millis()
+            ])?;
+            Ok(None)
+        }
+    }
+}
+
+/// The index key of a de-duplication key: its SHA-256's first 8 bytes.
+fn key_prefix(key: &str) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
 fn request_record(row: &Row, with_body: bool) -> rusqlite::Result<InboxRequestRecord> {
@@ -387,8 +418,8 @@ pub fn prune(
         .execute(params![before, batch as i64])?;
     deleted += conn
         .prepare_cached(
-            "DELETE FROM inbox_dedupe WHERE (inbox_id, key) IN \
-             (SELECT inbox_id, key FROM inbox_dedupe WHERE expires_at <= ?1 LIMIT ?2)",
+            "DELETE FROM inbox_dedupe WHERE rowid IN \
+             (SELECT rowid FROM inbox_dedupe WHERE expires_at <= ?1 LIMIT ?2)",
         )?
         .execute(params![now.as_millis(), batch as i64])?;
     let expired: Vec<String> = conn
