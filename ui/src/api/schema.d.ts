@@ -4696,15 +4696,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stored (the inbox's `response`; by default 200 `{"id": "req_…"}`), or a duplicate (200, stored with `duplicate_of`). */
+            /** @description Stored (the inbox's `response`; by default 200 `{"id": "req_…"}`), or a duplicate (200, stored with `duplicate_of`). A playground inbox told to fail (`response.status` 400 to 599) answers that status instead, to every copy, with the same body: the request is stored all the same. */
             "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Stored, and answered with the failure status a playground inbox was told to answer (also 4XX). */
-            "5XX": {
                 headers: {
                     [name: string]: unknown;
                 };
