@@ -11,7 +11,6 @@ CREATE TABLE inboxes (
     playground   INTEGER NOT NULL,
     expires_at   INTEGER,                 -- playground inboxes: gone after this
     active       INTEGER NOT NULL,
-    request_seq  INTEGER NOT NULL DEFAULT 0, -- the last request's `seq` (streams resume by it)
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );
@@ -21,7 +20,8 @@ CREATE INDEX inboxes_by_tenant ON inboxes (tenant, id);
 CREATE TABLE inbox_requests (
     id           TEXT PRIMARY KEY,
     inbox_id     TEXT NOT NULL,
-    seq          INTEGER NOT NULL,        -- per inbox, in commit order, without gaps
+    seq          INTEGER NOT NULL,        -- per inbox, in commit order, without gaps (the one
+                                          -- writer takes the largest plus one)
     tenant       TEXT NOT NULL,
     received_at  INTEGER NOT NULL,
     method       TEXT NOT NULL,

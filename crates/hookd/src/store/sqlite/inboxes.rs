@@ -133,9 +133,12 @@ pub fn store_request(
     new: &NewInboxRequest,
 ) -> StoreResult<StoredRequest> {
     let request = &new.request;
+    // One writer, one transaction at a time: the next number is the largest stored plus one,
+    // read from the (inbox_id, seq) index, without rewriting the inbox's row per request.
     let seq: i64 = conn
         .prepare_cached(
-            "UPDATE inboxes SET request_seq = request_seq + 1 WHERE id = ?1 RETURNING request_seq",
+            "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM inbox_requests WHERE inbox_id = ?1) \
+             FROM inboxes WHERE id = ?1",
         )?
         .query_row(params![request.inbox_id.as_str()], |row| row.get(0))
         .optional()?
@@ -436,8 +439,6 @@ pub fn prune(
 
 pub fn last_seq(conn: &Connection, inbox: &InboxId) -> StoreResult<i64> {
     Ok(conn
-        .prepare_cached("SELECT request_seq FROM inboxes WHERE id = ?1")?
-        .query_row(params![inbox.as_str()], |row| row.get(0))
-        .optional()?
-        .unwrap_or(0))
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM inbox_requests WHERE inbox_id = ?1")?
+        .query_row(params![inbox.as_str()], |row| row.get(0))?)
 }
