@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { until } from "./harness.mjs";
+import { playgroundSteps } from "./playground-steps.mjs";
+import { inboxSteps } from "./inbox-steps.mjs";
 
 const link = (page, name) => page.getByRole("link", { name, exact: true });
 const button = (page, name) => page.getByRole("button", { name, exact: true });
@@ -503,19 +505,29 @@ export const steps = [
     await world.shoot(page, "webhook-v1a-key");
   }],
 
+  ...playgroundSteps,
+  ...inboxSteps,
+
   ["pages fit a phone-width window", async (world) => {
     const { page, hookd, state } = world;
     await page.setViewportSize({ width: 390, height: 844 });
     const pages = [
       ["/", "phone-dashboard"],
       [`/webhooks/${state.webhookId}`, "phone-webhook"],
-      [state.deliveryPath, "phone-delivery"],
+      [String(state.deliveryPath), "phone-delivery"],
       ["/webhooks/new", "phone-add-webhook"],
+      ["/playground", "phone-playground"],
+      [String(state.inboxes?.github.path), "phone-inbox"],
+      ["/inboxes/new", "phone-new-inbox"],
     ];
     for (const [path, name] of pages) {
+      if (path.includes("undefined")) continue; // a page of a step not run (HOOKD_E2E_ONLY)
       await page.goto(`${hookd.base}${path}`);
       await page.getByRole("heading", { level: 1 }).waitFor();
-      await page.waitForLoadState("networkidle");
+      // A page that follows a stream is never network-idle: it is loaded once the stream is live.
+      const live = page.getByRole("region", { name: "Requests" }).getByText("Live");
+      if (name === "phone-playground" || name === "phone-inbox") await live.waitFor();
+      else await page.waitForLoadState("networkidle");
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `${path} is ${overflow}px wider than the window`);
       await world.shoot(page, name);

@@ -17,6 +17,12 @@ import { DeliveryPage } from "./pages/DeliveryPage";
 import { EventTypes } from "./pages/EventTypes";
 import { Tokens } from "./pages/Tokens";
 import { Audit } from "./pages/Audit";
+import { Playground } from "./pages/Playground";
+import { Inboxes } from "./pages/Inboxes";
+import { NewInbox } from "./pages/NewInbox";
+import { InboxPage } from "./pages/InboxPage";
+import { EditInbox } from "./pages/EditInbox";
+import { InboxRequestPage } from "./pages/InboxRequestPage";
 import { NotFound } from "./pages/NotFound";
 
 export function App() {
@@ -37,6 +43,12 @@ export function App() {
         <Route path="events/:id" element={<EventPage />} />
         <Route path="deliveries/:id" element={<DeliveryPage />} />
         <Route path="event-types" element={<EventTypes />} />
+        <Route path="inboxes" element={<Inboxes />} />
+        <Route path="inboxes/new" element={<NewInbox />} />
+        <Route path="inboxes/:id" element={<InboxPage />} />
+        <Route path="inboxes/:id/edit" element={<EditInbox />} />
+        <Route path="inbox-requests/:id" element={<InboxRequestPage />} />
+        <Route path="playground" element={<Playground />} />
         <Route path="tokens" element={admin ? <Tokens /> : <Navigate to="/" replace />} />
         <Route path="audit" element={admin ? <Audit /> : <Navigate to="/" replace />} />
         <Route path="*" element={<NotFound />} />

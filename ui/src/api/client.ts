@@ -13,6 +13,11 @@ export function setBearerToken(token: string | null) {
   bearer = token;
 }
 
+/** The Authorization header of the current session, for calls made without the client (streams). */
+export function authorization(): Record<string, string> {
+  return bearer ? { Authorization: `Bearer ${bearer}` } : {};
+}
+
 const authorize: Middleware = {
   onRequest({ request }) {
     if (bearer) request.headers.set("Authorization", `Bearer ${bearer}`);

@@ -77,3 +77,9 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return "Something went wrong.";
 }
+
+/** The API's message for each field it named, by field (empty for other errors). */
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof ApiError)) return {};
+  return Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
+}

@@ -731,6 +731,8 @@ export interface components {
             /** Format: date-time */
             timestamp: string;
             idempotency_key?: string | null;
+            /** @description The inbox request it was made from, when it came from an inbox. */
+            inbox_request_id?: string | null;
             /** @description Any JSON value, sent to receivers exactly as given. */
             data: unknown;
             /** @description One per webhook it went to. */
@@ -750,6 +752,8 @@ export interface components {
              * @description How many webhooks it went to.
              */
             deliveries: number;
+            /** @description The inbox request it was made from, when it came from an inbox. */
+            inbox_request_id?: string | null;
         };
         EventTypeIn: {
             /** @description An event name such as `order.created`. */
@@ -994,6 +998,8 @@ export interface components {
                  * @description How many webhooks it went to.
                  */
                 deliveries: number;
+                /** @description The inbox request it was made from, when it came from an inbox. */
+                inbox_request_id?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -1222,7 +1228,10 @@ export interface components {
         };
         /** @description What a stored request is answered. */
         ResponseDoc: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description 200 to 299; a playground inbox may also answer 400 to 599 (to show a sender's retries).
+             */
             status?: number | null;
             content_type?: string | null;
             /** @description `null`: `{"id": "req_..."}`. */
@@ -4687,7 +4696,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stored (the inbox's `response`; by default 200 `{"id": "req_…"}`), or a duplicate (200, stored with `duplicate_of`). */
+            /** @description Stored (the inbox's `response`; by default 200 `{"id": "req_…"}`), or a duplicate (200, stored with `duplicate_of`). A playground inbox told to fail (`response.status` 400 to 599) answers that status instead, to every copy, with the same body: the request is stored all the same. */
             "2XX": {
                 headers: {
                     [name: string]: unknown;

@@ -11,6 +11,8 @@ export function Layout() {
     ["/webhooks", "Webhooks"],
     ["/events", "Events"],
     ["/event-types", "Event types"],
+    ["/inboxes", "Inboxes"],
+    ["/playground", "Playground"],
   ];
   if (admin) links.push(["/tokens", "Tokens"], ["/audit", "Audit log"]);
   return (

@@ -18,3 +18,10 @@ export function formatMs(ms: number | null | undefined): string {
   if (whole < 1) return "<1 ms";
   return `${whole} ms`;
 }
+
+/** A size in bytes: "812 B", "4.2 KB", "1.3 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}

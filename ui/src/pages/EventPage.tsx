@@ -61,6 +61,16 @@ export function EventPage() {
           <dd>{data.tenant}</dd>
           <dt>Idempotency key</dt>
           <dd className={data.idempotency_key ? "mono" : "muted"}>{data.idempotency_key ?? "none"}</dd>
+          {data.inbox_request_id && (
+            <>
+              <dt>Came from</dt>
+              <dd>
+                <Link to={`/inbox-requests/${data.inbox_request_id}`}>
+                  inbox request <span className="mono">{data.inbox_request_id}</span>
+                </Link>
+              </dd>
+            </>
+          )}
           <dt>Published</dt>
           <dd>{new Date(data.timestamp).toLocaleString()}</dd>
         </dl>

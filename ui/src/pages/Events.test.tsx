@@ -73,3 +73,15 @@ test("an API error is shown in words", async () => {
   renderPage(<Events />);
   expect(await screen.findByRole("alert")).toHaveTextContent("since: expected an RFC 3339 UTC timestamp");
 });
+
+test("an event that came from an inbox says so and links to its request", async () => {
+  fakeApi({
+    "GET /api/events": () => ({
+      status: 200,
+      body: { data: [{ ...summary("evt_1", "github.push", 0), inbox_request_id: "req_9" }], next_cursor: null },
+    }),
+  });
+  renderPage(<Events />);
+  const table = await screen.findByRole("table", { name: "Events" });
+  expect(within(table).getByRole("link", { name: "From inbox request req_9" })).toHaveAttribute("href", "/inbox-requests/req_9");
+});

@@ -248,6 +248,8 @@ pub struct EventSummaryOut {
     pub idempotency_key: Option<String>,
     /// How many webhooks it went to.
     pub deliveries: u32,
+    /// The inbox request it was made from, when it came from an inbox.
+    pub inbox_request_id: Option<String>,
 }
 
 impl From<&EventSummary> for EventSummaryOut {
@@ -259,6 +261,7 @@ impl From<&EventSummary> for EventSummaryOut {
             timestamp: e.created_at,
             idempotency_key: e.idempotency_key.clone(),
             deliveries: e.delivery_count,
+            inbox_request_id: e.inbox_request_id.as_ref().map(ToString::to_string),
         }
     }
 }
@@ -326,6 +329,8 @@ pub struct EventOut {
     #[schema(value_type = String, format = DateTime)]
     pub timestamp: Timestamp,
     pub idempotency_key: Option<String>,
+    /// The inbox request it was made from, when it came from an inbox.
+    pub inbox_request_id: Option<String>,
     #[schema(schema_with = schema::any_json)]
     pub data: Box<RawValue>,
     /// One per webhook it went to.
@@ -359,6 +364,7 @@ pub async fn get_event(
         tenant: summary.tenant.to_string(),
         timestamp: summary.created_at,
         idempotency_key: summary.idempotency_key,
+        inbox_request_id: summary.inbox_request_id.map(|id| id.to_string()),
         data: body.data,
         deliveries: deliveries.iter().map(DeliveryOut::from).collect(),
     }))

@@ -80,7 +80,8 @@ pub struct DedupeDoc {
 /// What a stored request is answered.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResponseDoc {
-    #[schema(minimum = 200, maximum = 299)]
+    /// 200 to 299; a playground inbox may also answer 400 to 599 (to show a sender's retries).
+    #[schema(minimum = 200, maximum = 599)]
     pub status: Option<u16>,
     #[schema(min_length = 1, max_length = 200, pattern = "^[\\x20-\\x7e]+$")]
     pub content_type: Option<String>,

@@ -17,7 +17,7 @@ use std::net::SocketAddr;
     params(("id" = String, Path, description = "The inbox id (`ibx_…`).")),
     request_body(content = String, description = "Anything, as the sender sends it: verified on these exact bytes.", content_type = "*/*"),
     responses(
-        (status = "2XX", description = "Stored (the inbox's `response`; by default 200 `{\"id\": \"req_…\"}`), or a duplicate (200, stored with `duplicate_of`)."),
+        (status = "2XX", description = "Stored (the inbox's `response`; by default 200 `{\"id\": \"req_…\"}`), or a duplicate (200, stored with `duplicate_of`). A playground inbox told to fail (`response.status` 400 to 599) answers that status instead, to every copy, with the same body: the request is stored all the same."),
         (status = 401, description = "Verification failed; the request is kept, marked unverified.", body = super::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The source address is not in `allowed_ips`.", body = super::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such inbox, or expired or inactive.", body = super::Problem, content_type = "application/problem+json"),
@@ -100,8 +100,13 @@ pub async fn receive_webhook(
             message: format!("The request did not verify ({error}); it was kept as {id}."),
         }),
         Reception::Duplicate { id, of } => {
+            // A playground told to fail fails every copy, so the sender's retries go on.
+            let status = match response.status {
+                400..=599 => StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK),
+                _ => StatusCode::OK,
+            };
             let default = serde_json::json!({"id": id, "duplicate_of": of}).to_string();
-            Ok(answer(StatusCode::OK, response, default, &id))
+            Ok(answer(status, response, default, &id))
         }
         Reception::Accepted { id, .. } => {
             let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);

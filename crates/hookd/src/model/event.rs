@@ -54,6 +54,8 @@ pub struct EventSummary {
     pub idempotency_key: Option<String>,
     pub created_at: Timestamp,
     pub delivery_count: u32,
+    /// The inbox request it was made from, if it came from an inbox.
+    pub inbox_request_id: Option<InboxRequestId>,
 }
 
 /// An event with the body its receivers get.

@@ -15,7 +15,7 @@ pub const WEBHOOK_COLUMNS: &str = "id, tenant, url, events, description, active,
     signature_scheme, simple_header, simple_prefix, payload";
 
 pub const EVENT_SUMMARY_COLUMNS: &str =
-    "id, tenant, type, idempotency_key, created_at, delivery_count";
+    "id, tenant, type, idempotency_key, created_at, delivery_count, inbox_request_id";
 
 pub const DELIVERY_COLUMNS: &str = "id, event_id, webhook_id, tenant, event_type, status, \
     attempt_count, next_attempt_at, created_at, updated_at";

@@ -95,3 +95,70 @@ async fn hookds_other_routes_stay_unreachable() {
         assert_eq!(problem["errors"][0]["code"], "url_not_allowed", "{path}");
     }
 }
+
+/// The playground's "make it fail": a playground inbox may answer a failure status, and answers
+/// it to every copy (duplicates included), so the webhook's retries keep arriving and are kept,
+/// the first as the original with its event, the retries as its duplicates. The inbox's event
+/// names the request it came from (`inbox_request_id`). An inbox that is not a playground
+/// can't answer a failure.
+#[tokio::test]
+async fn a_failing_playground_sees_every_retry_arrive() {
+    require_backend!();
+    let server = TestServer::start_with(&[("allowed_networks", "")]).await;
+    let (status, inbox) = server
+        .post(
+            "/api/inboxes",
+            json!({"name": "pg", "playground": true, "verify": {"scheme": "standard"},
+                   "response": {"status": 503}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{inbox}");
+    let id = inbox["id"].as_str().unwrap();
+    let webhook = server
+        .create_webhook(
+            json!({"url": inbox["receive_url"], "events": ["playground.*"],
+                               "secret": inbox["verify"]["secret"], "retry_schedule": ["1s", "1s"],
+                               "ping": false}),
+        )
+        .await;
+    assert!(webhook["id"].is_string(), "{webhook}");
+    server
+        .publish(json!({"type": "playground.test", "data": {"n": 1}}))
+        .await;
+    let requests = eventually(
+        "the first attempt and both retries",
+        Duration::from_secs(15),
+        || async {
+            let requests = history(&server, id).await;
+            (requests.len() == 3).then_some(requests)
+        },
+    )
+    .await;
+    let original = &requests[2];
+    assert_eq!(original["verified"], true, "{original}");
+    assert!(original["duplicate_of"].is_null());
+    for retry in &requests[..2] {
+        assert_eq!(retry["duplicate_of"], original["id"], "{retry}");
+    }
+    let (_, event) = server
+        .get(&format!(
+            "/api/events/{}",
+            original["event_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(event["inbox_request_id"], original["id"], "{event}");
+    let (_, listed) = server.get("/api/events?type=inbox.playground.test").await;
+    assert_eq!(
+        listed["data"][0]["inbox_request_id"], original["id"],
+        "{listed}"
+    );
+
+    let (status, problem) = server
+        .post(
+            "/api/inboxes",
+            json!({"name": "real", "verify": {"scheme": "none"}, "response": {"status": 503}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "response.status");
+}

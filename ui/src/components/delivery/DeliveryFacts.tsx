@@ -2,6 +2,7 @@
 import { Link } from "react-router-dom";
 import type { Schemas } from "../../api/client";
 import { Time } from "../Time";
+import { EventOrigin } from "../inbox/FromInbox";
 
 export function DeliveryFacts({ delivery }: { delivery: Schemas["DeliveryOut"] }) {
   return (
@@ -14,6 +15,7 @@ export function DeliveryFacts({ delivery }: { delivery: Schemas["DeliveryOut"] }
             {delivery.event_type} <span className="mono">({delivery.event_id})</span>
           </Link>
         </dd>
+        <EventOrigin eventId={delivery.event_id} />
         <dt>Webhook</dt>
         <dd>
           <Link to={`/webhooks/${delivery.webhook_id}`} className="mono">

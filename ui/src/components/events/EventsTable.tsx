@@ -4,6 +4,7 @@ import { Link } from "react-router-dom";
 import type { Schemas } from "../../api/client";
 import { Time } from "../Time";
 import { DeliverySummary } from "./DeliverySummary";
+import { FromInbox } from "../inbox/FromInbox";
 
 export function EventsTable({ events }: { events: Schemas["EventSummaryOut"][] }) {
   return (
@@ -26,7 +27,7 @@ export function EventsTable({ events }: { events: Schemas["EventSummaryOut"][] }
           {events.map((event) => (
             <tr key={event.id}>
               <td className="wrap">
-                <Link to={`/events/${event.id}`}>{event.type}</Link>
+                <Link to={`/events/${event.id}`}>{event.type}</Link> <FromInbox requestId={event.inbox_request_id} />
               </td>
               <td>
                 <DeliverySummary eventId={event.id} count={event.deliveries} />

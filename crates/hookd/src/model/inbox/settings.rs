@@ -69,7 +69,8 @@ impl DedupeKey {
 /// What `/in/<id>` answers a stored request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxResponse {
-    /// 200 to 299.
+    /// 200 to 299; a playground inbox may also answer 400 to 599, every copy alike, so that a
+    /// sender's retries can be watched arriving.
     pub status: u16,
     pub content_type: String,
     /// `None`: `{"id": "req_..."}`.
@@ -132,9 +133,7 @@ impl InboxSettings {
                 .ok(),
             None => scheme.as_ref().map(default_template),
         };
-        let status = read
-            .number(response, "response.status", 200, 299, false)
-            .map_or(200, |s| s as u16);
+        let status = read.status(response, playground).unwrap_or(200);
         let content_type = read
             .text(response, "response.content_type", "content_type")
             .map(str::to_owned);
@@ -308,6 +307,27 @@ impl Reader<'_> {
             Some(_) => {
                 self.errors
                     .push(FieldError::new(field, "invalid_type", "must be a string"));
+                None
+            }
+        }
+    }
+
+    /// `response.status`: 200 to 299, or for a playground also a failure, 400 to 599.
+    fn status(&mut self, response: &Map<String, Value>, playground: bool) -> Option<u16> {
+        if !playground {
+            return self
+                .number(response, "response.status", 200, 299, false)
+                .map(|s| s as u16);
+        }
+        let value = response.get("status")?;
+        match value.as_u64() {
+            Some(n @ (200..=299 | 400..=599)) => Some(n as u16),
+            _ => {
+                self.errors.push(FieldError::new(
+                    "response.status",
+                    "out_of_range",
+                    "must be a whole number from 200 to 299, or for a playground from 400 to 599",
+                ));
                 None
             }
         }

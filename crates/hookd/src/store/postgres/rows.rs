@@ -92,13 +92,16 @@ pub fn event_summary(row: &PgRow) -> StoreResult<EventSummary> {
         idempotency_key: row.try_get(3)?,
         created_at: Timestamp::from_millis(row.try_get(4)?),
         delivery_count: row.try_get::<i32, _>(5)? as u32,
+        inbox_request_id: row
+            .try_get::<Option<String>, _>(6)?
+            .map(InboxRequestId::from_trusted),
     })
 }
 
 pub fn event_record(row: &PgRow) -> StoreResult<EventRecord> {
     Ok(EventRecord {
         summary: event_summary(row)?,
-        payload: Bytes::from(row.try_get::<String, _>(6)?),
+        payload: Bytes::from(row.try_get::<String, _>(7)?),
     })
 }
 

@@ -96,7 +96,7 @@ pub fn get(conn: &Connection, scope: &Scope, id: &EventId) -> StoreResult<Option
         .query_row(params![id.as_str(), tenant], |row| {
             Ok(EventRecord {
                 summary: rows::event_summary(row)?,
-                payload: Bytes::from(row.get::<_, String>(6)?),
+                payload: Bytes::from(row.get::<_, String>(7)?),
             })
         })
         .optional()?;

@@ -84,6 +84,9 @@ pub fn event_summary(row: &Row) -> rusqlite::Result<EventSummary> {
         idempotency_key: row.get(3)?,
         created_at: Timestamp::from_millis(row.get(4)?),
         delivery_count: row.get(5)?,
+        inbox_request_id: row
+            .get::<_, Option<String>>(6)?
+            .map(InboxRequestId::from_trusted),
     })
 }
 

@@ -93,3 +93,21 @@ fn every_bad_field_is_named() {
         ["verify", "verify.scheme"]
     );
 }
+
+/// A failure status is a playground's only: it shows a sender's retries; a real inbox that
+/// stored a request must not make its sender send it again.
+#[test]
+fn only_a_playground_answers_a_failure_status() {
+    let failing = json!({"verify": {"scheme": "none"}, "response": {"status": 500}});
+    let failing = failing.as_object().unwrap();
+    let playground = InboxSettings::from_json(failing, true).unwrap();
+    assert_eq!(playground.response.status, 500);
+    assert_eq!(fields(Value::Object(failing.clone())), ["response.status"]);
+    for status in [199, 302, 600] {
+        let document = json!({"response": {"status": status}});
+        assert!(
+            InboxSettings::from_json(document.as_object().unwrap(), true).is_err(),
+            "{status}"
+        );
+    }
+}

@@ -1,0 +1,13 @@
+// One inbox, by id.
+import { useQuery } from "@tanstack/react-query";
+import { api, call } from "../../api/client";
+import { inboxKey } from "./queryKeys";
+
+/** An empty `id` waits (for a page that learns it from another query). */
+export function useInbox(id: string) {
+  return useQuery({
+    enabled: id !== "",
+    queryKey: inboxKey(id),
+    queryFn: () => call(api.GET("/api/inboxes/{id}", { params: { path: { id } } })),
+  });
+}
