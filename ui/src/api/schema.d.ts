@@ -575,18 +575,12 @@ export interface components {
         /** @description One attempt with the request that was sent. */
         AttemptDetail: components["schemas"]["AttemptOut"] & {
             /** @description The request headers as sent, in order, as `[name, value]` pairs (never a secret). */
-            request_headers: [
-                string,
-                string
-            ][];
+            request_headers: string[][];
             /**
              * @description The response's headers, in order, as `[name, value]` pairs: at most 32, each value cut
              *     to 256 characters; empty when there was no response.
              */
-            response_headers: [
-                string,
-                string
-            ][];
+            response_headers: string[][];
         };
         /** @description One attempt in a webhook's log. */
         AttemptOut: {
@@ -871,10 +865,7 @@ export interface components {
             query: string;
             source_ip: string;
             /** @description `[name, value]` pairs as received. */
-            headers: [
-                string,
-                string
-            ][];
+            headers: string[][];
             /** Format: int64 */
             body_size: number;
             verified: boolean;
@@ -1060,10 +1051,7 @@ export interface components {
                 query: string;
                 source_ip: string;
                 /** @description `[name, value]` pairs as received. */
-                headers: [
-                    string,
-                    string
-                ][];
+                headers: string[][];
                 /** Format: int64 */
                 body_size: number;
                 verified: boolean;

@@ -57,9 +57,11 @@ pub struct AttemptDetail {
     #[serde(flatten)]
     pub attempt: AttemptOut,
     /// The request headers as sent, in order, as `[name, value]` pairs (never a secret).
+    #[schema(value_type = Vec<Vec<String>>)]
     pub request_headers: Vec<(String, String)>,
     /// The response's headers, in order, as `[name, value]` pairs: at most 32, each value cut
     /// to 256 characters; empty when there was no response.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub response_headers: Vec<(String, String)>,
 }
 

@@ -42,6 +42,7 @@ pub struct InboxRequestOut {
     pub query: String,
     pub source_ip: String,
     /// `[name, value]` pairs as received.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub headers: Vec<(String, String)>,
     pub body_size: u64,
     pub verified: bool,
