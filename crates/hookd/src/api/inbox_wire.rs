@@ -276,7 +276,7 @@ pub fn description(checks: &mut Checks, text: Option<String>) -> Option<String> 
 /// The secret to keep: a given one (checked against the scheme), else `current` when the
 /// scheme keeps its kind, else a generated one; `None` for the scheme `none`. Says whether it
 /// was made here (to be shown once: the caller can't know it otherwise). A given secret is
-/// never shown back but in the 201 that created the inbox (API.md: write-only).
+/// never shown back but in the 201 that created the inbox (docs/api.md: write-only).
 pub fn secret(
     checks: &mut Checks,
     scheme: &hookd_verify::Scheme,

@@ -1,6 +1,6 @@
 //! Receiving webhooks: the registry of inboxes `/in/<id>` answers from (in memory, reloaded on
 //! every change and when another node signals one), and `receive`, which takes a request
-//! through API.md's steps: allowlist, rate limit, verification on the raw bytes,
+//! through the steps of docs/api.md "Inboxes": allowlist, rate limit, verification on the raw bytes,
 //! de-duplication, then stored with its event (`publish::Publisher::receive`).
 
 mod convert;
