@@ -417,6 +417,7 @@ async fn announce_disabled(
             idempotency_key: None,
             targets: Targets::Subscribers,
             origin: None,
+            trace: None,
         };
         if let Err(error) = publisher
             .publish(vec![publication], |_| String::new())

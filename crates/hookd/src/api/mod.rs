@@ -21,9 +21,11 @@ mod nul;
 mod ops;
 mod paging;
 mod receive;
+mod request_span;
 mod session;
 mod stats;
 mod tokens;
+mod trace_headers;
 mod ui;
 mod webhook_activity;
 mod webhook_input;
@@ -190,6 +192,7 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             ops::panic_response,
         ))
+        .layer(axum::middleware::from_fn(request_span::in_request_span))
         .layer(axum::middleware::from_fn(detach::run_to_completion))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)

@@ -88,6 +88,7 @@ pub async fn test_webhook(
             even_if_disabled: true,
         }],
         inbox_request_id: None,
+        trace: None,
     };
     let claim = state.dispatcher.lease().claim();
     state.store.insert_events(&claim, vec![event]).await?;
@@ -102,6 +103,7 @@ pub async fn test_webhook(
         manual: true,
         claim: claim.by,
         original: None,
+        trace: None,
     };
     let target = Target::new(Arc::new(webhook), &state.config.retry_schedule);
     let outcome = perform(

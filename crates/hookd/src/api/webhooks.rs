@@ -143,6 +143,7 @@ async fn ping(state: &AppState, webhook: &Webhook) -> Option<String> {
         idempotency_key: None,
         targets: Targets::Exactly(webhook.id.clone()),
         origin: None,
+        trace: None,
     };
     match state
         .publisher

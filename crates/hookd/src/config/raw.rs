@@ -95,6 +95,10 @@ pub struct SettingsFlags {
     #[arg(long, value_name = "FORMAT")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_format: Option<String>,
+    /// Where spans are exported over OTLP/HTTP, e.g. http://127.0.0.1:4318 [env HOOKD_OTLP_ENDPOINT; default none].
+    #[arg(long, value_name = "URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otlp_endpoint: Option<String>,
     /// Connections the listener keeps open at once [env HOOKD_MAX_CONNECTIONS; default 1024].
     #[arg(long, value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -225,6 +229,8 @@ pub(super) struct RawConfig {
     pub(super) log: String,
     #[serde(deserialize_with = "text")]
     pub(super) log_format: String,
+    #[serde(default, deserialize_with = "optional_text")]
+    pub(super) otlp_endpoint: Option<String>,
     pub(super) max_connections: Whole<u64>,
     pub(super) max_connections_per_ip: Whole<u64>,
     #[serde(deserialize_with = "text")]
@@ -265,6 +271,7 @@ const KEYS: &[&str] = &[
     "shutdown_grace",
     "log",
     "log_format",
+    "otlp_endpoint",
     "max_connections",
     "max_connections_per_ip",
     "http_idle_timeout",

@@ -17,6 +17,7 @@
 //! once their leases run out. The old claim is never renewed again, so nothing it held can be
 //! revived while another node has it.
 
+use super::clock::{SharedClock, SystemClock};
 use crate::model::Timestamp;
 use crate::store::Claim;
 use std::sync::{Arc, Mutex};
@@ -28,6 +29,8 @@ pub const CLOCK_SKEW_MARGIN: Duration = Duration::from_secs(2);
 pub struct Lease {
     node: Arc<str>,
     length: Duration,
+    /// The engine's clock: leases, retries and scans all read the time here.
+    clock: SharedClock,
     state: Mutex<State>,
 }
 
@@ -39,7 +42,12 @@ struct State {
 
 impl Lease {
     pub fn new(node: Arc<str>, length: Duration) -> Self {
-        let now = Timestamp::now();
+        Self::with_clock(node, length, SystemClock::shared())
+    }
+
+    /// A lease whose time, and that of the engine holding work under it, comes from `clock`.
+    pub fn with_clock(node: Arc<str>, length: Duration, clock: SharedClock) -> Self {
+        let now = clock.now();
         Self {
             state: Mutex::new(State {
                 epoch: 0,
@@ -48,7 +56,13 @@ impl Lease {
             }),
             node,
             length,
+            clock,
         }
+    }
+
+    /// The clock this node's engine reads the time from.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
     }
 
     pub fn node(&self) -> &str {
@@ -67,7 +81,7 @@ impl Lease {
 
     /// The current claim, starting a new epoch first if the current one's horizon has passed.
     pub fn current(&self) -> Arc<str> {
-        let now = Timestamp::now();
+        let now = self.clock.now();
         let mut state = self.state.lock().expect("lease state");
         if now >= state.horizon {
             state.epoch += 1;
@@ -88,7 +102,7 @@ impl Lease {
     pub fn claim(&self) -> Claim {
         Claim {
             by: self.current(),
-            until: Timestamp::now().plus(self.length),
+            until: self.clock.now().plus(self.length),
         }
     }
 
@@ -100,7 +114,7 @@ impl Lease {
     /// What a renewal starting now writes: the claim with a fresh lease, for every lease of it
     /// that ends before the returned time.
     pub fn renewal(&self) -> (Claim, Timestamp) {
-        let now = Timestamp::now();
+        let now = self.clock.now();
         let claim = Claim {
             by: self.current(),
             until: now.plus(self.length),

@@ -20,6 +20,7 @@ mod signature;
 mod tenant;
 mod time;
 mod token;
+mod trace;
 mod webhook;
 mod webhook_url;
 
@@ -40,6 +41,7 @@ pub use signature::*;
 pub use tenant::*;
 pub use time::*;
 pub use token::*;
+pub use trace::*;
 pub use webhook::*;
 pub use webhook_url::*;
 

@@ -36,6 +36,8 @@ pub struct Publication {
     pub targets: Targets,
     /// The inbox request it comes from (a received webhook, or its replay).
     pub origin: Option<Origin>,
+    /// The W3C trace context it was published in, if the caller sent a valid one.
+    pub trace: Option<TraceContext>,
 }
 
 /// The inbox request an event comes from: linked to it, and sent as it was to webhooks whose
@@ -82,6 +84,8 @@ struct Prepared {
     event: NewEvent,
     held: Vec<bool>,
     original: Option<Arc<OriginalRequest>>,
+    /// `event.trace`, shared by its jobs.
+    trace: Option<Arc<TraceContext>>,
 }
 
 impl Publisher {
@@ -194,6 +198,7 @@ impl Publisher {
                     manual: false,
                     claim: claim.by.clone(),
                     original: item.original.clone(),
+                    trace: item.trace.clone(),
                 });
             }
         }
@@ -323,9 +328,11 @@ impl Publisher {
                 created_at: now,
                 deliveries,
                 inbox_request_id: item.origin.as_ref().map(|o| o.request_id.clone()),
+                trace: item.trace.clone(),
             },
             held: Vec::new(),
             original: item.origin.map(|o| o.original),
+            trace: item.trace.map(Arc::new),
         })
     }
 }

@@ -85,6 +85,7 @@ pub async fn claim_due(
             manual: row.try_get(6)?,
             claim: claim.by.clone(),
             original: payload.original.clone(),
+            trace: payload.trace.clone(),
         });
     }
     Ok(jobs)
@@ -225,6 +226,7 @@ pub async fn requeue(
         manual: !pending,
         claim: claim.by.clone(),
         original: payload.original.clone(),
+        trace: payload.trace.clone(),
     })))
 }
 

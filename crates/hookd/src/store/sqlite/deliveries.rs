@@ -95,6 +95,7 @@ pub fn claim_due(
             manual,
             claim: claim.by.clone(),
             original: payload.original,
+            trace: payload.trace,
         });
     }
     Ok(jobs)
@@ -242,6 +243,7 @@ pub fn requeue(
         manual: !pending,
         claim: claim.by.clone(),
         original: body.original,
+        trace: body.trace,
     })))
 }
 
