@@ -33,4 +33,5 @@ mod secrets;
 mod signatures;
 mod ssrf;
 mod tenants;
+mod trace_context;
 mod web_ui;
