@@ -68,6 +68,7 @@ impl FakeClock {
     /// Moves the clock and tokio's paused timers forward together, so that sleeps computed
     /// from this clock's readings end when the clock says they should. Needs a runtime whose
     /// time is paused (`#[tokio::test(start_paused = true)]`).
+    #[cfg(test)]
     pub async fn advance_with_timers(&self, by: Duration) {
         self.advance(by);
         tokio::time::advance(by).await;
