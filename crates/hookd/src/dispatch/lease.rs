@@ -134,14 +134,22 @@ impl Lease {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dispatch::clock::{Clock, FakeClock};
+
+    /// A lease on a clock that moves only when the test says so.
+    fn lease_on(node: &str, length: Duration) -> (Lease, Arc<FakeClock>) {
+        let clock = FakeClock::starting_at(Timestamp::from_millis(1_800_000_000_000));
+        (Lease::with_clock(node.into(), length, clock.clone()), clock)
+    }
 
     #[test]
     fn a_claim_holds_until_its_horizon_passes_then_a_new_epoch_begins() {
-        let lease = Lease::new("node-a".into(), Duration::from_millis(40));
+        let (lease, clock) = lease_on("node-a", Duration::from_millis(40));
         let first = lease.current();
         assert_eq!(&*first, "node-a/0");
+        clock.advance(Duration::from_millis(39));
         assert!(lease.holds(&first));
-        std::thread::sleep(Duration::from_millis(50));
+        clock.advance(Duration::from_millis(11));
         assert!(!lease.holds(&first), "the lapsed claim no longer holds");
         let second = lease.current();
         assert_eq!(&*second, "node-a/1");
@@ -150,18 +158,18 @@ mod tests {
 
     #[test]
     fn a_successful_renewal_moves_the_horizon_but_only_for_the_current_claim() {
-        let lease = Lease::new("node-b".into(), Duration::from_millis(60));
+        let (lease, clock) = lease_on("node-b", Duration::from_millis(60));
         let (claim, _) = lease.renewal();
-        std::thread::sleep(Duration::from_millis(45));
-        lease.renewed(&claim.by, Timestamp::now());
-        std::thread::sleep(Duration::from_millis(25));
+        clock.advance(Duration::from_millis(45));
+        lease.renewed(&claim.by, clock.now());
+        clock.advance(Duration::from_millis(25));
         assert!(
             lease.holds(&claim.by),
             "renewed 25 ms ago with a 30 ms half-length"
         );
         let stale: Arc<str> = "node-b/7".into();
-        lease.renewed(&stale, Timestamp::now().plus(Duration::from_secs(60)));
-        std::thread::sleep(Duration::from_millis(20));
+        lease.renewed(&stale, clock.now().plus(Duration::from_secs(60)));
+        clock.advance(Duration::from_millis(20));
         assert!(
             !lease.holds(&claim.by),
             "a stale claim's renewal does not count"

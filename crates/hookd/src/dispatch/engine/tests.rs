@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::directory::Snapshot;
+use crate::dispatch::DispatcherHandle;
 use crate::dispatch::capacity::Limits;
 use crate::dispatch::clock::{Clock, FakeClock};
 use crate::dispatch::gates::OutboundLimits;
@@ -21,6 +22,7 @@ struct Rig {
     endpoint: Arc<FakeEndpoint>,
     lease: Arc<Lease>,
     capacity: Arc<Capacity>,
+    store: DynStore,
     commands: mpsc::UnboundedSender<Command>,
     outcomes: mpsc::UnboundedReceiver<AttemptOutcome>,
     _dir: tempfile::TempDir,
@@ -57,7 +59,7 @@ fn start(webhooks: &[&Webhook], endpoint: impl FnOnce(Arc<FakeClock>) -> FakeEnd
     let endpoint = Arc::new(endpoint(clock.clone()));
     let lease = Arc::new(Lease::with_clock("node-test".into(), LEASE, clock.clone()));
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("hookd.db"), None).unwrap();
+    let store: DynStore = Arc::new(SqliteStore::open(&dir.path().join("hookd.db"), None).unwrap());
     let snapshot = Snapshot::build(webhooks.iter().map(|w| (*w).clone()).collect(), 1);
     let (_, snapshots) = watch::channel(Arc::new(snapshot));
     let capacity = Arc::new(Capacity::new(Limits {
@@ -67,7 +69,7 @@ fn start(webhooks: &[&Webhook], endpoint: impl FnOnce(Arc<FakeClock>) -> FakeEnd
     }));
     let (outcome_sender, outcomes) = mpsc::unbounded_channel();
     let parts = EngineParts {
-        store: Arc::new(store),
+        store: store.clone(),
         transport: endpoint.clone(),
         capacity: capacity.clone(),
         snapshots,
@@ -87,6 +89,7 @@ fn start(webhooks: &[&Webhook], endpoint: impl FnOnce(Arc<FakeClock>) -> FakeEnd
         endpoint,
         lease,
         capacity,
+        store,
         commands,
         outcomes,
         _dir: dir,
@@ -256,6 +259,78 @@ async fn a_failed_attempt_is_retried_on_the_schedule_from_the_answer() {
     );
 }
 
+/// A failed attempt's retry waits in the store until its time on the engine's clock: the scan
+/// finds nothing a second before it, and hands it back to the engine after it, which makes
+/// attempt 2.
+#[tokio::test(start_paused = true)]
+async fn a_retry_waits_in_the_store_until_its_time() {
+    let hook = webhook("retried", 1, None);
+    let mut rig = start(&[&hook], |clock| FakeEndpoint::new(clock).answering(&[503]));
+    rig.store.insert_webhook(&hook).await.unwrap();
+    let id = EventId::new();
+    let event_type = EventName::parse("order.created").unwrap();
+    let payload = encode_payload(&id, &event_type, START, "{}");
+    let delivery_id = DeliveryId::new();
+    let event = NewEvent {
+        id: id.clone(),
+        tenant: hook.tenant.clone(),
+        event_type: event_type.clone(),
+        idempotency_key: None,
+        payload: payload.clone(),
+        created_at: START,
+        deliveries: vec![NewDelivery {
+            id: delivery_id.clone(),
+            webhook_id: hook.id.clone(),
+            claimed: true,
+            even_if_disabled: false,
+        }],
+        inbox_request_id: None,
+        trace: None,
+    };
+    let claim = rig.lease.claim();
+    rig.store.insert_events(&claim, vec![event]).await.unwrap();
+    rig.capacity.hold_claimed(&hook.id, payload.len());
+    let job = DeliveryJob {
+        delivery_id,
+        event_id: id,
+        webhook_id: hook.id.clone(),
+        tenant: hook.tenant.clone(),
+        event_type,
+        payload,
+        attempt: 1,
+        manual: false,
+        claim: claim.by,
+        original: None,
+        trace: None,
+    };
+    rig.commands.send(Command::Jobs(vec![job])).unwrap();
+    rig.settle().await;
+    let outcomes = rig.outcomes();
+    let NextStep::RetryAt(due) = outcomes[0].next else {
+        panic!("a retry, got {:?}", outcomes[0].next);
+    };
+    rig.store.record_outcomes(outcomes.into(), 0).await.unwrap();
+
+    let handle = DispatcherHandle {
+        lease: rig.lease.clone(),
+        capacity: rig.capacity.clone(),
+        commands: rig.commands.clone(),
+        dispatches: true,
+    };
+    rig.advance(due.since(START) - Duration::from_secs(1)).await;
+    super::super::scanner::claim_once(&rig.store, &handle, 1 << 20).await;
+    rig.settle().await;
+    assert_eq!(rig.endpoint.received().len(), 1, "not due yet");
+
+    rig.advance(Duration::from_secs(1)).await;
+    super::super::scanner::claim_once(&rig.store, &handle, 1 << 20).await;
+    rig.settle().await;
+    let received = rig.endpoint.received();
+    assert_eq!(received.len(), 2, "due now");
+    assert_eq!(received[1].at, due);
+    assert_eq!(received[1].headers["x-webhook-attempt"], "2");
+}
+
 /// A delivery whose claim lapsed (the lease horizon passed on the engine's clock) is dropped
 /// unattempted: another node may hold it by now.
 #[tokio::test(start_paused = true)]
@@ -307,6 +382,9 @@ async fn an_attempts_log_lines_carry_its_delivery_ids() {
     let _logging = tracing::subscriber::set_default(subscriber);
     let hook = webhook("logged", 1, None);
     let mut rig = start(&[&hook], |clock| FakeEndpoint::new(clock).answering(&[500]));
+    // Tests on other threads may have met the attempt's log lines first, with no subscriber:
+    // have every line ask again whom it interests now that this thread has one.
+    tracing::callsite::rebuild_interest_cache();
     rig.submit(&hook, 1);
     rig.settle().await;
     let outcome = rig.outcomes().pop().expect("an outcome");
