@@ -29,6 +29,12 @@ pub fn init_logging_and_export(
         .map(|endpoint| otlp::SpanExport::start(endpoint, runtime))
         .transpose()?;
     install(filter, format, export.as_ref());
+    if let Some(endpoint) = otlp_endpoint {
+        tracing::info!(
+            endpoint,
+            "exporting spans over OTLP to {endpoint}/v1/traces"
+        );
+    }
     Ok(export)
 }
 

@@ -383,3 +383,27 @@ fn database(url: &str) -> Result<Database, String> {
     }
     Err("must start with sqlite:// or postgres://".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `otlp_endpoint` is an http or https base URL (its trailing `/` dropped), or empty for no
+    /// export; anything else is refused under its name.
+    #[test]
+    fn the_otlp_endpoint_is_an_http_url_or_nothing() {
+        let read = |value| Config::from_pairs(&[("otlp_endpoint", value)]);
+        assert_eq!(read("").unwrap().otlp_endpoint, None);
+        assert_eq!(
+            read("http://127.0.0.1:4318/")
+                .unwrap()
+                .otlp_endpoint
+                .as_deref(),
+            Some("http://127.0.0.1:4318")
+        );
+        for bad in ["127.0.0.1:4318", "ftp://collector", "http://collector?x=1"] {
+            let error = read(bad).unwrap_err().to_string();
+            assert!(error.contains("otlp_endpoint:"), "{bad}: {error}");
+        }
+    }
+}
