@@ -5,8 +5,6 @@
 //! `model` knows nothing of HTTP frameworks or databases; nothing outside `store` names a
 //! backend module except start-up (`app`).
 
-#![forbid(unsafe_code)]
-
 pub mod api;
 pub mod app;
 pub mod bench;
