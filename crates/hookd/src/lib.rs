@@ -18,6 +18,7 @@ pub mod listen;
 pub mod listener;
 pub mod model;
 pub mod publish;
+pub mod reference_page;
 pub mod signing;
 pub mod store;
 pub mod telemetry;
