@@ -11,7 +11,7 @@ use super::client::OutboundClient;
 use super::gates::{Closed, Gates};
 use super::lease::Lease;
 use crate::directory::Snapshot;
-use crate::model::{AttemptOutcome, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
+use crate::model::{AttemptOutcome, ClaimId, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
 use crate::store::DynStore;
 use hyper::header::HeaderValue;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -382,8 +382,8 @@ impl Engine {
 }
 
 /// Delivery ids grouped by the claim they are held under.
-fn by_claim(jobs: Vec<DeliveryJob>) -> HashMap<Arc<str>, Vec<DeliveryId>> {
-    let mut groups: HashMap<Arc<str>, Vec<DeliveryId>> = HashMap::new();
+fn by_claim(jobs: Vec<DeliveryJob>) -> HashMap<ClaimId, Vec<DeliveryId>> {
+    let mut groups: HashMap<ClaimId, Vec<DeliveryId>> = HashMap::new();
     for job in jobs {
         groups.entry(job.claim).or_default().push(job.delivery_id);
     }
