@@ -146,11 +146,7 @@ pub async fn retry_delivery(
         }),
         Requeue::Queued(job) => {
             if let Some(job) = job {
-                state
-                    .dispatcher
-                    .capacity()
-                    .hold_claimed(&job.webhook_id, job.payload.len());
-                state.dispatcher.submit(vec![job]);
+                state.dispatcher.submit_claimed(vec![job]);
             }
             tracing::info!(delivery_id = %id, "manual retry");
             let tenant = match &principal {

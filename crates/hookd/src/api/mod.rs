@@ -7,7 +7,6 @@ mod auth;
 mod contract;
 mod deliveries;
 mod detach;
-pub mod docs;
 mod error;
 mod event_names;
 mod event_types;

@@ -18,7 +18,7 @@
 //! revived while another node has it.
 
 use super::clock::{SharedClock, SystemClock};
-use crate::model::Timestamp;
+use crate::model::{ClaimId, Timestamp};
 use crate::store::Claim;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -36,7 +36,7 @@ pub struct Lease {
 
 struct State {
     epoch: u32,
-    claim: Arc<str>,
+    claim: ClaimId,
     horizon: Timestamp,
 }
 
@@ -51,7 +51,7 @@ impl Lease {
         Self {
             state: Mutex::new(State {
                 epoch: 0,
-                claim: format!("{node}/0").into(),
+                claim: ClaimId::of(&node, 0),
                 horizon: now.plus(length),
             }),
             node,
@@ -80,12 +80,12 @@ impl Lease {
     }
 
     /// The current claim, starting a new epoch first if the current one's horizon has passed.
-    pub fn current(&self) -> Arc<str> {
+    pub fn current(&self) -> ClaimId {
         let now = self.clock.now();
         let mut state = self.state.lock().expect("lease state");
         if now >= state.horizon {
             state.epoch += 1;
-            let next: Arc<str> = format!("{}/{}", self.node, state.epoch).into();
+            let next = ClaimId::of(&self.node, state.epoch);
             let abandoned = std::mem::replace(&mut state.claim, next);
             state.horizon = now.plus(self.length);
             tracing::warn!(
@@ -107,8 +107,8 @@ impl Lease {
     }
 
     /// Whether work claimed under `claim` may be attempted now.
-    pub fn holds(&self, claim: &Arc<str>) -> bool {
-        Arc::ptr_eq(&self.current(), claim)
+    pub fn holds(&self, claim: &ClaimId) -> bool {
+        self.current() == *claim
     }
 
     /// What a renewal starting now writes: the claim with a fresh lease, for every lease of it
@@ -123,9 +123,9 @@ impl Lease {
     }
 
     /// A renewal of `claim` that started at `started` succeeded.
-    pub fn renewed(&self, claim: &Arc<str>, started: Timestamp) {
+    pub fn renewed(&self, claim: &ClaimId, started: Timestamp) {
         let mut state = self.state.lock().expect("lease state");
-        if Arc::ptr_eq(&state.claim, claim) {
+        if state.claim == *claim {
             state.horizon = state.horizon.max(started.plus(self.length / 2));
         }
     }
@@ -167,7 +167,7 @@ mod tests {
             lease.holds(&claim.by),
             "renewed 25 ms ago with a 30 ms half-length"
         );
-        let stale: Arc<str> = "node-b/7".into();
+        let stale = ClaimId::of("node-b", 7);
         lease.renewed(&stale, clock.now().plus(Duration::from_secs(60)));
         clock.advance(Duration::from_millis(20));
         assert!(

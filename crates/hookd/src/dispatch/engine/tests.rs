@@ -5,7 +5,7 @@
 use super::*;
 use crate::directory::Snapshot;
 use crate::dispatch::DispatcherHandle;
-use crate::dispatch::capacity::Limits;
+use crate::dispatch::capacity::{Capacity, Limits};
 use crate::dispatch::clock::{Clock, FakeClock};
 use crate::dispatch::gates::OutboundLimits;
 use crate::dispatch::transport::fake::FakeEndpoint;
@@ -23,7 +23,8 @@ struct Rig {
     lease: Arc<Lease>,
     capacity: Arc<Capacity>,
     store: DynStore,
-    commands: mpsc::UnboundedSender<Command>,
+    /// Hands deliveries to the engine as the scan does.
+    dispatcher: DispatcherHandle,
     outcomes: mpsc::UnboundedReceiver<AttemptOutcome>,
     _dir: tempfile::TempDir,
 }
@@ -71,7 +72,6 @@ fn start(webhooks: &[&Webhook], endpoint: impl FnOnce(Arc<FakeClock>) -> FakeEnd
     let parts = EngineParts {
         store: store.clone(),
         transport: endpoint.clone(),
-        capacity: capacity.clone(),
         snapshots,
         lease: lease.clone(),
         outcomes: outcome_sender,
@@ -84,42 +84,44 @@ fn start(webhooks: &[&Webhook], endpoint: impl FnOnce(Arc<FakeClock>) -> FakeEnd
     };
     let (commands, command_receiver) = mpsc::unbounded_channel();
     tokio::spawn(run(parts, command_receiver));
+    let dispatcher = DispatcherHandle {
+        lease: lease.clone(),
+        capacity: capacity.clone(),
+        commands,
+        dispatches: true,
+    };
     Rig {
         clock,
         endpoint,
         lease,
         capacity,
         store,
-        commands,
+        dispatcher,
         outcomes,
         _dir: dir,
     }
 }
 
 impl Rig {
-    /// Hands `count` deliveries for `webhook` to the engine, held in memory and claimed under
-    /// the current claim, as publishing does.
+    /// Hands `count` deliveries for `webhook` to the engine, claimed under the current claim.
     fn submit(&self, webhook: &Webhook, count: usize) {
         let payload = Bytes::from_static(br#"{"id":"evt_1","type":"order.created","data":{}}"#);
         let jobs = (0..count)
-            .map(|_| {
-                self.capacity.hold_claimed(&webhook.id, payload.len());
-                DeliveryJob {
-                    delivery_id: DeliveryId::new(),
-                    event_id: EventId::new(),
-                    webhook_id: webhook.id.clone(),
-                    tenant: webhook.tenant.clone(),
-                    event_type: EventName::parse("order.created").unwrap(),
-                    payload: payload.clone(),
-                    attempt: 1,
-                    manual: false,
-                    claim: self.lease.current(),
-                    original: None,
-                    trace: None,
-                }
+            .map(|_| DeliveryJob {
+                delivery_id: DeliveryId::new(),
+                event_id: EventId::new(),
+                webhook_id: webhook.id.clone(),
+                tenant: webhook.tenant.clone(),
+                event_type: EventName::parse("order.created").unwrap(),
+                payload: payload.clone(),
+                attempt: 1,
+                manual: false,
+                claim: self.lease.current(),
+                original: None,
+                trace: None,
             })
             .collect();
-        self.commands.send(Command::Jobs(jobs)).unwrap();
+        self.dispatcher.submit_claimed(jobs);
     }
 
     /// Lets the engine and its attempts run until none can go on without time passing.
@@ -289,7 +291,6 @@ async fn a_retry_waits_in_the_store_until_its_time() {
     };
     let claim = rig.lease.claim();
     rig.store.insert_events(&claim, vec![event]).await.unwrap();
-    rig.capacity.hold_claimed(&hook.id, payload.len());
     let job = DeliveryJob {
         delivery_id,
         event_id: id,
@@ -303,7 +304,7 @@ async fn a_retry_waits_in_the_store_until_its_time() {
         original: None,
         trace: None,
     };
-    rig.commands.send(Command::Jobs(vec![job])).unwrap();
+    rig.dispatcher.submit_claimed(vec![job]);
     rig.settle().await;
     let outcomes = rig.outcomes();
     let NextStep::RetryAt(due) = outcomes[0].next else {
@@ -311,19 +312,13 @@ async fn a_retry_waits_in_the_store_until_its_time() {
     };
     rig.store.record_outcomes(outcomes.into(), 0).await.unwrap();
 
-    let handle = DispatcherHandle {
-        lease: rig.lease.clone(),
-        capacity: rig.capacity.clone(),
-        commands: rig.commands.clone(),
-        dispatches: true,
-    };
     rig.advance(due.since(START) - Duration::from_secs(1)).await;
-    super::super::scanner::claim_once(&rig.store, &handle, 1 << 20).await;
+    super::super::scanner::claim_once(&rig.store, &rig.dispatcher, 1 << 20).await;
     rig.settle().await;
     assert_eq!(rig.endpoint.received().len(), 1, "not due yet");
 
     rig.advance(Duration::from_secs(1)).await;
-    super::super::scanner::claim_once(&rig.store, &handle, 1 << 20).await;
+    super::super::scanner::claim_once(&rig.store, &rig.dispatcher, 1 << 20).await;
     rig.settle().await;
     let received = rig.endpoint.received();
     assert_eq!(received.len(), 2, "due now");
@@ -340,22 +335,19 @@ async fn a_delivery_under_a_lapsed_claim_is_not_attempted() {
     let payload_claim = rig.lease.current();
     rig.clock.advance(LEASE + Duration::from_millis(1));
     assert!(!rig.lease.holds(&payload_claim));
-    rig.capacity.hold_claimed(&hook.id, 2);
-    rig.commands
-        .send(Command::Jobs(vec![DeliveryJob {
-            delivery_id: DeliveryId::new(),
-            event_id: EventId::new(),
-            webhook_id: hook.id.clone(),
-            tenant: hook.tenant.clone(),
-            event_type: EventName::parse("order.created").unwrap(),
-            payload: Bytes::from_static(b"{}"),
-            attempt: 1,
-            manual: false,
-            claim: payload_claim,
-            original: None,
-            trace: None,
-        }]))
-        .unwrap();
+    rig.dispatcher.submit_claimed(vec![DeliveryJob {
+        delivery_id: DeliveryId::new(),
+        event_id: EventId::new(),
+        webhook_id: hook.id.clone(),
+        tenant: hook.tenant.clone(),
+        event_type: EventName::parse("order.created").unwrap(),
+        payload: Bytes::from_static(b"{}"),
+        attempt: 1,
+        manual: false,
+        claim: payload_claim,
+        original: None,
+        trace: None,
+    }]);
     rig.settle().await;
     assert!(rig.endpoint.received().is_empty());
     assert_eq!(rig.capacity.held(), 0);
