@@ -13,8 +13,9 @@ use crate::dispatch::{
 };
 use crate::inbox::Inboxes;
 use crate::model::*;
+use crate::ops::Operations;
+use crate::publish::Publisher;
 use crate::publish::schemas::SchemaCatalog;
-use crate::publish::{Publication, Publisher, Targets};
 use crate::store::postgres::PostgresStore;
 use crate::store::sealing::Resealed;
 use crate::store::sqlite::SqliteStore;
@@ -165,6 +166,17 @@ impl Server {
             Publisher::new(store.clone(), directory.clone(), handle.clone(), schemas)
                 .with_own_inboxes(inboxes.own()),
         );
+        let ops = Arc::new(Operations {
+            config: config.clone(),
+            store: store.clone(),
+            directory: directory.clone(),
+            inboxes: inboxes.clone(),
+            publisher: publisher.clone(),
+            dispatcher: handle.clone(),
+            outbound: outbound.clone(),
+            gates: gates.clone(),
+            policy: policy.clone(),
+        });
         let state = AppState {
             config: config.clone(),
             store: store.clone(),
@@ -177,6 +189,7 @@ impl Server {
             auth: Arc::new(Authenticator::new(admin_hash, store.clone())),
             metrics: crate::telemetry::metrics(),
             inboxes: inboxes.clone(),
+            ops: ops.clone(),
         };
         let mut background = vec![
             tokio::spawn(enforce_retention(store.clone(), config.retention)),
@@ -188,9 +201,7 @@ impl Server {
             tokio::spawn(sample_pending(store.clone())),
         ];
         match disabled {
-            Some(disabled) => background.push(tokio::spawn(announce_disabled(
-                disabled, directory, publisher,
-            ))),
+            Some(disabled) => background.push(tokio::spawn(announce_disabled(disabled, ops))),
             // The dispatcher renews its leases; an API-only node still claims test attempts
             // and helps release the work of dead nodes.
             None => background.push(tokio::spawn(crate::dispatch::renewer::run(
@@ -394,36 +405,13 @@ async fn follow_webhooks(store: DynStore, directory: Arc<Directory>, inboxes: Ar
     }
 }
 
-/// Publishes `webhook.disabled` in the tenant of every webhook the dispatcher disabled.
+/// Announces every webhook the dispatcher disabled (`webhook.disabled` in its tenant).
 async fn announce_disabled(
     mut disabled: mpsc::UnboundedReceiver<DisabledWebhook>,
-    directory: Arc<Directory>,
-    publisher: Arc<Publisher>,
+    ops: Arc<Operations>,
 ) {
     while let Some(webhook) = disabled.recv().await {
-        if let Err(error) = directory.reload().await {
-            tracing::warn!(%error, "could not refresh webhooks after a disable");
-        }
-        let data = serde_json::json!({
-            "webhook_id": webhook.id.as_str(),
-            "url": webhook.url,
-            "reason": webhook.reason.as_str(),
-            "failure_streak": webhook.failure_streak,
-        });
-        let publication = Publication {
-            tenant: webhook.tenant.clone(),
-            event_type: EventName::parse("webhook.disabled").expect("a valid name"),
-            data: serde_json::value::to_raw_value(&data).expect("JSON encodes"),
-            idempotency_key: None,
-            targets: Targets::Subscribers,
-            origin: None,
-        };
-        if let Err(error) = publisher
-            .publish(vec![publication], |_| String::new())
-            .await
-        {
-            tracing::error!(webhook_id = %webhook.id, %error, "could not publish webhook.disabled");
-        }
+        ops.announce_disabled(&[webhook]).await;
     }
 }
 

@@ -2,6 +2,7 @@
 //! Handlers parse input into domain types, call the store, directory, publisher or
 //! dispatcher, and shape the answer; they hold no business state of their own.
 
+mod attempt_log;
 mod audit;
 mod auth;
 mod contract;
@@ -21,13 +22,15 @@ mod nul;
 mod ops;
 mod paging;
 mod receive;
+mod recover;
 mod session;
 mod stats;
 mod tokens;
 mod ui;
-mod webhook_activity;
 mod webhook_input;
+mod webhook_parse;
 mod webhook_signature;
+mod webhook_test;
 mod webhooks;
 
 pub use auth::Authenticator;
@@ -64,6 +67,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The inboxes `/in/` answers from.
     pub inboxes: Arc<crate::inbox::Inboxes>,
+    /// What the handlers that change something call: one operation each.
+    pub ops: Arc<crate::ops::Operations>,
 }
 
 #[derive(OpenApi)]
@@ -126,9 +131,9 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(webhooks::disable_webhook))
         .routes(routes!(webhooks::get_secret))
         .routes(routes!(webhooks::rotate_secret))
-        .routes(routes!(webhook_activity::test_webhook))
-        .routes(routes!(webhook_activity::list_logs))
-        .routes(routes!(webhook_activity::recover_webhook))
+        .routes(routes!(webhook_test::test_webhook))
+        .routes(routes!(attempt_log::list_logs))
+        .routes(routes!(recover::recover_webhook))
         .routes(routes!(stats::webhook_stats))
         .routes(routes!(stats::all_stats))
         .routes(routes!(events::publish_event, events::list_events))
