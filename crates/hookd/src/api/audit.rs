@@ -62,7 +62,8 @@ pub struct AuditOut {
     pub tenant: Option<String>,
     /// `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.enabled`,
     /// `webhook.disabled`, `webhook.secret_revealed`, `webhook.secret_rotated`,
-    /// `webhook.tested`, `webhook.recovered`, `delivery.retried`, `event_type.created`,
+    /// `webhook.tested`, `webhook.recovered`, `delivery.retried`, `deliveries.retried`,
+    /// `event_type.created`,
     /// `event_type.deleted`, `token.created`, `token.revoked` or `admin_token.reset`.
     pub action: String,
     /// The id or name of what was changed.

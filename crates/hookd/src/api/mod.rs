@@ -6,6 +6,7 @@ mod attempt_log;
 mod audit;
 mod auth;
 mod contract;
+mod dead_letters;
 mod deliveries;
 mod detach;
 pub mod docs;
@@ -139,6 +140,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::publish_event, events::list_events))
         .routes(routes!(events::publish_batch))
         .routes(routes!(events::get_event))
+        .routes(routes!(dead_letters::list_deliveries))
+        .routes(routes!(dead_letters::retry_deliveries))
         .routes(routes!(deliveries::get_delivery))
         .routes(routes!(deliveries::retry_delivery))
         .routes(routes!(

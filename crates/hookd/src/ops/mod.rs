@@ -24,7 +24,7 @@ pub use audit::Caller;
 pub use error::OpError;
 pub use inboxes::{InboxChange, NewInbox};
 pub use replay::{MAX_REPLAY, ReplayWindow, Replayed};
-pub use retry::Retried;
+pub use retry::{BulkRetried, FailedDeliveries, MAX_BULK_RETRY, RETRY_PACE, Retried};
 pub use test::{TestEvent, Tested};
 pub use webhooks::{Created, NewWebhook, Rotated, Updated, WebhookChange};
 

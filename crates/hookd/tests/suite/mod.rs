@@ -7,6 +7,7 @@ mod bad_input;
 mod bad_input_events;
 mod bad_input_text;
 mod contract;
+mod dead_letters;
 mod delivery;
 mod engine;
 mod hostile_clients;

@@ -318,10 +318,17 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn recover_failed(&self, webhook: &WebhookId, since: Timestamp) -> StoreResult<u64> {
-        let (webhook, now) = (webhook.clone(), Timestamp::now());
+    async fn list_deliveries(&self, query: &DeliveryQuery) -> StoreResult<Vec<Delivery>> {
+        let query = query.clone();
+        self.readers
+            .read(move |c| deliveries::list(c, &query))
+            .await
+    }
+
+    async fn requeue_failed(&self, due: &[(DeliveryId, Timestamp)]) -> StoreResult<u64> {
+        let (due, now) = (due.to_vec(), Timestamp::now());
         self.writer
-            .write(move |c| deliveries::recover(c, &webhook, since, now))
+            .write(move |c| deliveries::requeue_failed(c, &due, now))
             .await
     }
 
