@@ -54,8 +54,6 @@
 //! SHA-2 and Ed25519, `subtle`, base64, hex, serde_json for one field) so that any receiver can
 //! depend on it.
 
-#![forbid(unsafe_code)]
-
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 mod error;

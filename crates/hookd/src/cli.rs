@@ -46,7 +46,7 @@ enum Command {
     /// Print the OpenAPI document of the HTTP API (the one served at /openapi.json).
     Openapi,
     /// Measure throughput, latency, CPU per event and correctness (docs/performance.md).
-    Bench(crate::bench::BenchOptions),
+    Bench(hookd_bench::BenchOptions),
     /// Run a local receiver that prints each webhook it gets, with the time it came, and
     /// checks its signatures.
     Listen {
@@ -80,7 +80,10 @@ pub fn run() -> anyhow::Result<()> {
             print!("{DEFAULT_CONFIG}");
             Ok(())
         }
-        Command::Bench(options) => runtime()?.block_on(crate::bench::run(options)),
+        // The benchmark starts this same executable as the hookd under test.
+        Command::Bench(options) => {
+            runtime()?.block_on(hookd_bench::run(options, std::env::current_exe()?))
+        }
         Command::Forward(options) => runtime()?.block_on(crate::forward::run(options)),
         Command::Openapi => {
             println!("{}", crate::api::openapi_json());

@@ -5,11 +5,8 @@
 //! `model` knows nothing of HTTP frameworks or databases; nothing outside `store` names a
 //! backend module except start-up (`app`).
 
-#![forbid(unsafe_code)]
-
 pub mod api;
 pub mod app;
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod directory;
@@ -21,6 +18,7 @@ pub mod listener;
 pub mod model;
 pub mod ops;
 pub mod publish;
+pub mod reference_page;
 pub mod signing;
 pub mod store;
 pub mod telemetry;

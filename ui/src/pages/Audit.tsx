@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, call } from "../api/client";
+import { auditKey } from "../api/queryKeys";
 import { PageHeader } from "../components/PageHeader";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
@@ -24,7 +25,7 @@ export function Audit() {
     ...(pages.cursor ? { cursor: pages.cursor } : {}),
   };
   const entries = useQuery({
-    queryKey: ["audit", query],
+    queryKey: auditKey(query),
     queryFn: () => call(api.GET("/api/audit", { params: { query } })),
     placeholderData: keepPreviousData,
     refetchInterval: 10_000,

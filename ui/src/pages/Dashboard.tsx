@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../api/client";
+import { METRICS_KEY, statsKey, WEBHOOKS_NEEDING_ATTENTION_KEY } from "../api/queryKeys";
 import { PageHeader } from "../components/PageHeader";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
@@ -20,17 +21,17 @@ const LIVE_MS = 5_000;
 export function Dashboard() {
   const [window, setWindow] = useState(DEFAULT_WINDOW);
   const metrics = useQuery({
-    queryKey: ["metrics"],
+    queryKey: METRICS_KEY,
     queryFn: () => call(api.GET("/api/webhooks/metrics")),
     refetchInterval: LIVE_MS,
   });
   const stats = useQuery({
-    queryKey: ["stats", window],
+    queryKey: statsKey(window),
     queryFn: () => call(api.GET("/api/stats", { params: { query: { window } } })),
     refetchInterval: LIVE_MS,
   });
   const webhooks = useQuery({
-    queryKey: ["webhooks", "attention"],
+    queryKey: WEBHOOKS_NEEDING_ATTENTION_KEY,
     queryFn: () => call(api.GET("/api/webhooks", { params: { query: { limit: 250 } } })),
     refetchInterval: LIVE_MS,
   });

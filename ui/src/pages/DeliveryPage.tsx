@@ -4,6 +4,7 @@
 import { Link, useParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../api/client";
+import { deliveryKey } from "../api/queryKeys";
 import { ApiError } from "../api/errors";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -15,7 +16,6 @@ import { DeliveryFacts } from "../components/delivery/DeliveryFacts";
 import { RetryDeliveryButton } from "../components/delivery/RetryDeliveryButton";
 import { useRetryDelivery } from "../components/delivery/useRetryDelivery";
 import { LiveStatus } from "../components/webhook/LiveStatus";
-import { deliveryKey } from "../components/webhook/queryKeys";
 import "../styles/webhook.css";
 
 const LIVE_MS = 3_000;

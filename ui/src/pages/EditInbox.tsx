@@ -2,10 +2,10 @@
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../api/client";
+import { INBOXES_KEY } from "../api/queryKeys";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
 import { PageHeader } from "../components/PageHeader";
-import { INBOXES_KEY } from "../components/inbox/queryKeys";
 import { useInbox } from "../components/inbox/useInbox";
 import { InboxForm } from "../components/inbox-form/InboxForm";
 import { toPatchBody, valuesOf } from "../components/inbox-form/values";

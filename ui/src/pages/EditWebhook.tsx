@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../api/client";
+import { webhookEditKey, webhookKey, WEBHOOKS_KEY } from "../api/queryKeys";
 import { PageHeader } from "../components/PageHeader";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
@@ -16,7 +17,7 @@ export function EditWebhook() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const webhook = useQuery({
-    queryKey: ["webhooks", "edit", id],
+    queryKey: webhookEditKey(id),
     queryFn: () => call(api.GET("/api/webhooks/{id}", { params: { path: { id: id } } })),
     // The form is filled once; refreshing behind the person's back would change nothing they see.
     staleTime: Infinity,
@@ -29,8 +30,8 @@ export function EditWebhook() {
       call(api.PATCH("/api/webhooks/{id}", { params: { path: { id: id } }, body: patch })),
     onSuccess: async (updated) => {
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ["webhooks"] }),
-        queryClient.invalidateQueries({ queryKey: ["webhook", id] }),
+        queryClient.invalidateQueries({ queryKey: WEBHOOKS_KEY }),
+        queryClient.invalidateQueries({ queryKey: webhookKey(id) }),
       ]);
       // A new scheme made a new secret: the webhook's page says so (the secret itself stays out
       // of the history entry; the page reveals it on request).

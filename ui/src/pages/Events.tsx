@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, call } from "../api/client";
+import { eventListKey } from "../api/queryKeys";
 import { useIsAdmin } from "../auth/session";
 import { PageHeader } from "../components/PageHeader";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -12,8 +13,7 @@ import { EmptyState } from "../components/EmptyState";
 import { Pager, useCursorPages } from "../components/Pager";
 import { EventFilters, type EventFilterValues } from "../components/events/EventFilters";
 import { EventsTable } from "../components/events/EventsTable";
-import { useSettled } from "../components/events/useSettled";
-import { eventListKey } from "../components/events/queryKeys";
+import { useSettled } from "../components/useSettled";
 import "../styles/events.css";
 
 const LIVE_MS = 3_000;

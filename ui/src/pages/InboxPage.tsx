@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../api/client";
+import { INBOXES_KEY } from "../api/queryKeys";
 import { ApiError } from "../api/errors";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { EmptyState } from "../components/EmptyState";
@@ -17,7 +18,6 @@ import { NewSecretPanel } from "../components/inbox/NewSecretPanel";
 import { ReplayWindow } from "../components/inbox/ReplayWindow";
 import { NO_FILTERS, RequestFiltersBar, filtersOf } from "../components/inbox/RequestFiltersBar";
 import { isoOfLocal } from "../components/inbox/localTime";
-import { INBOXES_KEY } from "../components/inbox/queryKeys";
 import { useInbox } from "../components/inbox/useInbox";
 import "../styles/inbox.css";
 

@@ -3,9 +3,9 @@
 import { Link, useParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../api/client";
+import { inboxRequestKey } from "../api/queryKeys";
 import { PageHeader } from "../components/PageHeader";
 import { RequestDetail } from "../components/inbox/RequestDetail";
-import { inboxRequestKey } from "../components/inbox/queryKeys";
 import { useInbox } from "../components/inbox/useInbox";
 import "../styles/inbox.css";
 

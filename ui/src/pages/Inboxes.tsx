@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../api/client";
+import { INBOXES_KEY, inboxListKey } from "../api/queryKeys";
 import { useIsAdmin } from "../auth/session";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { EmptyState } from "../components/EmptyState";
@@ -14,7 +15,6 @@ import { PageHeader } from "../components/PageHeader";
 import { Pager, useCursorPages } from "../components/Pager";
 import { Time } from "../components/Time";
 import { useConfirmedAction } from "../components/useConfirmedAction";
-import { INBOXES_KEY } from "../components/inbox/queryKeys";
 import { schemeLabel } from "../components/inbox-form/schemes";
 import "../styles/inbox.css";
 
@@ -27,7 +27,7 @@ export function Inboxes() {
   const pages = useCursorPages();
   const query = { limit: PAGE_SIZE, ...(pages.cursor ? { cursor: pages.cursor } : {}) };
   const inboxes = useQuery({
-    queryKey: [...INBOXES_KEY, "list", query],
+    queryKey: inboxListKey(query),
     queryFn: () => call(api.GET("/api/inboxes", { params: { query } })),
   });
   const remove = useConfirmedAction(

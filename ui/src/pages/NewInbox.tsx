@@ -2,11 +2,11 @@
 import { Link } from "react-router-dom";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../api/client";
+import { INBOXES_KEY } from "../api/queryKeys";
 import { useSignedIn } from "../auth/session";
 import { PageHeader } from "../components/PageHeader";
 import { CopyButton } from "../components/CopyButton";
 import { CreatedSecret } from "../components/inbox/CreatedSecret";
-import { INBOXES_KEY } from "../components/inbox/queryKeys";
 import { InboxForm } from "../components/inbox-form/InboxForm";
 import { emptyInboxValues, toCreateBody } from "../components/inbox-form/values";
 import { absoluteUrl } from "../components/playground/usePlayground";

@@ -2,6 +2,7 @@
 import { Link } from "react-router-dom";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../api/client";
+import { METRICS_KEY, WEBHOOKS_KEY } from "../api/queryKeys";
 import { useSignedIn } from "../auth/session";
 import { PageHeader } from "../components/PageHeader";
 import { CreatedWebhook } from "../components/webhook-form/CreatedWebhook";
@@ -16,8 +17,8 @@ export function NewWebhook() {
   const create = useMutation({
     mutationFn: (body: Schemas["WebhookIn"]) => call(api.POST("/api/webhooks", { body })),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ["webhooks"] });
-      void queryClient.invalidateQueries({ queryKey: ["metrics"] });
+      void queryClient.invalidateQueries({ queryKey: WEBHOOKS_KEY });
+      void queryClient.invalidateQueries({ queryKey: METRICS_KEY });
     },
   });
 

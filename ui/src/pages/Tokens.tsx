@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../api/client";
+import { tokenListKey } from "../api/queryKeys";
 import { PageHeader } from "../components/PageHeader";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Loading } from "../components/Loading";
@@ -10,7 +11,6 @@ import { Pager, useCursorPages } from "../components/Pager";
 import { NewTokenForm } from "../components/tokens/NewTokenForm";
 import { CreatedToken } from "../components/tokens/CreatedToken";
 import { TokensTable } from "../components/tokens/TokensTable";
-import { tokenListKey } from "../components/tokens/queryKeys";
 import "../styles/events.css";
 
 const PAGE_SIZE = 50;

@@ -3,6 +3,7 @@
 import { Link, useLocation, useParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../api/client";
+import { webhookKey } from "../api/queryKeys";
 import { ApiError } from "../api/errors";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -15,7 +16,6 @@ import { TestPanel } from "../components/webhook/TestPanel";
 import { WebhookCharts } from "../components/webhook/WebhookCharts";
 import { WebhookHeader } from "../components/webhook/WebhookHeader";
 import { WebhookSummary } from "../components/webhook/WebhookSummary";
-import { webhookKey } from "../components/webhook/queryKeys";
 import "../styles/webhook.css";
 
 /** What "Edit webhook" leaves in the history entry after a change of scheme. */

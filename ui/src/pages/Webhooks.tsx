@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, call } from "../api/client";
+import { webhookListKey } from "../api/queryKeys";
 import { useIsAdmin } from "../auth/session";
 import { PageHeader } from "../components/PageHeader";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -13,7 +14,7 @@ import { Field } from "../components/Field";
 import { Pager, useCursorPages } from "../components/Pager";
 import { WebhookState } from "../components/StatusBadge";
 import { AttemptSuccess } from "../components/webhook/AttemptSuccess";
-import { useSettled } from "../components/events/useSettled";
+import { useSettled } from "../components/useSettled";
 import "../styles/webhooks.css";
 
 const LIVE_MS = 5_000;
@@ -37,7 +38,7 @@ export function Webhooks() {
     ...(pages.cursor ? { cursor: pages.cursor } : {}),
   };
   const webhooks = useQuery({
-    queryKey: ["webhooks", "list", query],
+    queryKey: webhookListKey(query),
     queryFn: () => call(api.GET("/api/webhooks", { params: { query } })),
     refetchInterval: LIVE_MS,
     placeholderData: keepPreviousData,

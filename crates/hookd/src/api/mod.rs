@@ -9,7 +9,6 @@ mod contract;
 mod dead_letters;
 mod deliveries;
 mod detach;
-pub mod docs;
 mod error;
 mod event_names;
 mod event_types;
@@ -20,12 +19,12 @@ mod inbox_wire;
 mod inboxes;
 mod input_schema;
 mod nul;
-mod ops;
 mod paging;
 mod receive;
 mod recover;
 mod session;
 mod stats;
+mod system;
 mod tokens;
 mod ui;
 mod webhook_input;
@@ -169,9 +168,9 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             receive::receive_webhook,
             receive::receive_webhook_put
         ))
-        .routes(routes!(ops::healthz))
-        .routes(routes!(ops::readyz))
-        .routes(routes!(ops::prometheus_metrics))
+        .routes(routes!(system::healthz))
+        .routes(routes!(system::readyz))
+        .routes(routes!(system::prometheus_metrics))
         .split_for_parts();
     utoipa::Modify::modify(&contract::CommonResponses, &mut openapi);
     (router, openapi)
@@ -180,12 +179,12 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// What a worker node serves: health, readiness and metrics only.
 pub fn worker_app(state: AppState) -> Router {
     OpenApiRouter::<AppState>::new()
-        .routes(routes!(ops::healthz))
-        .routes(routes!(ops::readyz))
-        .routes(routes!(ops::prometheus_metrics))
+        .routes(routes!(system::healthz))
+        .routes(routes!(system::readyz))
+        .routes(routes!(system::prometheus_metrics))
         .split_for_parts()
         .0
-        .fallback(ops::not_found)
+        .fallback(system::not_found)
         .with_state(state)
 }
 
@@ -193,10 +192,10 @@ pub fn worker_app(state: AppState) -> Router {
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = routes();
     let openapi = Arc::new(openapi);
-    api.merge(ops::document_routes(openapi))
+    api.merge(system::document_routes(openapi))
         .fallback(ui::page_or_not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            ops::panic_response,
+            system::panic_response,
         ))
         .layer(axum::middleware::from_fn(detach::run_to_completion))
         .layer(axum::middleware::map_response(security_headers))

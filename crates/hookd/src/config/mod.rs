@@ -2,12 +2,13 @@
 //! then `HOOKD_*` environment variables, then flags; validated into `Config` with messages that
 //! name the setting.
 
+mod flags;
+mod layers;
 #[cfg(test)]
 mod proptests;
-mod raw;
 mod validate;
 
-pub use raw::{DatabaseFlags, KeyFlags, SettingsFlags};
+pub use flags::{DatabaseFlags, KeyFlags, SettingsFlags};
 
 use crate::model::RetrySchedule;
 use crate::store::sealing::Keyring;
@@ -173,12 +174,12 @@ pub struct ConfigError(pub Vec<String>);
 impl Config {
     /// Reads the layers (`file` or `HOOKD_CONFIG`, the environment, `flags`) and validates.
     pub fn load(flags: &SettingsFlags) -> Result<Self, ConfigError> {
-        raw::load(flags)
+        layers::load(flags)
     }
 
     /// The defaults with some settings replaced, for tests and embedding: `pairs` are
     /// (key, value) as they would appear in the config file, values as strings.
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Result<Self, ConfigError> {
-        raw::from_pairs(pairs)
+        layers::from_pairs(pairs)
     }
 }

@@ -1,7 +1,7 @@
 //! Validation of the settings as read: each value parsed into its type, every problem reported
 //! at once, each naming the setting, what is wrong and where the value came from.
 
-use super::raw::RawConfig;
+use super::layers::RawConfig;
 use super::{AdminToken, Config, ConfigError, Database, ListenAddress, LogFormat, Role};
 use crate::listener::ListenerLimits;
 use crate::model::{InvalidSchedule, RetrySchedule};
@@ -360,4 +360,100 @@ fn database(url: &str) -> Result<Database, String> {
         return Ok(Database::Postgres(url.to_owned()));
     }
     Err("must start with sqlite:// or postgres://".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    /// The listen address may be a host name as well as an IP address; anything else is
+    /// refused by name.
+    #[test]
+    fn listen_takes_host_names_and_addresses() {
+        for (text, shown) in [
+            ("localhost:8080", "localhost:8080"),
+            ("hookd.internal:80", "hookd.internal:80"),
+            ("0.0.0.0:8080", "0.0.0.0:8080"),
+            ("[::1]:8080", "[::1]:8080"),
+        ] {
+            let config = Config::from_pairs(&[("listen", text)]).unwrap();
+            assert_eq!(config.listen.to_string(), shown);
+        }
+        for bad in [
+            "localhost",
+            "localhost:http",
+            "bad_host:80",
+            ":8080",
+            "-x:80",
+            "a b:80",
+        ] {
+            let error = Config::from_pairs(&[("listen", bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("listen: '"), "{bad}: {error}");
+        }
+    }
+
+    /// A SQLite path in a folder that does not exist is refused, naming the folder, instead of
+    /// the folder being created.
+    #[test]
+    fn a_sqlite_path_needs_an_existing_folder() {
+        let error = Config::from_pairs(&[("database_url", "sqlite:///nonexistent/dir/hookd.db")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("database_url: the folder /nonexistent/dir does not exist"),
+            "{error}"
+        );
+        assert!(!std::path::Path::new("/nonexistent").exists());
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/hookd.db", dir.path().display());
+        assert!(Config::from_pairs(&[("database_url", &url)]).is_ok());
+    }
+
+    /// `1m 5m` in the retry schedule is refused with the comma-separated form to write
+    /// instead, not read as one delay of six minutes.
+    #[test]
+    fn a_schedule_without_commas_is_refused_with_the_fix() {
+        let error = Config::from_pairs(&[("retry_schedule", "1m 5m")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("retry_schedule: '1m 5m' holds more than one duration"),
+            "{error}"
+        );
+        assert!(error.contains("such as 1m,5m"), "{error}");
+        let error = Config::from_pairs(&[("retry_schedule", "1 minute")])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("'1 minute' is not a duration"), "{error}");
+    }
+
+    /// Every invalid setting is reported, each under its own name.
+    #[test]
+    fn invalid_settings_are_named() {
+        let error = Config::from_pairs(&[
+            ("listen", "nowhere"),
+            ("retry_schedule", "1m,soon"),
+            ("allowed_networks", "10.0.0.0/33"),
+            ("database_url", "mysql://x"),
+            ("role", "leader"),
+            ("lease", "10ms"),
+            ("secret_key", "not-a-key"),
+        ])
+        .unwrap_err();
+        let text = error.to_string();
+        assert!(!text.contains("not-a-key"), "a key is never echoed: {text}");
+        for key in [
+            "listen:",
+            "retry_schedule:",
+            "allowed_networks:",
+            "database_url:",
+            "role:",
+            "lease:",
+            "secret_key:",
+        ] {
+            assert!(text.contains(key), "{text}");
+        }
+    }
 }

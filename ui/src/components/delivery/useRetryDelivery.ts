@@ -2,7 +2,7 @@
 // status; the callers offer it only where it helps (LogsTable, RetryDeliveryButton).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
-import { deliveryKey, webhookKey } from "../webhook/queryKeys";
+import { deliveryKey, METRICS_KEY, webhookKey } from "../../api/queryKeys";
 
 export interface RetryTarget {
   deliveryId: string;
@@ -19,7 +19,7 @@ export function useRetryDelivery() {
     onSuccess: (_answer, target) => {
       void queryClient.invalidateQueries({ queryKey: deliveryKey(target.deliveryId) });
       void queryClient.invalidateQueries({ queryKey: webhookKey(target.webhookId) });
-      void queryClient.invalidateQueries({ queryKey: ["metrics"] });
+      void queryClient.invalidateQueries({ queryKey: METRICS_KEY });
     },
   });
 }

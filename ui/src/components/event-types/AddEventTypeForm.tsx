@@ -3,11 +3,11 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
+import { EVENT_TYPES_KEY } from "../../api/queryKeys";
 import { ApiError } from "../../api/errors";
 import { Field } from "../Field";
 import { ErrorNotice } from "../ErrorNotice";
 import { checkJsonObject } from "../events/json";
-import { EVENT_TYPES_KEY } from "../events/queryKeys";
 
 export function AddEventTypeForm() {
   const queryClient = useQueryClient();

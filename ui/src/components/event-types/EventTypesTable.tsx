@@ -1,9 +1,9 @@
 // The event type catalog as a table; the admin gets a Delete button per row, which asks first.
 import { api, call, type Schemas } from "../../api/client";
+import { EVENT_TYPES_KEY } from "../../api/queryKeys";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorNotice } from "../ErrorNotice";
 import { useConfirmedAction } from "../useConfirmedAction";
-import { EVENT_TYPES_KEY } from "../events/queryKeys";
 import { SchemaDetails } from "./SchemaDetails";
 
 export function EventTypesTable({ types, canDelete }: { types: Schemas["EventTypeOut"][]; canDelete: boolean }) {

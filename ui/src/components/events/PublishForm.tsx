@@ -3,15 +3,14 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
+import { EVENT_NAMES_KEY, EVENTS_KEY, METRICS_KEY } from "../../api/queryKeys";
 import { ApiError } from "../../api/errors";
 import { useSignedIn } from "../../auth/session";
 import { Field } from "../Field";
 import { ErrorNotice } from "../ErrorNotice";
 import { useEventTypeCatalog } from "../event-types/useEventTypeCatalog";
 import { checkJsonObject, prettyJson } from "./json";
-import { EVENTS_KEY } from "./queryKeys";
 import { EventTypeInfo } from "./EventTypeInfo";
-import { EVENT_NAMES_KEY } from "../webhook-form/useEventNames";
 import { PublishResult } from "./PublishResult";
 
 const PUBLISH_FIELDS = ["type", "data", "id", "tenant"];
@@ -34,7 +33,7 @@ export function PublishForm() {
     mutationFn: (body: Schemas["EventIn"]) => call(api.POST("/api/events", { body })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: EVENTS_KEY });
-      void queryClient.invalidateQueries({ queryKey: ["metrics"] });
+      void queryClient.invalidateQueries({ queryKey: METRICS_KEY });
       // A new type is now one the webhook form offers.
       void queryClient.invalidateQueries({ queryKey: EVENT_NAMES_KEY });
     },

@@ -1,8 +1,8 @@
 // One event with its deliveries, refreshed every few seconds while any delivery is pending.
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
+import { eventKey } from "../../api/queryKeys";
 import { anyPending } from "./deliverySummary";
-import { eventKey } from "./queryKeys";
 
 export const EVENT_LIVE_MS = 3_000;
 

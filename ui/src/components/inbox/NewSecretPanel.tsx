@@ -3,11 +3,11 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
+import { INBOXES_KEY } from "../../api/queryKeys";
 import { fieldErrors } from "../../api/errors";
 import { ErrorNotice } from "../ErrorNotice";
 import { Field } from "../Field";
 import { CreatedSecret } from "./CreatedSecret";
-import { INBOXES_KEY } from "./queryKeys";
 
 /** A fresh secret in the form the scheme expects. */
 export function generateSecret(scheme: string): string {

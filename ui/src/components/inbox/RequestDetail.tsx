@@ -3,6 +3,7 @@
 import { Link } from "react-router-dom";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
+import { inboxRequestKey } from "../../api/queryKeys";
 import { ErrorNotice } from "../ErrorNotice";
 import { Loading } from "../Loading";
 import { StatusBadge } from "../StatusBadge";
@@ -12,7 +13,6 @@ import { HeadersTable } from "../delivery/HeadersTable";
 import { LiveStatus } from "../webhook/LiveStatus";
 import { RequestBody } from "./RequestBody";
 import { Duplicate, Verification } from "./Verification";
-import { inboxRequestKey } from "./queryKeys";
 
 const LIVE_MS = 2_000;
 

@@ -1,7 +1,7 @@
 // One inbox, by id.
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
-import { inboxKey } from "./queryKeys";
+import { inboxKey } from "../../api/queryKeys";
 
 /** An empty `id` waits (for a page that learns it from another query). */
 export function useInbox(id: string) {

@@ -3,8 +3,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
+import { inboxRequestsKey } from "../../api/queryKeys";
 import { followStream, type StreamState } from "../../api/sse";
-import { inboxRequestsKey } from "./queryKeys";
 
 export type InboxRequest = Schemas["InboxRequestOut"];
 export type InboxRequestDetail = Schemas["InboxRequestDetail"];

@@ -4,13 +4,13 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
+import { INBOXES_KEY, WEBHOOKS_KEY } from "../../api/queryKeys";
 import { fieldErrors } from "../../api/errors";
 import { ErrorNotice } from "../ErrorNotice";
 import { Field } from "../Field";
 import { checkJsonObject } from "../events/json";
 import { LiveStatus } from "../webhook/LiveStatus";
 import { TestDelivery } from "./TestDelivery";
-import { INBOXES_KEY } from "../inbox/queryKeys";
 import { TEST_RETRY_SCHEDULE, type Inbox, type Webhook } from "./usePlayground";
 
 const SAMPLE = JSON.stringify({ order_id: 42, amount: 99.5, currency: "EUR" }, null, 2);
@@ -39,7 +39,7 @@ export function TestWebhookPanel({ inbox, webhook }: { inbox: Inbox; webhook: We
         await call(
           api.PATCH("/api/webhooks/{id}", { params: { path: { id: webhook.id } }, body: { filter: wanted } }),
         );
-        void queryClient.invalidateQueries({ queryKey: ["webhooks"] });
+        void queryClient.invalidateQueries({ queryKey: WEBHOOKS_KEY });
       }
       if (answer !== (inbox.response.status ?? 200)) {
         await call(

@@ -4,7 +4,7 @@
 // it arrives signed and verified.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
-import { INBOXES_KEY } from "../inbox/queryKeys";
+import { INBOXES_KEY, PLAYGROUNDS_KEY, playgroundTestWebhookKey } from "../../api/queryKeys";
 
 export type Inbox = Schemas["InboxOut"];
 export type Webhook = Schemas["WebhookOut"];
@@ -12,8 +12,6 @@ export type Webhook = Schemas["WebhookOut"];
 /** The events the test webhook subscribes to; the sample is one of them. */
 export const TEST_EVENTS = "playground.*";
 export const TEST_RETRY_SCHEDULE = ["5s", "10s"];
-const PLAYGROUNDS_KEY = ["inboxes", "playgrounds"] as const;
-const TEST_WEBHOOK_KEY = ["webhooks", "playground-test"] as const;
 
 /** The URL senders post to, absolute even when hookd has no HOOKD_PUBLIC_URL. */
 export function absoluteUrl(receiveUrl: string): string {
@@ -37,7 +35,7 @@ export function usePlayground() {
   const url = inbox ? absoluteUrl(inbox.receive_url) : null;
   const webhook = useQuery({
     enabled: Boolean(url),
-    queryKey: [...TEST_WEBHOOK_KEY, url],
+    queryKey: playgroundTestWebhookKey(url),
     queryFn: async () => {
       const list = await call(api.GET("/api/webhooks", { params: { query: { limit: 100 } } }));
       return list.data.find((w) => w.url === url) ?? null;

@@ -2,10 +2,10 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
+import { TOKENS_KEY } from "../../api/queryKeys";
 import { ApiError } from "../../api/errors";
 import { Field } from "../Field";
 import { ErrorNotice } from "../ErrorNotice";
-import { TOKENS_KEY } from "./queryKeys";
 
 export function NewTokenForm({ onCreated }: { onCreated: (token: Schemas["TokenCreated"]) => void }) {
   const queryClient = useQueryClient();

@@ -1,10 +1,10 @@
 // The tenant tokens: who each is for and which tenant it sees, with Revoke, which asks first.
 import { api, call, type Schemas } from "../../api/client";
+import { TOKENS_KEY } from "../../api/queryKeys";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorNotice } from "../ErrorNotice";
 import { useConfirmedAction } from "../useConfirmedAction";
 import { Time } from "../Time";
-import { TOKENS_KEY } from "./queryKeys";
 
 export function TokensTable({ tokens }: { tokens: Schemas["TokenOut"][] }) {
   const revoke = useConfirmedAction(

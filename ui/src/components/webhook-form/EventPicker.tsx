@@ -8,10 +8,10 @@ import { Link } from "react-router-dom";
 import { useIsAdmin } from "../../auth/session";
 import { ErrorNotice } from "../ErrorNotice";
 import { Field } from "../Field";
+import { useEventTypeCatalog } from "../event-types/useEventTypeCatalog";
 import { Loading } from "../Loading";
 import { EventGroup, type EventOption } from "./EventGroup";
 import { useEventNames } from "./useEventNames";
-import { useEventTypes } from "./useEventTypes";
 
 export interface EventChoice {
   checkedEvents: string[];
@@ -41,7 +41,8 @@ export function EventPicker({
 }) {
   const id = useId();
   const names = useEventNames();
-  const catalog = useEventTypes();
+  // Half a minute old is fresh enough for descriptions, as for the names.
+  const catalog = useEventTypeCatalog({ staleTime: 30_000 });
   const admin = useIsAdmin();
   // The names ticked when the form opened: they stay offered after being unticked.
   const [initiallyChecked] = useState(value.checkedEvents);

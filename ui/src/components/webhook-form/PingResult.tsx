@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
+import { pingDeliveryKey, pingEventKey } from "../../api/queryKeys";
 import { ErrorNotice } from "../ErrorNotice";
 import { formatMs } from "../format";
 
@@ -30,14 +31,14 @@ export function PingResult({ pingEventId }: { pingEventId: string | null | undef
   }, [pingEventId]);
 
   const event = useQuery({
-    queryKey: ["events", pingEventId, "ping"],
+    queryKey: pingEventKey(pingEventId),
     queryFn: () => call(api.GET("/api/events/{id}", { params: { path: { id: pingEventId ?? "" } } })),
     enabled: Boolean(pingEventId),
     refetchInterval: (query) => (gaveUp || triedDelivery(query.state.data) ? false : POLL_MS),
   });
   const tried = triedDelivery(event.data);
   const delivery = useQuery({
-    queryKey: ["deliveries", tried?.id, "ping"],
+    queryKey: pingDeliveryKey(tried?.id),
     queryFn: () => call(api.GET("/api/deliveries/{id}", { params: { path: { id: tried?.id ?? "" } } })),
     enabled: Boolean(tried),
   });

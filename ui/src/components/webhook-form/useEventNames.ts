@@ -4,8 +4,7 @@
 // that changes the catalog and invalidates it refreshes this too.
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
-
-export const EVENT_NAMES_KEY = ["event-types", "names"] as const;
+import { EVENT_NAMES_KEY } from "../../api/queryKeys";
 
 export function useEventNames() {
   return useQuery({

@@ -2,8 +2,8 @@
 // Each row asks on its own, so the table never waits for the statistics.
 import { useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
+import { webhookStatsKey } from "../../api/queryKeys";
 import { formatPercent } from "../format";
-import { webhookStatsKey } from "./queryKeys";
 
 const WINDOW = "24h";
 

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
+import { webhookLogsKey } from "../../api/queryKeys";
 import { EmptyState } from "../EmptyState";
 import { ErrorNotice } from "../ErrorNotice";
 import { Loading } from "../Loading";
@@ -12,7 +13,6 @@ import { LiveStatus } from "./LiveStatus";
 import { LogFilters, NO_LOG_FILTERS, type LogFilterValues } from "./LogFilters";
 import { LogsTable } from "./LogsTable";
 import { localInputToIso } from "./localTime";
-import { webhookLogsKey } from "./queryKeys";
 import { useRestOfPageFollows } from "./useRestOfPageFollows";
 
 const LIVE_MS = 3_000;
@@ -30,7 +30,7 @@ export function LogsCard({ webhookId }: { webhookId: string }) {
     limit: PAGE_SIZE,
   };
   const logs = useQuery({
-    queryKey: [...webhookLogsKey(webhookId), query],
+    queryKey: webhookLogsKey(webhookId, query),
     queryFn: () =>
       call(api.GET("/api/webhooks/{id}/logs", { params: { path: { id: webhookId }, query } })),
     refetchInterval: LIVE_MS,

@@ -3,12 +3,12 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
+import { METRICS_KEY, webhookKey } from "../../api/queryKeys";
 import { ApiError } from "../../api/errors";
 import { ErrorNotice } from "../ErrorNotice";
 import { Field } from "../Field";
 import { LiveStatus } from "./LiveStatus";
 import { localInputToIso, toLocalInput } from "./localTime";
-import { webhookKey } from "./queryKeys";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -21,7 +21,7 @@ export function RecoverForm({ webhookId }: { webhookId: string }) {
       call(api.POST("/api/webhooks/{id}/recover", { params: { path: { id: webhookId } }, body: { since: sinceIso } })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: webhookKey(webhookId) });
-      void queryClient.invalidateQueries({ queryKey: ["metrics"] });
+      void queryClient.invalidateQueries({ queryKey: METRICS_KEY });
     },
   });
 

@@ -6,7 +6,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import userEvent from "@testing-library/user-event";
 import { fakeApi, renderPage } from "../../test/render";
 import { SecretPanel } from "./SecretPanel";
-import { webhookKey } from "./queryKeys";
+import { webhookKey } from "../../api/queryKeys";
 import { aWebhook } from "./testData";
 
 const OLD = "whsec_b2xkIHNlY3JldCBvbGQgc2VjcmV0IG9sZCBzZWNyZXQ=";

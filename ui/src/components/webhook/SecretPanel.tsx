@@ -4,12 +4,12 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
+import { webhookKey, webhookSecretKey } from "../../api/queryKeys";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { CopyButton } from "../CopyButton";
 import { ErrorNotice } from "../ErrorNotice";
 import { Loading } from "../Loading";
 import { Time } from "../Time";
-import { webhookKey, webhookSecretKey } from "./queryKeys";
 
 export function SecretPanel({
   webhook,

@@ -1,9 +1,9 @@
 // Sends one webhook.ping to the webhook now (one attempt, no retries) and shows what came back.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
+import { METRICS_KEY, webhookKey } from "../../api/queryKeys";
 import { ErrorNotice } from "../ErrorNotice";
 import { TestResult } from "./TestResult";
-import { webhookKey } from "./queryKeys";
 
 export function TestPanel({ webhookId }: { webhookId: string }) {
   const queryClient = useQueryClient();
@@ -12,7 +12,7 @@ export function TestPanel({ webhookId }: { webhookId: string }) {
     onSuccess: () => {
       // The test is logged like any attempt, and counts in the charts and the failure streak.
       void queryClient.invalidateQueries({ queryKey: webhookKey(webhookId) });
-      void queryClient.invalidateQueries({ queryKey: ["metrics"] });
+      void queryClient.invalidateQueries({ queryKey: METRICS_KEY });
     },
   });
   return (

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, call } from "../../api/client";
+import { webhookStatsKey } from "../../api/queryKeys";
 import { ErrorNotice } from "../ErrorNotice";
 import { Loading } from "../Loading";
 import { DeliveryChart } from "../charts/DeliveryChart";
@@ -11,7 +12,6 @@ import { formatMs, formatPercent } from "../format";
 import { DEFAULT_WINDOW, windowWords } from "../timeWindows";
 import { WindowSelect } from "../WindowSelect";
 import { WebhookFigure } from "./WebhookFigure";
-import { webhookStatsKey } from "./queryKeys";
 
 const LIVE_MS = 5_000;
 

@@ -4,11 +4,11 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, call, type Schemas } from "../../api/client";
+import { METRICS_KEY, webhookKey, WEBHOOKS_KEY } from "../../api/queryKeys";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorNotice } from "../ErrorNotice";
 import { PageHeader } from "../PageHeader";
 import { WebhookState } from "../StatusBadge";
-import { webhookKey } from "./queryKeys";
 
 const WHY_DISABLED: Record<string, string> = {
   manual: "It was disabled by hand.",
@@ -31,7 +31,7 @@ export function WebhookHeader({ webhook }: { webhook: Schemas["WebhookOut"] }) {
     onSuccess: (updated) => {
       queryClient.setQueryData(webhookKey(webhook.id), updated);
       void queryClient.invalidateQueries({ queryKey: webhookKey(webhook.id) });
-      void queryClient.invalidateQueries({ queryKey: ["webhooks"] });
+      void queryClient.invalidateQueries({ queryKey: WEBHOOKS_KEY });
     },
   });
 
@@ -41,8 +41,8 @@ export function WebhookHeader({ webhook }: { webhook: Schemas["WebhookOut"] }) {
       setConfirmingDelete(false);
       navigate("/webhooks");
       queryClient.removeQueries({ queryKey: webhookKey(webhook.id) });
-      void queryClient.invalidateQueries({ queryKey: ["webhooks"] });
-      void queryClient.invalidateQueries({ queryKey: ["metrics"] });
+      void queryClient.invalidateQueries({ queryKey: WEBHOOKS_KEY });
+      void queryClient.invalidateQueries({ queryKey: METRICS_KEY });
     },
     onError: () => setConfirmingDelete(false),
   });

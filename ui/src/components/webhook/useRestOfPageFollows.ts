@@ -1,7 +1,7 @@
 // Keeps a webhook's page in step with its attempts table.
 import { useEffect, useRef } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { webhookKey } from "./queryKeys";
+import { webhookKey } from "../../api/queryKeys";
 
 /**
  * When a new attempt shows up in the table, the rest of the webhook's page (its failure streak,

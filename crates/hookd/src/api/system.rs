@@ -1,5 +1,5 @@
-//! Operations routes: liveness, readiness, Prometheus metrics, the OpenAPI document and its
-//! HTML reference; plus the fallback and panic answers.
+//! The server's own routes (for operators and tools): liveness, readiness, Prometheus metrics,
+//! the OpenAPI document and its HTML reference; plus the fallback and panic answers.
 
 use super::error::ApiError;
 use super::{AppState, Problem};
@@ -53,8 +53,8 @@ pub fn document_routes(openapi: Arc<utoipa::openapi::OpenApi>) -> Router<AppStat
             .to_pretty_json()
             .expect("the OpenAPI document encodes"),
     );
-    let page = Arc::new(super::docs::render_reference(&openapi));
-    let policy = header::HeaderValue::try_from(super::docs::content_security_policy())
+    let page = Arc::new(crate::reference_page::render_reference(&openapi));
+    let policy = header::HeaderValue::try_from(crate::reference_page::content_security_policy())
         .expect("the policy is ASCII");
     Router::new()
         .route(

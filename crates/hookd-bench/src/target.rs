@@ -6,7 +6,7 @@ use anyhow::{Context, bail};
 use bytes::Bytes;
 use hyper::{Method, StatusCode};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -27,8 +27,13 @@ pub struct Target {
 }
 
 impl Target {
-    /// Starts `hookd serve` (this same executable) with `settings` on top of the benchmark's.
-    pub async fn start(backend: &Backend, settings: &[(&str, &str)]) -> anyhow::Result<Self> {
+    /// Starts `hookd serve` (`hookd` is the executable) with `settings` on top of the
+    /// benchmark's.
+    pub async fn start(
+        hookd: &Path,
+        backend: &Backend,
+        settings: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let token = format!("bench-{}", ulid::Ulid::new());
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
@@ -49,7 +54,7 @@ impl Target {
             }
         };
         let log = std::fs::File::create(dir.join("hookd.log"))?;
-        let child = Command::new(std::env::current_exe()?)
+        let child = Command::new(hookd)
             .arg("serve")
             .env("HOOKD_LISTEN", format!("127.0.0.1:{port}"))
             .env("HOOKD_DATABASE_URL", &url)

@@ -2,7 +2,8 @@
 //! on the server from the OpenAPI document that utoipa generates. It needs no
 //! network (inline CSS, no fonts or CDN scripts) and is fully readable without
 //! JavaScript; a few lines of inline script only add the "Filter operations" box.
-//! Every piece of text taken from the document is HTML-escaped.
+//! Every piece of text taken from the document is HTML-escaped. It knows the OpenAPI
+//! document only, not the routes: `api::system` serves the page it renders.
 
 mod operation;
 mod schema_table;
@@ -30,7 +31,6 @@ struct Op<'a> {
     id: String,
 }
 
-/// Renders the API reference page for `openapi` as a complete HTML document.
 /// The content security policy of the reference page: nothing from elsewhere, its own inline
 /// style, and only its own filter script, allowed by hash.
 pub fn content_security_policy() -> String {
@@ -43,6 +43,7 @@ pub fn content_security_policy() -> String {
     )
 }
 
+/// Renders the API reference page for `openapi` as a complete HTML document.
 pub fn render_reference(openapi: &OpenApi) -> String {
     let components = openapi.components.as_ref();
     let schemas = Schemas::new(components.map(|c| &c.schemas));

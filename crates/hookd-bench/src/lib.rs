@@ -1,6 +1,10 @@
 //! `hookd bench`: measures the figures of docs/performance.md on this machine, with a receiver of its own
 //! on loopback and a hookd of its own (or a running one), and checks that every event reached
 //! exactly the webhooks it should, once, signed. Prints a table, or JSON with `--json`.
+//!
+//! A client of hookd like any other: it starts the hookd binary it is given as a child process
+//! (`hookd serve`) and talks to it over HTTP only. It does not depend on the `hookd` crate;
+//! hookd depends on it and hands its `bench` command over to [`run`].
 
 mod harness;
 mod inbox;
@@ -11,6 +15,7 @@ mod scenarios;
 mod target;
 
 use report::Report;
+use std::path::PathBuf;
 use std::time::Duration;
 pub use target::Backend;
 use target::Target;
@@ -70,6 +75,8 @@ fn share(text: &str) -> Result<f64, String> {
 
 /// One benchmark run: where hookd runs and how big.
 pub struct Bench {
+    /// The hookd executable started for each scenario (unless `existing` is given).
+    hookd: PathBuf,
     backend: Backend,
     existing: Option<(String, String)>,
     pub scale: Scale,
@@ -79,7 +86,7 @@ impl Bench {
     async fn target(&self, settings: &[(&str, &str)]) -> anyhow::Result<Target> {
         match &self.existing {
             Some((url, token)) => Target::existing(url, token).await,
-            None => Target::start(&self.backend, settings).await,
+            None => Target::start(&self.hookd, &self.backend, settings).await,
         }
     }
 
@@ -92,9 +99,10 @@ impl Bench {
     }
 }
 
-/// Runs the benchmark; the error says which check failed when deliveries were lost,
-/// duplicated or wrongly signed.
-pub async fn run(options: BenchOptions) -> anyhow::Result<()> {
+/// Runs the benchmark, starting `hookd` (the path of its executable) for each scenario unless
+/// `--target` names a running one; the error says which check failed when deliveries were
+/// lost, duplicated or wrongly signed.
+pub async fn run(options: BenchOptions, hookd: PathBuf) -> anyhow::Result<()> {
     let scale = if options.quick {
         Scale {
             duration: Duration::from_secs(1),
@@ -123,6 +131,7 @@ pub async fn run(options: BenchOptions) -> anyhow::Result<()> {
         None => Backend::Sqlite,
     };
     let bench = Bench {
+        hookd,
         backend: backend.clone(),
         existing: options.target.clone().zip(options.token.clone()),
         scale,

@@ -11,7 +11,7 @@ use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// The machine's limit: small JSON POSTs straight to the receiver.
 pub async fn raw(bench: &Bench, report: &mut Report) -> anyhow::Result<f64> {
@@ -339,7 +339,7 @@ pub async fn backlog(
 ) -> anyhow::Result<()> {
     let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
     receiver.set_slow_delay(Duration::from_secs(3600));
-    let start = crate::model::Timestamp::now().to_string();
+    let start = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     let id = webhook(
         &target,
         &receiver,
