@@ -192,14 +192,10 @@ impl Server {
             ops: ops.clone(),
         };
         let mut background = vec![
-            tokio::spawn(enforce_retention(store.clone(), config.retention)),
             tokio::spawn(follow_webhooks(store.clone(), directory.clone(), inboxes)),
-            tokio::spawn(enforce_inbox_retention(
-                store.clone(),
-                config.retention_inbox_requests,
-            )),
             tokio::spawn(sample_pending(store.clone())),
         ];
+        background.extend(crate::retention::start(&store, &config));
         match disabled {
             Some(disabled) => background.push(tokio::spawn(announce_disabled(disabled, ops))),
             // The dispatcher renews its leases; an API-only node still claims test attempts
@@ -412,61 +408,6 @@ async fn announce_disabled(
 ) {
     while let Some(webhook) = disabled.recv().await {
         ops.announce_disabled(&[webhook]).await;
-    }
-}
-
-/// Deletes what is older than the retention window, in small batches, every ten minutes.
-async fn enforce_retention(store: DynStore, retention: Duration) {
-    const BATCH: usize = 500;
-    let mut every = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        every.tick().await;
-        let cutoff = Timestamp::now().minus(retention);
-        loop {
-            match store.delete_older_than(cutoff, BATCH).await {
-                Ok(deleted) if deleted as usize == BATCH => {
-                    tokio::time::sleep(Duration::from_millis(50)).await
-                }
-                Ok(deleted) => {
-                    if deleted > 0 {
-                        tracing::info!(deleted, "old events removed");
-                    }
-                    break;
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "retention cleanup failed; will try again");
-                    break;
-                }
-            }
-        }
-    }
-}
-
-/// Deletes inbox requests older than their retention, expired de-duplication keys and expired
-/// playground inboxes, in small batches that never hold the writer long.
-async fn enforce_inbox_retention(store: DynStore, retention: Duration) {
-    const BATCH: usize = 500;
-    let mut every = tokio::time::interval(Duration::from_secs(300));
-    loop {
-        every.tick().await;
-        let now = Timestamp::now();
-        loop {
-            match store.prune_inboxes(now.minus(retention), now, BATCH).await {
-                Ok(deleted) if deleted as usize >= BATCH => {
-                    tokio::time::sleep(Duration::from_millis(50)).await
-                }
-                Ok(deleted) => {
-                    if deleted > 0 {
-                        tracing::info!(deleted, "old inbox requests removed");
-                    }
-                    break;
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "inbox retention failed; will try again");
-                    break;
-                }
-            }
-        }
     }
 }
 

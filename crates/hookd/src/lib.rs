@@ -19,6 +19,7 @@ pub mod model;
 pub mod ops;
 pub mod publish;
 pub mod reference_page;
+pub mod retention;
 pub mod signing;
 pub mod store;
 pub mod telemetry;

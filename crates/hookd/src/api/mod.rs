@@ -22,6 +22,7 @@ mod nul;
 mod paging;
 mod receive;
 mod recover;
+mod server_info;
 mod session;
 mod stats;
 mod system;
@@ -89,6 +90,7 @@ pub struct AppState {
         (name = "tokens", description = "Tenant tokens (admin only)."),
         (name = "inboxes", description = "Receiving webhooks: inboxes that verify, de-duplicate, keep history and turn requests into events; `/in/{id}` is their public door."),
         (name = "audit", description = "Who changed what through the API, and when (admin only)."),
+        (name = "server", description = "This hookd: version, database, retention and limits."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]
@@ -139,6 +141,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::publish_event, events::list_events))
         .routes(routes!(events::publish_batch))
         .routes(routes!(events::get_event))
+        .routes(routes!(server_info::get_server))
         .routes(routes!(dead_letters::list_deliveries))
         .routes(routes!(dead_letters::retry_deliveries))
         .routes(routes!(deliveries::get_delivery))

@@ -244,8 +244,12 @@ pub trait Store: Send + Sync + 'static {
 
     // --- retention ---
 
-    /// Deletes up to `batch` of the oldest events made before `cutoff`, with their deliveries
-    /// and attempts, and statistics and audit entries older than it. Returns how many events
-    /// went.
-    async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64>;
+    /// Deletes up to `batch` of the oldest events made before `cutoff` whose deliveries have all
+    /// finished (none pending: retention never takes work that is still to be done), with those
+    /// deliveries and their attempts, and up to `batch` audit entries older than it. Returns how
+    /// many events and entries went.
+    async fn purge_events(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64>;
+    /// Deletes up to `batch` of the oldest attempts made before `cutoff`, and the per-minute
+    /// statistics older than it. Returns how many attempts went.
+    async fn purge_attempts(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64>;
 }

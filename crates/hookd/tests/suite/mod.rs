@@ -29,6 +29,7 @@ mod inboxes_verification;
 mod lists_and_stats;
 mod operations;
 mod outbound_limits;
+mod retention;
 mod retries;
 mod secrets;
 mod signatures;

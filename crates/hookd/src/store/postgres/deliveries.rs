@@ -285,6 +285,27 @@ pub async fn requeue_failed(
     Ok(changed)
 }
 
+/// Deletes the oldest attempts before `cutoff`, and the per-minute statistics older than it.
+pub async fn purge_attempts(pool: &PgPool, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+    let bound = AttemptId::lower_bound_at(cutoff.as_millis()).into_string();
+    let mut transaction = pool.begin().await?;
+    let deleted = sqlx::query(
+        "DELETE FROM attempts WHERE id IN \
+             (SELECT id FROM attempts WHERE id < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)",
+    )
+    .bind(bound)
+    .bind(batch as i64)
+    .execute(&mut *transaction)
+    .await?
+    .rows_affected();
+    sqlx::query("DELETE FROM attempt_stats WHERE minute < $1")
+        .bind(cutoff.as_millis())
+        .execute(&mut *transaction)
+        .await?;
+    transaction.commit().await?;
+    Ok(deleted)
+}
+
 pub async fn list_attempts(pool: &PgPool, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>> {
     let sql = format!(
         "SELECT {LOGGED_ATTEMPT_COLUMNS} FROM attempts \

@@ -439,8 +439,12 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
-        audit::delete_older_than(&self.pool, cutoff, batch).await?;
-        catalog::delete_older_than(&self.pool, cutoff, batch).await
+    async fn purge_events(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+        let entries = audit::delete_older_than(&self.pool, cutoff, batch).await?;
+        Ok(entries + catalog::purge_events(&self.pool, cutoff, batch).await?)
+    }
+
+    async fn purge_attempts(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+        deliveries::purge_attempts(&self.pool, cutoff, batch).await
     }
 }

@@ -296,6 +296,20 @@ pub fn requeue_failed(
     Ok(changed as u64)
 }
 
+/// Deletes the oldest attempts before `cutoff`, and the per-minute statistics older than it.
+pub fn purge_attempts(conn: &Connection, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+    let bound = AttemptId::lower_bound_at(cutoff.as_millis()).into_string();
+    let deleted = conn
+        .prepare_cached(
+            "DELETE FROM attempts WHERE id IN \
+                 (SELECT id FROM attempts WHERE id < ?1 ORDER BY id LIMIT ?2)",
+        )?
+        .execute(params![bound, batch as i64])?;
+    conn.prepare_cached("DELETE FROM attempt_stats WHERE minute < ?1")?
+        .execute(params![cutoff.as_millis()])?;
+    Ok(deleted as u64)
+}
+
 pub fn list_attempts(conn: &Connection, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>> {
     let mut conditions = Conditions::select(LOGGED_ATTEMPT_COLUMNS, "attempts");
     conditions

@@ -532,12 +532,18 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+    async fn purge_events(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
         self.writer
             .write(move |c| {
-                audit::delete_older_than(c, cutoff, batch)?;
-                catalog::delete_older_than(c, cutoff, batch)
+                let entries = audit::delete_older_than(c, cutoff, batch)?;
+                Ok(entries + catalog::purge_events(c, cutoff, batch)?)
             })
+            .await
+    }
+
+    async fn purge_attempts(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+        self.writer
+            .write(move |c| deliveries::purge_attempts(c, cutoff, batch))
             .await
     }
 }
