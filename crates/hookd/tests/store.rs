@@ -84,11 +84,17 @@ on_both_backends!(
     a_request_to_a_deleted_inbox_is_not_stored,
     streams_resume_after_the_last_request_seen,
     numbers_go_on_after_every_request_is_deleted,
+    a_streak_reached_within_a_batch_disables_even_if_a_success_follows,
+    gone_disables_with_the_streak_as_it_stands,
 );
 
 #[path = "store/inboxes.rs"]
 mod inboxes;
 use inboxes::*;
+
+#[path = "store/streaks.rs"]
+mod streaks;
+use streaks::*;
 
 fn webhook(timeout_ms: u32) -> Webhook {
     let now = Timestamp::now();

@@ -6,12 +6,12 @@
 //! tasks and report outcomes to the recorder; the engine only hears that a slot is free.
 
 use super::attempt::{self, Target};
-use super::capacity::Capacity;
+use super::capacity::{Held, Reservation};
 use super::client::OutboundClient;
 use super::gates::{Closed, Gates};
 use super::lease::Lease;
 use crate::directory::Snapshot;
-use crate::model::{AttemptOutcome, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
+use crate::model::{AttemptOutcome, ClaimId, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
 use crate::store::DynStore;
 use hyper::header::HeaderValue;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -22,8 +22,8 @@ use tokio::task::{Id as TaskId, JoinSet};
 use tokio::time::Instant;
 
 pub enum Command {
-    /// Deliveries already held in `Capacity` and claimed for this node.
-    Jobs(Vec<DeliveryJob>),
+    /// Deliveries claimed for this node, with the memory reserved for them.
+    Jobs(Vec<Held>),
     /// Stop starting attempts, give queued deliveries back, wait for running ones.
     Shutdown { grace: Duration },
 }
@@ -32,7 +32,6 @@ pub enum Command {
 pub struct EngineParts {
     pub store: DynStore,
     pub client: OutboundClient,
-    pub capacity: Arc<Capacity>,
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
     pub lease: Arc<Lease>,
     pub outcomes: mpsc::UnboundedSender<AttemptOutcome>,
@@ -43,7 +42,7 @@ pub struct EngineParts {
 
 struct Lane {
     target: Arc<Target>,
-    queue: VecDeque<DeliveryJob>,
+    queue: VecDeque<Held>,
     /// Attempts of this lane running now.
     in_flight: u32,
 }
@@ -62,8 +61,8 @@ struct Engine {
     snapshot: Arc<Snapshot>,
     lanes: HashMap<WebhookId, Lane>,
     attempts: JoinSet<()>,
-    /// Which lane each running attempt belongs to, with its payload size.
-    running: HashMap<TaskId, (WebhookId, usize)>,
+    /// Which lane each running attempt belongs to, with the memory its delivery holds.
+    running: HashMap<TaskId, (WebhookId, Reservation)>,
     /// Lanes waiting for their rate limit, and when the earliest can go.
     throttled: HashSet<WebhookId>,
     wake_at: Option<Instant>,
@@ -115,19 +114,20 @@ async fn sleep_until(at: Option<Instant>) {
 }
 
 impl Engine {
-    fn accept(&mut self, jobs: Vec<DeliveryJob>) {
+    fn accept(&mut self, jobs: Vec<Held>) {
         let mut touched = HashSet::new();
         let mut unwanted = Vec::new();
-        for job in jobs {
-            if self.ensure_lane(&job.webhook_id) {
-                touched.insert(job.webhook_id.clone());
+        for held in jobs {
+            let webhook = held.job.webhook_id.clone();
+            if self.ensure_lane(&webhook) {
                 self.lanes
-                    .get_mut(&job.webhook_id)
+                    .get_mut(&webhook)
                     .expect("lane exists")
                     .queue
-                    .push_back(job);
+                    .push_back(held);
+                touched.insert(webhook);
             } else {
-                unwanted.push(job);
+                unwanted.push(held);
             }
         }
         for id in touched {
@@ -222,16 +222,15 @@ impl Engine {
             return Step::Empty;
         };
         loop {
-            let Some(job) = lane.queue.front() else {
+            let Some(held) = lane.queue.front() else {
                 return Step::Empty;
             };
-            if self.parts.lease.holds(&job.claim) {
+            if self.parts.lease.holds(&held.job.claim) {
                 break;
             }
-            // The claim lapsed: another node may have this delivery by now. Forget it; its
-            // lease runs out and whoever takes it over makes the attempt.
-            let job = lane.queue.pop_front().expect("not empty");
-            self.parts.capacity.release(id, job.payload.len());
+            // The claim lapsed: another node may have this delivery by now. Forget it (and its
+            // memory); its lease runs out and whoever takes it over makes the attempt.
+            drop(lane.queue.pop_front());
         }
         let pass = match self
             .parts
@@ -241,8 +240,7 @@ impl Engine {
             Ok(pass) => pass,
             Err(closed) => return Step::Held(closed),
         };
-        let job = lane.queue.pop_front().expect("checked above");
-        let size = job.payload.len();
+        let (job, reservation) = lane.queue.pop_front().expect("checked above").into_parts();
         lane.in_flight += 1;
         let target = lane.target.clone();
         let client = self.parts.client.clone();
@@ -253,15 +251,15 @@ impl Engine {
             drop(pass);
             let _ = outcomes.send(outcome);
         });
-        self.running.insert(handle.id(), (id.clone(), size));
+        self.running.insert(handle.id(), (id.clone(), reservation));
         Step::Started
     }
 
     fn finished(&mut self, task: TaskId) {
-        let Some((webhook, size)) = self.running.remove(&task) else {
+        let Some((webhook, reservation)) = self.running.remove(&task) else {
             return;
         };
-        self.parts.capacity.release(&webhook, size);
+        drop(reservation);
         let Some(lane) = self.lanes.get_mut(&webhook) else {
             return;
         };
@@ -317,15 +315,11 @@ impl Engine {
 
     /// Returns deliveries to the store (due again, paused, or cancelled as their webhook now
     /// requires) and lets go of their memory.
-    fn give_back(&self, jobs: Vec<DeliveryJob>) {
+    fn give_back(&self, jobs: Vec<Held>) {
         if jobs.is_empty() {
             return;
         }
-        for job in &jobs {
-            self.parts
-                .capacity
-                .release(&job.webhook_id, job.payload.len());
-        }
+        let jobs: Vec<DeliveryJob> = jobs.into_iter().map(Held::release).collect();
         let store = self.parts.store.clone();
         tokio::spawn(async move {
             for (claim, ids) in by_claim(jobs) {
@@ -339,7 +333,7 @@ impl Engine {
     /// Shutdown: queued deliveries go back to the store; running attempts get `grace` to finish.
     async fn drain(mut self, mut commands: mpsc::UnboundedReceiver<Command>, grace: Duration) {
         commands.close();
-        let mut queued: Vec<DeliveryJob> = self
+        let mut queued: Vec<Held> = self
             .lanes
             .values_mut()
             .flat_map(|lane| lane.queue.drain(..))
@@ -347,11 +341,7 @@ impl Engine {
         while let Ok(Command::Jobs(jobs)) = commands.try_recv() {
             queued.extend(jobs);
         }
-        for job in &queued {
-            self.parts
-                .capacity
-                .release(&job.webhook_id, job.payload.len());
-        }
+        let queued: Vec<DeliveryJob> = queued.into_iter().map(Held::release).collect();
         for (claim, ids) in by_claim(queued) {
             if let Err(error) = self.parts.store.release(&claim, &ids).await {
                 tracing::warn!(%error, "could not release queued deliveries at shutdown");
@@ -382,8 +372,8 @@ impl Engine {
 }
 
 /// Delivery ids grouped by the claim they are held under.
-fn by_claim(jobs: Vec<DeliveryJob>) -> HashMap<Arc<str>, Vec<DeliveryId>> {
-    let mut groups: HashMap<Arc<str>, Vec<DeliveryId>> = HashMap::new();
+fn by_claim(jobs: Vec<DeliveryJob>) -> HashMap<ClaimId, Vec<DeliveryId>> {
+    let mut groups: HashMap<ClaimId, Vec<DeliveryId>> = HashMap::new();
     for job in jobs {
         groups.entry(job.claim).or_default().push(job.delivery_id);
     }

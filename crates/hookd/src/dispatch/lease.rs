@@ -17,7 +17,7 @@
 //! once their leases run out. The old claim is never renewed again, so nothing it held can be
 //! revived while another node has it.
 
-use crate::model::Timestamp;
+use crate::model::{ClaimId, Timestamp};
 use crate::store::Claim;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -33,7 +33,7 @@ pub struct Lease {
 
 struct State {
     epoch: u32,
-    claim: Arc<str>,
+    claim: ClaimId,
     horizon: Timestamp,
 }
 
@@ -43,7 +43,7 @@ impl Lease {
         Self {
             state: Mutex::new(State {
                 epoch: 0,
-                claim: format!("{node}/0").into(),
+                claim: ClaimId::of(&node, 0),
                 horizon: now.plus(length),
             }),
             node,
@@ -66,12 +66,12 @@ impl Lease {
     }
 
     /// The current claim, starting a new epoch first if the current one's horizon has passed.
-    pub fn current(&self) -> Arc<str> {
+    pub fn current(&self) -> ClaimId {
         let now = Timestamp::now();
         let mut state = self.state.lock().expect("lease state");
         if now >= state.horizon {
             state.epoch += 1;
-            let next: Arc<str> = format!("{}/{}", self.node, state.epoch).into();
+            let next = ClaimId::of(&self.node, state.epoch);
             let abandoned = std::mem::replace(&mut state.claim, next);
             state.horizon = now.plus(self.length);
             tracing::warn!(
@@ -93,8 +93,8 @@ impl Lease {
     }
 
     /// Whether work claimed under `claim` may be attempted now.
-    pub fn holds(&self, claim: &Arc<str>) -> bool {
-        Arc::ptr_eq(&self.current(), claim)
+    pub fn holds(&self, claim: &ClaimId) -> bool {
+        self.current() == *claim
     }
 
     /// What a renewal starting now writes: the claim with a fresh lease, for every lease of it
@@ -109,9 +109,9 @@ impl Lease {
     }
 
     /// A renewal of `claim` that started at `started` succeeded.
-    pub fn renewed(&self, claim: &Arc<str>, started: Timestamp) {
+    pub fn renewed(&self, claim: &ClaimId, started: Timestamp) {
         let mut state = self.state.lock().expect("lease state");
-        if Arc::ptr_eq(&state.claim, claim) {
+        if state.claim == *claim {
             state.horizon = state.horizon.max(started.plus(self.length / 2));
         }
     }
@@ -145,7 +145,7 @@ mod tests {
             lease.holds(&claim.by),
             "renewed 25 ms ago with a 30 ms half-length"
         );
-        let stale: Arc<str> = "node-b/7".into();
+        let stale = ClaimId::of("node-b", 7);
         lease.renewed(&stale, Timestamp::now().plus(Duration::from_secs(60)));
         std::thread::sleep(Duration::from_millis(20));
         assert!(

@@ -28,7 +28,7 @@ mod scanner;
 pub mod ssrf;
 
 pub use attempt::{Target, perform};
-pub use capacity::{Capacity, Limits};
+pub use capacity::{Capacity, Held, Limits, Reservation};
 pub use gates::{Gates, OutboundLimits};
 pub use lease::Lease;
 pub use recorder::count as count_recorded;
@@ -96,24 +96,34 @@ impl DispatcherHandle {
         &self.lease
     }
 
-    pub fn capacity(&self) -> &Capacity {
+    pub fn capacity(&self) -> &Arc<Capacity> {
         &self.capacity
     }
 
-    /// Hands over deliveries already held in `capacity` and claimed for this node.
-    pub fn submit(&self, jobs: Vec<DeliveryJob>) {
+    /// Hands over deliveries claimed for this node, with the memory reserved for them; the
+    /// engine keeps each reservation until its delivery leaves memory.
+    pub fn submit(&self, jobs: Vec<Held>) {
         if jobs.is_empty() {
             return;
         }
-        if let Err(mpsc::error::SendError(engine::Command::Jobs(jobs))) =
-            self.commands.send(engine::Command::Jobs(jobs))
-        {
-            // Shutting down: they stay claimed in the store until their leases run out (or, on
-            // SQLite, until the next start).
-            for job in &jobs {
-                self.capacity.release(&job.webhook_id, job.payload.len());
-            }
-        }
+        // Shutting down when this fails: the jobs are dropped with their reservations, and stay
+        // claimed in the store until their leases run out (or, on SQLite, until the next start).
+        let _ = self.commands.send(engine::Command::Jobs(jobs));
+    }
+
+    /// Hands over deliveries claimed for this node outside publishing (by the scan, or a
+    /// manual retry): they are in memory now, so room is reserved for each whatever the limits.
+    pub fn submit_claimed(&self, jobs: Vec<DeliveryJob>) {
+        let held = jobs
+            .into_iter()
+            .map(|job| {
+                let reservation = self
+                    .capacity
+                    .reserve_claimed(&job.webhook_id, job.payload.len());
+                Held::new(job, reservation)
+            })
+            .collect();
+        self.submit(held);
     }
 }
 
@@ -142,14 +152,13 @@ impl Dispatcher {
         let (disabled, disabled_receiver) = mpsc::unbounded_channel();
         let handle = DispatcherHandle {
             lease: config.lease.clone(),
-            capacity: capacity.clone(),
+            capacity,
             commands,
             dispatches: true,
         };
         let parts = engine::EngineParts {
             store: store.clone(),
             client,
-            capacity,
             snapshots: directory.subscribe(),
             lease: config.lease.clone(),
             outcomes,

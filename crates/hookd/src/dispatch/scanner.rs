@@ -86,14 +86,9 @@ pub async fn claim_once(
     {
         Ok(jobs) => {
             let full = jobs.len() == want;
-            for job in &jobs {
-                dispatcher
-                    .capacity()
-                    .hold_claimed(&job.webhook_id, job.payload.len());
-            }
             if !jobs.is_empty() {
                 tracing::debug!(count = jobs.len(), "claimed due deliveries");
-                dispatcher.submit(jobs);
+                dispatcher.submit_claimed(jobs);
             }
             if full { Scan::Full } else { Scan::Partial }
         }

@@ -1,7 +1,7 @@
 //! Deliveries (one event for one webhook) and their attempts (one HTTP request each), plus the
 //! unit of work the dispatcher carries and the outcome it reports.
 
-use super::{AttemptId, DeliveryId, EventId, EventName, Tenant, Timestamp, WebhookId};
+use super::{AttemptId, ClaimId, DeliveryId, EventId, EventName, Tenant, Timestamp, WebhookId};
 use bytes::Bytes;
 use std::sync::Arc;
 
@@ -122,7 +122,7 @@ pub struct DeliveryJob {
     pub manual: bool,
     /// The claim (node and epoch) under which this node holds the delivery; see
     /// `dispatch::lease`.
-    pub claim: Arc<str>,
+    pub claim: ClaimId,
     /// For an event that came from an inbox: the request as received, for webhooks whose
     /// `payload` is `original`.
     pub original: Option<Arc<OriginalRequest>>,
@@ -194,5 +194,5 @@ pub struct AttemptOutcome {
     /// Whether this outcome moves the webhook's failure streak (manual and test attempts don't).
     pub counts_for_streak: bool,
     /// The claim the attempt was made under: the delivery moves on only if it still holds.
-    pub claim: Arc<str>,
+    pub claim: ClaimId,
 }

@@ -4,6 +4,7 @@
 //! Nothing here knows about HTTP frameworks or databases.
 
 mod audit;
+mod claim;
 mod delivery;
 mod event;
 mod event_name;
@@ -24,6 +25,7 @@ mod webhook;
 mod webhook_url;
 
 pub use audit::*;
+pub use claim::*;
 pub use delivery::*;
 pub use event::*;
 pub use event_name::*;

@@ -69,10 +69,7 @@ impl Operations {
             }),
             Requeue::Queued(job) => {
                 if let Some(job) = job {
-                    self.dispatcher
-                        .capacity()
-                        .hold_claimed(&job.webhook_id, job.payload.len());
-                    self.dispatcher.submit(vec![job]);
+                    self.dispatcher.submit_claimed(vec![job]);
                 }
                 tracing::info!(delivery_id = %id, "manual retry");
                 let tenant = match &caller.principal {

@@ -6,6 +6,7 @@ use super::audit::{Caller, Change};
 use super::{OpError, Operations};
 use crate::dispatch::{Target, count_recorded, perform};
 use crate::model::*;
+use crate::store::rules::job::ClaimedDelivery;
 use std::sync::Arc;
 
 /// What to send in a test: an event of the application's, or (`None`) a `webhook.ping`.
@@ -64,18 +65,20 @@ impl Operations {
         };
         let claim = self.dispatcher.lease().claim();
         self.store.insert_events(&claim, vec![event]).await?;
-        let job = DeliveryJob {
+        let body = EventBody {
+            payload,
+            original: None,
+        };
+        let job = ClaimedDelivery {
             delivery_id: delivery_id.clone(),
             event_id: event_id.clone(),
             webhook_id: webhook.id.clone(),
             tenant: webhook.tenant.clone(),
             event_type: event_type.clone(),
-            payload,
-            attempt: 1,
+            attempt_count: 0,
             manual: true,
-            claim: claim.by,
-            original: None,
-        };
+        }
+        .next_attempt(&body, &claim.by);
         let (tenant, webhook_id) = (webhook.tenant.clone(), webhook.id.clone());
         let target = Target::new(Arc::new(webhook), &self.config.retry_schedule);
         let outcome = perform(

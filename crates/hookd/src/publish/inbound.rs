@@ -27,7 +27,7 @@ impl Publisher {
             None => None,
         };
         if let Some(item) = &mut prepared {
-            self.hold(item);
+            self.reserve(item);
         }
         let claim = self.dispatcher.lease().claim();
         let new = NewInboxRequest {
@@ -36,23 +36,21 @@ impl Publisher {
             event: prepared.as_ref().map(|item| item.event.clone()),
             unverified_kept,
         };
-        let stored = self.store.store_inbox_request(&claim, new).await;
-        match (&stored, &prepared) {
-            (
-                Ok(StoredRequest::Accepted {
-                    event: Some(_),
-                    dropped,
-                    ..
-                }),
-                Some(item),
-            ) => {
-                let mut jobs = Vec::new();
-                self.created(item, dropped, &claim, &mut jobs);
-                self.dispatcher.submit(jobs);
-            }
-            (_, Some(item)) => self.release_held(item, |_| true),
-            _ => {}
+        let stored = self.store.store_inbox_request(&claim, new).await?;
+        // Not stored, a duplicate or unverified: the reservations go with `prepared`.
+        if let (
+            StoredRequest::Accepted {
+                event: Some(_),
+                dropped,
+                ..
+            },
+            Some(item),
+        ) = (&stored, prepared)
+        {
+            let mut jobs = Vec::new();
+            self.created(item, dropped, &claim, &mut jobs);
+            self.dispatcher.submit(jobs);
         }
-        Ok(stored?)
+        Ok(stored)
     }
 }

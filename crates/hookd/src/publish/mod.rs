@@ -7,11 +7,13 @@ mod inbound;
 pub mod schemas;
 
 use crate::directory::Directory;
-use crate::dispatch::DispatcherHandle;
+use crate::dispatch::{DispatcherHandle, Held, Reservation};
 use crate::model::*;
+use crate::store::rules::job::ClaimedDelivery;
 use crate::store::{DynStore, StoreError};
 use schemas::SchemaCatalog;
 use serde_json::value::RawValue;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Which webhooks an event goes to.
@@ -77,10 +79,11 @@ pub struct Publisher {
     own_inboxes: crate::dispatch::client::OwnInboxes,
 }
 
-/// An event ready to store, with which of its deliveries are held in memory.
+/// An event ready to store, with the memory reserved for the deliveries stored as claimed
+/// (dropping it, the event not stored or a duplicate, releases what is left).
 struct Prepared {
     event: NewEvent,
-    held: Vec<bool>,
+    reserved: HashMap<DeliveryId, Reservation>,
     original: Option<Arc<OriginalRequest>>,
 }
 
@@ -131,26 +134,16 @@ impl Publisher {
             return Err(PublishError::Invalid(errors));
         }
         for item in &mut prepared {
-            self.hold(item);
+            self.reserve(item);
         }
         let events: Vec<NewEvent> = prepared.iter().map(|p| p.event.clone()).collect();
         let claim = self.dispatcher.lease().claim();
-        let stored = self.store.insert_events(&claim, events).await;
-        let stored = match stored {
-            Ok(stored) => stored,
-            Err(error) => {
-                for item in &prepared {
-                    self.release_held(item, |_| true);
-                }
-                return Err(error.into());
-            }
-        };
+        let stored = self.store.insert_events(&claim, events).await?;
         let mut results = Vec::with_capacity(prepared.len());
         let mut jobs = Vec::new();
         for (item, outcome) in prepared.into_iter().zip(stored) {
             match outcome {
                 InsertedEvent::Duplicate(existing) => {
-                    self.release_held(&item, |_| true);
                     results.push(Published::Duplicate(existing));
                 }
                 InsertedEvent::Created { dropped } => {
@@ -161,7 +154,7 @@ impl Publisher {
                         timestamp: event.created_at,
                         deliveries: (event.deliveries.len() - dropped.len()) as u32,
                     });
-                    self.created(&item, &dropped, &claim, &mut jobs);
+                    self.created(item, &dropped, &claim, &mut jobs);
                 }
             }
         }
@@ -169,43 +162,59 @@ impl Publisher {
         Ok(results)
     }
 
-    /// After an event was stored: releases what was held for dropped deliveries and makes
-    /// the jobs of the held ones.
+    /// After an event was stored: makes the jobs of the deliveries stored as claimed, each
+    /// with its reservation. What was reserved for dropped deliveries is released with `item`.
     fn created(
         &self,
-        item: &Prepared,
+        item: Prepared,
         dropped: &[DeliveryId],
         claim: &crate::store::Claim,
-        jobs: &mut Vec<DeliveryJob>,
+        jobs: &mut Vec<Held>,
     ) {
-        self.release_held(item, |id| dropped.contains(id));
         metrics::counter!("hookd_events_accepted_total").increment(1);
-        let event = &item.event;
-        for (delivery, held) in event.deliveries.iter().zip(&item.held) {
-            if *held && !dropped.contains(&delivery.id) {
-                jobs.push(DeliveryJob {
-                    delivery_id: delivery.id.clone(),
-                    event_id: event.id.clone(),
-                    webhook_id: delivery.webhook_id.clone(),
-                    tenant: event.tenant.clone(),
-                    event_type: event.event_type.clone(),
-                    payload: event.payload.clone(),
-                    attempt: 1,
-                    manual: false,
-                    claim: claim.by.clone(),
-                    original: item.original.clone(),
-                });
+        let Prepared {
+            event,
+            mut reserved,
+            original,
+        } = item;
+        let body = EventBody {
+            payload: event.payload,
+            original,
+        };
+        for delivery in event.deliveries {
+            if dropped.contains(&delivery.id) {
+                continue;
             }
+            let Some(reservation) = reserved.remove(&delivery.id) else {
+                continue;
+            };
+            let claimed = ClaimedDelivery {
+                delivery_id: delivery.id,
+                event_id: event.id.clone(),
+                webhook_id: delivery.webhook_id,
+                tenant: event.tenant.clone(),
+                event_type: event.event_type.clone(),
+                attempt_count: 0,
+                manual: false,
+            };
+            jobs.push(Held::new(
+                claimed.next_attempt(&body, &claim.by),
+                reservation,
+            ));
         }
     }
 
-    /// Asks the dispatcher's memory bound which of the event's deliveries it holds.
-    fn hold(&self, item: &mut Prepared) {
+    /// Reserves memory for each of the event's deliveries that fits; those are stored as
+    /// claimed by this node.
+    fn reserve(&self, item: &mut Prepared) {
         let capacity = self.dispatcher.capacity();
         let webhooks = item.event.deliveries.iter().map(|d| &d.webhook_id);
-        item.held = capacity.try_hold_each(webhooks, item.event.payload.len());
-        for (delivery, held) in item.event.deliveries.iter_mut().zip(&item.held) {
-            delivery.claimed = *held;
+        let reservations = capacity.try_reserve_each(webhooks, item.event.payload.len());
+        for (delivery, reservation) in item.event.deliveries.iter_mut().zip(reservations) {
+            if let Some(reservation) = reservation {
+                delivery.claimed = true;
+                item.reserved.insert(delivery.id.clone(), reservation);
+            }
         }
     }
 
@@ -215,15 +224,6 @@ impl Publisher {
             .as_str()
             .parse::<hyper::Uri>()
             .is_ok_and(|uri| self.own_inboxes.contains(&uri))
-    }
-
-    fn release_held(&self, item: &Prepared, which: impl Fn(&DeliveryId) -> bool) {
-        let capacity = self.dispatcher.capacity();
-        for (delivery, held) in item.event.deliveries.iter().zip(&item.held) {
-            if *held && which(&delivery.id) {
-                capacity.release(&delivery.webhook_id, item.event.payload.len());
-            }
-        }
     }
 
     /// Checks one event and works out its deliveries.
@@ -324,7 +324,7 @@ impl Publisher {
                 deliveries,
                 inbox_request_id: item.origin.as_ref().map(|o| o.request_id.clone()),
             },
-            held: Vec::new(),
+            reserved: HashMap::new(),
             original: item.origin.map(|o| o.original),
         })
     }

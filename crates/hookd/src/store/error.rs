@@ -21,25 +21,3 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Internal(String),
 }
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(error: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode;
-        match &error {
-            rusqlite::Error::SqliteFailure(code, message)
-                if code.code == ErrorCode::ConstraintViolation =>
-            {
-                StoreError::Conflict(message.clone().unwrap_or_default())
-            }
-            rusqlite::Error::SqliteFailure(code, _)
-                if matches!(
-                    code.code,
-                    ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::CannotOpen
-                ) =>
-            {
-                StoreError::Unavailable(error.to_string())
-            }
-            _ => StoreError::Internal(error.to_string()),
-        }
-    }
-}

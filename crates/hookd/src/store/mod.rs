@@ -17,9 +17,9 @@ pub mod inbox_record;
 pub mod postgres;
 mod query;
 pub mod record;
+pub mod rules;
 pub mod sealing;
 pub mod sqlite;
-pub mod tally;
 
 pub use error::StoreError;
 pub use query::*;

@@ -1,13 +1,12 @@
 //! Query parameters and result shapes shared by every backend.
 
 use crate::model::*;
-use std::sync::Arc;
 use tokio::sync::watch;
 
 /// Work taken by a node: who holds it and until when (see `dispatch::lease`).
 #[derive(Debug, Clone)]
 pub struct Claim {
-    pub by: Arc<str>,
+    pub by: ClaimId,
     pub until: Timestamp,
 }
 

@@ -4,7 +4,7 @@
 use super::rows::{self, EVENT_TYPE_COLUMNS, TOKEN_COLUMNS};
 use super::{TOKENS_CHANNEL, notify};
 use crate::model::*;
-use crate::store::tally::known_range;
+use crate::store::rules::tally::known_range;
 use crate::store::{DeliveryCounts, LATENCY_BUCKETS, MinuteStats, Page, StoreResult};
 use sqlx::{PgPool, Row};
 

@@ -5,6 +5,8 @@
 use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS, LOGGED_ATTEMPT_COLUMNS};
 use super::{DUE_CHANNEL, notify};
 use crate::model::*;
+use crate::store::rules::job::ClaimedDelivery;
+use crate::store::rules::requeue::{RetryDecision, RetryFound, decide_retry};
 use crate::store::{AttemptQuery, Claim, DeliveryQuery, LoggedAttempt, Requeue, StoreResult};
 use sqlx::{PgPool, Row};
 use std::time::Duration;
@@ -51,7 +53,7 @@ pub async fn claim_due(
          RETURNING d.id, d.event_id, d.webhook_id, d.tenant, d.event_type, d.attempt_count, \
                    d.manual",
     )
-    .bind(&*claim.by)
+    .bind(claim.by.as_str())
     .bind(claim.until.as_millis())
     .bind(now.as_millis())
     .bind(&skip)
@@ -74,18 +76,16 @@ pub async fn claim_due(
         let Some(payload) = payloads.get(&event_id) else {
             continue;
         };
-        jobs.push(DeliveryJob {
+        let delivery = ClaimedDelivery {
             delivery_id: DeliveryId::from_trusted(row.try_get(0)?),
             event_id: EventId::from_trusted(event_id),
             webhook_id: WebhookId::from_trusted(row.try_get(2)?),
             tenant: Tenant::from_trusted(row.try_get::<&str, _>(3)?),
             event_type: EventName::from_trusted(row.try_get(4)?),
-            payload: payload.payload.clone(),
-            attempt: row.try_get::<i32, _>(5)? as u32 + 1,
+            attempt_count: row.try_get::<i32, _>(5)? as u32,
             manual: row.try_get(6)?,
-            claim: claim.by.clone(),
-            original: payload.original.clone(),
-        });
+        };
+        jobs.push(delivery.next_attempt(payload, &claim.by));
     }
     Ok(jobs)
 }
@@ -122,7 +122,7 @@ pub async fn renew(pool: &PgPool, claim: &Claim, expiring_before: Timestamp) -> 
         "UPDATE deliveries SET lease_until = $2 \
          WHERE claimed_by = $1 AND status = 'pending' AND lease_until < $3",
     )
-    .bind(&*claim.by)
+    .bind(claim.by.as_str())
     .bind(claim.until.as_millis())
     .bind(expiring_before.as_millis())
     .execute(pool)
@@ -185,21 +185,24 @@ pub async fn requeue(
     let Some(row) = found else {
         return Ok(Requeue::NotFound);
     };
-    if row.try_get::<Option<bool>, _>(7)? != Some(true) {
-        return Ok(Requeue::WebhookInactive);
-    }
-    let pending = row.try_get::<&str, _>(0)? == DeliveryStatus::Pending.as_str();
-    if pending && row.try_get::<Option<&str>, _>(1)?.is_some() {
-        return Ok(Requeue::Queued(None));
-    }
+    let found = RetryFound {
+        pending: row.try_get::<&str, _>(0)? == DeliveryStatus::Pending.as_str(),
+        held: row.try_get::<Option<&str>, _>(1)?.is_some(),
+        webhook_active: row.try_get::<Option<bool>, _>(7)? == Some(true),
+    };
+    let manual = match decide_retry(found) {
+        RetryDecision::WebhookInactive => return Ok(Requeue::WebhookInactive),
+        RetryDecision::LeftToHolder => return Ok(Requeue::Queued(None)),
+        RetryDecision::Requeue { manual } => manual,
+    };
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', next_attempt_at = $2, claimed_by = $3, \
              lease_until = $5, manual = $4, updated_at = $2 WHERE id = $1",
     )
     .bind(id.as_str())
     .bind(now.as_millis())
-    .bind(claim.map(|c| &*c.by))
-    .bind(!pending)
+    .bind(claim.map(|c| c.by.as_str()))
+    .bind(manual)
     .bind(claim.map(|c| c.until.as_millis()))
     .execute(&mut *transaction)
     .await?;
@@ -214,18 +217,18 @@ pub async fn requeue(
     let Some(payload) = payloads.get(event_id.as_str()) else {
         return Ok(Requeue::NotFound);
     };
-    Ok(Requeue::Queued(Some(DeliveryJob {
+    let delivery = ClaimedDelivery {
         delivery_id: id.clone(),
         event_id,
         webhook_id: WebhookId::from_trusted(row.try_get(4)?),
         tenant: Tenant::from_trusted(row.try_get::<&str, _>(5)?),
         event_type: EventName::from_trusted(row.try_get(6)?),
-        payload: payload.payload.clone(),
-        attempt: row.try_get::<i32, _>(2)? as u32 + 1,
-        manual: !pending,
-        claim: claim.by.clone(),
-        original: payload.original.clone(),
-    })))
+        attempt_count: row.try_get::<i32, _>(2)? as u32,
+        manual,
+    };
+    Ok(Requeue::Queued(Some(
+        delivery.next_attempt(payload, &claim.by),
+    )))
 }
 
 /// Re-queues as one-off attempts every delivery of the webhook that ended failed since `since`.

@@ -98,7 +98,7 @@ pub async fn insert_in(
         .bind(&delivery.times)
         .bind(&delivery.claimed)
         .bind(&delivery.even_if_disabled)
-        .bind(&*claim.by)
+        .bind(claim.by.as_str())
         .bind(claim.until.as_millis())
         .fetch_all(&mut *transaction)
         .await?

@@ -1,16 +1,17 @@
 //! Applying a batch of attempt outcomes in one transaction and a handful of statements: the
 //! attempt rows, each delivery's next state (only while the outcome's claim still holds it),
 //! the webhooks' failure streaks (disabling those that reach the limit or answered 410), and
-//! the per-minute statistics.
+//! the per-minute statistics. The rules are `store::rules`'; this file holds their SQL.
 
 use super::webhooks::pause_deliveries;
 use super::{WEBHOOKS_CHANNEL, notify};
 use crate::model::*;
 use crate::store::record::encode_headers;
-use crate::store::tally::tally_minutes;
+use crate::store::rules::outcome::after_attempt;
+use crate::store::rules::streak::{Disabling, StreakChange, StreakState, follow, streak_changes};
+use crate::store::rules::tally::tally_minutes;
 use crate::store::{DisabledWebhook, LATENCY_BUCKETS, StoreResult};
 use sqlx::{PgConnection, PgPool, Row};
-use std::collections::BTreeMap;
 
 pub async fn record(
     pool: &PgPool,
@@ -113,16 +114,12 @@ async fn update_deliveries(
     let mut next = Vec::with_capacity(outcomes.len());
     let mut claims = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
-        let (status, next_attempt_at) = match outcome.next {
-            NextStep::Succeeded => (DeliveryStatus::Succeeded, None),
-            NextStep::RetryAt(at) => (DeliveryStatus::Pending, Some(at.as_millis())),
-            NextStep::Failed | NextStep::Gone => (DeliveryStatus::Failed, None),
-        };
+        let after = after_attempt(outcome.next);
         ids.push(outcome.attempt.delivery_id.as_str());
-        statuses.push(status.as_str());
+        statuses.push(after.status.as_str());
         attempts.push(outcome.attempt.attempt as i32);
-        next.push(next_attempt_at);
-        claims.push(&*outcome.claim);
+        next.push(after.next_attempt_at.map(Timestamp::as_millis));
+        claims.push(outcome.claim.as_str());
     }
     sqlx::query(
         "UPDATE deliveries d SET status = u.status, \
@@ -145,71 +142,51 @@ async fn update_deliveries(
     Ok(())
 }
 
-/// What a batch does to one webhook's failure streak, in order.
-#[derive(Default)]
-struct StreakChange {
-    /// A success reset the streak; `failures` counts those after the last reset.
-    reset: bool,
-    failures: i32,
-    gone: bool,
-}
-
+/// Applies the streak rule to each webhook of the batch, in id order (nodes recording at the
+/// same time lock webhook rows in the same order): a reset is written blind; anything else is
+/// followed from the stored streak, read under a row lock.
 async fn update_streaks(
     conn: &mut PgConnection,
     outcomes: &[AttemptOutcome],
     disable_after: u32,
     now: Timestamp,
 ) -> StoreResult<Vec<DisabledWebhook>> {
-    // Sorted by id: nodes recording at the same time lock webhook rows in the same order.
-    let mut changes: BTreeMap<&str, StreakChange> = BTreeMap::new();
-    for outcome in outcomes {
-        let id = outcome.attempt.webhook_id.as_str();
-        match outcome.next {
-            NextStep::Gone => changes.entry(id).or_default().gone = true,
-            NextStep::Succeeded if outcome.counts_for_streak => {
-                let change = changes.entry(id).or_default();
-                change.reset = true;
-                change.failures = 0;
-            }
-            NextStep::Failed if outcome.counts_for_streak => {
-                changes.entry(id).or_default().failures += 1
-            }
-            _ => {}
-        }
-    }
     let mut disabled = Vec::new();
-    for (id, change) in &changes {
-        let id = WebhookId::from_trusted(id.to_string());
-        if change.gone {
-            disabled.extend(disable(conn, &id, DisabledReason::Gone, now).await?);
-            continue;
-        }
-        if change.failures == 0 {
-            if change.reset {
+    for (id, change) in streak_changes(outcomes) {
+        let steps = match change {
+            StreakChange::Reset => {
                 sqlx::query(
                     "UPDATE webhooks SET failure_streak = 0 WHERE id = $1 AND failure_streak != 0",
                 )
                 .bind(id.as_str())
                 .execute(&mut *conn)
                 .await?;
+                continue;
             }
+            StreakChange::Follow(steps) => steps,
+        };
+        let stored =
+            sqlx::query("SELECT failure_streak, active FROM webhooks WHERE id = $1 FOR UPDATE")
+                .bind(id.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some(row) = stored else {
             continue;
+        };
+        let start = StreakState {
+            streak: row.try_get::<i32, _>(0)? as u32,
+            active: row.try_get(1)?,
+        };
+        let end = follow(start, &steps, disable_after);
+        if end.streak != start.streak {
+            sqlx::query("UPDATE webhooks SET failure_streak = $2 WHERE id = $1")
+                .bind(id.as_str())
+                .bind(end.streak.min(i32::MAX as u32) as i32)
+                .execute(&mut *conn)
+                .await?;
         }
-        let streak = sqlx::query(
-            "UPDATE webhooks SET failure_streak = CASE WHEN $2 THEN $3 \
-                 ELSE failure_streak + $3 END \
-             WHERE id = $1 RETURNING failure_streak, active",
-        )
-        .bind(id.as_str())
-        .bind(change.reset)
-        .bind(change.failures)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(row) = streak {
-            let (streak, active): (i32, bool) = (row.try_get(0)?, row.try_get(1)?);
-            if active && disable_after > 0 && streak as u32 >= disable_after {
-                disabled.extend(disable(conn, &id, DisabledReason::Failing, now).await?);
-            }
+        if let Some(disabling) = end.disabled {
+            disabled.extend(disable(conn, &id, disabling, now).await?);
         }
     }
     Ok(disabled)
@@ -218,15 +195,15 @@ async fn update_streaks(
 async fn disable(
     conn: &mut PgConnection,
     id: &WebhookId,
-    reason: DisabledReason,
+    disabling: Disabling,
     now: Timestamp,
 ) -> StoreResult<Option<DisabledWebhook>> {
     let changed = sqlx::query(
         "UPDATE webhooks SET active = FALSE, disabled_reason = $2, updated_at = $3 \
-         WHERE id = $1 AND active RETURNING tenant, url, failure_streak",
+         WHERE id = $1 AND active RETURNING tenant, url",
     )
     .bind(id.as_str())
-    .bind(reason.as_str())
+    .bind(disabling.reason.as_str())
     .bind(now.as_millis())
     .fetch_optional(&mut *conn)
     .await?;
@@ -238,8 +215,8 @@ async fn disable(
         id: id.clone(),
         tenant: Tenant::from_trusted(row.try_get::<&str, _>(0)?),
         url: row.try_get(1)?,
-        reason,
-        failure_streak: row.try_get::<i32, _>(2)? as u32,
+        reason: disabling.reason,
+        failure_streak: disabling.streak,
     }))
 }
 

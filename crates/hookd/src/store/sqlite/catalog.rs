@@ -3,7 +3,7 @@
 
 use super::rows::{self, EVENT_TYPE_COLUMNS, TOKEN_COLUMNS};
 use crate::model::*;
-use crate::store::tally::known_range;
+use crate::store::rules::tally::known_range;
 use crate::store::{DeliveryCounts, LATENCY_BUCKETS, MinuteStats, Page, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
 

@@ -4,6 +4,8 @@
 use super::conditions::Conditions;
 use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS, LOGGED_ATTEMPT_COLUMNS};
 use crate::model::*;
+use crate::store::rules::job::ClaimedDelivery;
+use crate::store::rules::requeue::{RetryDecision, RetryFound, decide_retry};
 use crate::store::{AttemptQuery, Claim, DeliveryQuery, LoggedAttempt, Requeue, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
 use std::collections::HashMap;
@@ -60,42 +62,30 @@ pub fn claim_due(
     let mut statement = conn.prepare_cached(&sql)?;
     let claimed = statement
         .query_map(params_from_iter(values), |row| {
-            Ok((
-                DeliveryId::from_trusted(row.get(0)?),
-                EventId::from_trusted(row.get(1)?),
-                WebhookId::from_trusted(row.get(2)?),
-                Tenant::from_trusted(&row.get::<_, String>(3)?),
-                EventName::from_trusted(row.get(4)?),
-                row.get::<_, u32>(5)?,
-                row.get::<_, bool>(6)?,
-            ))
+            Ok(ClaimedDelivery {
+                delivery_id: DeliveryId::from_trusted(row.get(0)?),
+                event_id: EventId::from_trusted(row.get(1)?),
+                webhook_id: WebhookId::from_trusted(row.get(2)?),
+                tenant: Tenant::from_trusted(&row.get::<_, String>(3)?),
+                event_type: EventName::from_trusted(row.get(4)?),
+                attempt_count: row.get(5)?,
+                manual: row.get(6)?,
+            })
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut payloads: HashMap<EventId, EventBody> = HashMap::new();
     let mut jobs = Vec::with_capacity(claimed.len());
-    for (delivery_id, event_id, webhook_id, tenant, event_type, attempt_count, manual) in claimed {
-        let payload = match payloads.get(&event_id) {
-            Some(payload) => payload.clone(),
+    for delivery in claimed {
+        let payload = match payloads.get(&delivery.event_id) {
+            Some(payload) => payload,
             None => {
-                let Some(payload) = super::events::body(conn, &event_id)? else {
+                let Some(payload) = super::events::body(conn, &delivery.event_id)? else {
                     continue;
                 };
-                payloads.insert(event_id.clone(), payload.clone());
-                payload
+                payloads.entry(delivery.event_id.clone()).or_insert(payload)
             }
         };
-        jobs.push(DeliveryJob {
-            delivery_id,
-            event_id,
-            webhook_id,
-            tenant,
-            event_type,
-            payload: payload.payload,
-            attempt: attempt_count + 1,
-            manual,
-            claim: claim.by.clone(),
-            original: payload.original,
-        });
+        jobs.push(delivery.next_attempt(payload, &claim.by));
     }
     Ok(jobs)
 }
@@ -136,7 +126,7 @@ pub fn renew(conn: &Connection, claim: &Claim, expiring_before: Timestamp) -> St
              WHERE claimed_by = ?1 AND status = 'pending' AND lease_until < ?3",
         )?
         .execute(params![
-            &*claim.by,
+            claim.by.as_str(),
             claim.until.as_millis(),
             expiring_before.as_millis()
         ])?;
@@ -190,29 +180,30 @@ pub fn requeue(
              WHERE d.id = ?1 AND (?2 IS NULL OR d.tenant = ?2)",
         )?
         .query_row(params![id.as_str(), tenant], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, Option<String>>(1)?,
-                row.get::<_, u32>(2)?,
-                EventId::from_trusted(row.get(3)?),
-                WebhookId::from_trusted(row.get(4)?),
-                Tenant::from_trusted(&row.get::<_, String>(5)?),
-                EventName::from_trusted(row.get(6)?),
-                row.get::<_, Option<bool>>(7)?,
-            ))
+            let found = RetryFound {
+                pending: row.get::<_, String>(0)? == DeliveryStatus::Pending.as_str(),
+                held: row.get::<_, Option<String>>(1)?.is_some(),
+                webhook_active: row.get::<_, Option<bool>>(7)? == Some(true),
+            };
+            let delivery = ClaimedDelivery {
+                delivery_id: id.clone(),
+                event_id: EventId::from_trusted(row.get(3)?),
+                webhook_id: WebhookId::from_trusted(row.get(4)?),
+                tenant: Tenant::from_trusted(&row.get::<_, String>(5)?),
+                event_type: EventName::from_trusted(row.get(6)?),
+                attempt_count: row.get(2)?,
+                manual: false,
+            };
+            Ok((found, delivery))
         })
         .optional()?;
-    let Some((status, claimed_by, attempt_count, event_id, webhook_id, tenant, event_type, active)) =
-        found
-    else {
+    let Some((found, mut delivery)) = found else {
         return Ok(Requeue::NotFound);
     };
-    if active != Some(true) {
-        return Ok(Requeue::WebhookInactive);
-    }
-    let pending = status == DeliveryStatus::Pending.as_str();
-    if pending && claimed_by.is_some() {
-        return Ok(Requeue::Queued(None));
+    match decide_retry(found) {
+        RetryDecision::WebhookInactive => return Ok(Requeue::WebhookInactive),
+        RetryDecision::LeftToHolder => return Ok(Requeue::Queued(None)),
+        RetryDecision::Requeue { manual } => delivery.manual = manual,
     }
     conn.prepare_cached(
         "UPDATE deliveries SET status = 'pending', next_attempt_at = ?2, claimed_by = ?3, \
@@ -221,28 +212,19 @@ pub fn requeue(
     .execute(params![
         id.as_str(),
         now.as_millis(),
-        claim.map(|c| &*c.by),
-        !pending,
+        claim.map(|c| c.by.as_str()),
+        delivery.manual,
         claim.map(|c| c.until.as_millis())
     ])?;
     let Some(claim) = claim else {
         return Ok(Requeue::Queued(None));
     };
-    let Some(body) = super::events::body(conn, &event_id)? else {
+    let Some(body) = super::events::body(conn, &delivery.event_id)? else {
         return Ok(Requeue::NotFound);
     };
-    Ok(Requeue::Queued(Some(DeliveryJob {
-        delivery_id: id.clone(),
-        event_id,
-        webhook_id,
-        tenant,
-        event_type,
-        payload: body.payload,
-        attempt: attempt_count + 1,
-        manual: !pending,
-        claim: claim.by.clone(),
-        original: body.original,
-    })))
+    Ok(Requeue::Queued(Some(
+        delivery.next_attempt(&body, &claim.by),
+    )))
 }
 
 /// Re-queues as one-off attempts every delivery of the webhook that ended failed since `since`.

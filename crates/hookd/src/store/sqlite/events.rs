@@ -57,7 +57,7 @@ pub fn insert(
                 event.tenant.as_str(),
                 event.event_type.as_str(),
                 event.created_at.as_millis(),
-                delivery.claimed.then_some(&*claim.by),
+                delivery.claimed.then_some(claim.by.as_str()),
                 delivery.even_if_disabled,
                 delivery.claimed.then_some(claim.until.as_millis()),
             ])?;

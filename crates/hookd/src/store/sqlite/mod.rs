@@ -13,6 +13,7 @@ mod catalog;
 mod checkpointer;
 mod conditions;
 mod deliveries;
+mod error;
 mod events;
 mod files;
 mod inboxes;

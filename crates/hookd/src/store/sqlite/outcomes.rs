@@ -1,12 +1,14 @@
 //! Applying attempt outcomes: the attempt log, each delivery's next state, each webhook's
 //! failure streak (disabling it when the streak reaches the limit or the receiver said 410), and
-//! the per-minute statistics. Called with a batch; runs inside one transaction.
+//! the per-minute statistics. Called with a batch; runs inside one transaction. The rules are
+//! `store::rules`'; this file holds their SQL.
 
 use crate::model::*;
-use crate::store::tally::{MinuteTally, tally_minutes};
+use crate::store::rules::outcome::after_attempt;
+use crate::store::rules::streak::{Disabling, StreakChange, StreakState, follow, streak_changes};
+use crate::store::rules::tally::{MinuteTally, tally_minutes};
 use crate::store::{DisabledWebhook, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashSet;
 
 pub fn record(
     conn: &Connection,
@@ -14,25 +16,14 @@ pub fn record(
     disable_after: u32,
     now: Timestamp,
 ) -> StoreResult<Vec<DisabledWebhook>> {
-    let mut disabled = Vec::new();
-    // Webhooks whose streak this batch has already reset, with no failure since: a success
-    // needs no write for them.
-    let mut streak_is_zero: HashSet<&WebhookId> = HashSet::new();
     for outcome in outcomes {
         insert_attempt(conn, &outcome.attempt)?;
         update_delivery(conn, outcome, now)?;
-        let webhook = &outcome.attempt.webhook_id;
-        let resets = matches!(outcome.next, NextStep::Succeeded) && outcome.counts_for_streak;
-        if resets && streak_is_zero.contains(webhook) {
-            // Nothing to write.
-        } else if let Some(change) = update_streak(conn, outcome, disable_after, now)? {
-            disabled.push(change);
-        }
-        if resets {
-            streak_is_zero.insert(webhook);
-        } else if matches!(outcome.next, NextStep::Failed | NextStep::Gone) {
-            streak_is_zero.remove(webhook);
-        }
+    }
+    // After the deliveries: a webhook disabled here pauses the retries just released.
+    let mut disabled = Vec::new();
+    for (webhook, change) in streak_changes(outcomes) {
+        disabled.extend(update_streak(conn, &webhook, change, disable_after, now)?);
     }
     for ((webhook, minute), tally) in tally_minutes(outcomes.iter().map(|o| &o.attempt)) {
         upsert_minute(conn, &webhook, minute, &tally)?;
@@ -74,11 +65,7 @@ fn insert_attempt(conn: &Connection, attempt: &Attempt) -> StoreResult<()> {
 /// claim that lapsed lost it to whichever node took it over).
 fn update_delivery(conn: &Connection, outcome: &AttemptOutcome, now: Timestamp) -> StoreResult<()> {
     let attempt = &outcome.attempt;
-    let (status, next_attempt_at) = match outcome.next {
-        NextStep::Succeeded => (DeliveryStatus::Succeeded, None),
-        NextStep::RetryAt(at) => (DeliveryStatus::Pending, Some(at.as_millis())),
-        NextStep::Failed | NextStep::Gone => (DeliveryStatus::Failed, None),
-    };
+    let after = after_attempt(outcome.next);
     conn.prepare_cached(
         "UPDATE deliveries SET status = ?2, attempt_count = MAX(attempt_count, ?3), \
              next_attempt_at = CASE WHEN ?4 IS NOT NULL AND EXISTS (SELECT 1 FROM webhooks w \
@@ -88,75 +75,74 @@ fn update_delivery(conn: &Connection, outcome: &AttemptOutcome, now: Timestamp) 
     )?
     .execute(params![
         attempt.delivery_id.as_str(),
-        status.as_str(),
+        after.status.as_str(),
         attempt.attempt,
-        next_attempt_at,
+        after.next_attempt_at.map(Timestamp::as_millis),
         now.as_millis(),
-        &*outcome.claim,
+        outcome.claim.as_str(),
     ])?;
     Ok(())
 }
 
+/// Applies the streak rule to one webhook: a reset is written blind; anything else is followed
+/// from the stored streak.
 fn update_streak(
     conn: &Connection,
-    outcome: &AttemptOutcome,
+    webhook: &WebhookId,
+    change: StreakChange,
     disable_after: u32,
     now: Timestamp,
 ) -> StoreResult<Option<DisabledWebhook>> {
-    let webhook = &outcome.attempt.webhook_id;
-    match outcome.next {
-        NextStep::Gone => disable(conn, webhook, DisabledReason::Gone, now),
-        NextStep::Succeeded if outcome.counts_for_streak => {
+    let steps = match change {
+        StreakChange::Reset => {
             conn.prepare_cached(
                 "UPDATE webhooks SET failure_streak = 0 WHERE id = ?1 AND failure_streak != 0",
             )?
             .execute(params![webhook.as_str()])?;
-            Ok(None)
+            return Ok(None);
         }
-        NextStep::Failed if outcome.counts_for_streak => {
-            let streak: Option<(u32, bool)> = conn
-                .prepare_cached(
-                    "UPDATE webhooks SET failure_streak = failure_streak + 1 WHERE id = ?1 \
-                     RETURNING failure_streak, active",
-                )?
-                .query_row(params![webhook.as_str()], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
-                .optional()?;
-            match streak {
-                Some((streak, true)) if disable_after > 0 && streak >= disable_after => {
-                    disable(conn, webhook, DisabledReason::Failing, now)
-                }
-                _ => Ok(None),
-            }
-        }
-        _ => Ok(None),
+        StreakChange::Follow(steps) => steps,
+    };
+    let stored = conn
+        .prepare_cached("SELECT failure_streak, active FROM webhooks WHERE id = ?1")?
+        .query_row(params![webhook.as_str()], |row| {
+            Ok(StreakState {
+                streak: row.get(0)?,
+                active: row.get(1)?,
+            })
+        })
+        .optional()?;
+    let Some(start) = stored else {
+        return Ok(None);
+    };
+    let end = follow(start, &steps, disable_after);
+    if end.streak != start.streak {
+        conn.prepare_cached("UPDATE webhooks SET failure_streak = ?2 WHERE id = ?1")?
+            .execute(params![webhook.as_str(), end.streak])?;
+    }
+    match end.disabled {
+        Some(disabling) => disable(conn, webhook, disabling, now),
+        None => Ok(None),
     }
 }
 
 fn disable(
     conn: &Connection,
     id: &WebhookId,
-    reason: DisabledReason,
+    disabling: Disabling,
     now: Timestamp,
 ) -> StoreResult<Option<DisabledWebhook>> {
     let changed = conn
         .prepare_cached(
             "UPDATE webhooks SET active = 0, disabled_reason = ?2, updated_at = ?3 \
-             WHERE id = ?1 AND active = 1 RETURNING tenant, url, failure_streak",
+             WHERE id = ?1 AND active = 1 RETURNING tenant, url",
         )?
         .query_row(
-            params![id.as_str(), reason.as_str(), now.as_millis()],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, u32>(2)?,
-                ))
-            },
+            params![id.as_str(), disabling.reason.as_str(), now.as_millis()],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
         )
         .optional()?;
-    let Some((tenant, url, failure_streak)) = changed else {
+    let Some((tenant, url)) = changed else {
         return Ok(None);
     };
     super::webhooks::pause_deliveries(conn, id)?;
@@ -164,8 +150,8 @@ fn disable(
         id: id.clone(),
         tenant: Tenant::from_trusted(&tenant),
         url,
-        reason,
-        failure_streak,
+        reason: disabling.reason,
+        failure_streak: disabling.streak,
     }))
 }
 
