@@ -292,6 +292,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_server"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session": {
         parameters: {
             query?: never;
@@ -975,6 +991,16 @@ export interface components {
              */
             max?: number | null;
         };
+        LimitsOut: {
+            max_event_bytes: number;
+            max_batch_bytes: number;
+            /** Format: int64 */
+            max_webhooks_per_tenant: number;
+            /** Format: int64 */
+            max_inboxes_per_tenant: number;
+            /** Format: int32 */
+            max_in_flight_per_webhook: number;
+        };
         /** @description A page of a list. */
         ListOf_AttemptOut: {
             data: {
@@ -1323,6 +1349,15 @@ export interface components {
             /** @description `null`: `{"id": "req_..."}`. */
             body?: string | null;
         };
+        /** @description How long each kind of record is kept, as `30d`, `12h`, `90m` or `45s`. */
+        RetentionOut: {
+            /** @description Events, with their deliveries once all finished, and audit entries. */
+            events: string;
+            /** @description Attempts (the webhooks' logs) and per-minute statistics. */
+            attempts: string;
+            /** @description Requests received by inboxes. */
+            inbox_requests: string;
+        };
         RetryAccepted: {
             delivery_id: string;
             status: string;
@@ -1355,6 +1390,14 @@ export interface components {
             secret: string;
             /** @description For `v1a`: `whpk_...`, what receivers verify with; `null` for `v1`. */
             public_key?: string | null;
+        };
+        ServerOut: {
+            /** @description hookd's version. */
+            version: string;
+            /** @description `sqlite` or `postgresql`. */
+            database: string;
+            retention: components["schemas"]["RetentionOut"];
+            limits: components["schemas"]["LimitsOut"];
         };
         SessionOut: {
             role: components["schemas"]["Role"];
@@ -3303,6 +3346,55 @@ export interface operations {
             /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_server: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This hookd: version, database, retention and limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerOut"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
