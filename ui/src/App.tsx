@@ -17,6 +17,7 @@ import { DeliveryPage } from "./pages/DeliveryPage";
 import { EventTypes } from "./pages/EventTypes";
 import { Tokens } from "./pages/Tokens";
 import { Audit } from "./pages/Audit";
+import { About } from "./pages/About";
 import { Playground } from "./pages/Playground";
 import { Inboxes } from "./pages/Inboxes";
 import { NewInbox } from "./pages/NewInbox";
@@ -51,6 +52,7 @@ export function App() {
         <Route path="playground" element={<Playground />} />
         <Route path="tokens" element={admin ? <Tokens /> : <Navigate to="/" replace />} />
         <Route path="audit" element={admin ? <Audit /> : <Navigate to="/" replace />} />
+        <Route path="about" element={<About />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -14,7 +14,7 @@
 // - "event-types": the catalog and the event names the webhook form offers; a page that changes
 //   the catalog invalidates both.
 // - "inboxes": inboxes, their requests, the playgrounds.
-// - "tokens", "audit", "stats", "delivery", "deliveries": one page each.
+// - "tokens", "audit", "stats", "delivery", "deliveries", "server": one page each.
 
 type Filters = Record<string, unknown>;
 
@@ -38,6 +38,9 @@ export const METRICS_KEY = ["metrics"] as const;
 export const statsKey = (window: string) => ["stats", window] as const;
 
 export const deliveryKey = (id: string) => ["delivery", id] as const;
+
+/** What this hookd is (`GET /api/server`): version, database, retention, limits. */
+export const SERVER_KEY = ["server"] as const;
 
 export const EVENTS_KEY = ["events"] as const;
 export const eventListKey = (filters: Filters) => ["events", "list", filters] as const;

@@ -15,6 +15,7 @@ export function Layout() {
     ["/playground", "Playground"],
   ];
   if (admin) links.push(["/tokens", "Tokens"], ["/audit", "Audit log"]);
+  links.push(["/about", "About"]);
   return (
     <div className="shell">
       <header className="topbar">

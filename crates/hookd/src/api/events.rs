@@ -169,10 +169,10 @@ pub async fn publish_event(
     let input: EventIn = read_json(body, limit).await?;
     let mut checks = Checks::default();
     let publication = publication(&mut checks, &principal, input, limit);
-    checks.finish()?;
+    let publication = checks.finish_with(publication)?;
     let published = state
         .publisher
-        .publish(vec![publication.expect("checked")], |_| String::new())
+        .publish(vec![publication], |_| String::new())
         .await
         .map_err(publish_error)?;
     let accepted =
@@ -208,8 +208,8 @@ pub async fn publish_batch(
     for (index, event) in input.events.into_iter().enumerate() {
         let mut checks = Checks::default();
         let publication = publication(&mut checks, &principal, event, state.config.max_event_bytes);
-        match checks.finish() {
-            Ok(()) => publications.push(publication.expect("checked")),
+        match checks.finish_with(publication) {
+            Ok(publication) => publications.push(publication),
             Err(ApiError::Invalid(found)) => errors.extend(
                 found
                     .into_iter()
