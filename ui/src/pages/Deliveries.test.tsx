@@ -131,6 +131,7 @@ test("retry all matching: a dry run with the oldest first, then the retry of the
   expect(screen.queryByRole("region", { name: "Retry all matching" })).not.toBeInTheDocument();
   // The list refreshes: nothing failed is left.
   expect(await screen.findByText("No deliveries match these filters.")).toBeInTheDocument();
+  expect(screen.getByText(/^3 re-queued; the last attempt is due at .+\.$/)).toBeInTheDocument();
 });
 
 test("the preview can be cancelled, and goes when the filters change", async () => {

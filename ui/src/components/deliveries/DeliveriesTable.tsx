@@ -52,7 +52,7 @@ export function DeliveriesTable({
                 <Time iso={delivery.updated_at} />
               </td>
               {showTenant && <td className="hide-narrow">{delivery.tenant}</td>}
-              <td className="row-actions">
+              <td>
                 <Link to={`/deliveries/${delivery.id}`} aria-label={`Details of delivery ${delivery.id}`}>
                   Details
                 </Link>
