@@ -257,6 +257,11 @@ export const steps = [
       return event.deliveries[0].status === "failed";
     });
     receiver.status = 200;
+    const recover = page.getByRole("region", { name: "Recover failed deliveries" });
+    await button(recover, "Preview").click();
+    await status(page, "Recovering would re-queue 1 delivery").waitFor();
+    await recover.getByRole("list", { name: "First deliveries to retry" }).getByRole("link", { name: "order.created" }).waitFor();
+    await world.shoot(page, "webhook-recover-preview");
     await button(page, "Recover failed deliveries").click();
     await status(page, "Re-queued 1").waitFor();
     await until("the recovered delivery to arrive", () =>
