@@ -14,6 +14,7 @@ import { Events } from "./pages/Events";
 import { PublishEvent } from "./pages/PublishEvent";
 import { EventPage } from "./pages/EventPage";
 import { DeliveryPage } from "./pages/DeliveryPage";
+import { Deliveries } from "./pages/Deliveries";
 import { EventTypes } from "./pages/EventTypes";
 import { Tokens } from "./pages/Tokens";
 import { Audit } from "./pages/Audit";
@@ -42,6 +43,7 @@ export function App() {
         <Route path="events" element={<Events />} />
         <Route path="events/new" element={<PublishEvent />} />
         <Route path="events/:id" element={<EventPage />} />
+        <Route path="deliveries" element={<Deliveries />} />
         <Route path="deliveries/:id" element={<DeliveryPage />} />
         <Route path="event-types" element={<EventTypes />} />
         <Route path="inboxes" element={<Inboxes />} />

@@ -10,6 +10,7 @@ export function Layout() {
     ["/", "Dashboard"],
     ["/webhooks", "Webhooks"],
     ["/events", "Events"],
+    ["/deliveries", "Failed deliveries"],
     ["/event-types", "Event types"],
     ["/inboxes", "Inboxes"],
     ["/playground", "Playground"],
