@@ -469,6 +469,16 @@ export const steps = [
     assert.ok(!text.includes("whsec_"), "no secret in the audit log");
   }],
 
+  ["the About page says what this hookd keeps, and for how long", async (world) => {
+    const { page } = world;
+    await goTo(world, "About");
+    const retention = page.getByRole("region", { name: "Retention" });
+    await retention.getByText("30 days").first().waitFor();
+    await retention.getByText("7 days").waitFor();
+    await page.getByRole("region", { name: "Server" }).getByText("SQLite").waitFor();
+    await world.shoot(page, "about");
+  }],
+
   ["a webhook is deleted after confirming", async (world) => {
     const { page, hookd, state } = world;
     await page.goto(`${hookd.base}/webhooks/${state.acmeWebhook}`);
@@ -527,6 +537,7 @@ export const steps = [
       [String(state.inboxes?.github.path), "phone-inbox"],
       ["/inboxes/new", "phone-new-inbox"],
       ["/deliveries?status=succeeded", "phone-deliveries"],
+      ["/about", "phone-about"],
     ];
     for (const [path, name] of pages) {
       if (path.includes("undefined")) continue; // a page of a step not run (HOOKD_E2E_ONLY)
