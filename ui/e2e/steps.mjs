@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import { until } from "./harness.mjs";
 import { playgroundSteps } from "./playground-steps.mjs";
 import { inboxSteps } from "./inbox-steps.mjs";
+import { deadLetterSteps } from "./dead-letter-steps.mjs";
 
 const link = (page, name) => page.getByRole("link", { name, exact: true });
 const button = (page, name) => page.getByRole("button", { name, exact: true });
@@ -256,6 +257,11 @@ export const steps = [
       return event.deliveries[0].status === "failed";
     });
     receiver.status = 200;
+    const recover = page.getByRole("region", { name: "Recover failed deliveries" });
+    await button(recover, "Preview").click();
+    await status(page, "Recovering would re-queue 1 delivery").waitFor();
+    await recover.getByRole("list", { name: "First deliveries to retry" }).getByRole("link", { name: "order.created" }).waitFor();
+    await world.shoot(page, "webhook-recover-preview");
     await button(page, "Recover failed deliveries").click();
     await status(page, "Re-queued 1").waitFor();
     await until("the recovered delivery to arrive", () =>
@@ -463,6 +469,16 @@ export const steps = [
     assert.ok(!text.includes("whsec_"), "no secret in the audit log");
   }],
 
+  ["the About page says what this hookd keeps, and for how long", async (world) => {
+    const { page } = world;
+    await goTo(world, "About");
+    const retention = page.getByRole("region", { name: "Retention" });
+    await retention.getByText("30 days").first().waitFor();
+    await retention.getByText("7 days").waitFor();
+    await page.getByRole("region", { name: "Server" }).getByText("SQLite").waitFor();
+    await world.shoot(page, "about");
+  }],
+
   ["a webhook is deleted after confirming", async (world) => {
     const { page, hookd, state } = world;
     await page.goto(`${hookd.base}/webhooks/${state.acmeWebhook}`);
@@ -507,6 +523,7 @@ export const steps = [
 
   ...playgroundSteps,
   ...inboxSteps,
+  ...deadLetterSteps,
 
   ["pages fit a phone-width window", async (world) => {
     const { page, hookd, state } = world;
@@ -519,6 +536,8 @@ export const steps = [
       ["/playground", "phone-playground"],
       [String(state.inboxes?.github.path), "phone-inbox"],
       ["/inboxes/new", "phone-new-inbox"],
+      ["/deliveries?status=succeeded", "phone-deliveries"],
+      ["/about", "phone-about"],
     ];
     for (const [path, name] of pages) {
       if (path.includes("undefined")) continue; // a page of a step not run (HOOKD_E2E_ONLY)

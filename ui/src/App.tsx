@@ -14,9 +14,11 @@ import { Events } from "./pages/Events";
 import { PublishEvent } from "./pages/PublishEvent";
 import { EventPage } from "./pages/EventPage";
 import { DeliveryPage } from "./pages/DeliveryPage";
+import { Deliveries } from "./pages/Deliveries";
 import { EventTypes } from "./pages/EventTypes";
 import { Tokens } from "./pages/Tokens";
 import { Audit } from "./pages/Audit";
+import { About } from "./pages/About";
 import { Playground } from "./pages/Playground";
 import { Inboxes } from "./pages/Inboxes";
 import { NewInbox } from "./pages/NewInbox";
@@ -41,6 +43,7 @@ export function App() {
         <Route path="events" element={<Events />} />
         <Route path="events/new" element={<PublishEvent />} />
         <Route path="events/:id" element={<EventPage />} />
+        <Route path="deliveries" element={<Deliveries />} />
         <Route path="deliveries/:id" element={<DeliveryPage />} />
         <Route path="event-types" element={<EventTypes />} />
         <Route path="inboxes" element={<Inboxes />} />
@@ -51,6 +54,7 @@ export function App() {
         <Route path="playground" element={<Playground />} />
         <Route path="tokens" element={admin ? <Tokens /> : <Navigate to="/" replace />} />
         <Route path="audit" element={admin ? <Audit /> : <Navigate to="/" replace />} />
+        <Route path="about" element={<About />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -13,8 +13,9 @@ use crate::dispatch::{
 };
 use crate::inbox::Inboxes;
 use crate::model::*;
+use crate::ops::Operations;
+use crate::publish::Publisher;
 use crate::publish::schemas::SchemaCatalog;
-use crate::publish::{Publication, Publisher, Targets};
 use crate::store::postgres::PostgresStore;
 use crate::store::sealing::Resealed;
 use crate::store::sqlite::SqliteStore;
@@ -165,6 +166,17 @@ impl Server {
             Publisher::new(store.clone(), directory.clone(), handle.clone(), schemas)
                 .with_own_inboxes(inboxes.own()),
         );
+        let ops = Arc::new(Operations {
+            config: config.clone(),
+            store: store.clone(),
+            directory: directory.clone(),
+            inboxes: inboxes.clone(),
+            publisher: publisher.clone(),
+            dispatcher: handle.clone(),
+            outbound: outbound.clone(),
+            gates: gates.clone(),
+            policy: policy.clone(),
+        });
         let state = AppState {
             config: config.clone(),
             store: store.clone(),
@@ -177,20 +189,15 @@ impl Server {
             auth: Arc::new(Authenticator::new(admin_hash, store.clone())),
             metrics: crate::telemetry::metrics(),
             inboxes: inboxes.clone(),
+            ops: ops.clone(),
         };
         let mut background = vec![
-            tokio::spawn(enforce_retention(store.clone(), config.retention)),
             tokio::spawn(follow_webhooks(store.clone(), directory.clone(), inboxes)),
-            tokio::spawn(enforce_inbox_retention(
-                store.clone(),
-                config.retention_inbox_requests,
-            )),
             tokio::spawn(sample_pending(store.clone())),
         ];
+        background.extend(crate::retention::start(&store, &config));
         match disabled {
-            Some(disabled) => background.push(tokio::spawn(announce_disabled(
-                disabled, directory, publisher,
-            ))),
+            Some(disabled) => background.push(tokio::spawn(announce_disabled(disabled, ops))),
             // The dispatcher renews its leases; an API-only node still claims test attempts
             // and helps release the work of dead nodes.
             None => background.push(tokio::spawn(crate::dispatch::renewer::run(
@@ -394,92 +401,13 @@ async fn follow_webhooks(store: DynStore, directory: Arc<Directory>, inboxes: Ar
     }
 }
 
-/// Publishes `webhook.disabled` in the tenant of every webhook the dispatcher disabled.
+/// Announces every webhook the dispatcher disabled (`webhook.disabled` in its tenant).
 async fn announce_disabled(
     mut disabled: mpsc::UnboundedReceiver<DisabledWebhook>,
-    directory: Arc<Directory>,
-    publisher: Arc<Publisher>,
+    ops: Arc<Operations>,
 ) {
     while let Some(webhook) = disabled.recv().await {
-        if let Err(error) = directory.reload().await {
-            tracing::warn!(%error, "could not refresh webhooks after a disable");
-        }
-        let data = serde_json::json!({
-            "webhook_id": webhook.id.as_str(),
-            "url": webhook.url,
-            "reason": webhook.reason.as_str(),
-            "failure_streak": webhook.failure_streak,
-        });
-        let publication = Publication {
-            tenant: webhook.tenant.clone(),
-            event_type: EventName::parse("webhook.disabled").expect("a valid name"),
-            data: serde_json::value::to_raw_value(&data).expect("JSON encodes"),
-            idempotency_key: None,
-            targets: Targets::Subscribers,
-            origin: None,
-            trace: None,
-        };
-        if let Err(error) = publisher
-            .publish(vec![publication], |_| String::new())
-            .await
-        {
-            tracing::error!(webhook_id = %webhook.id, %error, "could not publish webhook.disabled");
-        }
-    }
-}
-
-/// Deletes what is older than the retention window, in small batches, every ten minutes.
-async fn enforce_retention(store: DynStore, retention: Duration) {
-    const BATCH: usize = 500;
-    let mut every = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        every.tick().await;
-        let cutoff = Timestamp::now().minus(retention);
-        loop {
-            match store.delete_older_than(cutoff, BATCH).await {
-                Ok(deleted) if deleted as usize == BATCH => {
-                    tokio::time::sleep(Duration::from_millis(50)).await
-                }
-                Ok(deleted) => {
-                    if deleted > 0 {
-                        tracing::info!(deleted, "old events removed");
-                    }
-                    break;
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "retention cleanup failed; will try again");
-                    break;
-                }
-            }
-        }
-    }
-}
-
-/// Deletes inbox requests older than their retention, expired de-duplication keys and expired
-/// playground inboxes, in small batches that never hold the writer long.
-async fn enforce_inbox_retention(store: DynStore, retention: Duration) {
-    const BATCH: usize = 500;
-    let mut every = tokio::time::interval(Duration::from_secs(300));
-    loop {
-        every.tick().await;
-        let now = Timestamp::now();
-        loop {
-            match store.prune_inboxes(now.minus(retention), now, BATCH).await {
-                Ok(deleted) if deleted as usize >= BATCH => {
-                    tokio::time::sleep(Duration::from_millis(50)).await
-                }
-                Ok(deleted) => {
-                    if deleted > 0 {
-                        tracing::info!(deleted, "old inbox requests removed");
-                    }
-                    break;
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "inbox retention failed; will try again");
-                    break;
-                }
-            }
-        }
+        ops.announce_disabled(&[webhook]).await;
     }
 }
 

@@ -1,7 +1,7 @@
 //! hookd: webhook delivery as a library with a thin binary.
 //!
 //! Layers, and the direction of their dependencies (see ARCHITECTURE.md):
-//! `api` → `publish`, `dispatch`, `directory` → `store` (trait) → `model`.
+//! `api` → `ops` → `publish`, `dispatch`, `directory`, `inbox` → `store` (trait) → `model`.
 //! `model` knows nothing of HTTP frameworks or databases; nothing outside `store` names a
 //! backend module except start-up (`app`).
 
@@ -16,8 +16,10 @@ pub mod inbox;
 pub mod listen;
 pub mod listener;
 pub mod model;
+pub mod ops;
 pub mod publish;
 pub mod reference_page;
+pub mod retention;
 pub mod signing;
 pub mod store;
 pub mod telemetry;

@@ -92,3 +92,51 @@ async fn every_file_hookd_makes_is_private() {
         assert_eq!(mode & 0o777, 0o600, "{name} has mode {:o}", mode & 0o777);
     }
 }
+
+/// Under a steady load with one-second retention, the SQLite file stops growing: the pages
+/// retention frees are reused for new rows. (Without retention the same load takes the file
+/// from about 5.5 MB at the 5th second to 10.9 MB at the 10th.)
+#[tokio::test]
+async fn the_file_stops_growing_under_a_steady_load_with_retention() {
+    let server =
+        TestServer::start_with(&[("retention_events", "1s"), ("retention_attempts", "1s")]).await;
+    let receiver = common::Receiver::start().await;
+    server.webhook_to(&receiver.url, &["*"]).await;
+    let file = server.data.dir.path().join("hookd.db");
+    let body = "x".repeat(400);
+    let mut sizes = Vec::new();
+    for _ in 0..10 {
+        for _ in 0..5 {
+            let events: Vec<_> = (0..100)
+                .map(
+                    |n| serde_json::json!({"type": "order.created", "data": {"n": n, "pad": body}}),
+                )
+                .collect();
+            let (status, _) = server
+                .post("/api/events/batch", serde_json::json!({"events": events}))
+                .await;
+            assert_eq!(status, reqwest::StatusCode::ACCEPTED);
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        sizes.push(database_size(&file));
+    }
+    let (settled, last) = (sizes[4], sizes[9]);
+    assert!(
+        last <= settled + settled / 5,
+        "the file grew from {settled} to {last} bytes between the 5th and the 10th second"
+    );
+}
+
+/// The database's size as SQLite sees it (WAL included): its pages times the page size.
+fn database_size(file: &std::path::Path) -> u64 {
+    let connection =
+        rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let pages: u64 = connection
+        .query_row("PRAGMA page_count", [], |row| row.get(0))
+        .unwrap();
+    let page_size: u64 = connection
+        .query_row("PRAGMA page_size", [], |row| row.get(0))
+        .unwrap();
+    pages * page_size
+}

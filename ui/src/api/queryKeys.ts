@@ -14,7 +14,9 @@
 // - "event-types": the catalog and the event names the webhook form offers; a page that changes
 //   the catalog invalidates both.
 // - "inboxes": inboxes, their requests, the playgrounds.
-// - "tokens", "audit", "stats", "delivery", "deliveries": one page each.
+// - "deliveries": deliveries across webhooks (the failed-deliveries page, the ping a webhook form
+//   follows); a bulk retry or a recover invalidates it, with "metrics", "webhook" and "delivery".
+// - "tokens", "audit", "stats", "delivery", "server": one page each.
 
 type Filters = Record<string, unknown>;
 
@@ -29,6 +31,8 @@ export const webhookEditKey = (id: string) => ["webhooks", "edit", id] as const;
 /** The playground's test webhook: the one pointing at `url`. */
 export const playgroundTestWebhookKey = (url: string | null) => ["webhooks", "playground-test", url] as const;
 
+/** Every webhook's page at once, for a change that reaches across webhooks (a bulk retry). */
+export const WEBHOOK_PAGES_KEY = ["webhook"] as const;
 export const webhookKey = (id: string) => ["webhook", id] as const;
 export const webhookLogsKey = (id: string, filters: Filters) => ["webhook", id, "logs", filters] as const;
 export const webhookStatsKey = (id: string, window: string) => ["webhook", id, "stats", window] as const;
@@ -37,7 +41,14 @@ export const webhookSecretKey = (id: string) => ["webhook-secret", id] as const;
 export const METRICS_KEY = ["metrics"] as const;
 export const statsKey = (window: string) => ["stats", window] as const;
 
+export const DELIVERY_KEY = ["delivery"] as const;
 export const deliveryKey = (id: string) => ["delivery", id] as const;
+export const DELIVERIES_KEY = ["deliveries"] as const;
+/** The failed-deliveries page's list (`GET /api/deliveries`) for these filters. */
+export const deliveryListKey = (filters: Filters) => ["deliveries", "list", filters] as const;
+
+/** What this hookd is (`GET /api/server`): version, database, retention, limits. */
+export const SERVER_KEY = ["server"] as const;
 
 export const EVENTS_KEY = ["events"] as const;
 export const eventListKey = (filters: Filters) => ["events", "list", filters] as const;

@@ -20,6 +20,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliveries/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["retry_deliveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deliveries/{id}": {
         parameters: {
             query?: never;
@@ -252,6 +284,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["stream_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_server"];
         put?: never;
         post?: never;
         delete?: never;
@@ -630,7 +678,8 @@ export interface components {
             /**
              * @description `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.enabled`,
              *     `webhook.disabled`, `webhook.secret_revealed`, `webhook.secret_rotated`,
-             *     `webhook.tested`, `webhook.recovered`, `delivery.retried`, `event_type.created`,
+             *     `webhook.tested`, `webhook.recovered`, `delivery.retried`, `deliveries.retried`,
+             *     `event_type.created`,
              *     `event_type.deleted`, `token.created`, `token.revoked` or `admin_token.reset`.
              */
             action: string;
@@ -647,6 +696,50 @@ export interface components {
         BatchIn: {
             /** @description 1 to 1000 events, stored all or nothing. */
             events: components["schemas"]["EventIn"][];
+        };
+        /** @description Which failed deliveries to retry; every one the token can see when nothing is set. */
+        BulkRetryIn: {
+            /**
+             * @description Only failed deliveries are retried in bulk (default `failed`).
+             * @enum {string}
+             */
+            status?: "failed";
+            webhook?: string;
+            /** @description An event name such as `order.created`. */
+            event_type?: string;
+            /** @description A tenant: 1 to 64 letters, digits, `_`, `.` or `-`. */
+            tenant?: string;
+            /**
+             * Format: date-time
+             * @description An RFC 3339 time in UTC, such as `2026-11-22T10:30:00Z`.
+             */
+            since?: string;
+            /**
+             * Format: date-time
+             * @description An RFC 3339 time in UTC, such as `2026-11-22T10:30:00Z`.
+             */
+            until?: string;
+            /** @description Count and show a sample; change nothing. */
+            dry_run?: boolean | null;
+        };
+        /** @description What a bulk retry (or a recover) did, or in a dry run would do. */
+        BulkRetryOut: {
+            /** @description Failed deliveries that matched. */
+            matched: number;
+            /**
+             * Format: int64
+             * @description How many were re-queued (0 in a dry run).
+             */
+            requeued: number;
+            /** @description Dry run: the first few, oldest first; empty otherwise. */
+            sample: components["schemas"]["DeliveryOut"][];
+            /**
+             * Format: date-time
+             * @description When the last of them gets its attempt: they are paced, at most 10 a second per webhook
+             *     (fewer when its rate limit is lower). Null in a dry run or when none matched.
+             */
+            last_attempt_due_at?: string | null;
+            dry_run: boolean;
         };
         /** @description How duplicates are found. */
         DedupeDoc: {
@@ -898,6 +991,16 @@ export interface components {
              */
             max?: number | null;
         };
+        LimitsOut: {
+            max_event_bytes: number;
+            max_batch_bytes: number;
+            /** Format: int64 */
+            max_webhooks_per_tenant: number;
+            /** Format: int64 */
+            max_inboxes_per_tenant: number;
+            /** Format: int32 */
+            max_in_flight_per_webhook: number;
+        };
         /** @description A page of a list. */
         ListOf_AttemptOut: {
             data: {
@@ -951,7 +1054,8 @@ export interface components {
                 /**
                  * @description `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.enabled`,
                  *     `webhook.disabled`, `webhook.secret_revealed`, `webhook.secret_rotated`,
-                 *     `webhook.tested`, `webhook.recovered`, `delivery.retried`, `event_type.created`,
+                 *     `webhook.tested`, `webhook.recovered`, `delivery.retried`, `deliveries.retried`,
+                 *     `event_type.created`,
                  *     `event_type.deleted`, `token.created`, `token.revoked` or `admin_token.reset`.
                  */
                 action: string;
@@ -961,6 +1065,31 @@ export interface components {
                 detail: Record<string, never>;
                 /** @description The address the request came from; null for the command line. */
                 source_ip?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list. */
+        ListOf_DeliveryOut: {
+            data: {
+                id: string;
+                event_id: string;
+                webhook_id: string;
+                tenant: string;
+                event_type: string;
+                /** @description `pending`, `succeeded`, `failed` (retries exhausted) or `cancelled` (webhook deleted). */
+                status: string;
+                /** Format: int32 */
+                attempt_count: number;
+                /**
+                 * Format: date-time
+                 * @description When the next attempt is due; null when finished or while the webhook is disabled.
+                 */
+                next_attempt_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -1174,13 +1303,8 @@ export interface components {
              * @description An RFC 3339 time in UTC, such as `2026-11-22T10:30:00Z`.
              */
             since: string;
-        };
-        RecoverOut: {
-            /**
-             * Format: int64
-             * @description How many failed deliveries were re-queued, each for one more attempt.
-             */
-            requeued: number;
+            /** @description Count and show a sample; change nothing. */
+            dry_run?: boolean | null;
         };
         ReplayAnswer: {
             /** @description Requests in the window. */
@@ -1225,6 +1349,15 @@ export interface components {
             /** @description `null`: `{"id": "req_..."}`. */
             body?: string | null;
         };
+        /** @description How long each kind of record is kept, as `30d`, `12h`, `90m` or `45s`. */
+        RetentionOut: {
+            /** @description Events, with their deliveries once all finished, and audit entries. */
+            events: string;
+            /** @description Attempts (the webhooks' logs) and per-minute statistics. */
+            attempts: string;
+            /** @description Requests received by inboxes. */
+            inbox_requests: string;
+        };
         RetryAccepted: {
             delivery_id: string;
             status: string;
@@ -1257,6 +1390,14 @@ export interface components {
             secret: string;
             /** @description For `v1a`: `whpk_...`, what receivers verify with; `null` for `v1`. */
             public_key?: string | null;
+        };
+        ServerOut: {
+            /** @description hookd's version. */
+            version: string;
+            /** @description `sqlite` or `postgresql`. */
+            database: string;
+            retention: components["schemas"]["RetentionOut"];
+            limits: components["schemas"]["LimitsOut"];
         };
         SessionOut: {
             role: components["schemas"]["Role"];
@@ -1528,7 +1669,7 @@ export interface operations {
     list_audit: {
         parameters: {
             query?: {
-                action?: "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.enabled" | "webhook.disabled" | "webhook.secret_revealed" | "webhook.secret_rotated" | "webhook.tested" | "webhook.recovered" | "delivery.retried" | "event_type.created" | "event_type.deleted" | "token.created" | "token.revoked" | "admin_token.reset";
+                action?: "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.enabled" | "webhook.disabled" | "webhook.secret_revealed" | "webhook.secret_rotated" | "webhook.tested" | "webhook.recovered" | "delivery.retried" | "deliveries.retried" | "event_type.created" | "event_type.deleted" | "token.created" | "token.revoked" | "admin_token.reset";
                 tenant?: string;
                 actor?: string;
                 since?: string;
@@ -1564,6 +1705,172 @@ export interface operations {
             };
             /** @description No such resource, or the token may not see it (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_deliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "succeeded" | "failed" | "cancelled";
+                webhook?: string;
+                event_type?: string;
+                tenant?: string;
+                since?: string;
+                until?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries across the webhooks the token can see, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_DeliveryOut"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors[]` names each bad field, with a stable `code`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_deliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Optional: which failed deliveries; all the token can see when omitted. */
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["BulkRetryIn"];
+            };
+        };
+        responses: {
+            /** @description A dry run: what would be retried; nothing changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRetryOut"];
+                };
+            };
+            /** @description Re-queued, each for one more attempt, paced per webhook. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRetryOut"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within `http_body_timeout`; nothing was stored (`body_timeout`). */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than its limit (`body_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3075,6 +3382,55 @@ export interface operations {
             };
         };
     };
+    get_server: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This hookd: version, database, retention and limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerOut"];
+                };
+            };
+            /** @description No valid token in `Authorization: Bearer <token>` (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description Always `Bearer`: the scheme the API expects. */
+                    "WWW-Authenticate"?: "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure, logged by the server; the answer carries no detail (`internal`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored. Retry shortly (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_session: {
         parameters: {
             query?: never;
@@ -4050,12 +4406,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Re-queued, each for one more attempt, paced (or, with `dry_run`, what would be). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecoverOut"];
+                    "application/json": components["schemas"]["BulkRetryOut"];
                 };
             };
             /** @description The body is not JSON (`malformed_json`). */

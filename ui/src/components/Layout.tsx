@@ -10,11 +10,13 @@ export function Layout() {
     ["/", "Dashboard"],
     ["/webhooks", "Webhooks"],
     ["/events", "Events"],
+    ["/deliveries", "Failed deliveries"],
     ["/event-types", "Event types"],
     ["/inboxes", "Inboxes"],
     ["/playground", "Playground"],
   ];
   if (admin) links.push(["/tokens", "Tokens"], ["/audit", "Audit log"]);
+  links.push(["/about", "About"]);
   return (
     <div className="shell">
       <header className="topbar">

@@ -17,6 +17,7 @@ import { WebhookCharts } from "../components/webhook/WebhookCharts";
 import { WebhookHeader } from "../components/webhook/WebhookHeader";
 import { WebhookSummary } from "../components/webhook/WebhookSummary";
 import "../styles/webhook.css";
+import "../styles/deliveries.css";
 
 /** What "Edit webhook" leaves in the history entry after a change of scheme. */
 export interface WebhookPageState {

@@ -9,6 +9,7 @@ use super::input_schema as schema;
 use super::paging::{ListOf, list_of, page};
 use super::{AppState, Problem};
 use crate::model::*;
+use crate::ops::Caller;
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -34,34 +35,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Source {
     }
 }
 
-/// What one change was, for `record`.
-pub struct Change<'a> {
-    pub action: AuditAction,
-    /// The tenant changed in; `None` for server-wide changes.
-    pub tenant: Option<&'a Tenant>,
-    pub target: &'a str,
-    pub detail: serde_json::Value,
-}
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
 
-/// Records a change that was made. The change stands either way: a log entry that cannot be
-/// written is reported in hookd's own log, not to the caller.
-pub async fn record(state: &AppState, principal: &Principal, source: &Source, change: Change<'_>) {
-    let entry = AuditEntry {
-        id: AuditId::new(),
-        at: Timestamp::now(),
-        actor: match principal {
-            Principal::Admin => Actor::Admin,
-            Principal::Tenant { token_id, .. } => Actor::Token(token_id.clone()),
-        },
-        tenant: change.tenant.cloned(),
-        action: change.action,
-        target: change.target.to_owned(),
-        detail: change.detail,
-        source_ip: source.0.clone(),
-    };
-    if let Err(error) = state.store.insert_audit(&entry).await {
-        tracing::error!(%error, action = entry.action.as_str(), target = %entry.target,
-            "could not write an audit log entry");
+    /// The principal the bearer token proves, and the connection's peer address.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        let Ok(Source(source_ip)) = Source::from_request_parts(parts, state).await;
+        Ok(Caller {
+            principal,
+            source_ip,
+        })
     }
 }
 
@@ -78,7 +62,8 @@ pub struct AuditOut {
     pub tenant: Option<String>,
     /// `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.enabled`,
     /// `webhook.disabled`, `webhook.secret_revealed`, `webhook.secret_rotated`,
-    /// `webhook.tested`, `webhook.recovered`, `delivery.retried`, `event_type.created`,
+    /// `webhook.tested`, `webhook.recovered`, `delivery.retried`, `deliveries.retried`,
+    /// `event_type.created`,
     /// `event_type.deleted`, `token.created`, `token.revoked` or `admin_token.reset`.
     pub action: String,
     /// The id or name of what was changed.

@@ -1,12 +1,11 @@
 //! Delivery routes: one delivery with its attempts and what was sent; a manual retry.
 
-use super::audit::{self, Change, Source};
+use super::attempt_log::AttemptOut;
 use super::error::ApiError;
 use super::extract::{PathParam, path_id};
-use super::webhook_activity::AttemptOut;
 use super::{AppState, Problem};
 use crate::model::*;
-use crate::store::Requeue;
+use crate::ops::Caller;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -124,55 +123,16 @@ pub struct RetryAccepted {
         (status = 409, description = "Its webhook is disabled or deleted.", body = Problem)))]
 pub async fn retry_delivery(
     State(state): State<AppState>,
-    principal: Principal,
-    source: Source,
+    caller: Caller,
     PathParam(id): PathParam,
 ) -> Result<(StatusCode, Json<RetryAccepted>), ApiError> {
     let id = path_id(&id, DeliveryId::parse)?;
-    // A node that dispatches takes the attempt itself; otherwise the workers' scans find it.
-    let claim = state
-        .dispatcher
-        .dispatches()
-        .then(|| state.dispatcher.lease().claim());
-    match state
-        .store
-        .requeue_delivery(&principal.scope(), &id, claim.as_ref())
-        .await?
-    {
-        Requeue::NotFound => Err(ApiError::NotFound),
-        Requeue::WebhookInactive => Err(ApiError::Conflict {
-            code: "webhook_disabled",
-            message: "Its webhook is disabled or deleted; enable it before retrying.".into(),
+    let retried = state.ops.retry_delivery(&caller, &id).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(RetryAccepted {
+            delivery_id: retried.delivery_id.to_string(),
+            status: "pending".into(),
         }),
-        Requeue::Queued(job) => {
-            if let Some(job) = job {
-                state.dispatcher.submit_claimed(vec![job]);
-            }
-            tracing::info!(delivery_id = %id, "manual retry");
-            let tenant = match &principal {
-                Principal::Tenant { tenant, .. } => Some(tenant.clone()),
-                Principal::Admin => state
-                    .store
-                    .get_delivery(&Scope::All, &id)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|d| d.tenant),
-            };
-            let change = Change {
-                action: AuditAction::DeliveryRetried,
-                tenant: tenant.as_ref(),
-                target: id.as_str(),
-                detail: serde_json::json!({}),
-            };
-            audit::record(&state, &principal, &source, change).await;
-            Ok((
-                StatusCode::ACCEPTED,
-                Json(RetryAccepted {
-                    delivery_id: id.to_string(),
-                    status: "pending".into(),
-                }),
-            ))
-        }
-    }
+    ))
 }

@@ -2,7 +2,9 @@
 //! `code`. Store errors become 503 when the database is unreachable and an opaque 500 otherwise
 //! (the cause is logged, never sent).
 
+use crate::dispatch::gates::Closed;
 use crate::model::FieldError;
+use crate::ops::OpError;
 use crate::store::StoreError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -56,6 +58,46 @@ impl From<StoreError> for ApiError {
             | StoreError::Sealed(cause)
             | StoreError::Internal(cause) => ApiError::Internal(cause),
         }
+    }
+}
+
+impl From<OpError> for ApiError {
+    fn from(error: OpError) -> Self {
+        match error {
+            OpError::NotFound => ApiError::NotFound,
+            OpError::Invalid(errors) => ApiError::Invalid(errors),
+            OpError::Conflict { code, message } => ApiError::Conflict { code, message },
+            OpError::Busy(closed) => busy(closed),
+            OpError::Store(error) => ApiError::from(error),
+            OpError::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+/// A request to a receiver held back by a limit: 429, saying which and when to try again.
+fn busy(closed: Closed) -> ApiError {
+    let (message, retry_after) = match closed {
+        Closed::Webhook => (
+            "The webhook has max_in_flight requests running; try again when one finishes."
+                .to_owned(),
+            1,
+        ),
+        Closed::RateLimited(at) => (
+            "The webhook's rate limit allows no request now.".to_owned(),
+            at.saturating_duration_since(std::time::Instant::now())
+                .as_secs_f64()
+                .ceil()
+                .max(1.0) as u64,
+        ),
+        Closed::Tenant => (
+            "This tenant has its share of hookd's outbound requests running.".to_owned(),
+            1,
+        ),
+        Closed::Node => ("hookd has max_outbound requests running.".to_owned(), 1),
+    };
+    ApiError::TooManyRequests {
+        message,
+        retry_after,
     }
 }
 

@@ -1,7 +1,6 @@
 //! The event type catalog: list, add (with an optional JSON Schema for `data`), delete.
 //! Everyone can read it; only the admin changes it.
 
-use super::audit::{self, Change, Source};
 use super::auth::require_admin;
 use super::error::ApiError;
 use super::extract::{JsonBody, PathParam};
@@ -9,8 +8,8 @@ use super::input_schema::{self as schema, MAX_DESCRIPTION};
 use super::paging::ListOf;
 use super::{AppState, Problem};
 use crate::model::*;
+use crate::ops::Caller;
 use crate::publish::schemas;
-use crate::store::StoreError;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -69,11 +68,10 @@ pub async fn list_event_types(
         (status = 409, description = "An event type of that name exists already (`already_exists`).", body = Problem), (status = 422, body = Problem)))]
 pub async fn create_event_type(
     State(state): State<AppState>,
-    principal: Principal,
-    source: Source,
+    caller: Caller,
     JsonBody(input): JsonBody<EventTypeIn>,
 ) -> Result<(StatusCode, Json<EventTypeOut>), ApiError> {
-    require_admin(&principal)?;
+    require_admin(&caller.principal)?;
     let name = EventName::parse(&input.name)
         .map_err(|e| ApiError::field("name", "invalid_event_name", e.to_string()))?;
     if let Some(schema) = &input.schema {
@@ -100,23 +98,7 @@ pub async fn create_event_type(
         schema: input.schema,
         created_at: Timestamp::now(),
     };
-    match state.store.insert_event_type(&event_type).await {
-        Err(StoreError::Conflict(_)) => {
-            return Err(ApiError::Conflict {
-                code: "already_exists",
-                message: format!("The event type {} exists already.", event_type.name),
-            });
-        }
-        other => other?,
-    }
-    state.publisher.schemas().reload().await?;
-    let change = Change {
-        action: AuditAction::EventTypeCreated,
-        tenant: None,
-        target: event_type.name.as_str(),
-        detail: serde_json::json!({"schema": event_type.schema.is_some()}),
-    };
-    audit::record(&state, &principal, &source, change).await;
+    let event_type = state.ops.create_event_type(&caller, event_type).await?;
     Ok((StatusCode::CREATED, Json(EventTypeOut::from(event_type))))
 }
 
@@ -124,22 +106,11 @@ pub async fn create_event_type(
     responses((status = 204, description = "Deleted."), (status = 404, body = Problem)))]
 pub async fn delete_event_type(
     State(state): State<AppState>,
-    principal: Principal,
-    source: Source,
+    caller: Caller,
     PathParam(name): PathParam,
 ) -> Result<StatusCode, ApiError> {
-    require_admin(&principal)?;
+    require_admin(&caller.principal)?;
     let name = EventName::parse(&name).map_err(|_| ApiError::NotFound)?;
-    if !state.store.delete_event_type(&name).await? {
-        return Err(ApiError::NotFound);
-    }
-    state.publisher.schemas().reload().await?;
-    let change = Change {
-        action: AuditAction::EventTypeDeleted,
-        tenant: None,
-        target: name.as_str(),
-        detail: serde_json::json!({}),
-    };
-    audit::record(&state, &principal, &source, change).await;
+    state.ops.delete_event_type(&caller, &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -174,8 +174,7 @@ pub async fn publish_event(
     let input: EventIn = read_json(body, limit).await?;
     let mut checks = Checks::default();
     let publication = publication(&mut checks, &principal, input, limit);
-    checks.finish()?;
-    let mut publication = publication.expect("checked");
+    let mut publication = checks.finish_with(publication)?;
     publication.trace = super::trace_headers::trace_context(&headers);
     let published = state
         .publisher
@@ -220,10 +219,10 @@ pub async fn publish_batch(
     for (index, event) in input.events.into_iter().enumerate() {
         let mut checks = Checks::default();
         let publication = publication(&mut checks, &principal, event, state.config.max_event_bytes);
-        match checks.finish() {
-            Ok(()) => publications.push(Publication {
+        match checks.finish_with(publication) {
+            Ok(publication) => publications.push(Publication {
                 trace: trace.clone(),
-                ..publication.expect("checked")
+                ..publication
             }),
             Err(ApiError::Invalid(found)) => errors.extend(
                 found

@@ -8,10 +8,9 @@ use super::inboxes::visible_inbox;
 use super::input_schema as schema;
 use super::paging::{ListOf, list_of, page};
 use super::{AppState, Problem};
-use crate::inbox::event_of;
 use crate::model::*;
-use crate::publish::{PublishError, Published};
-use crate::store::{InboxRequestQuery, Page};
+use crate::ops;
+use crate::store::InboxRequestQuery;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -22,13 +21,6 @@ use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
 use std::time::Duration;
 use utoipa::{IntoParams, ToSchema};
-
-/// The most requests one replay of a window publishes.
-pub const MAX_REPLAY: usize = 10_000;
-/// Requests published in one transaction by a replay of a window.
-const REPLAY_BATCH: usize = 500;
-/// Requests in a dry run's sample.
-const SAMPLE: usize = 10;
 
 /// A stored request, without its body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -206,62 +198,6 @@ pub struct Replayed {
     pub event_id: String,
 }
 
-/// Publishes a stored request again as a new event of its inbox's type.
-async fn replay(
-    state: &AppState,
-    inbox: &Inbox,
-    request: &InboxRequest,
-) -> Result<EventId, ApiError> {
-    // Read as when it was received, so the replay has the same type and data.
-    let body = crate::inbox::parsed_body(request);
-    let publication = event_of(inbox, request, body.as_ref());
-    let published = state
-        .publisher
-        .publish(vec![publication], |_| String::new())
-        .await
-        .map_err(|error| match error {
-            PublishError::Store(error) => ApiError::from(error),
-            PublishError::Invalid(errors) => ApiError::Invalid(errors),
-        })?;
-    match published.into_iter().next() {
-        Some(Published::Created { id, .. }) => Ok(id),
-        _ => Err(ApiError::Internal(
-            "a replay without an idempotency key was a duplicate".into(),
-        )),
-    }
-}
-
-/// Publishes stored requests again, as new events stored together.
-async fn replay_all(
-    state: &AppState,
-    inbox: &Inbox,
-    requests: &[InboxRequest],
-) -> Result<Vec<String>, ApiError> {
-    let publications = requests
-        .iter()
-        .map(|request| {
-            // Read as when it was received, so each replay has the same type and data.
-            let body = crate::inbox::parsed_body(request);
-            event_of(inbox, request, body.as_ref())
-        })
-        .collect();
-    let published = state
-        .publisher
-        .publish(publications, |i| format!("requests[{i}]"))
-        .await
-        .map_err(|error| match error {
-            PublishError::Store(error) => ApiError::from(error),
-            PublishError::Invalid(errors) => ApiError::Invalid(errors),
-        })?;
-    Ok(published
-        .into_iter()
-        .filter_map(|p| match p {
-            Published::Created { id, .. } => Some(id.to_string()),
-            Published::Duplicate(_) => None,
-        })
-        .collect())
-}
-
 #[utoipa::path(post, path = "/api/inbox-requests/{id}/replay", tag = "inboxes", params(("id" = String, Path, description = "The request id (`req_…`).")),
     responses((status = 202, body = Replayed), (status = 404, body = Problem)))]
 pub async fn replay_request(
@@ -275,7 +211,7 @@ pub async fn replay_request(
         .get_inbox(&principal.scope(), &request.inbox_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let event_id = replay(&state, &inbox, &request).await?;
+    let event_id = state.ops.replay_request(&inbox, &request).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Replayed {
@@ -326,66 +262,24 @@ pub async fn replay_window(
         Timestamp::parse(t)
     })?;
     let dry_run = window.dry_run.unwrap_or(false);
-    let verified_only = window.verified_only.unwrap_or(true);
-    let mut matched = Vec::new();
-    let mut before = None;
-    loop {
-        let batch = state
-            .store
-            .list_inbox_requests(&InboxRequestQuery {
-                inbox: inbox.id.clone(),
-                page: Page {
-                    limit: 500,
-                    before: before.clone(),
-                },
-                verified: verified_only.then_some(true),
-                duplicate: None,
-                since,
-                until,
-                with_bodies: !dry_run,
-            })
-            .await?;
-        let done = batch.len() < 500;
-        before = batch.last().map(|r| r.id.to_string());
-        matched.extend(batch);
-        if matched.len() > MAX_REPLAY {
-            return Err(ApiError::field(
-                "since",
-                "too_many",
-                format!("the window holds more than {MAX_REPLAY} requests; replay a shorter one"),
-            ));
-        }
-        if done {
-            break;
-        }
-    }
-    matched.reverse();
-    if dry_run {
-        let sample = matched
-            .iter()
-            .take(SAMPLE)
-            .map(InboxRequestOut::from)
-            .collect();
-        return Ok((
-            StatusCode::OK,
-            Json(ReplayAnswer {
-                matched: matched.len(),
-                sample,
-                event_ids: Vec::new(),
-                dry_run,
-            }),
-        ));
-    }
-    let mut event_ids = Vec::with_capacity(matched.len());
-    for chunk in matched.chunks(REPLAY_BATCH) {
-        event_ids.extend(replay_all(&state, &inbox, chunk).await?);
-    }
+    let window = ops::ReplayWindow {
+        since,
+        until,
+        verified_only: window.verified_only.unwrap_or(true),
+        dry_run,
+    };
+    let replayed = state.ops.replay_window(&inbox, window).await?;
+    let status = if dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
     Ok((
-        StatusCode::ACCEPTED,
+        status,
         Json(ReplayAnswer {
-            matched: matched.len(),
-            sample: Vec::new(),
-            event_ids,
+            matched: replayed.matched,
+            sample: replayed.sample.iter().map(InboxRequestOut::from).collect(),
+            event_ids: replayed.event_ids.iter().map(ToString::to_string).collect(),
             dry_run,
         }),
     ))

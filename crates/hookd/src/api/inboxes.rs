@@ -9,6 +9,7 @@ use super::paging::{ListOf, list_of, page};
 use super::webhook_input::{self as input, Checks};
 use super::{AppState, Problem};
 use crate::model::*;
+use crate::ops::{InboxChange, NewInbox};
 use crate::store::InboxQuery;
 use axum::Json;
 use axum::extract::State;
@@ -61,55 +62,19 @@ pub async fn create_inbox(
     let secret = settings
         .as_ref()
         .and_then(|s| wire::secret(&mut checks, &s.scheme, given_secret, None));
-    checks.finish()?;
-    let (
-        Some(name),
-        Some(description),
-        Some(tenant),
-        Some(playground),
-        Some(active),
-        Some(settings),
-        Some((secret, _)),
-    ) = (
-        name,
-        description,
-        tenant,
-        playground,
-        active,
-        settings,
-        secret,
-    )
-    else {
-        return Err(ApiError::Internal("a checked field was missing".into()));
-    };
-    let limit = state.config.max_inboxes_per_tenant;
-    let _creating = state.inboxes.creating().await;
-    if state.inboxes.count_of(&tenant) as u64 >= limit {
-        return Err(ApiError::Conflict {
-            code: "inbox_limit_reached",
-            message: format!(
-                "Tenant {tenant} has {limit} inboxes, the most hookd allows \
-                 (max_inboxes_per_tenant); delete one first."
-            ),
-        });
-    }
-    let now = Timestamp::now();
-    let inbox = Inbox {
-        id: InboxId::new(),
-        tenant,
-        name,
-        description,
-        settings,
-        secret,
-        playground,
-        expires_at: playground.then(|| now.plus(PLAYGROUND_LIFETIME)),
-        active,
-        created_at: now,
-        updated_at: now,
-    };
-    state.store.insert_inbox(&inbox).await?;
-    state.inboxes.reload().await?;
-    tracing::info!(inbox_id = %inbox.id, tenant = %inbox.tenant, "inbox created");
+    let parsed = (|| {
+        Some(NewInbox {
+            tenant: tenant?,
+            name: name?,
+            description: description?,
+            settings: settings?,
+            secret: secret?.0,
+            playground: playground?,
+            active: active?,
+        })
+    })();
+    let new = checks.finish_with(parsed)?;
+    let inbox = state.ops.create_inbox(new).await?;
     let url = state.inboxes.receive_url(&inbox.id);
     Ok((StatusCode::CREATED, Json(InboxOut::of(&inbox, url, true))))
 }
@@ -188,7 +153,7 @@ pub async fn update_inbox(
     PathParam(id): PathParam,
     JsonBody(patch): JsonBody<Map<String, Value>>,
 ) -> Result<Json<InboxOut>, ApiError> {
-    let mut inbox = visible_inbox(&state, &principal, &id).await?;
+    let inbox = visible_inbox(&state, &principal, &id).await?;
     let mut checks = Checks::default();
     for key in patch.keys() {
         match key.as_str() {
@@ -241,22 +206,19 @@ pub async fn update_inbox(
     let secret = settings
         .as_ref()
         .and_then(|s| wire::secret(&mut checks, &s.scheme, given_secret, current));
-    checks.finish()?;
-    let (Some(name), Some(description), Some(active), Some(settings), Some((secret, new_secret))) =
-        (name, description, active, settings, secret)
-    else {
-        return Err(ApiError::Internal("a checked field was missing".into()));
-    };
-    inbox.name = name;
-    inbox.description = description;
-    inbox.active = active;
-    inbox.settings = settings;
-    inbox.secret = secret;
-    inbox.updated_at = Timestamp::now();
-    if !state.store.update_inbox(&inbox).await? {
-        return Err(ApiError::NotFound);
-    }
-    state.inboxes.reload().await?;
+    let parsed = (|| {
+        let (secret, new_secret) = secret?;
+        let change = InboxChange {
+            name: name?,
+            description: description?,
+            active: active?,
+            settings: settings?,
+            secret,
+        };
+        Some((change, new_secret))
+    })();
+    let (change, new_secret) = checks.finish_with(parsed)?;
+    let inbox = state.ops.update_inbox(inbox, change).await?;
     let url = state.inboxes.receive_url(&inbox.id);
     Ok(Json(InboxOut::of(&inbox, url, new_secret)))
 }
@@ -312,10 +274,6 @@ pub async fn delete_inbox(
     PathParam(id): PathParam,
 ) -> Result<StatusCode, ApiError> {
     let id = path_id(&id, InboxId::parse)?;
-    if !state.store.delete_inbox(&principal.scope(), &id).await? {
-        return Err(ApiError::NotFound);
-    }
-    state.inboxes.reload().await?;
-    tracing::info!(inbox_id = %id, "inbox deleted");
+    state.ops.delete_inbox(&principal.scope(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -302,6 +302,23 @@ pub fn attempt_status() -> Object {
         .build()
 }
 
+/// What became of a delivery.
+pub fn delivery_status() -> Object {
+    string(None, None)
+        .enum_values(Some(["pending", "succeeded", "failed", "cancelled"]))
+        .build()
+}
+
+/// The only status a bulk retry takes.
+pub fn failed_status() -> Object {
+    string(None, None)
+        .enum_values(Some(["failed"]))
+        .description(Some(
+            "Only failed deliveries are retried in bulk (default `failed`).",
+        ))
+        .build()
+}
+
 /// An RFC 3339 time in UTC, from 1970 on, with or without fractional seconds (and, as the
 /// parser reads it, with a space for `T`, `+00:00` for `Z`, or no offset at all).
 pub fn timestamp() -> Object {
@@ -351,6 +368,11 @@ fn cursor(prefix: &str) -> Object {
 /// The cursor of the webhook list.
 pub fn webhook_cursor() -> Object {
     cursor("wh_")
+}
+
+/// The cursor of the delivery list.
+pub fn delivery_cursor() -> Object {
+    cursor("dlv_")
 }
 
 /// The cursor of the event list.

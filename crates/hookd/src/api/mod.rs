@@ -2,9 +2,11 @@
 //! Handlers parse input into domain types, call the store, directory, publisher or
 //! dispatcher, and shape the answer; they hold no business state of their own.
 
+mod attempt_log;
 mod audit;
 mod auth;
 mod contract;
+mod dead_letters;
 mod deliveries;
 mod detach;
 mod error;
@@ -17,18 +19,21 @@ mod inbox_wire;
 mod inboxes;
 mod input_schema;
 mod nul;
-mod ops;
 mod paging;
 mod receive;
+mod recover;
 mod request_span;
+mod server_info;
 mod session;
 mod stats;
+mod system;
 mod tokens;
 mod trace_headers;
 mod ui;
-mod webhook_activity;
 mod webhook_input;
+mod webhook_parse;
 mod webhook_signature;
+mod webhook_test;
 mod webhooks;
 
 pub use auth::Authenticator;
@@ -65,6 +70,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The inboxes `/in/` answers from.
     pub inboxes: Arc<crate::inbox::Inboxes>,
+    /// What the handlers that change something call: one operation each.
+    pub ops: Arc<crate::ops::Operations>,
 }
 
 #[derive(OpenApi)]
@@ -85,6 +92,7 @@ pub struct AppState {
         (name = "tokens", description = "Tenant tokens (admin only)."),
         (name = "inboxes", description = "Receiving webhooks: inboxes that verify, de-duplicate, keep history and turn requests into events; `/in/{id}` is their public door."),
         (name = "audit", description = "Who changed what through the API, and when (admin only)."),
+        (name = "server", description = "This hookd: version, database, retention and limits."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]
@@ -127,14 +135,17 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(webhooks::disable_webhook))
         .routes(routes!(webhooks::get_secret))
         .routes(routes!(webhooks::rotate_secret))
-        .routes(routes!(webhook_activity::test_webhook))
-        .routes(routes!(webhook_activity::list_logs))
-        .routes(routes!(webhook_activity::recover_webhook))
+        .routes(routes!(webhook_test::test_webhook))
+        .routes(routes!(attempt_log::list_logs))
+        .routes(routes!(recover::recover_webhook))
         .routes(routes!(stats::webhook_stats))
         .routes(routes!(stats::all_stats))
         .routes(routes!(events::publish_event, events::list_events))
         .routes(routes!(events::publish_batch))
         .routes(routes!(events::get_event))
+        .routes(routes!(server_info::get_server))
+        .routes(routes!(dead_letters::list_deliveries))
+        .routes(routes!(dead_letters::retry_deliveries))
         .routes(routes!(deliveries::get_delivery))
         .routes(routes!(deliveries::retry_delivery))
         .routes(routes!(
@@ -162,9 +173,9 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             receive::receive_webhook,
             receive::receive_webhook_put
         ))
-        .routes(routes!(ops::healthz))
-        .routes(routes!(ops::readyz))
-        .routes(routes!(ops::prometheus_metrics))
+        .routes(routes!(system::healthz))
+        .routes(routes!(system::readyz))
+        .routes(routes!(system::prometheus_metrics))
         .split_for_parts();
     utoipa::Modify::modify(&contract::CommonResponses, &mut openapi);
     (router, openapi)
@@ -173,12 +184,12 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// What a worker node serves: health, readiness and metrics only.
 pub fn worker_app(state: AppState) -> Router {
     OpenApiRouter::<AppState>::new()
-        .routes(routes!(ops::healthz))
-        .routes(routes!(ops::readyz))
-        .routes(routes!(ops::prometheus_metrics))
+        .routes(routes!(system::healthz))
+        .routes(routes!(system::readyz))
+        .routes(routes!(system::prometheus_metrics))
         .split_for_parts()
         .0
-        .fallback(ops::not_found)
+        .fallback(system::not_found)
         .with_state(state)
 }
 
@@ -186,10 +197,10 @@ pub fn worker_app(state: AppState) -> Router {
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = routes();
     let openapi = Arc::new(openapi);
-    api.merge(ops::document_routes(openapi))
+    api.merge(system::document_routes(openapi))
         .fallback(ui::page_or_not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            ops::panic_response,
+            system::panic_response,
         ))
         .layer(axum::middleware::from_fn(request_span::in_request_span))
         .layer(axum::middleware::from_fn(detach::run_to_completion))

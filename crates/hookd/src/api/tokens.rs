@@ -1,13 +1,14 @@
 //! Tenant tokens (admin only): make one (shown once), list, revoke.
 
-use super::audit::{self, Change, Source};
 use super::auth::require_admin;
 use super::error::ApiError;
 use super::extract::{ApiQuery, JsonBody, PathParam, path_id};
 use super::input_schema::{self as schema, MAX_TOKEN_NAME};
 use super::paging::{ListOf, list_of, page};
+use super::webhook_input::Checks;
 use super::{AppState, Problem};
 use crate::model::*;
+use crate::ops::Caller;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -56,43 +57,22 @@ impl From<&TokenRecord> for TokenOut {
     responses((status = 201, body = TokenCreated), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_token(
     State(state): State<AppState>,
-    principal: Principal,
-    source: Source,
+    caller: Caller,
     JsonBody(input): JsonBody<TokenIn>,
 ) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
-    require_admin(&principal)?;
-    let mut errors = Vec::new();
+    require_admin(&caller.principal)?;
+    let mut checks = Checks::default();
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_TOKEN_NAME {
-        errors.push(FieldError::new(
+        checks.push(FieldError::new(
             "name",
             "invalid_name",
             format!("must be 1 to {MAX_TOKEN_NAME} characters"),
         ));
     }
-    let tenant = Tenant::parse(&input.tenant)
-        .map_err(|e| errors.push(FieldError::new("tenant", "invalid_tenant", e.to_string())))
-        .ok();
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    let token = ApiToken::generate();
-    let record = TokenRecord {
-        id: TokenId::new(),
-        name,
-        tenant: tenant.expect("checked"),
-        hash: token.hash(),
-        created_at: Timestamp::now(),
-    };
-    state.store.insert_token(&record).await?;
-    tracing::info!(token_id = %record.id, tenant = %record.tenant, "tenant token created");
-    let change = Change {
-        action: AuditAction::TokenCreated,
-        tenant: None,
-        target: record.id.as_str(),
-        detail: serde_json::json!({"name": record.name, "tenant": record.tenant.as_str()}),
-    };
-    audit::record(&state, &principal, &source, change).await;
+    let tenant = checks.take("tenant", "invalid_tenant", Tenant::parse(&input.tenant));
+    let tenant = checks.finish_with(tenant)?;
+    let (record, token) = state.ops.create_token(&caller, name, tenant).await?;
     Ok((
         StatusCode::CREATED,
         Json(TokenCreated {
@@ -133,23 +113,12 @@ pub async fn list_tokens(
     responses((status = 204, description = "Revoked at once."), (status = 404, body = Problem)))]
 pub async fn delete_token(
     State(state): State<AppState>,
-    principal: Principal,
-    source: Source,
+    caller: Caller,
     PathParam(id): PathParam,
 ) -> Result<StatusCode, ApiError> {
-    require_admin(&principal)?;
+    require_admin(&caller.principal)?;
     let id = path_id(&id, TokenId::parse)?;
-    if !state.store.delete_token(&id).await? {
-        return Err(ApiError::NotFound);
-    }
+    state.ops.revoke_token(&caller, &id).await?;
     state.auth.forget(&id);
-    tracing::info!(token_id = %id, "tenant token revoked");
-    let change = Change {
-        action: AuditAction::TokenRevoked,
-        tenant: None,
-        target: id.as_str(),
-        detail: serde_json::json!({}),
-    };
-    audit::record(&state, &principal, &source, change).await;
     Ok(StatusCode::NO_CONTENT)
 }

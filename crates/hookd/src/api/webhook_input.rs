@@ -4,16 +4,10 @@
 use super::error::ApiError;
 use super::input_schema::{self as schema, MAX_DESCRIPTION, MAX_PATTERNS, RATE_LIMIT, TIMEOUT_MS};
 use super::webhook_signature::{SignatureIn, SignatureOut};
-use crate::dispatch::client::check_destination;
-use crate::dispatch::ssrf::{AddressPolicy, Refusal};
 use crate::model::*;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
-use std::time::Duration;
 use utoipa::ToSchema;
-
-/// How long registration waits for DNS before accepting a URL it could not resolve.
-const RESOLVE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Registers a webhook.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -242,11 +236,15 @@ impl Checks {
         self.0.push(error);
     }
 
-    pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Invalid(self.0))
+    /// The checked value, or every field error found. `value` is what the field parsers gave,
+    /// put together (`None` when any of them refused); each refusal pushed its error here.
+    pub fn finish_with<T>(self, value: Option<T>) -> Result<T, ApiError> {
+        match (self.0.is_empty(), value) {
+            (true, Some(value)) => Ok(value),
+            (false, _) => Err(ApiError::Invalid(self.0)),
+            (true, None) => Err(ApiError::Internal(
+                "a field parser refused a value without naming the field".into(),
+            )),
         }
     }
 }
@@ -406,47 +404,5 @@ pub fn tenant(
         (Principal::Admin, Some(name)) => {
             checks.take("tenant", "invalid_tenant", Tenant::parse(name))
         }
-    }
-}
-
-/// The SSRF check at registration: every address the host resolves to must be allowed.
-pub async fn reachable(
-    policy: &AddressPolicy,
-    outbound: &crate::dispatch::client::OutboundClient,
-    url: &WebhookUrl,
-) -> Result<(), ApiError> {
-    let uri: hyper::Uri = url
-        .as_str()
-        .parse()
-        .map_err(|e| ApiError::field("url", "invalid_url", format!("is not a valid URL: {e}")))?;
-    if outbound.is_own_inbox(&uri) {
-        // hookd's own inboxes are reachable whatever the policy says.
-        return Ok(());
-    }
-    check_destination(policy, &uri, RESOLVE_TIMEOUT)
-        .await
-        .map_err(|forbidden| ApiError::field("url", "url_not_allowed", refusal(&uri, &forbidden)))
-}
-
-/// Why a URL may not be registered, as a sentence that follows the field's name: "resolves to
-/// 10.0.0.1, which is a private address not in HOOKD_ALLOWED_NETWORKS" for a host name, "is a
-/// loopback address not in HOOKD_ALLOWED_NETWORKS" for an address written in the URL, "names
-/// metadata.google.internal, a cloud metadata service" for a metadata host name.
-fn refusal(uri: &hyper::Uri, refused: &Refusal) -> String {
-    let forbidden = match refused {
-        Refusal::Name(name) => {
-            return format!("names {}, a cloud metadata service", name.host);
-        }
-        Refusal::Address(forbidden) => forbidden,
-    };
-    let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
-    let written_as_address = host.parse::<std::net::IpAddr>().is_ok();
-    if written_as_address {
-        format!("is {} not in HOOKD_ALLOWED_NETWORKS", forbidden.kind)
-    } else {
-        format!(
-            "resolves to {}, which is {} not in HOOKD_ALLOWED_NETWORKS",
-            forbidden.ip, forbidden.kind
-        )
     }
 }

@@ -185,15 +185,3 @@ pub fn change(
         new_secret: Some(new_secret),
     })
 }
-
-/// Makes `secret` the webhook's, keeping the current one signing for `ROTATION_OVERLAP`;
-/// answers until when.
-pub fn rotate(webhook: &mut Webhook, secret: WebhookSecret, now: Timestamp) -> Timestamp {
-    let expires_at = now.plus(ROTATION_OVERLAP);
-    let previous = std::mem::replace(&mut webhook.secret, secret);
-    webhook.previous_secret = Some(RotatedSecret {
-        secret: previous,
-        expires_at,
-    });
-    expires_at
-}

@@ -61,10 +61,16 @@ pub struct SettingsFlags {
     #[arg(long, value_name = "BYTES")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_batch_bytes: Option<u64>,
-    /// How long events and logs are kept [env HOOKD_RETENTION; default 30d].
+    /// How long events are kept, with their deliveries once all finished, and audit entries
+    /// [env HOOKD_RETENTION_EVENTS; default 30d].
     #[arg(long, value_name = "DURATION")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retention: Option<String>,
+    pub retention_events: Option<String>,
+    /// How long attempts (the webhooks' logs) and per-minute statistics are kept
+    /// [env HOOKD_RETENTION_ATTEMPTS; default 30d].
+    #[arg(long, value_name = "DURATION")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_attempts: Option<String>,
     /// How often due retries are looked for [env HOOKD_SCAN_INTERVAL; default 250ms].
     #[arg(long, value_name = "DURATION")]
     #[serde(skip_serializing_if = "Option::is_none")]

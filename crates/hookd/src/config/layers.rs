@@ -32,7 +32,9 @@ pub(super) struct RawConfig {
     pub(super) max_event_bytes: Whole<u64>,
     pub(super) max_batch_bytes: Whole<u64>,
     #[serde(deserialize_with = "text")]
-    pub(super) retention: String,
+    pub(super) retention_events: String,
+    #[serde(deserialize_with = "text")]
+    pub(super) retention_attempts: String,
     #[serde(deserialize_with = "text")]
     pub(super) scan_interval: String,
     pub(super) dispatch_buffer: Whole<u64>,
@@ -78,7 +80,8 @@ const KEYS: &[&str] = &[
     "disable_after_failures",
     "max_event_bytes",
     "max_batch_bytes",
-    "retention",
+    "retention_events",
+    "retention_attempts",
     "scan_interval",
     "dispatch_buffer",
     "dispatch_buffer_bytes",

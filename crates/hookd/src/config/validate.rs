@@ -82,13 +82,17 @@ pub(super) fn validate(
     let trusted_proxies = c.take("trusted_proxies", networks(&raw.trusted_proxies));
     let retention_inbox_requests = c.take(
         "retention_inbox_requests",
-        duration(&raw.retention_inbox_requests, Duration::from_secs(3600)),
+        duration(&raw.retention_inbox_requests, Duration::from_secs(1)),
     );
     let public_url = c.take("public_url", public_url(raw.public_url.as_deref()));
     let otlp_endpoint = c.take("otlp_endpoint", otlp_endpoint(raw.otlp_endpoint.as_deref()));
-    let retention = c.take(
-        "retention",
-        duration(&raw.retention, Duration::from_secs(3600)),
+    let retention_events = c.take(
+        "retention_events",
+        duration(&raw.retention_events, Duration::from_secs(1)),
+    );
+    let retention_attempts = c.take(
+        "retention_attempts",
+        duration(&raw.retention_attempts, Duration::from_secs(1)),
     );
     let scan_interval = c.take(
         "scan_interval",
@@ -194,7 +198,8 @@ pub(super) fn validate(
         Some(disable_after_failures),
         Some(max_event_bytes),
         Some(max_batch_bytes),
-        Some(retention),
+        Some(retention_events),
+        Some(retention_attempts),
         Some(scan_interval),
         Some(dispatch_buffer),
         Some(dispatch_buffer_bytes),
@@ -218,7 +223,8 @@ pub(super) fn validate(
         disable_after_failures,
         max_event_bytes,
         max_batch_bytes,
-        retention,
+        retention_events,
+        retention_attempts,
         scan_interval,
         dispatch_buffer,
         dispatch_buffer_bytes,
@@ -246,7 +252,8 @@ pub(super) fn validate(
         disable_after_failures,
         max_event_bytes: max_event_bytes as usize,
         max_batch_bytes: max_batch_bytes as usize,
-        retention,
+        retention_events,
+        retention_attempts,
         scan_interval,
         dispatch_buffer: dispatch_buffer as usize,
         dispatch_buffer_bytes: dispatch_buffer_bytes as usize,

@@ -48,6 +48,7 @@ pub enum AuditAction {
     WebhookTested,
     WebhookRecovered,
     DeliveryRetried,
+    DeliveriesRetried,
     EventTypeCreated,
     EventTypeDeleted,
     TokenCreated,
@@ -56,7 +57,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::WebhookCreated,
         AuditAction::WebhookUpdated,
         AuditAction::WebhookDeleted,
@@ -67,6 +68,7 @@ impl AuditAction {
         AuditAction::WebhookTested,
         AuditAction::WebhookRecovered,
         AuditAction::DeliveryRetried,
+        AuditAction::DeliveriesRetried,
         AuditAction::EventTypeCreated,
         AuditAction::EventTypeDeleted,
         AuditAction::TokenCreated,
@@ -86,6 +88,7 @@ impl AuditAction {
             AuditAction::WebhookTested => "webhook.tested",
             AuditAction::WebhookRecovered => "webhook.recovered",
             AuditAction::DeliveryRetried => "delivery.retried",
+            AuditAction::DeliveriesRetried => "deliveries.retried",
             AuditAction::EventTypeCreated => "event_type.created",
             AuditAction::EventTypeDeleted => "event_type.deleted",
             AuditAction::TokenCreated => "token.created",

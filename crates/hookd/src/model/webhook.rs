@@ -118,6 +118,18 @@ pub struct Webhook {
 }
 
 impl Webhook {
+    /// Makes `secret` the webhook's, keeping the current one signing (in its own scheme) for
+    /// `ROTATION_OVERLAP`; answers until when.
+    pub fn rotate_secret(&mut self, secret: WebhookSecret, now: Timestamp) -> Timestamp {
+        let expires_at = now.plus(ROTATION_OVERLAP);
+        let previous = std::mem::replace(&mut self.secret, secret);
+        self.previous_secret = Some(RotatedSecret {
+            secret: previous,
+            expires_at,
+        });
+        expires_at
+    }
+
     /// Whether any of its patterns matches the event name.
     pub fn subscribes_to(&self, event_type: &str) -> bool {
         self.events

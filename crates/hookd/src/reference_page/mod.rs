@@ -3,7 +3,7 @@
 //! network (inline CSS, no fonts or CDN scripts) and is fully readable without
 //! JavaScript; a few lines of inline script only add the "Filter operations" box.
 //! Every piece of text taken from the document is HTML-escaped. It knows the OpenAPI
-//! document only, not the routes: `api::ops` serves the page it renders.
+//! document only, not the routes: `api::system` serves the page it renders.
 
 mod operation;
 mod schema_table;

@@ -139,9 +139,13 @@ pub trait Store: Send + Sync + 'static {
         id: &DeliveryId,
         claim: Option<&Claim>,
     ) -> StoreResult<Requeue>;
-    /// Re-queues, as one-off attempts, every delivery of the webhook that ended failed since
-    /// `since`. Returns how many.
-    async fn recover_failed(&self, webhook: &WebhookId, since: Timestamp) -> StoreResult<u64>;
+    /// Deliveries across webhooks that match the query, newest first (the dead-letter view,
+    /// bulk retry and recover).
+    async fn list_deliveries(&self, query: &DeliveryQuery) -> StoreResult<Vec<Delivery>>;
+    /// Makes failed deliveries pending again, each for one more attempt due at its time (paused,
+    /// `next_attempt_at` NULL, while its webhook is disabled), in one transaction. A delivery
+    /// that is no longer `failed` is left alone. Returns how many changed.
+    async fn requeue_failed(&self, due: &[(DeliveryId, Timestamp)]) -> StoreResult<u64>;
     /// A webhook's attempts, newest first, each with its delivery's current status.
     async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>>;
     async fn attempts_of_delivery(&self, id: &DeliveryId) -> StoreResult<Vec<Attempt>>;
@@ -240,8 +244,12 @@ pub trait Store: Send + Sync + 'static {
 
     // --- retention ---
 
-    /// Deletes up to `batch` of the oldest events made before `cutoff`, with their deliveries
-    /// and attempts, and statistics and audit entries older than it. Returns how many events
-    /// went.
-    async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64>;
+    /// Deletes up to `batch` of the oldest events made before `cutoff` whose deliveries have all
+    /// finished (none pending: retention never takes work that is still to be done), with those
+    /// deliveries and their attempts, and up to `batch` audit entries older than it. Returns how
+    /// many events and entries went.
+    async fn purge_events(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64>;
+    /// Deletes up to `batch` of the oldest attempts made before `cutoff`, and the per-minute
+    /// statistics older than it. Returns how many attempts went.
+    async fn purge_attempts(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64>;
 }

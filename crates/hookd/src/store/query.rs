@@ -70,6 +70,21 @@ pub struct EventQuery {
     pub since: Option<Timestamp>,
 }
 
+/// Deliveries across webhooks, by what they are and when they last changed.
+#[derive(Debug, Clone)]
+pub struct DeliveryQuery {
+    pub scope: Scope,
+    pub page: Page,
+    pub status: Option<DeliveryStatus>,
+    pub webhook: Option<WebhookId>,
+    pub event_type: Option<EventName>,
+    pub tenant: Option<Tenant>,
+    /// Changed (for a finished delivery: finished) at or after this time.
+    pub since: Option<Timestamp>,
+    /// Changed at or before this time.
+    pub until: Option<Timestamp>,
+}
+
 #[derive(Debug, Clone)]
 pub struct AttemptQuery {
     pub webhook: WebhookId,

@@ -115,6 +115,11 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/api/inbox-requests/{id}/replay"),
         ("post", "/api/inboxes/{id}/replay"),
         ("get", "/api/inboxes/{id}/stream"),
+        // Dead letters: deliveries across webhooks, and their bulk retry.
+        ("get", "/api/deliveries"),
+        ("post", "/api/deliveries/retry"),
+        // What this hookd is: version, database, retention, limits (the UI's About page).
+        ("get", "/api/server"),
     ];
     for (method, path) in routes {
         let operation = &document["paths"][path][method];

@@ -141,6 +141,44 @@ async fn gone_disables_the_webhook_at_once() {
     assert_eq!(receiver.count(), 1);
 }
 
+/// A test answered `410 Gone` disables the webhook like a delivery would, and announces it: a
+/// `webhook.disabled` event goes to the tenant's webhooks that subscribe to it.
+#[tokio::test]
+async fn a_test_answered_gone_disables_the_webhook_and_announces_it() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let gone = Receiver::start().await;
+    gone.always(Reply::status(410));
+    let watcher = Receiver::start().await;
+    let webhook = server
+        .create_webhook(json!({"url": gone.url, "events": ["order.*"], "ping": false}))
+        .await;
+    let id = webhook["id"].as_str().unwrap();
+    server.webhook_to(&watcher.url, &["webhook.*"]).await;
+    let (status, tested) = server.post_empty(&format!("/api/webhooks/{id}/test")).await;
+    assert_eq!(
+        (status.as_u16(), tested["response_code"].as_u64()),
+        (200, Some(410))
+    );
+    let disabled = server.webhook(id).await;
+    assert_eq!(
+        (
+            disabled["active"].as_bool(),
+            disabled["disabled_reason"].as_str()
+        ),
+        (Some(false), Some("gone"))
+    );
+    let announcement = watcher.wait_for(1, WAIT).await.remove(0).json();
+    assert_eq!(
+        (
+            announcement["type"].as_str(),
+            announcement["data"]["webhook_id"].as_str(),
+            announcement["data"]["reason"].as_str()
+        ),
+        (Some("webhook.disabled"), Some(id), Some("gone"))
+    );
+}
+
 /// Ten failed deliveries in a row disable a webhook as `failing`, and a `webhook.disabled`
 /// event goes to the tenant's webhooks that subscribe to it.
 #[tokio::test]

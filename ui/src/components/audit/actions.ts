@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS: [AuditAction, string][] = [
   ["webhook.tested", "Test sent"],
   ["webhook.recovered", "Failed deliveries recovered"],
   ["delivery.retried", "Delivery retried"],
+  ["deliveries.retried", "Failed deliveries retried"],
   ["event_type.created", "Event type added"],
   ["event_type.deleted", "Event type deleted"],
   ["token.created", "Token created"],

@@ -123,8 +123,9 @@ fn every_limit_is_documented_with_its_bounds() {
         }
     }
     assert_eq!(
-        lists, 7,
-        "webhooks, events, tokens, logs, the audit log, inboxes and their requests are paged"
+        lists, 8,
+        "webhooks, events, deliveries, tokens, logs, the audit log, inboxes and their requests \
+         are paged"
     );
 }
 

@@ -213,11 +213,15 @@ pub async fn latency_totals(
 /// Deletes up to `batch` of the oldest events made before `cutoff`, with their deliveries and
 /// attempts, and statistics older than `cutoff`. Nodes doing this together skip each other's
 /// rows.
-pub async fn delete_older_than(pool: &PgPool, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+/// Deletes the oldest events before `cutoff` whose deliveries have all finished, with those
+/// deliveries and their attempts; rows another node is purging are skipped.
+pub async fn purge_events(pool: &PgPool, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
     let bound = EventId::lower_bound_at(cutoff.as_millis()).into_string();
     let mut transaction = pool.begin().await?;
     let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM events WHERE id < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
+        "SELECT id FROM events e WHERE id < $1 AND NOT EXISTS \
+             (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending') \
+         ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
     )
     .bind(&bound)
     .bind(batch as i64)
@@ -240,10 +244,6 @@ pub async fn delete_older_than(pool: &PgPool, cutoff: Timestamp, batch: usize) -
             .execute(&mut *transaction)
             .await?;
     }
-    sqlx::query("DELETE FROM attempt_stats WHERE minute < $1")
-        .bind(cutoff.as_millis())
-        .execute(&mut *transaction)
-        .await?;
     transaction.commit().await?;
     Ok(ids.len() as u64)
 }

@@ -7,7 +7,7 @@ use super::{DUE_CHANNEL, notify};
 use crate::model::*;
 use crate::store::rules::job::ClaimedDelivery;
 use crate::store::rules::requeue::{RetryDecision, RetryFound, decide_retry};
-use crate::store::{AttemptQuery, Claim, LoggedAttempt, Requeue, StoreResult};
+use crate::store::{AttemptQuery, Claim, DeliveryQuery, LoggedAttempt, Requeue, StoreResult};
 use sqlx::{PgPool, Row};
 use std::time::Duration;
 
@@ -232,20 +232,51 @@ pub async fn requeue(
 }
 
 /// Re-queues as one-off attempts every delivery of the webhook that ended failed since `since`.
-pub async fn recover(
+/// Deliveries across webhooks, newest first.
+pub async fn list(pool: &PgPool, query: &DeliveryQuery) -> StoreResult<Vec<Delivery>> {
+    let sql = format!(
+        "SELECT {DELIVERY_COLUMNS} FROM deliveries \
+         WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR tenant = $2) \
+           AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR webhook_id = $4) \
+           AND ($5::text IS NULL OR event_type = $5) \
+           AND ($6::bigint IS NULL OR updated_at >= $6) AND ($7::bigint IS NULL OR updated_at <= $7) \
+           AND ($8::text IS NULL OR id < $8) \
+         ORDER BY id DESC LIMIT $9"
+    );
+    let found = sqlx::query(&sql)
+        .bind(query.scope.tenant().map(Tenant::as_str))
+        .bind(query.tenant.as_ref().map(Tenant::as_str))
+        .bind(query.status.map(DeliveryStatus::as_str))
+        .bind(query.webhook.as_ref().map(WebhookId::as_str))
+        .bind(query.event_type.as_ref().map(EventName::as_str))
+        .bind(query.since.map(Timestamp::as_millis))
+        .bind(query.until.map(Timestamp::as_millis))
+        .bind(query.page.before.as_deref())
+        .bind(query.page.limit as i64)
+        .fetch_all(pool)
+        .await?;
+    rows::all(found, rows::delivery)
+}
+
+/// Makes failed deliveries pending again, each due at its time, or paused while its webhook is
+/// disabled; one that is no longer failed is left alone. Tells the workers work is due.
+pub async fn requeue_failed(
     pool: &PgPool,
-    webhook: &WebhookId,
-    since: Timestamp,
+    due: &[(DeliveryId, Timestamp)],
     now: Timestamp,
 ) -> StoreResult<u64> {
+    let ids: Vec<&str> = due.iter().map(|(id, _)| id.as_str()).collect();
+    let times: Vec<i64> = due.iter().map(|(_, at)| at.as_millis()).collect();
     let mut transaction = pool.begin().await?;
     let changed = sqlx::query(
-        "UPDATE deliveries SET status = 'pending', manual = TRUE, next_attempt_at = $3, \
+        "UPDATE deliveries d SET status = 'pending', manual = TRUE, \
+             next_attempt_at = CASE WHEN w.active THEN due.at END, \
              claimed_by = NULL, lease_until = NULL, updated_at = $3 \
-         WHERE webhook_id = $1 AND status = 'failed' AND updated_at >= $2",
+         FROM UNNEST($1::text[], $2::bigint[]) AS due(id, at), webhooks w \
+         WHERE d.id = due.id AND d.status = 'failed' AND w.id = d.webhook_id",
     )
-    .bind(webhook.as_str())
-    .bind(since.as_millis())
+    .bind(&ids)
+    .bind(&times)
     .bind(now.as_millis())
     .execute(&mut *transaction)
     .await?
@@ -255,6 +286,27 @@ pub async fn recover(
     }
     transaction.commit().await?;
     Ok(changed)
+}
+
+/// Deletes the oldest attempts before `cutoff`, and the per-minute statistics older than it.
+pub async fn purge_attempts(pool: &PgPool, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+    let bound = AttemptId::lower_bound_at(cutoff.as_millis()).into_string();
+    let mut transaction = pool.begin().await?;
+    let deleted = sqlx::query(
+        "DELETE FROM attempts WHERE id IN \
+             (SELECT id FROM attempts WHERE id < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)",
+    )
+    .bind(bound)
+    .bind(batch as i64)
+    .execute(&mut *transaction)
+    .await?
+    .rows_affected();
+    sqlx::query("DELETE FROM attempt_stats WHERE minute < $1")
+        .bind(cutoff.as_millis())
+        .execute(&mut *transaction)
+        .await?;
+    transaction.commit().await?;
+    Ok(deleted)
 }
 
 pub async fn list_attempts(pool: &PgPool, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>> {

@@ -296,8 +296,12 @@ impl Store for PostgresStore {
         deliveries::requeue(&self.pool, scope, id, claim, Timestamp::now()).await
     }
 
-    async fn recover_failed(&self, webhook: &WebhookId, since: Timestamp) -> StoreResult<u64> {
-        deliveries::recover(&self.pool, webhook, since, Timestamp::now()).await
+    async fn list_deliveries(&self, query: &DeliveryQuery) -> StoreResult<Vec<Delivery>> {
+        deliveries::list(&self.pool, query).await
+    }
+
+    async fn requeue_failed(&self, due: &[(DeliveryId, Timestamp)]) -> StoreResult<u64> {
+        deliveries::requeue_failed(&self.pool, due, Timestamp::now()).await
     }
 
     async fn list_attempts(&self, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>> {
@@ -435,8 +439,12 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
-        audit::delete_older_than(&self.pool, cutoff, batch).await?;
-        catalog::delete_older_than(&self.pool, cutoff, batch).await
+    async fn purge_events(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+        let entries = audit::delete_older_than(&self.pool, cutoff, batch).await?;
+        Ok(entries + catalog::purge_events(&self.pool, cutoff, batch).await?)
+    }
+
+    async fn purge_attempts(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+        deliveries::purge_attempts(&self.pool, cutoff, batch).await
     }
 }

@@ -180,10 +180,16 @@ pub fn latency_totals(
 
 /// Deletes up to `batch` of the oldest events made before `cutoff`, with their deliveries and
 /// attempts, and statistics older than `cutoff`.
-pub fn delete_older_than(conn: &Connection, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+/// Deletes the oldest events before `cutoff` whose deliveries have all finished, with those
+/// deliveries and their attempts.
+pub fn purge_events(conn: &Connection, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
     let bound = EventId::lower_bound_at(cutoff.as_millis()).into_string();
     let ids: Vec<String> = conn
-        .prepare_cached("SELECT id FROM events WHERE id < ?1 ORDER BY id LIMIT ?2")?
+        .prepare_cached(
+            "SELECT id FROM events e WHERE id < ?1 AND NOT EXISTS \
+                 (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending') \
+             ORDER BY id LIMIT ?2",
+        )?
         .query_map(params![bound, batch as i64], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
     for id in &ids {
@@ -196,8 +202,6 @@ pub fn delete_older_than(conn: &Connection, cutoff: Timestamp, batch: usize) -> 
         conn.prepare_cached("DELETE FROM events WHERE id = ?1")?
             .execute(params![id])?;
     }
-    conn.prepare_cached("DELETE FROM attempt_stats WHERE minute < ?1")?
-        .execute(params![cutoff.as_millis()])?;
     Ok(ids.len() as u64)
 }
 

@@ -6,7 +6,7 @@ use super::rows::{self, ATTEMPT_COLUMNS, DELIVERY_COLUMNS, LOGGED_ATTEMPT_COLUMN
 use crate::model::*;
 use crate::store::rules::job::ClaimedDelivery;
 use crate::store::rules::requeue::{RetryDecision, RetryFound, decide_retry};
-use crate::store::{AttemptQuery, Claim, LoggedAttempt, Requeue, StoreResult};
+use crate::store::{AttemptQuery, Claim, DeliveryQuery, LoggedAttempt, Requeue, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
 use std::collections::HashMap;
 
@@ -228,24 +228,68 @@ pub fn requeue(
 }
 
 /// Re-queues as one-off attempts every delivery of the webhook that ended failed since `since`.
-pub fn recover(
+/// Deliveries across webhooks, newest first, each filter its own condition.
+pub fn list(conn: &Connection, query: &DeliveryQuery) -> StoreResult<Vec<Delivery>> {
+    let mut conditions = Conditions::select(DELIVERY_COLUMNS, "deliveries");
+    conditions
+        .and_some(
+            "tenant = ?",
+            query.scope.tenant().map(|t| t.as_str().to_owned()),
+        )
+        .and_some(
+            "tenant = ?",
+            query.tenant.as_ref().map(|t| t.as_str().to_owned()),
+        )
+        .and_some("status = ?", query.status.map(|s| s.as_str().to_owned()))
+        .and_some(
+            "webhook_id = ?",
+            query.webhook.as_ref().map(|w| w.as_str().to_owned()),
+        )
+        .and_some(
+            "event_type = ?",
+            query.event_type.as_ref().map(|n| n.as_str().to_owned()),
+        )
+        .and_some("updated_at >= ?", query.since.map(Timestamp::as_millis))
+        .and_some("updated_at <= ?", query.until.map(Timestamp::as_millis));
+    let (sql, values) = conditions.page(&query.page);
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(params_from_iter(values), rows::delivery)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Makes failed deliveries pending again, each due at its time, or paused while its webhook is
+/// disabled; one that is no longer failed is left alone.
+pub fn requeue_failed(
     conn: &Connection,
-    webhook: &WebhookId,
-    since: Timestamp,
+    due: &[(DeliveryId, Timestamp)],
     now: Timestamp,
 ) -> StoreResult<u64> {
-    let changed = conn
-        .prepare_cached(
-            "UPDATE deliveries SET status = 'pending', manual = 1, next_attempt_at = ?3, \
-                 claimed_by = NULL, lease_until = NULL, updated_at = ?3 \
-             WHERE webhook_id = ?1 AND status = 'failed' AND updated_at >= ?2",
-        )?
-        .execute(params![
-            webhook.as_str(),
-            since.as_millis(),
-            now.as_millis()
-        ])?;
+    let mut statement = conn.prepare_cached(
+        "UPDATE deliveries SET status = 'pending', manual = 1, \
+             next_attempt_at = CASE WHEN (SELECT active FROM webhooks w WHERE w.id = webhook_id) \
+                 THEN ?2 END, \
+             claimed_by = NULL, lease_until = NULL, updated_at = ?3 \
+         WHERE id = ?1 AND status = 'failed'",
+    )?;
+    let mut changed = 0;
+    for (id, at) in due {
+        changed += statement.execute(params![id.as_str(), at.as_millis(), now.as_millis()])?;
+    }
     Ok(changed as u64)
+}
+
+/// Deletes the oldest attempts before `cutoff`, and the per-minute statistics older than it.
+pub fn purge_attempts(conn: &Connection, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+    let bound = AttemptId::lower_bound_at(cutoff.as_millis()).into_string();
+    let deleted = conn
+        .prepare_cached(
+            "DELETE FROM attempts WHERE id IN \
+                 (SELECT id FROM attempts WHERE id < ?1 ORDER BY id LIMIT ?2)",
+        )?
+        .execute(params![bound, batch as i64])?;
+    conn.prepare_cached("DELETE FROM attempt_stats WHERE minute < ?1")?
+        .execute(params![cutoff.as_millis()])?;
+    Ok(deleted as u64)
 }
 
 pub fn list_attempts(conn: &Connection, query: &AttemptQuery) -> StoreResult<Vec<LoggedAttempt>> {

@@ -319,10 +319,17 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn recover_failed(&self, webhook: &WebhookId, since: Timestamp) -> StoreResult<u64> {
-        let (webhook, now) = (webhook.clone(), Timestamp::now());
+    async fn list_deliveries(&self, query: &DeliveryQuery) -> StoreResult<Vec<Delivery>> {
+        let query = query.clone();
+        self.readers
+            .read(move |c| deliveries::list(c, &query))
+            .await
+    }
+
+    async fn requeue_failed(&self, due: &[(DeliveryId, Timestamp)]) -> StoreResult<u64> {
+        let (due, now) = (due.to_vec(), Timestamp::now());
         self.writer
-            .write(move |c| deliveries::recover(c, &webhook, since, now))
+            .write(move |c| deliveries::requeue_failed(c, &due, now))
             .await
     }
 
@@ -526,12 +533,18 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn delete_older_than(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+    async fn purge_events(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
         self.writer
             .write(move |c| {
-                audit::delete_older_than(c, cutoff, batch)?;
-                catalog::delete_older_than(c, cutoff, batch)
+                let entries = audit::delete_older_than(c, cutoff, batch)?;
+                Ok(entries + catalog::purge_events(c, cutoff, batch)?)
             })
+            .await
+    }
+
+    async fn purge_attempts(&self, cutoff: Timestamp, batch: usize) -> StoreResult<u64> {
+        self.writer
+            .write(move |c| deliveries::purge_attempts(c, cutoff, batch))
             .await
     }
 }

@@ -1,5 +1,5 @@
-//! Operations routes: liveness, readiness, Prometheus metrics, the OpenAPI document and its
-//! HTML reference; plus the fallback and panic answers.
+//! The server's own routes (for operators and tools): liveness, readiness, Prometheus metrics,
+//! the OpenAPI document and its HTML reference; plus the fallback and panic answers.
 
 use super::error::ApiError;
 use super::{AppState, Problem};
