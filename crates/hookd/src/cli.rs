@@ -121,8 +121,15 @@ pub fn run() -> anyhow::Result<()> {
         }
         Command::Serve(flags) => {
             let config = Config::load(&flags)?;
-            telemetry::init_logging(&config.log, config.log_format);
-            runtime()?.block_on(serve(config))
+            let runtime = runtime()?;
+            // Dropped before the runtime, which sends its last spans.
+            let _export = telemetry::init_logging_and_export(
+                &config.log,
+                config.log_format,
+                config.otlp_endpoint.as_deref(),
+                runtime.handle().clone(),
+            )?;
+            runtime.block_on(serve(config))
         }
     }
 }

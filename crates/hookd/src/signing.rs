@@ -2,18 +2,21 @@
 //! (`x-webhook-*`) and the simple scheme's header, signed with every secret that is valid at the
 //! time of sending, then the webhook's custom headers. Each secret signs in its own scheme, so
 //! after a change of scheme a request carries `v1,...` and `v1a,...` side by side; only HMAC
-//! (v1) secrets make the simple header, which is left out when none signs. Cryptography is
-//! `hookd_verify`'s; this module only assembles.
+//! (v1) secrets make the simple header, which is left out when none signs. An event published
+//! in a W3C trace adds `traceparent` (the attempt's span in that trace) and `tracestate`.
+//! Cryptography is `hookd_verify`'s; this module only assembles.
 
-use crate::model::{DEFAULT_SIMPLE_HEADER, DeliveryJob, Timestamp, Webhook};
+use crate::model::{DEFAULT_SIMPLE_HEADER, DeliveryJob, Timestamp, TraceContext, Webhook};
 use hyper::header::{HeaderName, HeaderValue};
 
-/// The headers of one attempt, in the order they are sent.
+/// The headers of one attempt, in the order they are sent. `trace` is the attempt's own trace
+/// context (a child of the event's), if the event has one.
 pub fn delivery_headers(
     webhook: &Webhook,
     job: &DeliveryJob,
     sent_at: Timestamp,
     user_agent: &HeaderValue,
+    trace: Option<&TraceContext>,
 ) -> Vec<(HeaderName, HeaderValue)> {
     let timestamp = sent_at.as_unix_seconds();
     let mut standard = String::with_capacity(96);
@@ -65,6 +68,16 @@ pub fn delivery_headers(
     headers.push((HeaderName::from_static("x-webhook-timestamp"), timestamp));
     if !simple.is_empty() {
         headers.push((simple_header(webhook), value(&simple)));
+    }
+    if let Some(trace) = trace {
+        headers.push((
+            HeaderName::from_static("traceparent"),
+            value(&trace.parent.to_string()),
+        ));
+        if let Some(state) = &trace.state {
+            // Checked as printable ASCII when it was received.
+            headers.push((HeaderName::from_static("tracestate"), value(state)));
+        }
     }
     // The sender's own signature headers, beside hookd's; where a name is hookd's too
     // (a Standard Webhooks sender), hookd's is sent.

@@ -1,21 +1,61 @@
-//! Logs and metrics: `tracing` to stderr as text or JSON, and the Prometheus recorder behind
-//! `/metrics`. Both are process-wide and installed once.
+//! Logs, traces and metrics: `tracing` to stderr as text or JSON (each line with the fields of
+//! the spans it was written in: a delivery's ids, a request's route), spans exported over OTLP
+//! when a collector is configured (`otlp`), and the Prometheus recorder behind `/metrics`. All
+//! are process-wide and installed once.
+
+pub mod otlp;
 
 use crate::config::LogFormat;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 /// Installs the log subscriber; `RUST_LOG` overrides the configured filter.
 pub fn init_logging(filter: &str, format: LogFormat) {
+    install(filter, format, None);
+}
+
+/// Installs the log subscriber and, with an `otlp_endpoint`, the span export, whose requests
+/// run on `runtime`. Keep the returned export until the end: dropping it sends the last spans.
+pub fn init_logging_and_export(
+    filter: &str,
+    format: LogFormat,
+    otlp_endpoint: Option<&str>,
+    runtime: tokio::runtime::Handle,
+) -> anyhow::Result<Option<otlp::SpanExport>> {
+    let export = otlp_endpoint
+        .map(|endpoint| otlp::SpanExport::start(endpoint, runtime))
+        .transpose()?;
+    install(filter, format, export.as_ref());
+    if let Some(endpoint) = otlp_endpoint {
+        tracing::info!(
+            endpoint,
+            "exporting spans over OTLP to {endpoint}/v1/traces"
+        );
+    }
+    Ok(export)
+}
+
+fn install(filter: &str, format: LogFormat, export: Option<&otlp::SpanExport>) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(filter));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    let lines = match format {
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .flatten_event(true)
+            .with_writer(std::io::stderr)
+            .boxed(),
     };
+    let spans = export.map(|export| tracing_opentelemetry::layer().with_tracer(export.tracer()));
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(lines)
+        .with(spans)
+        .try_init();
 }
 
 /// The process's Prometheus recorder, installed on first use.

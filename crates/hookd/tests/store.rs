@@ -86,6 +86,7 @@ on_both_backends!(
     numbers_go_on_after_every_request_is_deleted,
     a_streak_reached_within_a_batch_disables_even_if_a_success_follows,
     gone_disables_with_the_streak_as_it_stands,
+    an_events_trace_context_comes_back_with_its_deliveries,
 );
 
 #[path = "store/inboxes.rs"]
@@ -133,6 +134,7 @@ fn event(webhooks: &[&Webhook], claimed: bool, key: Option<&str>) -> NewEvent {
         event_type,
         idempotency_key: key.map(str::to_owned),
         inbox_request_id: None,
+        trace: None,
         created_at: now,
         deliveries: webhooks
             .iter()
@@ -201,6 +203,43 @@ fn succeeded(job: &DeliveryJob) -> AttemptOutcome {
         counts_for_streak: true,
         claim: job.claim.clone(),
     }
+}
+
+/// The trace context an event was published in is stored with it and handed to whoever claims
+/// its deliveries, so a retry on any node continues the same trace; an event without one has
+/// none.
+async fn an_events_trace_context_comes_back_with_its_deliveries(store: DynStore) {
+    let target = webhook(1000);
+    store.insert_webhook(&target).await.unwrap();
+    let mut traced = event(&[&target], false, None);
+    traced.trace = TraceContext::from_headers(
+        Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+        Some("rojo=00f067aa0ba902b7"),
+    );
+    let plain = event(&[&target], false, None);
+    let (traced_id, plain_id) = (traced.id.clone(), plain.id.clone());
+    store
+        .insert_events(
+            &claim("publisher", Duration::from_secs(30)),
+            vec![traced, plain],
+        )
+        .await
+        .unwrap();
+    let jobs = claim_now(&store, "a/0", Duration::from_secs(30), 10).await;
+    let trace_of = |id: &EventId| {
+        jobs.iter()
+            .find(|job| &job.event_id == id)
+            .expect("claimed")
+            .trace
+            .clone()
+    };
+    let trace = trace_of(&traced_id).expect("a trace context");
+    assert_eq!(
+        trace.parent.to_string(),
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    );
+    assert_eq!(trace.state.as_deref(), Some("rojo=00f067aa0ba902b7"));
+    assert_eq!(trace_of(&plain_id), None);
 }
 
 async fn claimed_deliveries_are_not_claimed_again(store: DynStore) {

@@ -2366,7 +2366,12 @@ export interface operations {
     publish_event: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C Trace Context: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`. Stored with the event (with each event of a batch) and sent to every receiver as `traceparent` with the same trace id and a new span id per attempt. An invalid value is ignored, as the W3C recommendation asks. */
+                traceparent?: string | null;
+                /** @description W3C Trace Context vendor state, passed on to receivers with `traceparent`. Ignored without a valid `traceparent`; dropped when invalid. */
+                tracestate?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2464,7 +2469,12 @@ export interface operations {
     publish_batch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C Trace Context: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`. Stored with the event (with each event of a batch) and sent to every receiver as `traceparent` with the same trace id and a new span id per attempt. An invalid value is ignored, as the W3C recommendation asks. */
+                traceparent?: string | null;
+                /** @description W3C Trace Context vendor state, passed on to receivers with `traceparent`. Ignored without a valid `traceparent`; dropped when invalid. */
+                tracestate?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

@@ -13,7 +13,7 @@ use crate::store::EventQuery;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
@@ -145,6 +145,7 @@ fn publication(
         idempotency_key: input.id,
         targets: targets?,
         origin: None,
+        trace: None,
     })
 }
 
@@ -156,6 +157,9 @@ fn publish_error(error: PublishError) -> ApiError {
 }
 
 #[utoipa::path(post, path = "/api/events", tag = "events", request_body = EventIn,
+    params(
+        ("traceparent" = Option<String>, Header, description = super::trace_headers::TRACEPARENT_DOC),
+        ("tracestate" = Option<String>, Header, description = super::trace_headers::TRACESTATE_DOC)),
     responses(
         (status = 202, description = "Stored durably; delivering.", body = EventAccepted),
         (status = 200, description = "The idempotency key was seen before: the first event.", body = EventAccepted),
@@ -163,13 +167,15 @@ fn publish_error(error: PublishError) -> ApiError {
 pub async fn publish_event(
     State(state): State<AppState>,
     principal: Principal,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<EventAccepted>), ApiError> {
     let limit = state.config.max_event_bytes;
     let input: EventIn = read_json(body, limit).await?;
     let mut checks = Checks::default();
     let publication = publication(&mut checks, &principal, input, limit);
-    let publication = checks.finish_with(publication)?;
+    let mut publication = checks.finish_with(publication)?;
+    publication.trace = super::trace_headers::trace_context(&headers);
     let published = state
         .publisher
         .publish(vec![publication], |_| String::new())
@@ -186,6 +192,9 @@ pub async fn publish_event(
 }
 
 #[utoipa::path(post, path = "/api/events/batch", tag = "events", request_body = BatchIn,
+    params(
+        ("traceparent" = Option<String>, Header, description = super::trace_headers::TRACEPARENT_DOC),
+        ("tracestate" = Option<String>, Header, description = super::trace_headers::TRACESTATE_DOC)),
     responses(
         (status = 202, description = "Every event stored durably (or found as a duplicate).", body = BatchAccepted),
         (status = 200, description = "Every event's idempotency key was seen before: the first events, nothing new.", body = BatchAccepted),
@@ -193,8 +202,10 @@ pub async fn publish_event(
 pub async fn publish_batch(
     State(state): State<AppState>,
     principal: Principal,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<BatchAccepted>), ApiError> {
+    let trace = super::trace_headers::trace_context(&headers);
     let input: BatchIn = read_json(body, state.config.max_batch_bytes).await?;
     if input.events.is_empty() || input.events.len() > MAX_BATCH {
         return Err(ApiError::field(
@@ -209,7 +220,10 @@ pub async fn publish_batch(
         let mut checks = Checks::default();
         let publication = publication(&mut checks, &principal, event, state.config.max_event_bytes);
         match checks.finish_with(publication) {
-            Ok(publication) => publications.push(publication),
+            Ok(publication) => publications.push(Publication {
+                trace: trace.clone(),
+                ..publication
+            }),
             Err(ApiError::Invalid(found)) => errors.extend(
                 found
                     .into_iter()

@@ -22,11 +22,13 @@ mod nul;
 mod paging;
 mod receive;
 mod recover;
+mod request_span;
 mod server_info;
 mod session;
 mod stats;
 mod system;
 mod tokens;
+mod trace_headers;
 mod ui;
 mod webhook_input;
 mod webhook_parse;
@@ -200,6 +202,7 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             system::panic_response,
         ))
+        .layer(axum::middleware::from_fn(request_span::in_request_span))
         .layer(axum::middleware::from_fn(detach::run_to_completion))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)

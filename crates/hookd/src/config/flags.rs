@@ -99,6 +99,10 @@ pub struct SettingsFlags {
     #[arg(long, value_name = "FORMAT")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_format: Option<String>,
+    /// Where spans are exported over OTLP/HTTP, e.g. http://127.0.0.1:4318 [env HOOKD_OTLP_ENDPOINT; default none].
+    #[arg(long, value_name = "URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otlp_endpoint: Option<String>,
     /// Connections the listener keeps open at once [env HOOKD_MAX_CONNECTIONS; default 1024].
     #[arg(long, value_name = "N")]
     #[serde(skip_serializing_if = "Option::is_none")]

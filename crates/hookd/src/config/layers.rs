@@ -46,6 +46,8 @@ pub(super) struct RawConfig {
     pub(super) log: String,
     #[serde(deserialize_with = "text")]
     pub(super) log_format: String,
+    #[serde(default, deserialize_with = "optional_text")]
+    pub(super) otlp_endpoint: Option<String>,
     pub(super) max_connections: Whole<u64>,
     pub(super) max_connections_per_ip: Whole<u64>,
     #[serde(deserialize_with = "text")]
@@ -87,6 +89,7 @@ const KEYS: &[&str] = &[
     "shutdown_grace",
     "log",
     "log_format",
+    "otlp_endpoint",
     "max_connections",
     "max_connections_per_ip",
     "http_idle_timeout",

@@ -148,6 +148,9 @@ pub struct Config {
     pub shutdown_grace: Duration,
     pub log: String,
     pub log_format: LogFormat,
+    /// The OTLP/HTTP collector spans are exported to (`<url>/v1/traces`), without a trailing
+    /// `/`; `None`: no export.
+    pub otlp_endpoint: Option<String>,
     /// What the listener lets clients hold.
     pub listener: crate::listener::ListenerLimits,
     /// Outbound requests at once: over all webhooks, and for one tenant (as configured;

@@ -35,6 +35,7 @@ const SETTINGS: &[&str] = &[
     "dispatch_buffer_per_webhook",
     "shutdown_grace",
     "log_format",
+    "otlp_endpoint",
 ];
 
 fn ip() -> impl Strategy<Value = IpAddr> {

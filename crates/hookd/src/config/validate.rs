@@ -85,6 +85,7 @@ pub(super) fn validate(
         duration(&raw.retention_inbox_requests, Duration::from_secs(1)),
     );
     let public_url = c.take("public_url", public_url(raw.public_url.as_deref()));
+    let otlp_endpoint = c.take("otlp_endpoint", otlp_endpoint(raw.otlp_endpoint.as_deref()));
     let retention_events = c.take(
         "retention_events",
         duration(&raw.retention_events, Duration::from_secs(1)),
@@ -208,6 +209,7 @@ pub(super) fn validate(
         Some(trusted_proxies),
         Some(retention_inbox_requests),
         Some(public_url),
+        Some(otlp_endpoint),
     ) = (
         listen,
         database,
@@ -232,6 +234,7 @@ pub(super) fn validate(
         trusted_proxies,
         retention_inbox_requests,
         public_url,
+        otlp_endpoint,
     )
     else {
         return Err(ConfigError(c.errors));
@@ -258,6 +261,7 @@ pub(super) fn validate(
         shutdown_grace,
         log: raw.log,
         log_format,
+        otlp_endpoint,
         listener: ListenerLimits {
             max_connections: max_connections as usize,
             max_connections_per_ip: max_connections_per_ip as usize,
@@ -291,6 +295,24 @@ fn public_url(text: Option<&str>) -> Result<Option<String>, String> {
     if !valid {
         return Err(format!(
             "'{text}' must be an absolute http or https URL without a query, such as https://hooks.example.com"
+        ));
+    }
+    Ok(Some(text.trim_end_matches('/').to_owned()))
+}
+
+/// The OTLP/HTTP collector's base URL (spans go to `<url>/v1/traces`); `None` for empty.
+fn otlp_endpoint(text: Option<&str>) -> Result<Option<String>, String> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let valid = text.parse::<hyper::Uri>().is_ok_and(|uri| {
+        matches!(uri.scheme_str(), Some("http" | "https"))
+            && uri.host().is_some()
+            && uri.query().is_none()
+    });
+    if !valid {
+        return Err(format!(
+            "'{text}' must be an absolute http or https URL such as http://127.0.0.1:4318"
         ));
     }
     Ok(Some(text.trim_end_matches('/').to_owned()))
@@ -461,6 +483,25 @@ mod tests {
             "secret_key:",
         ] {
             assert!(text.contains(key), "{text}");
+        }
+    }
+
+    /// `otlp_endpoint` is an http or https base URL (its trailing `/` dropped), or empty for no
+    /// export; anything else is refused under its name.
+    #[test]
+    fn the_otlp_endpoint_is_an_http_url_or_nothing() {
+        let read = |value| Config::from_pairs(&[("otlp_endpoint", value)]);
+        assert_eq!(read("").unwrap().otlp_endpoint, None);
+        assert_eq!(
+            read("http://127.0.0.1:4318/")
+                .unwrap()
+                .otlp_endpoint
+                .as_deref(),
+            Some("http://127.0.0.1:4318")
+        );
+        for bad in ["127.0.0.1:4318", "ftp://collector", "http://collector?x=1"] {
+            let error = read(bad).unwrap_err().to_string();
+            assert!(error.contains("otlp_endpoint:"), "{bad}: {error}");
         }
     }
 }

@@ -1,13 +1,18 @@
 //! One attempt: sign, send through the outbound client, and turn what happened into the logged
-//! attempt and the delivery's next step.
+//! attempt and the delivery's next step. It runs in an `attempt` span carrying the delivery's
+//! ids, so every line it logs names them; for an event published in a W3C trace the span
+//! continues that trace and the receiver gets a `traceparent` naming it.
 
-use super::client::{OutboundClient, OutboundRequest};
+use super::client::OutboundRequest;
+use super::clock::{Clock, SystemClock};
 use super::retry::{self, AttemptResult};
+use super::transport::Transport;
 use crate::model::*;
 use crate::signing;
+use crate::telemetry::otlp;
 use hyper::header::{HeaderMap, HeaderValue};
 use std::sync::Arc;
-use std::time::Instant;
+use tracing::Instrument;
 
 /// A webhook as the dispatcher uses it: its settings, its URL parsed for the HTTP client, and
 /// its effective retry schedule.
@@ -36,102 +41,197 @@ impl Target {
     }
 }
 
-/// Makes the attempt and reports it. Never fails: every problem becomes a failed attempt
-/// whose `error` says what happened.
+/// Makes the attempt and reports it, on the system clock. Never fails: every problem becomes a
+/// failed attempt whose `error` says what happened.
 pub async fn perform(
-    client: &OutboundClient,
+    client: &dyn Transport,
     user_agent: &HeaderValue,
     target: &Target,
     job: &DeliveryJob,
     counts_for_streak: bool,
 ) -> AttemptOutcome {
-    let started_at = Timestamp::now();
-    let clock = Instant::now();
-    let headers = signing::delivery_headers(&target.webhook, job, started_at, user_agent);
-    let mut header_map = HeaderMap::with_capacity(headers.len());
-    for (name, value) in &headers {
-        header_map.append(name.clone(), value.clone());
-    }
-    let response = match &target.uri {
-        Ok(uri) => client
-            .post(OutboundRequest {
-                url: uri,
-                headers: header_map,
-                body: job.sent_body(target.webhook.payload).0.clone(),
-                timeout: target.webhook.timeout(),
-            })
-            .await
-            .map_err(|e| e.to_string()),
-        Err(error) => Err(error.clone()),
-    };
-    let elapsed = clock.elapsed();
-    metrics::histogram!("hookd_attempt_duration_seconds").record(elapsed.as_secs_f64());
-    let (result, response_code, response_body, response_headers, error) = match response {
-        Ok(response) => {
-            let error = (300..400).contains(&response.status).then(|| {
-                format!(
-                    "redirect ({}) not followed: hookd never follows redirects",
-                    response.status
-                )
-            });
-            let result = AttemptResult {
-                status: Some(response.status),
-                retry_after: response.retry_after,
-            };
-            (
-                result,
-                Some(response.status),
-                Some(response.body_prefix),
-                response.headers,
-                error,
-            )
-        }
-        Err(error) => (
-            AttemptResult {
-                status: None,
-                retry_after: None,
-            },
-            None,
-            None,
-            Vec::new(),
-            Some(error),
-        ),
-    };
-    let status = if result.succeeded() {
-        AttemptStatus::Succeeded
-    } else {
-        AttemptStatus::Failed
-    };
-    let next = retry::next_step(
-        result,
-        job.attempt,
-        job.manual,
-        &target.schedule,
-        Timestamp::now(),
-        rand::random(),
+    perform_with(
+        &SystemClock,
+        client,
+        user_agent,
+        target,
+        job,
+        counts_for_streak,
+    )
+    .await
+}
+
+/// `perform`, reading the time from `clock`: when the attempt started, how long it took, and
+/// what the retry schedule counts from.
+pub async fn perform_with(
+    clock: &dyn Clock,
+    client: &dyn Transport,
+    user_agent: &HeaderValue,
+    target: &Target,
+    job: &DeliveryJob,
+    counts_for_streak: bool,
+) -> AttemptOutcome {
+    let span = tracing::info_span!(
+        "attempt",
+        webhook_id = %job.webhook_id,
+        delivery_id = %job.delivery_id,
+        event_id = %job.event_id,
+        attempt = job.attempt,
     );
-    let attempt = Attempt {
-        id: AttemptId::new(),
-        delivery_id: job.delivery_id.clone(),
-        webhook_id: job.webhook_id.clone(),
-        event_id: job.event_id.clone(),
-        tenant: job.tenant.clone(),
-        event_type: job.event_type.clone(),
-        attempt: job.attempt,
-        status,
-        response_code,
-        response_body,
-        error,
-        duration_ms: elapsed.as_millis().min(u128::from(u32::MAX)) as u32,
-        request_headers: logged_request_headers(&headers, &target.webhook.headers),
-        response_headers,
-        created_at: started_at,
+    let trace = job.trace.as_deref().map(|event| {
+        otlp::continue_trace(&span, &event.parent);
+        let span_id = otlp::span_id(&span).unwrap_or_else(new_span_id);
+        TraceContext {
+            parent: event.parent.child(span_id),
+            state: event.state.clone(),
+        }
+    });
+    let attempt = Attempting {
+        clock,
+        client,
+        user_agent,
+        target,
+        job,
+        trace: trace.as_ref(),
     };
-    AttemptOutcome {
-        attempt,
-        next,
-        counts_for_streak: counts_for_streak && !job.manual,
-        claim: job.claim.clone(),
+    attempt.run(counts_for_streak).instrument(span).await
+}
+
+/// A span id for a receiver's `traceparent` when spans are not exported: random, never zero.
+fn new_span_id() -> [u8; 8] {
+    loop {
+        let id: [u8; 8] = rand::random();
+        if id != [0; 8] {
+            return id;
+        }
+    }
+}
+
+/// What one attempt works with.
+struct Attempting<'a> {
+    clock: &'a dyn Clock,
+    client: &'a dyn Transport,
+    user_agent: &'a HeaderValue,
+    target: &'a Target,
+    job: &'a DeliveryJob,
+    /// The attempt's own trace context, sent as `traceparent` and `tracestate`.
+    trace: Option<&'a TraceContext>,
+}
+
+impl Attempting<'_> {
+    async fn run(self, counts_for_streak: bool) -> AttemptOutcome {
+        let Attempting {
+            clock,
+            client,
+            user_agent,
+            target,
+            job,
+            trace,
+        } = self;
+        let started_at = clock.now();
+        let started = clock.instant();
+        let headers =
+            signing::delivery_headers(&target.webhook, job, started_at, user_agent, trace);
+        let mut header_map = HeaderMap::with_capacity(headers.len());
+        for (name, value) in &headers {
+            header_map.append(name.clone(), value.clone());
+        }
+        let response = match &target.uri {
+            Ok(uri) => client
+                .post(OutboundRequest {
+                    url: uri,
+                    headers: header_map,
+                    body: job.sent_body(target.webhook.payload).0.clone(),
+                    timeout: target.webhook.timeout(),
+                })
+                .await
+                .map_err(|e| e.to_string()),
+            Err(error) => Err(error.clone()),
+        };
+        let elapsed = clock.instant().saturating_duration_since(started);
+        metrics::histogram!("hookd_attempt_duration_seconds").record(elapsed.as_secs_f64());
+        let (result, response_code, response_body, response_headers, error) = match response {
+            Ok(response) => {
+                let error = (300..400).contains(&response.status).then(|| {
+                    format!(
+                        "redirect ({}) not followed: hookd never follows redirects",
+                        response.status
+                    )
+                });
+                let result = AttemptResult {
+                    status: Some(response.status),
+                    retry_after: response.retry_after,
+                };
+                (
+                    result,
+                    Some(response.status),
+                    Some(response.body_prefix),
+                    response.headers,
+                    error,
+                )
+            }
+            Err(error) => (
+                AttemptResult {
+                    status: None,
+                    retry_after: None,
+                },
+                None,
+                None,
+                Vec::new(),
+                Some(error),
+            ),
+        };
+        let status = if result.succeeded() {
+            AttemptStatus::Succeeded
+        } else {
+            AttemptStatus::Failed
+        };
+        let next = retry::next_step(
+            result,
+            job.attempt,
+            job.manual,
+            &target.schedule,
+            clock.now(),
+            rand::random(),
+        );
+        log_outcome(status, response_code, error.as_deref(), &next);
+        let attempt = Attempt {
+            id: AttemptId::new(),
+            delivery_id: job.delivery_id.clone(),
+            webhook_id: job.webhook_id.clone(),
+            event_id: job.event_id.clone(),
+            tenant: job.tenant.clone(),
+            event_type: job.event_type.clone(),
+            attempt: job.attempt,
+            status,
+            response_code,
+            response_body,
+            error,
+            duration_ms: elapsed.as_millis().min(u128::from(u32::MAX)) as u32,
+            request_headers: logged_request_headers(&headers, &target.webhook.headers),
+            response_headers,
+            created_at: started_at,
+        };
+        AttemptOutcome {
+            attempt,
+            next,
+            counts_for_streak: counts_for_streak && !job.manual,
+            claim: job.claim.clone(),
+        }
+    }
+}
+
+/// One line per attempt, in the attempt's span (so with the delivery's ids): a success at
+/// debug level, a failure at info with why and what comes next.
+fn log_outcome(status: AttemptStatus, code: Option<u16>, error: Option<&str>, next: &NextStep) {
+    match (status, next) {
+        (AttemptStatus::Succeeded, _) => tracing::debug!(status = code, "delivered"),
+        (AttemptStatus::Failed, NextStep::RetryAt(at)) => {
+            tracing::info!(status = code, error, retry_at = %at, "attempt failed; retrying")
+        }
+        (AttemptStatus::Failed, _) => {
+            tracing::info!(status = code, error, "attempt failed; no retry left")
+        }
     }
 }
 

@@ -254,6 +254,7 @@ mod tests {
             manual: false,
             claim: crate::model::ClaimId::of("node-a", 0),
             original: None,
+            trace: None,
         }
     }
 

@@ -7,9 +7,10 @@
 
 use super::attempt::{self, Target};
 use super::capacity::{Held, Reservation};
-use super::client::OutboundClient;
+use super::clock::SharedClock;
 use super::gates::{Closed, Gates};
 use super::lease::Lease;
+use super::transport::SharedTransport;
 use crate::directory::Snapshot;
 use crate::model::{AttemptOutcome, ClaimId, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
 use crate::store::DynStore;
@@ -31,7 +32,8 @@ pub enum Command {
 /// What the engine needs besides its channels.
 pub struct EngineParts {
     pub store: DynStore,
-    pub client: OutboundClient,
+    /// Where attempts are sent: the outbound client, or a fake endpoint in tests.
+    pub transport: SharedTransport,
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
     pub lease: Arc<Lease>,
     pub outcomes: mpsc::UnboundedSender<AttemptOutcome>,
@@ -70,11 +72,14 @@ struct Engine {
     /// freed slots (`waiting_set` holds the same ids).
     waiting: VecDeque<WebhookId>,
     waiting_set: HashSet<WebhookId>,
+    /// The lease's clock: rate limits and attempts read the time here.
+    clock: SharedClock,
 }
 
 /// Runs the engine until `Shutdown` (or every command sender is gone).
 pub async fn run(parts: EngineParts, mut commands: mpsc::UnboundedReceiver<Command>) {
     let snapshot = parts.snapshots.borrow().clone();
+    let clock = parts.lease.clock().clone();
     let mut engine = Engine {
         parts,
         snapshot,
@@ -85,6 +90,7 @@ pub async fn run(parts: EngineParts, mut commands: mpsc::UnboundedReceiver<Comma
         wake_at: None,
         waiting: VecDeque::new(),
         waiting_set: HashSet::new(),
+        clock,
     };
     let gates = engine.parts.gates.clone();
     let grace = loop {
@@ -171,7 +177,8 @@ impl Engine {
     fn hold(&mut self, id: &WebhookId, closed: Closed) {
         match closed {
             Closed::RateLimited(ready) => {
-                let ready = Instant::from_std(ready);
+                // The gates measure on the engine's clock; tokio's timers wait that long.
+                let ready = Instant::now() + ready.saturating_duration_since(self.clock.instant());
                 self.throttled.insert(id.clone());
                 self.wake_at = Some(self.wake_at.map_or(ready, |at| at.min(ready)));
             }
@@ -235,7 +242,7 @@ impl Engine {
         let pass = match self
             .parts
             .gates
-            .try_enter(&lane.target.webhook, std::time::Instant::now())
+            .try_enter(&lane.target.webhook, self.clock.instant())
         {
             Ok(pass) => pass,
             Err(closed) => return Step::Held(closed),
@@ -243,11 +250,13 @@ impl Engine {
         let (job, reservation) = lane.queue.pop_front().expect("checked above").into_parts();
         lane.in_flight += 1;
         let target = lane.target.clone();
-        let client = self.parts.client.clone();
+        let transport = self.parts.transport.clone();
+        let clock = self.clock.clone();
         let user_agent = self.parts.user_agent.clone();
         let outcomes = self.parts.outcomes.clone();
         let handle = self.attempts.spawn(async move {
-            let outcome = attempt::perform(&client, &user_agent, &target, &job, true).await;
+            let outcome =
+                attempt::perform_with(&*clock, &*transport, &user_agent, &target, &job, true).await;
             drop(pass);
             let _ = outcomes.send(outcome);
         });
@@ -379,3 +388,6 @@ fn by_claim(jobs: Vec<DeliveryJob>) -> HashMap<ClaimId, Vec<DeliveryId>> {
     }
     groups
 }
+
+#[cfg(test)]
+mod tests;

@@ -17,6 +17,7 @@
 //! once their leases run out. The old claim is never renewed again, so nothing it held can be
 //! revived while another node has it.
 
+use super::clock::{SharedClock, SystemClock};
 use crate::model::{ClaimId, Timestamp};
 use crate::store::Claim;
 use std::sync::{Arc, Mutex};
@@ -28,6 +29,8 @@ pub const CLOCK_SKEW_MARGIN: Duration = Duration::from_secs(2);
 pub struct Lease {
     node: Arc<str>,
     length: Duration,
+    /// The engine's clock: leases, retries and scans all read the time here.
+    clock: SharedClock,
     state: Mutex<State>,
 }
 
@@ -39,7 +42,12 @@ struct State {
 
 impl Lease {
     pub fn new(node: Arc<str>, length: Duration) -> Self {
-        let now = Timestamp::now();
+        Self::with_clock(node, length, SystemClock::shared())
+    }
+
+    /// A lease whose time, and that of the engine holding work under it, comes from `clock`.
+    pub fn with_clock(node: Arc<str>, length: Duration, clock: SharedClock) -> Self {
+        let now = clock.now();
         Self {
             state: Mutex::new(State {
                 epoch: 0,
@@ -48,7 +56,13 @@ impl Lease {
             }),
             node,
             length,
+            clock,
         }
+    }
+
+    /// The clock this node's engine reads the time from.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
     }
 
     pub fn node(&self) -> &str {
@@ -67,7 +81,7 @@ impl Lease {
 
     /// The current claim, starting a new epoch first if the current one's horizon has passed.
     pub fn current(&self) -> ClaimId {
-        let now = Timestamp::now();
+        let now = self.clock.now();
         let mut state = self.state.lock().expect("lease state");
         if now >= state.horizon {
             state.epoch += 1;
@@ -88,7 +102,7 @@ impl Lease {
     pub fn claim(&self) -> Claim {
         Claim {
             by: self.current(),
-            until: Timestamp::now().plus(self.length),
+            until: self.clock.now().plus(self.length),
         }
     }
 
@@ -100,7 +114,7 @@ impl Lease {
     /// What a renewal starting now writes: the claim with a fresh lease, for every lease of it
     /// that ends before the returned time.
     pub fn renewal(&self) -> (Claim, Timestamp) {
-        let now = Timestamp::now();
+        let now = self.clock.now();
         let claim = Claim {
             by: self.current(),
             until: now.plus(self.length),
@@ -120,14 +134,22 @@ impl Lease {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dispatch::clock::{Clock, FakeClock};
+
+    /// A lease on a clock that moves only when the test says so.
+    fn lease_on(node: &str, length: Duration) -> (Lease, Arc<FakeClock>) {
+        let clock = FakeClock::starting_at(Timestamp::from_millis(1_800_000_000_000));
+        (Lease::with_clock(node.into(), length, clock.clone()), clock)
+    }
 
     #[test]
     fn a_claim_holds_until_its_horizon_passes_then_a_new_epoch_begins() {
-        let lease = Lease::new("node-a".into(), Duration::from_millis(40));
+        let (lease, clock) = lease_on("node-a", Duration::from_millis(40));
         let first = lease.current();
         assert_eq!(&*first, "node-a/0");
+        clock.advance(Duration::from_millis(39));
         assert!(lease.holds(&first));
-        std::thread::sleep(Duration::from_millis(50));
+        clock.advance(Duration::from_millis(11));
         assert!(!lease.holds(&first), "the lapsed claim no longer holds");
         let second = lease.current();
         assert_eq!(&*second, "node-a/1");
@@ -136,18 +158,18 @@ mod tests {
 
     #[test]
     fn a_successful_renewal_moves_the_horizon_but_only_for_the_current_claim() {
-        let lease = Lease::new("node-b".into(), Duration::from_millis(60));
+        let (lease, clock) = lease_on("node-b", Duration::from_millis(60));
         let (claim, _) = lease.renewal();
-        std::thread::sleep(Duration::from_millis(45));
-        lease.renewed(&claim.by, Timestamp::now());
-        std::thread::sleep(Duration::from_millis(25));
+        clock.advance(Duration::from_millis(45));
+        lease.renewed(&claim.by, clock.now());
+        clock.advance(Duration::from_millis(25));
         assert!(
             lease.holds(&claim.by),
             "renewed 25 ms ago with a 30 ms half-length"
         );
         let stale = ClaimId::of("node-b", 7);
-        lease.renewed(&stale, Timestamp::now().plus(Duration::from_secs(60)));
-        std::thread::sleep(Duration::from_millis(20));
+        lease.renewed(&stale, clock.now().plus(Duration::from_secs(60)));
+        clock.advance(Duration::from_millis(20));
         assert!(
             !lease.holds(&claim.by),
             "a stale claim's renewal does not count"

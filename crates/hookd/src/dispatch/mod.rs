@@ -6,16 +6,19 @@
 //! ```
 //!
 //! - `capacity` bounds what memory holds; what doesn't fit waits in the database for `scanner`.
+//! - `clock` is where the engine, leases and retries read the time (a fake one in tests).
 //! - `lease` names the claim this node holds work under; `renewer` keeps its leases alive and
 //!   releases the work of nodes whose leases ran out.
 //! - `engine` owns the lanes (max in flight, rate limit) and starts attempts.
-//! - `attempt` signs and sends one request through `client`, the only place hookd opens
-//!   outbound connections, behind the `ssrf` guard; `retry` decides what happens next.
+//! - `attempt` signs and sends one request through a `transport`: `client`, the only place hookd
+//!   opens outbound connections, behind the `ssrf` guard (a fake endpoint in tests); `retry`
+//!   decides what happens next.
 //! - `recorder` writes outcomes in batches and reports webhooks that got disabled.
 
 mod attempt;
 pub mod capacity;
 pub mod client;
+pub mod clock;
 mod engine;
 pub mod file_limit;
 pub mod gates;
@@ -26,6 +29,7 @@ pub mod renewer;
 pub mod retry;
 mod scanner;
 pub mod ssrf;
+pub mod transport;
 
 pub use attempt::{Target, perform};
 pub use capacity::{Capacity, Held, Limits, Reservation};
@@ -158,7 +162,7 @@ impl Dispatcher {
         };
         let parts = engine::EngineParts {
             store: store.clone(),
-            client,
+            transport: Arc::new(client),
             snapshots: directory.subscribe(),
             lease: config.lease.clone(),
             outcomes,

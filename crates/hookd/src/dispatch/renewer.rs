@@ -3,7 +3,6 @@
 //! its claim) so the scan hands them out again.
 
 use super::lease::{CLOCK_SKEW_MARGIN, Lease};
-use crate::model::Timestamp;
 use crate::store::DynStore;
 use std::sync::Arc;
 use tokio::time::MissedTickBehavior;
@@ -17,7 +16,7 @@ pub async fn run(store: DynStore, lease: Arc<Lease>) {
     let mut failing = false;
     loop {
         every.tick().await;
-        let started = Timestamp::now();
+        let started = lease.clock().now();
         let (claim, expiring_before) = lease.renewal();
         match store.renew_claims(&claim, expiring_before).await {
             Ok(_) => {
@@ -34,7 +33,7 @@ pub async fn run(store: DynStore, lease: Arc<Lease>) {
             }
         }
         match store
-            .reclaim_expired(Timestamp::now(), CLOCK_SKEW_MARGIN, MAX_RECLAIM)
+            .reclaim_expired(lease.clock().now(), CLOCK_SKEW_MARGIN, MAX_RECLAIM)
             .await
         {
             Ok(0) => {}

@@ -5,7 +5,6 @@
 //! unreachable it backs off, up to a few seconds between tries.
 
 use super::DispatcherHandle;
-use crate::model::Timestamp;
 use crate::store::DynStore;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -81,7 +80,7 @@ pub async fn claim_once(
     }
     let claim = dispatcher.lease().claim();
     match store
-        .claim_due(&claim, Timestamp::now(), want, &full_lanes)
+        .claim_due(&claim, dispatcher.lease().clock().now(), want, &full_lanes)
         .await
     {
         Ok(jobs) => {

@@ -1,7 +1,9 @@
 //! Deliveries (one event for one webhook) and their attempts (one HTTP request each), plus the
 //! unit of work the dispatcher carries and the outcome it reports.
 
-use super::{AttemptId, ClaimId, DeliveryId, EventId, EventName, Tenant, Timestamp, WebhookId};
+use super::{
+    AttemptId, ClaimId, DeliveryId, EventId, EventName, Tenant, Timestamp, TraceContext, WebhookId,
+};
 use bytes::Bytes;
 use std::sync::Arc;
 
@@ -126,13 +128,17 @@ pub struct DeliveryJob {
     /// For an event that came from an inbox: the request as received, for webhooks whose
     /// `payload` is `original`.
     pub original: Option<Arc<OriginalRequest>>,
+    /// The trace context the event was published in: each attempt sends a child of it.
+    pub trace: Option<Arc<TraceContext>>,
 }
 
-/// What an attempt sends of an event: hookd's body, and the inbox request it came from.
+/// What an attempt sends of an event: hookd's body, the inbox request it came from, and the
+/// trace it belongs to.
 #[derive(Debug, Clone)]
 pub struct EventBody {
     pub payload: Bytes,
     pub original: Option<Arc<OriginalRequest>>,
+    pub trace: Option<Arc<TraceContext>>,
 }
 
 impl EventBody {
@@ -149,7 +155,14 @@ impl EventBody {
         Self {
             payload: Bytes::from(payload),
             original,
+            trace: None,
         }
+    }
+
+    /// With the event's stored `traceparent` and `tracestate` columns.
+    pub fn with_trace(mut self, traceparent: Option<String>, tracestate: Option<String>) -> Self {
+        self.trace = TraceContext::from_stored(traceparent.as_deref(), tracestate).map(Arc::new);
+        self
     }
 }
 

@@ -1,7 +1,9 @@
 //! Events as the application publishes them, and the exact body every receiver gets:
 //! `{"id", "type", "timestamp", "data"}`, encoded once at ingest and stored as sent.
 
-use super::{DeliveryId, EventId, EventName, InboxRequestId, Tenant, Timestamp, WebhookId};
+use super::{
+    DeliveryId, EventId, EventName, InboxRequestId, Tenant, Timestamp, TraceContext, WebhookId,
+};
 use bytes::Bytes;
 
 /// The longest idempotency key accepted.
@@ -21,6 +23,8 @@ pub struct NewEvent {
     pub deliveries: Vec<NewDelivery>,
     /// The inbox request it came from, if any.
     pub inbox_request_id: Option<InboxRequestId>,
+    /// The W3C trace context it was published in, passed on to every attempt.
+    pub trace: Option<TraceContext>,
 }
 
 /// A delivery created with its event.

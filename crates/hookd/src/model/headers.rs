@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 pub const MAX_HEADERS: usize = 20;
 pub const MAX_HEADER_VALUE_LEN: usize = 1024;
 
-/// The headers hookd itself sets on every delivery (`signing::delivery_headers`); a test there
-/// keeps this list and what is sent equal. `x-webhook-signature` is the simple header's default
+/// The headers hookd itself sets on every delivery (`signing::delivery_headers`; the W3C trace
+/// context's two for events published in a trace); a test there keeps this list and what is
+/// sent equal. `x-webhook-signature` is the simple header's default
 /// name: it stays reserved even for webhooks that name their simple header otherwise
 /// (`SignatureOptions`), whose own name is then reserved for them as well.
 pub const SIGNED_HEADERS: &[&str] = &[
@@ -22,6 +23,8 @@ pub const SIGNED_HEADERS: &[&str] = &[
     "x-webhook-attempt",
     "x-webhook-timestamp",
     "x-webhook-signature",
+    "traceparent",
+    "tracestate",
 ];
 
 /// Headers HTTP itself owns: the connection's framing and routing, never a custom header's.
@@ -131,6 +134,7 @@ mod tests {
             ("webhook-signature", "v1,x", InvalidHeader::Reserved),
             ("X-Webhook-Event", "x", InvalidHeader::Reserved),
             ("x-webhook-SIGNATURE", "x", InvalidHeader::Reserved),
+            ("Traceparent", "00-x", InvalidHeader::Reserved),
             ("Host", "example.com", InvalidHeader::Reserved),
             ("Bad Name", "x", InvalidHeader::BadName),
             ("X-Ok", "line\nbreak", InvalidHeader::BadValue),

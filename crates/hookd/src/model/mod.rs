@@ -21,6 +21,7 @@ mod signature;
 mod tenant;
 mod time;
 mod token;
+mod trace;
 mod webhook;
 mod webhook_url;
 
@@ -42,6 +43,7 @@ pub use signature::*;
 pub use tenant::*;
 pub use time::*;
 pub use token::*;
+pub use trace::*;
 pub use webhook::*;
 pub use webhook_url::*;
 

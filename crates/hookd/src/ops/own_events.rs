@@ -86,5 +86,6 @@ fn own_event(
         idempotency_key: None,
         targets,
         origin: None,
+        trace: None,
     }
 }

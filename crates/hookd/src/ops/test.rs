@@ -62,12 +62,14 @@ impl Operations {
                 even_if_disabled: true,
             }],
             inbox_request_id: None,
+            trace: None,
         };
         let claim = self.dispatcher.lease().claim();
         self.store.insert_events(&claim, vec![event]).await?;
         let body = EventBody {
             payload,
             original: None,
+            trace: None,
         };
         let job = ClaimedDelivery {
             delivery_id: delivery_id.clone(),

@@ -38,6 +38,8 @@ pub struct Publication {
     pub targets: Targets,
     /// The inbox request it comes from (a received webhook, or its replay).
     pub origin: Option<Origin>,
+    /// The W3C trace context it was published in, if the caller sent a valid one.
+    pub trace: Option<TraceContext>,
 }
 
 /// The inbox request an event comes from: linked to it, and sent as it was to webhooks whose
@@ -85,6 +87,8 @@ struct Prepared {
     event: NewEvent,
     reserved: HashMap<DeliveryId, Reservation>,
     original: Option<Arc<OriginalRequest>>,
+    /// `event.trace`, shared by its jobs.
+    trace: Option<Arc<TraceContext>>,
 }
 
 impl Publisher {
@@ -176,10 +180,12 @@ impl Publisher {
             event,
             mut reserved,
             original,
+            trace,
         } = item;
         let body = EventBody {
             payload: event.payload,
             original,
+            trace,
         };
         for delivery in event.deliveries {
             if dropped.contains(&delivery.id) {
@@ -323,9 +329,11 @@ impl Publisher {
                 created_at: now,
                 deliveries,
                 inbox_request_id: item.origin.as_ref().map(|o| o.request_id.clone()),
+                trace: item.trace.clone(),
             },
             reserved: HashMap::new(),
             original: item.origin.map(|o| o.original),
+            trace: item.trace.map(Arc::new),
         })
     }
 }

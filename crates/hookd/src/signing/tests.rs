@@ -44,6 +44,7 @@ fn job() -> DeliveryJob {
         manual: false,
         claim: "node-test/0".into(),
         original: None,
+        trace: None,
     }
 }
 
@@ -62,7 +63,13 @@ fn receivers_can_verify_both_schemes() {
     let webhook = webhook_with(secret.clone(), None);
     let job = job();
     let now = Timestamp::now();
-    let headers = delivery_headers(&webhook, &job, now, &HeaderValue::from_static("hookd/test"));
+    let headers = delivery_headers(
+        &webhook,
+        &job,
+        now,
+        &HeaderValue::from_static("hookd/test"),
+        None,
+    );
     assert_eq!(header(&headers, "content-type"), "application/json");
     assert_eq!(header(&headers, "user-agent"), "hookd/test");
     assert_eq!(header(&headers, "webhook-id"), job.event_id.as_str());
@@ -111,7 +118,13 @@ fn a_rotated_secret_signs_until_it_expires() {
     };
     let webhook = webhook_with(new.clone(), Some(rotated));
     let job = job();
-    let during = delivery_headers(&webhook, &job, now, &HeaderValue::from_static("hookd/test"));
+    let during = delivery_headers(
+        &webhook,
+        &job,
+        now,
+        &HeaderValue::from_static("hookd/test"),
+        None,
+    );
     let signatures = header(&during, "webhook-signature");
     assert_eq!(signatures.split(' ').count(), 2);
     for secret in [&new, &old] {
@@ -139,6 +152,7 @@ fn a_rotated_secret_signs_until_it_expires() {
         &job,
         later,
         &HeaderValue::from_static("hookd/test"),
+        None,
     );
     assert_eq!(header(&after, "webhook-signature").split(' ').count(), 1);
     assert!(
@@ -152,15 +166,21 @@ fn a_rotated_secret_signs_until_it_expires() {
 }
 
 /// Exactly the headers hookd sends are reserved: everything a delivery carries but the
-/// webhook's own custom headers is in `SIGNED_HEADERS`, and everything there is sent.
+/// webhook's own custom headers is in `SIGNED_HEADERS`, and everything there is sent (the trace
+/// context's headers by an event published in a trace).
 #[test]
 fn the_reserved_headers_are_exactly_the_ones_sent() {
     let webhook = webhook_with(WebhookSecret::generate(), None);
+    let trace = TraceContext::from_headers(
+        Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+        Some("rojo=00f067aa0ba902b7"),
+    );
     let headers = delivery_headers(
         &webhook,
         &job(),
         Timestamp::now(),
         &HeaderValue::from_static("hookd/test"),
+        trace.as_ref(),
     );
     let mut sent: Vec<&str> = headers
         .iter()
@@ -174,7 +194,13 @@ fn the_reserved_headers_are_exactly_the_ones_sent() {
 }
 
 fn sign(webhook: &Webhook, job: &DeliveryJob, at: Timestamp) -> Vec<(HeaderName, HeaderValue)> {
-    delivery_headers(webhook, job, at, &HeaderValue::from_static("hookd/test"))
+    delivery_headers(
+        webhook,
+        job,
+        at,
+        &HeaderValue::from_static("hookd/test"),
+        None,
+    )
 }
 
 fn has(headers: &[(HeaderName, HeaderValue)], name: &str) -> bool {

@@ -61,6 +61,7 @@ fn request(inbox: &Inbox, verified: bool, key: &str) -> NewInboxRequest {
             created_at: now,
             deliveries: Vec::new(),
             inbox_request_id: Some(id),
+            trace: None,
         }),
         unverified_kept: 3,
     }

@@ -35,4 +35,5 @@ mod secrets;
 mod signatures;
 mod ssrf;
 mod tenants;
+mod trace_context;
 mod web_ui;

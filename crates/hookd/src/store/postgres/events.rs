@@ -36,6 +36,8 @@ pub async fn insert_in(
     let mut counts = Vec::with_capacity(events.len());
     let mut times = Vec::with_capacity(events.len());
     let mut requests = Vec::with_capacity(events.len());
+    let mut traceparents = Vec::with_capacity(events.len());
+    let mut tracestates = Vec::with_capacity(events.len());
     for event in events {
         let payload = std::str::from_utf8(&event.payload)
             .map_err(|_| StoreError::Internal("event payload is not UTF-8".into()))?;
@@ -47,12 +49,14 @@ pub async fn insert_in(
         counts.push(event.deliveries.len() as i32);
         times.push(event.created_at.as_millis());
         requests.push(event.inbox_request_id.as_ref().map(InboxRequestId::as_str));
+        traceparents.push(event.trace.as_ref().map(|t| t.parent.to_string()));
+        tracestates.push(event.trace.as_ref().and_then(|t| t.state.as_deref()));
     }
     let inserted: HashSet<String> = sqlx::query_scalar(
         "INSERT INTO events (id, tenant, type, idempotency_key, payload, delivery_count, created_at, \
-             inbox_request_id) \
+             inbox_request_id, traceparent, tracestate) \
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
-                              $6::integer[], $7::bigint[], $8::text[]) \
+                              $6::integer[], $7::bigint[], $8::text[], $9::text[], $10::text[]) \
          ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(&ids)
@@ -63,6 +67,8 @@ pub async fn insert_in(
     .bind(&counts)
     .bind(&times)
     .bind(&requests)
+    .bind(&traceparents)
+    .bind(&tracestates)
     .fetch_all(&mut *transaction)
     .await?
     .into_iter()
@@ -217,7 +223,8 @@ pub async fn payloads(
     ids: &[&str],
 ) -> StoreResult<HashMap<String, EventBody>> {
     let found = sqlx::query(
-        "SELECT e.id, e.payload, r.body, r.original_headers FROM events e \
+        "SELECT e.id, e.payload, r.body, r.original_headers, e.traceparent, e.tracestate \
+         FROM events e \
          LEFT JOIN inbox_requests r ON r.id = e.inbox_request_id WHERE e.id = ANY($1)",
     )
     .bind(ids)
@@ -232,7 +239,8 @@ pub async fn payloads(
             };
             Ok((
                 row.try_get::<String, _>(0)?,
-                EventBody::from_stored(row.try_get(1)?, original),
+                EventBody::from_stored(row.try_get(1)?, original)
+                    .with_trace(row.try_get(4)?, row.try_get(5)?),
             ))
         })
         .collect()

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0003_signature_options.sql"),
     include_str!("../../../migrations/postgres/0004_audit_log.sql"),
     include_str!("../../../migrations/postgres/0005_inboxes.sql"),
+    include_str!("../../../migrations/postgres/0006_event_trace_context.sql"),
 ];
 
 /// The advisory lock key hookd's migrations take (any constant unlikely to clash).

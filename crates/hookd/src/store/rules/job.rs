@@ -1,6 +1,8 @@
 //! The job of a delivery's next attempt, as the engine takes it: built the same way whether the
 //! delivery was just published, claimed by the scan, or re-queued by hand.
 
+#[cfg(test)]
+use crate::model::TraceContext;
 use crate::model::{
     ClaimId, DeliveryId, DeliveryJob, EventBody, EventId, EventName, Tenant, WebhookId,
 };
@@ -34,6 +36,7 @@ impl ClaimedDelivery {
             manual: self.manual,
             claim: claim.clone(),
             original: body.original.clone(),
+            trace: body.trace.clone(),
         }
     }
 }
@@ -64,6 +67,11 @@ mod tests {
                 body: Bytes::from_static(b"raw"),
                 headers: vec![("content-type".into(), "text/plain".into())],
             })),
+            trace: TraceContext::from_headers(
+                Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+                None,
+            )
+            .map(Arc::new),
         }
     }
 
@@ -86,7 +94,8 @@ mod tests {
         );
     }
 
-    /// The job carries the delivery, the event's body and inbox request, and the claim.
+    /// The job carries the delivery, the event's body, inbox request and trace context, and the
+    /// claim.
     #[test]
     fn the_job_carries_the_delivery_the_body_and_the_claim() {
         let delivery = claimed(1, true);
@@ -100,5 +109,6 @@ mod tests {
         assert_eq!(job.claim, claim);
         assert_eq!(job.payload, body().payload);
         assert_eq!(job.original.as_deref(), body().original.as_deref());
+        assert_eq!(job.trace, body().trace);
     }
 }

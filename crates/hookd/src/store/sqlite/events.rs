@@ -17,8 +17,8 @@ pub fn insert(
 ) -> StoreResult<Vec<InsertedEvent>> {
     let mut insert_event = conn.prepare_cached(
         "INSERT INTO events (id, tenant, type, idempotency_key, payload, delivery_count, created_at, \
-             inbox_request_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+             inbox_request_id, traceparent, tracestate) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
     )?;
     let mut insert_delivery = conn.prepare_cached(
         "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, \
@@ -40,6 +40,8 @@ pub fn insert(
             event.deliveries.len() as i64,
             event.created_at.as_millis(),
             event.inbox_request_id.as_ref().map(InboxRequestId::as_str),
+            event.trace.as_ref().map(|t| t.parent.to_string()),
+            event.trace.as_ref().and_then(|t| t.state.as_deref()),
         ])?;
         if inserted == 0 {
             let key = event.idempotency_key.as_deref().unwrap_or_default();
@@ -115,7 +117,8 @@ pub fn payload(conn: &Connection, id: &EventId) -> StoreResult<Option<Bytes>> {
 pub fn body(conn: &Connection, id: &EventId) -> StoreResult<Option<EventBody>> {
     Ok(conn
         .prepare_cached(
-            "SELECT e.payload, r.body, r.original_headers FROM events e \
+            "SELECT e.payload, r.body, r.original_headers, e.traceparent, e.tracestate \
+             FROM events e \
              LEFT JOIN inbox_requests r ON r.id = e.inbox_request_id WHERE e.id = ?1",
         )?
         .query_row(params![id.as_str()], |row| {
@@ -123,7 +126,7 @@ pub fn body(conn: &Connection, id: &EventId) -> StoreResult<Option<EventBody>> {
                 Some(body) => Some((body, row.get::<_, String>(2)?)),
                 None => None,
             };
-            Ok(EventBody::from_stored(row.get(0)?, original))
+            Ok(EventBody::from_stored(row.get(0)?, original).with_trace(row.get(3)?, row.get(4)?))
         })
         .optional()?)
 }

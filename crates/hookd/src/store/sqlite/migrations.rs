@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0005_signature_options.sql"),
     include_str!("../../../migrations/sqlite/0006_audit_log.sql"),
     include_str!("../../../migrations/sqlite/0007_inboxes.sql"),
+    include_str!("../../../migrations/sqlite/0008_event_trace_context.sql"),
 ];
 
 /// Applies every migration not yet applied; returns how many ran.
