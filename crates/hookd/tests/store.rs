@@ -182,6 +182,7 @@ async fn claim_now(
 
 fn succeeded(job: &DeliveryJob) -> AttemptOutcome {
     AttemptOutcome {
+        retry_after: None,
         attempt: Attempt {
             id: AttemptId::new(),
             delivery_id: job.delivery_id.clone(),

@@ -216,6 +216,7 @@ impl Attempting<'_> {
             attempt,
             next,
             counts_for_streak: counts_for_streak && !job.manual,
+            retry_after: retry::lane_pause(result),
             claim: job.claim.clone(),
         }
     }

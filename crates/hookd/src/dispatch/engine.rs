@@ -14,9 +14,11 @@ use super::transport::SharedTransport;
 use crate::directory::Snapshot;
 use crate::model::{AttemptOutcome, ClaimId, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
 use crate::store::DynStore;
+use crate::store::rules::streak::StreakStep;
 use hyper::header::HeaderValue;
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::task::{Id as TaskId, JoinSet};
@@ -40,6 +42,9 @@ pub struct EngineParts {
     pub default_schedule: RetrySchedule,
     pub user_agent: HeaderValue,
     pub gates: Arc<Gates>,
+    /// Deliveries failed in a row that disable a webhook (0: never): a lane whose streak
+    /// reaches it starts no more attempts.
+    pub disable_after: u32,
 }
 
 struct Lane {
@@ -47,6 +52,81 @@ struct Lane {
     queue: VecDeque<Held>,
     /// Attempts of this lane running now.
     in_flight: u32,
+    /// What the lane's attempts found out, shared with them so that it counts the moment an
+    /// answer comes, before the attempt's slot is free for the next one.
+    health: Arc<LaneHealth>,
+    /// Set when the webhook is about to be disabled (its streak reached `disable_after`, or a
+    /// receiver answered 410): no attempt starts until the directory says what became of it,
+    /// or until the time here passes with the webhook still active (then the lane goes on
+    /// from the stored streak).
+    stopped_until: Option<Instant>,
+}
+
+/// How long a stopped lane waits for its webhook to be disabled before it looks again.
+const STOP_RECHECK: Duration = Duration::from_secs(5);
+
+/// What a lane's attempts found out about their webhook.
+#[derive(Debug, Default)]
+struct LaneHealth {
+    /// Deliveries failed in a row: the webhook's stored streak when the lane was made, moved
+    /// by every outcome since (the store records them a moment later).
+    streak: AtomicU32,
+    /// A receiver answered 410: the webhook is being disabled as gone.
+    gone: AtomicBool,
+    /// A `Retry-After` that came with a 429 or 503 (on the engine's clock): nothing starts
+    /// before then.
+    paused_until: Mutex<Option<std::time::Instant>>,
+}
+
+impl LaneHealth {
+    fn starting_at(streak: u32) -> Arc<Self> {
+        Arc::new(Self {
+            streak: AtomicU32::new(streak),
+            ..Self::default()
+        })
+    }
+
+    /// Takes in an attempt's outcome, at `now` on the engine's clock.
+    fn record(&self, outcome: &AttemptOutcome, now: std::time::Instant) {
+        match StreakStep::of(outcome) {
+            Some(StreakStep::Reset) => self.streak.store(0, Ordering::Relaxed),
+            Some(StreakStep::Failure) => {
+                self.streak.fetch_add(1, Ordering::Relaxed);
+            }
+            Some(StreakStep::Gone) => self.gone.store(true, Ordering::Relaxed),
+            None => {}
+        }
+        if let Some(pause) = outcome.retry_after {
+            let until = now + pause;
+            let mut paused = self.paused_until.lock().expect("lane health");
+            *paused = Some(paused.map_or(until, |at| at.max(until)));
+        }
+    }
+
+    /// Whether the webhook is about to be disabled: gone, or its streak at `disable_after`.
+    fn disabling(&self, disable_after: u32) -> bool {
+        self.gone.load(Ordering::Relaxed)
+            || (disable_after > 0 && self.streak.load(Ordering::Relaxed) >= disable_after)
+    }
+
+    /// Until when a `Retry-After` holds the webhook back, if it still does at `now`.
+    fn paused_at(&self, now: std::time::Instant) -> Option<std::time::Instant> {
+        let mut paused = self.paused_until.lock().expect("lane health");
+        match *paused {
+            Some(until) if until > now => Some(until),
+            Some(_) => {
+                *paused = None;
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Goes on after a stop that no disable followed, from the directory's streak.
+    fn resume_from(&self, streak: u32) {
+        self.streak.store(streak, Ordering::Relaxed);
+        self.gone.store(false, Ordering::Relaxed);
+    }
 }
 
 /// What one try to start a lane's next attempt did.
@@ -72,6 +152,9 @@ struct Engine {
     /// freed slots (`waiting_set` holds the same ids).
     waiting: VecDeque<WebhookId>,
     waiting_set: HashSet<WebhookId>,
+    /// What attempts found out about each webhook, kept while it is in the directory (a lane
+    /// comes and goes with its queue; a pause or a streak must outlive it).
+    health: HashMap<WebhookId, Arc<LaneHealth>>,
     /// The lease's clock: rate limits and attempts read the time here.
     clock: SharedClock,
 }
@@ -90,6 +173,7 @@ pub async fn run(parts: EngineParts, mut commands: mpsc::UnboundedReceiver<Comma
         wake_at: None,
         waiting: VecDeque::new(),
         waiting_set: HashSet::new(),
+        health: HashMap::new(),
         clock,
     };
     let gates = engine.parts.gates.clone();
@@ -150,6 +234,11 @@ impl Engine {
         let Some(webhook) = self.snapshot.webhook(id).filter(|w| w.active) else {
             return false;
         };
+        let health = self
+            .health
+            .entry(id.clone())
+            .or_insert_with(|| LaneHealth::starting_at(webhook.failure_streak))
+            .clone();
         let target = Arc::new(Target::new(webhook.clone(), &self.parts.default_schedule));
         self.lanes.insert(
             id.clone(),
@@ -157,6 +246,8 @@ impl Engine {
                 target,
                 queue: VecDeque::new(),
                 in_flight: 0,
+                health,
+                stopped_until: None,
             },
         );
         true
@@ -239,6 +330,24 @@ impl Engine {
             // memory); its lease runs out and whoever takes it over makes the attempt.
             drop(lane.queue.pop_front());
         }
+        let disabling = lane.health.disabling(self.parts.disable_after);
+        if lane.stopped_until.is_some() {
+            if disabling {
+                return Step::Empty;
+            }
+            // Enabled again meanwhile (its health starts afresh): the stop is over.
+            lane.stopped_until = None;
+        }
+        if disabling {
+            let recheck = Instant::now() + STOP_RECHECK;
+            lane.stopped_until = Some(recheck);
+            self.throttled.insert(id.clone());
+            self.wake_at = Some(self.wake_at.map_or(recheck, |at| at.min(recheck)));
+            return Step::Empty;
+        }
+        if let Some(until) = lane.health.paused_at(self.clock.instant()) {
+            return Step::Held(Closed::RateLimited(until));
+        }
         let pass = match self
             .parts
             .gates
@@ -254,9 +363,12 @@ impl Engine {
         let clock = self.clock.clone();
         let user_agent = self.parts.user_agent.clone();
         let outcomes = self.parts.outcomes.clone();
+        let health = lane.health.clone();
         let handle = self.attempts.spawn(async move {
             let outcome =
                 attempt::perform_with(&*clock, &*transport, &user_agent, &target, &job, true).await;
+            // Counted before the slot is free: the next attempt starts knowing this answer.
+            health.record(&outcome, clock.instant());
             drop(pass);
             let _ = outcomes.send(outcome);
         });
@@ -273,7 +385,8 @@ impl Engine {
             return;
         };
         lane.in_flight -= 1;
-        if lane.queue.is_empty() && lane.in_flight == 0 {
+        // A stopped lane stays, so that its streak is not forgotten before the store has it.
+        if lane.queue.is_empty() && lane.in_flight == 0 && lane.stopped_until.is_none() {
             self.lanes.remove(&webhook);
         } else {
             self.pump(&webhook);
@@ -283,7 +396,29 @@ impl Engine {
 
     fn wake(&mut self) {
         self.wake_at = None;
+        let now = Instant::now();
         for id in std::mem::take(&mut self.throttled) {
+            if let Some(lane) = self.lanes.get_mut(&id)
+                && let Some(until) = lane.stopped_until
+            {
+                if until > now {
+                    self.throttled.insert(id);
+                    self.wake_at = Some(self.wake_at.map_or(until, |at| at.min(until)));
+                    continue;
+                }
+                // Still active after a while: the store did not disable it (someone enabled it,
+                // or its streak was reset). Go on from the streak the directory has.
+                lane.stopped_until = None;
+                lane.health.resume_from(
+                    self.snapshot
+                        .webhook(&id)
+                        .map_or(0, |webhook| webhook.failure_streak),
+                );
+                if lane.queue.is_empty() && lane.in_flight == 0 {
+                    self.lanes.remove(&id);
+                    continue;
+                }
+            }
             self.pump(&id);
         }
     }
@@ -291,7 +426,23 @@ impl Engine {
     /// A webhook changed: lanes take the new settings; lanes of deleted or disabled webhooks
     /// give their queued deliveries back (running attempts finish).
     fn refresh_targets(&mut self) {
-        self.snapshot = self.parts.snapshots.borrow_and_update().clone();
+        let before = std::mem::replace(
+            &mut self.snapshot,
+            self.parts.snapshots.borrow_and_update().clone(),
+        );
+        // A webhook gone from the directory is forgotten; one enabled again starts afresh from
+        // its stored streak (enabling clears it).
+        let snapshot = &self.snapshot;
+        self.health.retain(|id, health| {
+            let Some(now) = snapshot.webhook(id) else {
+                return false;
+            };
+            let was_active = before.webhook(id).is_some_and(|w| w.active);
+            if now.active && !was_active {
+                health.resume_from(now.failure_streak);
+            }
+            true
+        });
         let mut unwanted = Vec::new();
         let mut to_pump = Vec::new();
         let mut to_remove = Vec::new();

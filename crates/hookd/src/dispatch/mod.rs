@@ -169,6 +169,7 @@ impl Dispatcher {
             default_schedule: config.default_schedule.clone(),
             user_agent: config.user_agent.clone(),
             gates: config.gates.clone(),
+            disable_after: config.disable_after,
         };
         let engine = tokio::spawn(engine::run(parts, command_receiver));
         let recorder = tokio::spawn(recorder::run(

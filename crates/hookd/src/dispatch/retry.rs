@@ -23,6 +23,15 @@ impl AttemptResult {
     }
 }
 
+/// How long the whole webhook waits after this result: a `Retry-After` that came with a 429 or
+/// 503, capped at `MAX_RETRY_AFTER`. Other statuses ask nothing of the other deliveries.
+pub fn lane_pause(result: AttemptResult) -> Option<Duration> {
+    match (result.status, result.retry_after) {
+        (Some(429 | 503), Some(asked)) => Some(asked.min(MAX_RETRY_AFTER)),
+        _ => None,
+    }
+}
+
 /// Decides the delivery's next step after attempt number `attempt` (1-based).
 ///
 /// - any 2xx succeeds; `410 Gone` fails the delivery and disables the webhook;
@@ -162,5 +171,20 @@ mod tests {
             next_step(failed(Some(500)), 1, true, &schedule(&["1s"]), NOW, 0.0),
             NextStep::Failed
         );
+    }
+
+    /// A `Retry-After` with a 429 or 503 holds the whole webhook back, at most an hour; with
+    /// any other status, or without the header, nothing waits but the delivery itself.
+    #[test]
+    fn only_429_and_503_with_retry_after_pause_the_webhook() {
+        let asked = |status, seconds| AttemptResult {
+            status: Some(status),
+            retry_after: Some(Duration::from_secs(seconds)),
+        };
+        assert_eq!(lane_pause(asked(429, 3)), Some(Duration::from_secs(3)));
+        assert_eq!(lane_pause(asked(503, 7200)), Some(MAX_RETRY_AFTER));
+        assert_eq!(lane_pause(asked(500, 3)), None);
+        assert_eq!(lane_pause(failed(Some(429))), None);
+        assert_eq!(lane_pause(failed(None)), None);
     }
 }

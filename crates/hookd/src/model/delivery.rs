@@ -206,6 +206,9 @@ pub struct AttemptOutcome {
     pub next: NextStep,
     /// Whether this outcome moves the webhook's failure streak (manual and test attempts don't).
     pub counts_for_streak: bool,
+    /// With a 429 or 503: the receiver's `Retry-After` (at most an hour). The whole webhook
+    /// waits that long, not just this delivery.
+    pub retry_after: Option<std::time::Duration>,
     /// The claim the attempt was made under: the delivery moves on only if it still holds.
     pub claim: ClaimId,
 }

@@ -179,6 +179,67 @@ async fn a_test_answered_gone_disables_the_webhook_and_announces_it() {
     );
 }
 
+/// A burst to a failing webhook stops at the threshold: once its failure streak reaches
+/// `disable_after_failures`, no further attempt starts, although deliveries were queued (30
+/// events used to drive the streak to 26 with a threshold of 10).
+#[tokio::test]
+async fn a_burst_to_a_failing_webhook_stops_at_the_threshold() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    receiver.always(Reply::status(500));
+    let webhook = server
+        .create_webhook(
+            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false}),
+        )
+        .await;
+    let id = webhook["id"].as_str().unwrap();
+    let events: Vec<_> = (0..30)
+        .map(|n| json!({"type": "a.b", "data": {"n": n}}))
+        .collect();
+    server
+        .post("/api/events/batch", json!({"events": events}))
+        .await;
+    let disabled = eventually("the webhook to be disabled", WAIT, || async {
+        let webhook = server.webhook(id).await;
+        (webhook["active"] == false).then_some(webhook)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        (receiver.count(), disabled["failure_streak"].as_u64()),
+        (10, Some(10)),
+        "ten attempts (the webhook's max_in_flight, all started at once), none after"
+    );
+}
+
+/// A 429 with `Retry-After: 3` holds the whole webhook back for 3 seconds, not just the
+/// delivery that got it; then the others go, and the first one is retried.
+#[tokio::test]
+async fn retry_after_holds_back_the_whole_webhook() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    receiver.script([Reply::status(429).with_header("retry-after", "3")]);
+    server
+        .create_webhook(
+            json!({"url": receiver.url, "events": ["*"], "retry_schedule": ["1s"],
+            "max_in_flight": 1, "ping": false}),
+        )
+        .await;
+    for n in 0..3 {
+        server
+            .publish(json!({"type": "a.b", "data": {"n": n}}))
+            .await;
+    }
+    let arrived = receiver.wait_for(4, WAIT).await;
+    let waited = arrived[1].at.duration_since(arrived[0].at);
+    assert!(
+        waited >= Duration::from_millis(2900),
+        "the next request came {waited:?} after the 429, not 3 s"
+    );
+}
+
 /// Ten failed deliveries in a row disable a webhook as `failing`, and a `webhook.disabled`
 /// event goes to the tenant's webhooks that subscribe to it.
 #[tokio::test]

@@ -15,6 +15,8 @@ use bytes::Bytes;
 
 const START: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 const LEASE: Duration = Duration::from_secs(60);
+/// The failure streak that disables a webhook in these tests.
+const DISABLE_AFTER: u32 = 3;
 
 /// A running engine and what a test needs to drive and watch it.
 struct Rig {
@@ -81,6 +83,7 @@ fn start(webhooks: &[&Webhook], endpoint: impl FnOnce(Arc<FakeClock>) -> FakeEnd
             total: 100,
             per_tenant: 100,
         }),
+        disable_after: DISABLE_AFTER,
     };
     let (commands, command_receiver) = mpsc::unbounded_channel();
     tokio::spawn(run(parts, command_receiver));
@@ -408,4 +411,119 @@ impl std::io::Write for LogBuffer {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// A webhook whose deliveries each fail for good at their first attempt (no retries).
+fn failing_for_good(path: &str, max_in_flight: u32) -> Webhook {
+    Webhook {
+        retry_schedule: Some(RetrySchedule::parse::<&str>(&[]).unwrap()),
+        ..webhook(path, max_in_flight, None)
+    }
+}
+
+/// Once a webhook's failure streak reaches the threshold, its lane starts no more attempts,
+/// although deliveries are queued: no overshoot while the store disables it.
+#[tokio::test(start_paused = true)]
+async fn no_attempt_starts_once_the_streak_reaches_the_threshold() {
+    let hook = failing_for_good("failing", 1);
+    let rig = start(&[&hook], |clock| {
+        FakeEndpoint::new(clock).answering(&[500; 30])
+    });
+    rig.submit(&hook, 30);
+    rig.settle().await;
+    assert_eq!(rig.sent_to(&hook).len(), DISABLE_AFTER as usize);
+    rig.advance(Duration::from_secs(4)).await;
+    assert_eq!(
+        rig.sent_to(&hook).len(),
+        DISABLE_AFTER as usize,
+        "nothing more while the disable is on its way"
+    );
+}
+
+/// Attempts running when the streak reaches the threshold finish, and none starts after them:
+/// with 10 in flight, a threshold of 3 stops the lane at the 10 already running.
+#[tokio::test(start_paused = true)]
+async fn running_attempts_finish_and_none_starts_after_the_threshold() {
+    let hook = failing_for_good("failing", 10);
+    let mut rig = start(&[&hook], |clock| {
+        FakeEndpoint::new(clock).answering(&[500; 30]).holding()
+    });
+    rig.submit(&hook, 30);
+    rig.settle().await;
+    assert_eq!(rig.endpoint.open(), 10);
+    rig.endpoint.finish(30);
+    rig.settle().await;
+    assert_eq!(rig.sent_to(&hook).len(), 10);
+    assert_eq!(rig.outcomes().len(), 10);
+}
+
+/// A 410 stops the lane at once, as the store disables the webhook as `gone`.
+#[tokio::test(start_paused = true)]
+async fn gone_stops_the_lane_at_once() {
+    let hook = webhook("gone", 1, None);
+    let rig = start(&[&hook], |clock| FakeEndpoint::new(clock).answering(&[410]));
+    rig.submit(&hook, 5);
+    rig.settle().await;
+    assert_eq!(rig.sent_to(&hook).len(), 1);
+}
+
+/// A success sets the streak back: failures that are not in a row never stop a lane.
+#[tokio::test(start_paused = true)]
+async fn a_success_in_between_keeps_the_lane_going() {
+    let hook = failing_for_good("flaky", 1);
+    let rig = start(&[&hook], |clock| {
+        FakeEndpoint::new(clock).answering(&[500, 500, 200, 500, 500, 200, 500, 500])
+    });
+    rig.submit(&hook, 8);
+    rig.settle().await;
+    assert_eq!(rig.sent_to(&hook).len(), 8);
+}
+
+/// A lane stopped for a disable that never comes (the webhook stays active: someone enabled it
+/// again, or reset its streak) goes on after a while, from the directory's streak.
+#[tokio::test(start_paused = true)]
+async fn a_stopped_lane_goes_on_if_the_webhook_stays_active() {
+    let hook = failing_for_good("failing", 1);
+    let rig = start(&[&hook], |clock| {
+        FakeEndpoint::new(clock).answering(&[500; 3])
+    });
+    rig.submit(&hook, 5);
+    rig.settle().await;
+    assert_eq!(rig.sent_to(&hook).len(), 3);
+    rig.advance(STOP_RECHECK).await;
+    assert_eq!(
+        rig.sent_to(&hook).len(),
+        5,
+        "the two left went after the recheck"
+    );
+}
+
+/// A 429 with `Retry-After: 3` holds the whole webhook back for 3 seconds, not just the
+/// delivery that got it; then the lane goes on.
+#[tokio::test(start_paused = true)]
+async fn retry_after_on_429_pauses_the_whole_webhook() {
+    let hook = webhook("busy", 1, None);
+    let other = webhook("other", 1, None);
+    let rig = start(&[&hook, &other], |clock| {
+        FakeEndpoint::new(clock).answering_retry_after(429, Duration::from_secs(3))
+    });
+    rig.submit(&hook, 3);
+    rig.settle().await;
+    assert_eq!(rig.sent_to(&hook), [START]);
+    rig.submit(&other, 1);
+    rig.settle().await;
+    assert_eq!(
+        rig.sent_to(&other),
+        [START],
+        "another webhook is not held back"
+    );
+    rig.advance(Duration::from_millis(2999)).await;
+    assert_eq!(
+        rig.sent_to(&hook).len(),
+        1,
+        "nothing to that webhook for 3 s"
+    );
+    rig.advance(Duration::from_millis(1)).await;
+    let three = START.plus(Duration::from_secs(3));
+    assert_eq!(rig.sent_to(&hook), [START, three, three]);
 }

@@ -24,7 +24,8 @@ pub struct Received {
 pub struct FakeEndpoint {
     clock: Arc<FakeClock>,
     received: Mutex<Vec<Received>>,
-    statuses: Mutex<VecDeque<u16>>,
+    /// Answers to give in turn: a status and a `Retry-After`.
+    answers: Mutex<VecDeque<(u16, Option<Duration>)>>,
     /// How long each answer takes, on the fake clock.
     latency: Duration,
     /// `Some` while requests are held open: each answer takes one permit.
@@ -41,7 +42,7 @@ impl FakeEndpoint {
         Self {
             clock,
             received: Mutex::default(),
-            statuses: Mutex::default(),
+            answers: Mutex::default(),
             latency: Duration::ZERO,
             gate: None,
             held_urls: String::new(),
@@ -51,7 +52,20 @@ impl FakeEndpoint {
 
     /// Answers `statuses` in turn, then 200.
     pub fn answering(self, statuses: &[u16]) -> Self {
-        self.statuses.lock().unwrap().extend(statuses);
+        self.answers
+            .lock()
+            .unwrap()
+            .extend(statuses.iter().map(|status| (*status, None)));
+        self
+    }
+
+    /// Answers `status` with `Retry-After: <retry_after>` next (after any answers given
+    /// before), then 200.
+    pub fn answering_retry_after(self, status: u16, retry_after: Duration) -> Self {
+        self.answers
+            .lock()
+            .unwrap()
+            .push_back((status, Some(retry_after)));
         self
     }
 
@@ -107,10 +121,15 @@ impl Transport for FakeEndpoint {
         }
         self.clock.advance(self.latency);
         *self.open.lock().unwrap() -= 1;
-        let status = self.statuses.lock().unwrap().pop_front().unwrap_or(200);
+        let (status, retry_after) = self
+            .answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or((200, None));
         Ok(OutboundResponse {
             status,
-            retry_after: None,
+            retry_after,
             body_prefix: String::new(),
             headers: Vec::new(),
         })
