@@ -98,3 +98,48 @@ async fn a_backlog_beyond_memory_is_delivered_from_the_database() {
         "{held}"
     );
 }
+
+/// Fair share: a webhook with a backlog of 100,000 deliveries to a slow receiver does not delay
+/// another webhook's: each of B's events arrives within a second of being published (in
+/// another tenant, as a noisy tenant's neighbour would be).
+#[tokio::test]
+async fn a_huge_backlog_for_one_webhook_does_not_delay_another() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let slow = Receiver::start().await;
+    slow.always(Reply::status(200).after(Duration::from_millis(200)));
+    let quick = Receiver::start().await;
+    server
+        .create_webhook(json!({"url": slow.url, "events": ["backlog.*"], "ping": false}))
+        .await;
+    server
+        .create_webhook(
+            json!({"url": quick.url, "events": ["order.*"], "tenant": "acme", "ping": false}),
+        )
+        .await;
+    let events: Vec<Value> = (0..1000)
+        .map(|n| json!({"type": "backlog.item", "data": {"n": n}}))
+        .collect();
+    for _ in 0..100 {
+        let (status, _) = server
+            .post("/api/events/batch", json!({"events": events}))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+    }
+    for n in 0..5 {
+        let published = std::time::Instant::now();
+        server
+            .publish(json!({"type": "order.created", "tenant": "acme", "data": {"n": n}}))
+            .await;
+        let arrived = quick.wait_for(n + 1, Duration::from_secs(10)).await;
+        let waited = arrived[n].at.duration_since(published);
+        assert!(
+            waited < Duration::from_secs(1),
+            "event {n} of webhook B arrived {waited:?} after it was published"
+        );
+    }
+    assert!(
+        slow.count() < 1000,
+        "the slow webhook's backlog is still there"
+    );
+}
