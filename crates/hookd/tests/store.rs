@@ -183,6 +183,7 @@ async fn claim_now(
 fn succeeded(job: &DeliveryJob) -> AttemptOutcome {
     AttemptOutcome {
         retry_after: None,
+        overloaded: false,
         attempt: Attempt {
             id: AttemptId::new(),
             delivery_id: job.delivery_id.clone(),

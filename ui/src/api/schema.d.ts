@@ -1219,6 +1219,13 @@ export interface components {
                 rate_limit?: number | null;
                 /** Format: int32 */
                 max_in_flight: number;
+                /**
+                 * Format: int32
+                 * @description Read-only: requests at once that adaptive concurrency allows now, on the node that
+                 *     answers (429, 503 and timeouts halve it, down to 1; answers raise it again, up to
+                 *     `max_in_flight`, which it is until this node has sent the webhook anything).
+                 */
+                effective_in_flight: number;
                 /** Format: int32 */
                 timeout_ms: number;
                 /** @description `null` uses the server default. */
@@ -1580,6 +1587,13 @@ export interface components {
             rate_limit?: number | null;
             /** Format: int32 */
             max_in_flight: number;
+            /**
+             * Format: int32
+             * @description Read-only: requests at once that adaptive concurrency allows now, on the node that
+             *     answers (429, 503 and timeouts halve it, down to 1; answers raise it again, up to
+             *     `max_in_flight`, which it is until this node has sent the webhook anything).
+             */
+            effective_in_flight: number;
             /** Format: int32 */
             timeout_ms: number;
             /** @description `null` uses the server default. */

@@ -8,7 +8,7 @@ import { fakeApi, renderPage } from "../test/render";
 
 const webhook = (id: string, url: string, active: boolean, streak: number, reason: string | null = null) => ({
   id, url, active, failure_streak: streak, disabled_reason: reason, signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" }, public_key: null, events: ["*"], description: "",
-  tenant: "default", filter: null, rate_limit: null, max_in_flight: 10, timeout_ms: 10000,
+  tenant: "default", filter: null, rate_limit: null, max_in_flight: 10, effective_in_flight: 10, timeout_ms: 10000,
   retry_schedule: null, headers: {}, created_at: "2026-11-29T06:00:00.000Z", updated_at: "2026-11-29T06:00:00.000Z",
 });
 

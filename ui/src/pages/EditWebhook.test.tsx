@@ -8,7 +8,7 @@ import { fakeApi, renderPage, type FakeCall } from "../test/render";
 const stored = {
   id: "wh_1", url: "https://shop.example/hooks", events: ["order.created", "legacy.*"], description: "Orders",
   tenant: "default", active: true, disabled_reason: null, filter: "data.amount > 100", rate_limit: 50,
-  max_in_flight: 4, timeout_ms: 5000, retry_schedule: ["1m", "5m"], headers: { "X-Api-Key": "shop-key" },
+  max_in_flight: 4, effective_in_flight: 4, timeout_ms: 5000, retry_schedule: ["1m", "5m"], headers: { "X-Api-Key": "shop-key" },
   failure_streak: 0, signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" }, public_key: null, created_at: "2026-11-29T06:00:00.000Z", updated_at: "2026-11-29T06:00:00.000Z",
 };
 

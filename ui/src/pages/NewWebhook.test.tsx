@@ -37,7 +37,7 @@ const catalogRoutes = { "GET /api/event-types": () => eventTypes, "GET /api/even
 
 const created = {
   id: "wh_new", url: "https://shop.example/hooks", events: ["order.created"], description: "", tenant: "default",
-  active: true, disabled_reason: null, filter: null, rate_limit: null, max_in_flight: 10, timeout_ms: 10000,
+  active: true, disabled_reason: null, filter: null, rate_limit: null, max_in_flight: 10, effective_in_flight: 10, timeout_ms: 10000,
   retry_schedule: null, headers: {}, failure_streak: 0, signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" }, public_key: null, created_at: "2026-11-29T06:00:00.000Z",
   updated_at: "2026-11-29T06:00:00.000Z", secret: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ==", ping_event_id: "evt_ping",
 };

@@ -7,7 +7,7 @@ import { fakeApi, renderPage } from "../test/render";
 
 const webhook = (id: string, url: string, extra: Record<string, unknown> = {}) => ({
   id, url, events: ["order.created", "order.paid"], description: "", tenant: "default", active: true,
-  disabled_reason: null, filter: null, rate_limit: null, max_in_flight: 10, timeout_ms: 10000,
+  disabled_reason: null, filter: null, rate_limit: null, max_in_flight: 10, effective_in_flight: 10, timeout_ms: 10000,
   retry_schedule: null, headers: {}, failure_streak: 0, signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" }, public_key: null, created_at: "2026-11-29T06:00:00.000Z",
   updated_at: "2026-11-29T06:00:00.000Z", ...extra,
 });

@@ -74,6 +74,13 @@ pub struct AppState {
     pub ops: Arc<crate::ops::Operations>,
 }
 
+impl AppState {
+    /// A webhook as the API answers it, with what adaptive concurrency allows it now here.
+    pub fn webhook_out(&self, webhook: &crate::model::Webhook) -> webhook_input::WebhookOut {
+        webhook_input::WebhookOut::new(webhook, self.dispatcher.effective_in_flight(&webhook.id))
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(

@@ -172,6 +172,10 @@ pub struct WebhookOut {
     pub filter: Option<String>,
     pub rate_limit: Option<u32>,
     pub max_in_flight: u32,
+    /// Read-only: requests at once that adaptive concurrency allows now, on the node that
+    /// answers (429, 503 and timeouts halve it, down to 1; answers raise it again, up to
+    /// `max_in_flight`, which it is until this node has sent the webhook anything).
+    pub effective_in_flight: u32,
     pub timeout_ms: u32,
     /// `null` uses the server default.
     pub retry_schedule: Option<Vec<String>>,
@@ -190,8 +194,10 @@ pub struct WebhookOut {
     pub updated_at: Timestamp,
 }
 
-impl From<&Webhook> for WebhookOut {
-    fn from(w: &Webhook) -> Self {
+impl WebhookOut {
+    /// The webhook as answered, with `effective_in_flight` as this node's engine has it
+    /// (`None`: its `max_in_flight`).
+    pub fn new(w: &Webhook, effective_in_flight: Option<u32>) -> Self {
         Self {
             id: w.id.to_string(),
             url: w.url.to_string(),
@@ -203,6 +209,9 @@ impl From<&Webhook> for WebhookOut {
             filter: w.filter.as_ref().map(|f| f.source().to_owned()),
             rate_limit: w.rate_limit,
             max_in_flight: w.max_in_flight,
+            effective_in_flight: effective_in_flight
+                .unwrap_or(w.max_in_flight)
+                .min(w.max_in_flight),
             timeout_ms: w.timeout_ms,
             retry_schedule: w.retry_schedule.as_ref().map(|s| s.texts().to_vec()),
             headers: w.headers.as_map().clone(),

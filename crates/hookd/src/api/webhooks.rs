@@ -40,7 +40,7 @@ pub async fn create_webhook(
     Ok((
         StatusCode::CREATED,
         Json(WebhookCreated {
-            webhook: WebhookOut::from(&created.webhook),
+            webhook: state.webhook_out(&created.webhook),
             secret: created.webhook.secret.expose().to_owned(),
             ping_event_id: created.ping_event_id.map(|id| id.to_string()),
         }),
@@ -100,7 +100,7 @@ pub async fn list_webhooks(
         found,
         limit,
         |w| w.id.to_string(),
-        |w| WebhookOut::from(&w),
+        |w| state.webhook_out(&w),
     )))
 }
 
@@ -125,7 +125,7 @@ pub async fn get_webhook(
     principal: Principal,
     PathParam(id): PathParam,
 ) -> Result<Json<WebhookOut>, ApiError> {
-    Ok(Json(WebhookOut::from(
+    Ok(Json(state.webhook_out(
         &visible_webhook(&state, &principal, &id).await?,
     )))
 }
@@ -161,7 +161,7 @@ pub async fn update_webhook(
     let updated = state.ops.update_webhook(&caller, webhook, change).await?;
     let secret = rotates.then(|| updated.webhook.secret.expose().to_owned());
     Ok(Json(WebhookUpdated {
-        webhook: WebhookOut::from(&updated.webhook),
+        webhook: state.webhook_out(&updated.webhook),
         secret,
         previous_secret_expires_at: updated.previous_secret_expires_at,
     }))
@@ -190,7 +190,7 @@ async fn set_active(
         .ops
         .set_webhook_active(caller, &id, activation)
         .await?;
-    Ok(Json(WebhookOut::from(&webhook)))
+    Ok(Json(state.webhook_out(&webhook)))
 }
 
 #[utoipa::path(post, path = "/api/webhooks/{id}/enable", tag = "webhooks", params(("id" = String, Path, description = "The webhook id (`wh_…`).")),

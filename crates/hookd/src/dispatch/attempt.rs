@@ -145,11 +145,15 @@ impl Attempting<'_> {
                     timeout: target.webhook.timeout(),
                 })
                 .await
-                .map_err(|e| e.to_string()),
-            Err(error) => Err(error.clone()),
+                .map_err(|e| {
+                    let timed_out = matches!(e, crate::dispatch::client::OutboundError::Timeout(_));
+                    (e.to_string(), timed_out)
+                }),
+            Err(error) => Err((error.clone(), false)),
         };
         let elapsed = clock.instant().saturating_duration_since(started);
         metrics::histogram!("hookd_attempt_duration_seconds").record(elapsed.as_secs_f64());
+        let timed_out = matches!(response, Err((_, true)));
         let (result, response_code, response_body, response_headers, error) = match response {
             Ok(response) => {
                 let error = (300..400).contains(&response.status).then(|| {
@@ -170,7 +174,7 @@ impl Attempting<'_> {
                     error,
                 )
             }
-            Err(error) => (
+            Err((error, _)) => (
                 AttemptResult {
                     status: None,
                     retry_after: None,
@@ -217,6 +221,7 @@ impl Attempting<'_> {
             next,
             counts_for_streak: counts_for_streak && !job.manual,
             retry_after: retry::lane_pause(result),
+            overloaded: timed_out || matches!(result.status, Some(429 | 503)),
             claim: job.claim.clone(),
         }
     }

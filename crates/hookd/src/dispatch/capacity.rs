@@ -272,6 +272,7 @@ mod tests {
             capacity: capacity.clone(),
             commands,
             dispatches: true,
+            healths: Default::default(),
         };
         (handle, receiver)
     }

@@ -9,16 +9,15 @@ use super::attempt::{self, Target};
 use super::capacity::{Held, Reservation};
 use super::clock::SharedClock;
 use super::gates::{Closed, Gates};
+use super::health::{LaneHealth, LaneHealths};
 use super::lease::Lease;
 use super::transport::SharedTransport;
 use crate::directory::Snapshot;
 use crate::model::{AttemptOutcome, ClaimId, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
 use crate::store::DynStore;
-use crate::store::rules::streak::StreakStep;
 use hyper::header::HeaderValue;
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::task::{Id as TaskId, JoinSet};
@@ -45,6 +44,8 @@ pub struct EngineParts {
     /// Deliveries failed in a row that disable a webhook (0: never): a lane whose streak
     /// reaches it starts no more attempts.
     pub disable_after: u32,
+    /// What attempts found out about each webhook, shared with the API.
+    pub healths: LaneHealths,
 }
 
 struct Lane {
@@ -64,70 +65,6 @@ struct Lane {
 
 /// How long a stopped lane waits for its webhook to be disabled before it looks again.
 const STOP_RECHECK: Duration = Duration::from_secs(5);
-
-/// What a lane's attempts found out about their webhook.
-#[derive(Debug, Default)]
-struct LaneHealth {
-    /// Deliveries failed in a row: the webhook's stored streak when the lane was made, moved
-    /// by every outcome since (the store records them a moment later).
-    streak: AtomicU32,
-    /// A receiver answered 410: the webhook is being disabled as gone.
-    gone: AtomicBool,
-    /// A `Retry-After` that came with a 429 or 503 (on the engine's clock): nothing starts
-    /// before then.
-    paused_until: Mutex<Option<std::time::Instant>>,
-}
-
-impl LaneHealth {
-    fn starting_at(streak: u32) -> Arc<Self> {
-        Arc::new(Self {
-            streak: AtomicU32::new(streak),
-            ..Self::default()
-        })
-    }
-
-    /// Takes in an attempt's outcome, at `now` on the engine's clock.
-    fn record(&self, outcome: &AttemptOutcome, now: std::time::Instant) {
-        match StreakStep::of(outcome) {
-            Some(StreakStep::Reset) => self.streak.store(0, Ordering::Relaxed),
-            Some(StreakStep::Failure) => {
-                self.streak.fetch_add(1, Ordering::Relaxed);
-            }
-            Some(StreakStep::Gone) => self.gone.store(true, Ordering::Relaxed),
-            None => {}
-        }
-        if let Some(pause) = outcome.retry_after {
-            let until = now + pause;
-            let mut paused = self.paused_until.lock().expect("lane health");
-            *paused = Some(paused.map_or(until, |at| at.max(until)));
-        }
-    }
-
-    /// Whether the webhook is about to be disabled: gone, or its streak at `disable_after`.
-    fn disabling(&self, disable_after: u32) -> bool {
-        self.gone.load(Ordering::Relaxed)
-            || (disable_after > 0 && self.streak.load(Ordering::Relaxed) >= disable_after)
-    }
-
-    /// Until when a `Retry-After` holds the webhook back, if it still does at `now`.
-    fn paused_at(&self, now: std::time::Instant) -> Option<std::time::Instant> {
-        let mut paused = self.paused_until.lock().expect("lane health");
-        match *paused {
-            Some(until) if until > now => Some(until),
-            Some(_) => {
-                *paused = None;
-                None
-            }
-            None => None,
-        }
-    }
-
-    /// Goes on after a stop that no disable followed, from the directory's streak.
-    fn resume_from(&self, streak: u32) {
-        self.streak.store(streak, Ordering::Relaxed);
-        self.gone.store(false, Ordering::Relaxed);
-    }
-}
 
 /// What one try to start a lane's next attempt did.
 enum Step {
@@ -152,9 +89,6 @@ struct Engine {
     /// freed slots (`waiting_set` holds the same ids).
     waiting: VecDeque<WebhookId>,
     waiting_set: HashSet<WebhookId>,
-    /// What attempts found out about each webhook, kept while it is in the directory (a lane
-    /// comes and goes with its queue; a pause or a streak must outlive it).
-    health: HashMap<WebhookId, Arc<LaneHealth>>,
     /// The lease's clock: rate limits and attempts read the time here.
     clock: SharedClock,
 }
@@ -173,7 +107,6 @@ pub async fn run(parts: EngineParts, mut commands: mpsc::UnboundedReceiver<Comma
         wake_at: None,
         waiting: VecDeque::new(),
         waiting_set: HashSet::new(),
-        health: HashMap::new(),
         clock,
     };
     let gates = engine.parts.gates.clone();
@@ -234,11 +167,9 @@ impl Engine {
         let Some(webhook) = self.snapshot.webhook(id).filter(|w| w.active) else {
             return false;
         };
-        let health = self
-            .health
-            .entry(id.clone())
-            .or_insert_with(|| LaneHealth::starting_at(webhook.failure_streak))
-            .clone();
+        // Kept while the webhook is in the directory (a lane comes and goes with its queue; a
+        // pause or a streak must outlive it).
+        let health = self.parts.healths.of(webhook);
         let target = Arc::new(Target::new(webhook.clone(), &self.parts.default_schedule));
         self.lanes.insert(
             id.clone(),
@@ -348,11 +279,11 @@ impl Engine {
         if let Some(until) = lane.health.paused_at(self.clock.instant()) {
             return Step::Held(Closed::RateLimited(until));
         }
-        let pass = match self
-            .parts
-            .gates
-            .try_enter(&lane.target.webhook, self.clock.instant())
-        {
+        let pass = match self.parts.gates.try_enter_within(
+            &lane.target.webhook,
+            lane.health.in_flight_limit(),
+            self.clock.instant(),
+        ) {
             Ok(pass) => pass,
             Err(closed) => return Step::Held(closed),
         };
@@ -433,7 +364,7 @@ impl Engine {
         // A webhook gone from the directory is forgotten; one enabled again starts afresh from
         // its stored streak (enabling clears it).
         let snapshot = &self.snapshot;
-        self.health.retain(|id, health| {
+        self.parts.healths.retain(|id, health| {
             let Some(now) = snapshot.webhook(id) else {
                 return false;
             };
@@ -441,6 +372,7 @@ impl Engine {
             if now.active && !was_active {
                 health.resume_from(now.failure_streak);
             }
+            health.set_max_in_flight(now.max_in_flight);
             true
         });
         let mut unwanted = Vec::new();

@@ -107,10 +107,21 @@ impl Gates {
 
     /// Takes a slot for a request to `webhook` at `now`, or says which limit is reached.
     pub fn try_enter(self: &Arc<Self>, webhook: &Webhook, now: Instant) -> Result<Pass, Closed> {
+        self.try_enter_within(webhook, webhook.max_in_flight, now)
+    }
+
+    /// As `try_enter`, with the webhook's requests at once held to `in_flight` (what adaptive
+    /// concurrency allows now, never above its `max_in_flight`).
+    pub fn try_enter_within(
+        self: &Arc<Self>,
+        webhook: &Webhook,
+        in_flight: u32,
+        now: Instant,
+    ) -> Result<Pass, Closed> {
         let mut state = self.state.lock().expect("gates");
         let state = &mut *state;
         let gate = state.webhooks.entry(webhook.id.clone()).or_default();
-        if gate.in_flight >= webhook.max_in_flight.max(1) {
+        if gate.in_flight >= in_flight.min(webhook.max_in_flight).max(1) {
             return Err(Closed::Webhook);
         }
         let tenant_count = state.tenants.get(&webhook.tenant).copied().unwrap_or(0);

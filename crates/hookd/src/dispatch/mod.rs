@@ -19,9 +19,11 @@ mod attempt;
 pub mod capacity;
 pub mod client;
 pub mod clock;
+mod concurrency;
 mod engine;
 pub mod file_limit;
 pub mod gates;
+mod health;
 pub mod lease;
 pub mod rate;
 mod recorder;
@@ -38,9 +40,10 @@ pub use lease::Lease;
 pub use recorder::count as count_recorded;
 
 use crate::directory::Directory;
-use crate::model::{DeliveryJob, RetrySchedule};
+use crate::model::{DeliveryJob, RetrySchedule, WebhookId};
 use crate::store::{DisabledWebhook, DynStore};
 use client::OutboundClient;
+use health::LaneHealths;
 use hyper::header::HeaderValue;
 use std::sync::Arc;
 use std::time::Duration;
@@ -72,6 +75,7 @@ pub struct DispatcherHandle {
     capacity: Arc<Capacity>,
     commands: mpsc::UnboundedSender<engine::Command>,
     dispatches: bool,
+    healths: LaneHealths,
 }
 
 impl DispatcherHandle {
@@ -88,7 +92,14 @@ impl DispatcherHandle {
             })),
             commands,
             dispatches: false,
+            healths: LaneHealths::default(),
         }
+    }
+
+    /// Requests at once adaptive concurrency allows `webhook` on this node now; `None` when
+    /// this node has not sent it anything (or does not dispatch): then its `max_in_flight`.
+    pub fn effective_in_flight(&self, webhook: &WebhookId) -> Option<u32> {
+        self.healths.in_flight_limit(webhook)
     }
 
     /// Whether this node attempts deliveries itself.
@@ -154,11 +165,13 @@ impl Dispatcher {
         let (commands, command_receiver) = mpsc::unbounded_channel();
         let (outcomes, outcome_receiver) = mpsc::unbounded_channel();
         let (disabled, disabled_receiver) = mpsc::unbounded_channel();
+        let healths = LaneHealths::default();
         let handle = DispatcherHandle {
             lease: config.lease.clone(),
             capacity,
             commands,
             dispatches: true,
+            healths: healths.clone(),
         };
         let parts = engine::EngineParts {
             store: store.clone(),
@@ -170,6 +183,7 @@ impl Dispatcher {
             user_agent: config.user_agent.clone(),
             gates: config.gates.clone(),
             disable_after: config.disable_after,
+            healths,
         };
         let engine = tokio::spawn(engine::run(parts, command_receiver));
         let recorder = tokio::spawn(recorder::run(

@@ -209,6 +209,9 @@ pub struct AttemptOutcome {
     /// With a 429 or 503: the receiver's `Retry-After` (at most an hour). The whole webhook
     /// waits that long, not just this delivery.
     pub retry_after: Option<std::time::Duration>,
+    /// The receiver could not keep up: a 429, a 503, or no answer in time. Adaptive
+    /// concurrency halves the webhook's requests at once.
+    pub overloaded: bool,
     /// The claim the attempt was made under: the delivery moves on only if it still holds.
     pub claim: ClaimId,
 }

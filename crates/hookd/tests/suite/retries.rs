@@ -505,3 +505,41 @@ fn chrono_now() -> String {
     humantime::format_rfc3339_millis(std::time::UNIX_EPOCH + Duration::from_millis(millis - 1000))
         .to_string()
 }
+
+/// Adaptive concurrency: 503s halve the requests a webhook gets at once, which the API shows
+/// as `effective_in_flight` (8, then 4, 2, 1), and answers in time raise it again.
+#[tokio::test]
+async fn overloads_lower_effective_in_flight_and_answers_raise_it() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    receiver.script([Reply::status(503), Reply::status(503), Reply::status(503)]);
+    let webhook = server
+        .create_webhook(
+            json!({"url": receiver.url, "events": ["*"], "max_in_flight": 8,
+            "retry_schedule": ["1h"], "ping": false}),
+        )
+        .await;
+    let id = webhook["id"].as_str().unwrap();
+    assert_eq!(webhook["effective_in_flight"], 8);
+    for n in 0..3 {
+        server
+            .publish(json!({"type": "a.b", "data": {"n": n}}))
+            .await;
+        receiver.wait_for(n + 1, WAIT).await;
+    }
+    let lowered = eventually("three overloads to halve it thrice", WAIT, || async {
+        let webhook = server.webhook(id).await;
+        (webhook["effective_in_flight"] == 1).then_some(webhook)
+    })
+    .await;
+    assert_eq!(lowered["max_in_flight"], 8);
+    server
+        .publish(json!({"type": "a.b", "data": {"n": 3}}))
+        .await;
+    receiver.wait_for(4, WAIT).await;
+    eventually("an answer to raise it", WAIT, || async {
+        (server.webhook(id).await["effective_in_flight"] == 2).then_some(())
+    })
+    .await;
+}

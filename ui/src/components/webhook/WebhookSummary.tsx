@@ -24,7 +24,15 @@ export function WebhookSummary({ webhook }: { webhook: Schemas["WebhookOut"] }) 
           )}
         </dd>
         <dt>Max in flight</dt>
-        <dd>{webhook.max_in_flight} at once</dd>
+        <dd>
+          {webhook.max_in_flight} at once
+          {webhook.effective_in_flight < webhook.max_in_flight && (
+            <div className="hint">
+              Now {webhook.effective_in_flight}: the receiver answered 429 or 503 or timed out, so
+              hookd sends fewer at once until it keeps up again.
+            </div>
+          )}
+        </dd>
         <dt>Rate limit</dt>
         <dd>
           {webhook.rate_limit ? `${webhook.rate_limit} per second` : <span className="muted">no limit</span>}

@@ -13,6 +13,7 @@ export function aWebhook(change: Partial<Schemas["WebhookOut"]> = {}): Schemas["
     filter: "data.amount > 100",
     rate_limit: null,
     max_in_flight: 10,
+    effective_in_flight: 10,
     timeout_ms: 5000,
     retry_schedule: ["1m", "5m"],
     headers: { "X-Api-Key": "shop-key" },

@@ -71,6 +71,7 @@ fn start(webhooks: &[&Webhook], endpoint: impl FnOnce(Arc<FakeClock>) -> FakeEnd
         per_webhook: 1000,
     }));
     let (outcome_sender, outcomes) = mpsc::unbounded_channel();
+    let healths = LaneHealths::default();
     let parts = EngineParts {
         store: store.clone(),
         transport: endpoint.clone(),
@@ -84,10 +85,12 @@ fn start(webhooks: &[&Webhook], endpoint: impl FnOnce(Arc<FakeClock>) -> FakeEnd
             per_tenant: 100,
         }),
         disable_after: DISABLE_AFTER,
+        healths: healths.clone(),
     };
     let (commands, command_receiver) = mpsc::unbounded_channel();
     tokio::spawn(run(parts, command_receiver));
     let dispatcher = DispatcherHandle {
+        healths,
         lease: lease.clone(),
         capacity: capacity.clone(),
         commands,
@@ -526,4 +529,37 @@ async fn retry_after_on_429_pauses_the_whole_webhook() {
     rig.advance(Duration::from_millis(1)).await;
     let three = START.plus(Duration::from_secs(3));
     assert_eq!(rig.sent_to(&hook), [START, three, three]);
+}
+
+/// Adaptive concurrency: 503s halve a webhook's requests at once (4, 2, 1), and answers win
+/// them back one window at a time, up to its `max_in_flight`.
+#[tokio::test(start_paused = true)]
+async fn overloads_halve_requests_at_once_and_answers_win_them_back() {
+    let hook = webhook("struggling", 4, None);
+    let rig = start(&[&hook], |clock| {
+        FakeEndpoint::new(clock).answering(&[503; 4]).holding()
+    });
+    rig.submit(&hook, 20);
+    rig.settle().await;
+    assert_eq!(rig.endpoint.open(), 4);
+    rig.endpoint.finish(4);
+    rig.settle().await;
+    assert_eq!(rig.endpoint.open(), 1, "four overloads: 4, 2, 1, 1");
+    assert_eq!(rig.dispatcher.effective_in_flight(&hook.id), Some(1));
+    rig.endpoint.finish(1);
+    rig.settle().await;
+    assert_eq!(rig.endpoint.open(), 2, "one answer is a window at 1");
+    rig.endpoint.finish(2);
+    rig.settle().await;
+    assert_eq!(rig.endpoint.open(), 3, "two answers are a window at 2");
+    rig.endpoint.finish(3);
+    rig.settle().await;
+    assert_eq!(rig.endpoint.open(), 4);
+    rig.endpoint.finish(100);
+    rig.settle().await;
+    assert_eq!(
+        rig.dispatcher.effective_in_flight(&hook.id),
+        Some(4),
+        "never above max_in_flight"
+    );
 }

@@ -126,6 +126,7 @@ fn an_inactive_webhook_is_not_disabled_again() {
 fn outcome(webhook: &WebhookId, next: NextStep, counts_for_streak: bool) -> AttemptOutcome {
     AttemptOutcome {
         retry_after: None,
+        overloaded: false,
         attempt: Attempt {
             id: AttemptId::new(),
             delivery_id: DeliveryId::new(),
