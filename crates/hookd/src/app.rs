@@ -176,6 +176,7 @@ impl Server {
             outbound: outbound.clone(),
             gates: gates.clone(),
             policy: policy.clone(),
+            creating_webhooks: tokio::sync::Mutex::new(()),
         });
         let state = AppState {
             config: config.clone(),

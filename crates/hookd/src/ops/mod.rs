@@ -49,4 +49,7 @@ pub struct Operations {
     pub(crate) outbound: OutboundClient,
     pub(crate) gates: Arc<Gates>,
     pub(crate) policy: AddressPolicy,
+    /// Held by a registration across its limit check, insert and reload, so that concurrent
+    /// ones cannot pass `max_webhooks_per_tenant` together (on this node).
+    pub(crate) creating_webhooks: tokio::sync::Mutex<()>,
 }

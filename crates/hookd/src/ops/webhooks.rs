@@ -73,6 +73,8 @@ impl Operations {
         caller: &Caller,
         new: NewWebhook,
     ) -> Result<Created, OpError> {
+        self.check_reachable(&new.url).await?;
+        let creating = self.creating_webhooks.lock().await;
         let limit = self.config.max_webhooks_per_tenant;
         if self.directory.snapshot().webhooks_of(&new.tenant) as u64 >= limit {
             return Err(OpError::Conflict {
@@ -84,7 +86,6 @@ impl Operations {
                 ),
             });
         }
-        self.check_reachable(&new.url).await?;
         let now = Timestamp::now();
         let webhook = Webhook {
             id: WebhookId::new(),
@@ -110,6 +111,7 @@ impl Operations {
         };
         self.store.insert_webhook(&webhook).await?;
         self.directory.reload().await?;
+        drop(creating);
         tracing::info!(webhook_id = %webhook.id, tenant = %webhook.tenant, "webhook registered");
         let change = Change {
             action: AuditAction::WebhookCreated,

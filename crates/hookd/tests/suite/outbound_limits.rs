@@ -224,3 +224,30 @@ async fn a_tenant_has_a_bounded_number_of_webhooks() {
         "another tenant is not affected"
     );
 }
+
+/// The limit holds when registrations arrive at once: twenty concurrent creates in a tenant
+/// allowed three make exactly three webhooks, and the rest are 409.
+#[tokio::test]
+async fn concurrent_creates_do_not_pass_the_webhook_limit() {
+    crate::require_backend!();
+    let server =
+        std::sync::Arc::new(TestServer::start_with(&[("max_webhooks_per_tenant", "3")]).await);
+    let receiver = Receiver::start().await;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(20));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (server, barrier, url) = (server.clone(), barrier.clone(), receiver.url.clone());
+        tasks.spawn(async move {
+            barrier.wait().await;
+            let body = json!({"url": url, "events": ["*"], "ping": false});
+            server.post("/api/webhooks", body).await.0.as_u16()
+        });
+    }
+    let mut statuses = tasks.join_all().await;
+    statuses.sort();
+    let mut expected = vec![201; 3];
+    expected.extend([409; 17]);
+    assert_eq!(statuses, expected);
+    let (_, listed) = server.get("/api/webhooks").await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 3);
+}
