@@ -42,7 +42,7 @@ pub struct BenchOptions {
     #[arg(long, default_value_t = 0.1, value_parser = share)]
     failure_share: f64,
     /// Only these scenarios (comma-separated): raw, ingest, batch, inbox, steady, failures,
-    /// latency, fanout, timeouts, backlog, retries. `raw`, `ingest` and `steady` also run when
+    /// latency, fanout, timeouts, trouble, backlog, retries. `raw`, `ingest` and `steady` also run when
     /// others compare to them.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
@@ -146,7 +146,7 @@ pub async fn run(options: BenchOptions, hookd: PathBuf) -> anyhow::Result<()> {
         figures: Vec::new(),
     };
     let wants = |name: &str| options.only.is_empty() || options.only.iter().any(|o| o == name);
-    let needs_steady = ["fanout", "backlog"].iter().any(|s| wants(s));
+    let needs_steady = ["fanout", "backlog", "trouble"].iter().any(|s| wants(s));
     let needs_ingest = wants("inbox");
     eprintln!("hookd bench on {} — {}", report.backend, report.machine);
     let step = |name: &str| eprintln!("▶ {name}");
@@ -185,6 +185,10 @@ pub async fn run(options: BenchOptions, hookd: PathBuf) -> anyhow::Result<()> {
     if wants("timeouts") {
         step("timeouts: one webhook never answers in time");
         scenarios::slow_neighbour(&bench, &mut report, raw).await?;
+    }
+    if wants("trouble") {
+        step("trouble: a healthy webhook beside a failing one and one answering 429");
+        scenarios::trouble(&bench, &mut report, raw, steady).await?;
     }
     if wants("backlog") {
         step("backlog: the receiver hangs, then comes back");

@@ -8,6 +8,8 @@
 //! - Paths under `/flaky/` fail the first two attempts of each event (retry timing).
 //! - Paths under `/unreliable/` fail a given share of requests (`set_failure_share`), chosen
 //!   by a hash of the event and attempt, so that each retry has the same chance again.
+//! - Paths under `/failing/` answer every request 500.
+//! - Paths under `/busy/` answer every request 429 with `Retry-After: 1`.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -141,7 +143,8 @@ async fn receive(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> StatusCode {
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
     let at = Instant::now();
     let header = |name: &str| {
         headers
@@ -170,7 +173,9 @@ async fn receive(
         ),
         None => (Arc::from(path), None),
     };
-    let accepted = if path.starts_with("/flaky/") {
+    let accepted = if path.starts_with("/failing/") || path.starts_with("/busy/") {
+        false
+    } else if path.starts_with("/flaky/") {
         attempt >= 3
     } else if path.starts_with("/unreliable/") {
         let mut hasher = inner.hasher.build_hasher();
@@ -200,8 +205,12 @@ async fn receive(
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
     if accepted {
-        StatusCode::OK
+        StatusCode::OK.into_response()
+    } else if path.starts_with("/failing/") {
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    } else if path.starts_with("/busy/") {
+        (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")]).into_response()
     } else {
-        StatusCode::SERVICE_UNAVAILABLE
+        StatusCode::SERVICE_UNAVAILABLE.into_response()
     }
 }

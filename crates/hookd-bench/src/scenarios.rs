@@ -329,6 +329,62 @@ async fn beside_neighbour(
     Ok((rate, once_each("/healthy", ids), healthy))
 }
 
+/// Trouble: a healthy webhook beside one whose receiver fails everything and one that answers
+/// 429 with `Retry-After: 1`, all subscribed to the same events. The healthy one's rate is
+/// compared with steady delivery's; the failing one must get no more requests than its
+/// auto-disable allows (10 failed deliveries in a row, with no retries), and the busy one no
+/// more than one round of requests per second it asked to wait.
+pub async fn trouble(
+    bench: &Bench,
+    report: &mut Report,
+    raw: f64,
+    steady: f64,
+) -> anyhow::Result<()> {
+    let (target, receiver) = (bench.target(&[]).await?, Receiver::start().await?);
+    let in_flight = json!({"max_in_flight": bench.scale.concurrency});
+    webhook(&target, &receiver, "/healthy", &["trouble.*"], in_flight).await?;
+    let failing = json!({"retry_schedule": []});
+    webhook(&target, &receiver, "/failing/all", &["trouble.*"], failing).await?;
+    let busy = json!({"retry_schedule": ["1s", "1s", "1s"]});
+    webhook(&target, &receiver, "/busy/all", &["trouble.*"], busy).await?;
+    let start = Instant::now();
+    let ids = publish_windowed(bench, &target, &receiver, "/healthy", "trouble.tick").await;
+    let arrivals = collect(&receiver, ids.len(), |a| &*a.path == "/healthy").await;
+    let elapsed = start.elapsed().as_secs_f64();
+    let count = |path: &str| arrivals.iter().filter(|a| &*a.path == path).count();
+    let (to_failing, to_busy) = (count("/failing/all"), count("/busy/all"));
+    let healthy: Vec<Arrival> = arrivals
+        .into_iter()
+        .filter(|a| &*a.path == "/healthy")
+        .collect();
+    report.add(Figure::rate(
+        "trouble",
+        "delivered to a healthy webhook beside a failing one and a 429 one",
+        rate_since(start, &healthy, healthy.len()),
+        Goal::AtLeast(steady * 0.9),
+        raw,
+    ));
+    report.add(Figure::new(
+        "trouble",
+        "requests to the webhook failing everything (auto-disable at 10)",
+        to_failing as f64,
+        "requests",
+        Goal::AtMost(10.0),
+    ));
+    // The busy webhook may get one round of `max_in_flight` (10) per second it was asked to
+    // wait, and the round already running when the first 429 came.
+    let allowed = ((elapsed.ceil() + 1.0) * 10.0).round();
+    report.add(Figure::new(
+        "trouble",
+        format!("requests to the webhook answering 429 with Retry-After: 1, in {elapsed:.1} s"),
+        to_busy as f64,
+        "requests",
+        Goal::AtMost(allowed),
+    ));
+    check(report, "trouble", &once_each("/healthy", ids), &healthy);
+    bench.finish(target).await
+}
+
 /// A backlog builds while the receiver hangs, then drains when it answers again (after the
 /// deliveries that exhausted their retries during the outage are recovered).
 pub async fn backlog(

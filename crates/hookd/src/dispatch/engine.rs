@@ -279,6 +279,10 @@ impl Engine {
         if let Some(until) = lane.health.paused_at(self.clock.instant()) {
             return Step::Held(Closed::RateLimited(until));
         }
+        if lane.health.at_failure_budget(self.parts.disable_after) {
+            // Its own attempts finishing pump the lane again.
+            return Step::Held(Closed::Webhook);
+        }
         let pass = match self.parts.gates.try_enter_within(
             &lane.target.webhook,
             lane.health.in_flight_limit(),
@@ -287,6 +291,7 @@ impl Engine {
             Ok(pass) => pass,
             Err(closed) => return Step::Held(closed),
         };
+        lane.health.started();
         let (job, reservation) = lane.queue.pop_front().expect("checked above").into_parts();
         lane.in_flight += 1;
         let target = lane.target.clone();

@@ -48,6 +48,8 @@ pub struct LaneHealth {
     streak: AtomicU32,
     /// A receiver answered 410: the webhook is being disabled as gone.
     gone: AtomicBool,
+    /// Attempts started whose answer has not been counted yet.
+    running: AtomicU32,
     /// A `Retry-After` that came with a 429 or 503 (on the engine's clock): nothing starts
     /// before then.
     paused_until: Mutex<Option<std::time::Instant>>,
@@ -61,6 +63,7 @@ impl LaneHealth {
         Arc::new(Self {
             streak: AtomicU32::new(webhook.failure_streak),
             gone: AtomicBool::new(false),
+            running: AtomicU32::new(0),
             paused_until: Mutex::new(None),
             concurrency: Mutex::new(Aimd::new(webhook.max_in_flight)),
         })
@@ -68,6 +71,7 @@ impl LaneHealth {
 
     /// Takes in an attempt's outcome, at `now` on the engine's clock.
     pub fn record(&self, outcome: &AttemptOutcome, now: std::time::Instant) {
+        self.running.fetch_sub(1, Ordering::Relaxed);
         match StreakStep::of(outcome) {
             Some(StreakStep::Reset) => self.streak.store(0, Ordering::Relaxed),
             Some(StreakStep::Failure) => {
@@ -89,6 +93,21 @@ impl LaneHealth {
             let mut paused = self.paused_until.lock().expect("lane health");
             *paused = Some(paused.map_or(until, |at| at.max(until)));
         }
+    }
+
+    /// An attempt starts: counted until its answer is.
+    pub fn started(&self) {
+        self.running.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Whether one more attempt could take a failing streak past `disable_after`: once
+    /// deliveries have failed in a row, no more attempts run at once than failures are left
+    /// before the threshold (a webhook without a streak runs its full `max_in_flight`).
+    pub fn at_failure_budget(&self, disable_after: u32) -> bool {
+        let streak = self.streak.load(Ordering::Relaxed);
+        disable_after > 0
+            && streak > 0
+            && streak + self.running.load(Ordering::Relaxed) >= disable_after
     }
 
     /// Whether the webhook is about to be disabled: gone, or its streak at `disable_after`.

@@ -443,8 +443,9 @@ async fn no_attempt_starts_once_the_streak_reaches_the_threshold() {
     );
 }
 
-/// Attempts running when the streak reaches the threshold finish, and none starts after them:
-/// with 10 in flight, a threshold of 3 stops the lane at the 10 already running.
+/// Attempts running when failures begin finish, but once deliveries have failed in a row no
+/// more run at once than failures are left before the threshold: with 10 in flight and a
+/// threshold of 3, the 10 already running finish and nothing starts after them.
 #[tokio::test(start_paused = true)]
 async fn running_attempts_finish_and_none_starts_after_the_threshold() {
     let hook = failing_for_good("failing", 10);
@@ -458,6 +459,33 @@ async fn running_attempts_finish_and_none_starts_after_the_threshold() {
     rig.settle().await;
     assert_eq!(rig.sent_to(&hook).len(), 10);
     assert_eq!(rig.outcomes().len(), 10);
+}
+
+/// Failures one at a time leave no room to overshoot: with 10 allowed at once and a threshold
+/// of 3, after the first failure at most two more run, and the streak stops at 3.
+#[tokio::test(start_paused = true)]
+async fn failures_one_at_a_time_stop_exactly_at_the_threshold() {
+    let hook = failing_for_good("failing", 10);
+    let rig = start(&[&hook], |clock| {
+        FakeEndpoint::new(clock).answering(&[500; 30]).holding()
+    });
+    rig.submit(&hook, 1);
+    rig.settle().await;
+    rig.endpoint.finish(1);
+    rig.settle().await;
+    rig.submit(&hook, 29);
+    rig.settle().await;
+    assert_eq!(
+        rig.endpoint.open(),
+        2,
+        "one failure so far: two more may run"
+    );
+    rig.endpoint.finish(1);
+    rig.settle().await;
+    assert_eq!(rig.endpoint.open(), 1, "two failures: only the one running");
+    rig.endpoint.finish(30);
+    rig.settle().await;
+    assert_eq!(rig.sent_to(&hook).len(), DISABLE_AFTER as usize);
 }
 
 /// A 410 stops the lane at once, as the store disables the webhook as `gone`.
