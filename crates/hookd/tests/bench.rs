@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 /// Every scenario's name in the report.
-const SCENARIOS: [&str; 11] = [
+const SCENARIOS: [&str; 12] = [
     "raw", "ingest", "batch", "inbox", "steady", "failures", "latency", "fan-out", "timeouts",
-    "backlog", "retries",
+    "trouble", "backlog", "retries",
 ];
 
 /// Runs the quick benchmark with `extra` arguments and returns its JSON report.
@@ -46,7 +46,7 @@ fn assert_every_scenario_ran_clean(report: &Value) {
             .count()
     };
     for scenario in [
-        "inbox", "steady", "failures", "latency", "fan-out", "timeouts", "backlog",
+        "inbox", "steady", "failures", "latency", "fan-out", "timeouts", "trouble", "backlog",
     ] {
         assert_eq!(checks(scenario), 1, "{scenario} checks for lost deliveries");
     }
