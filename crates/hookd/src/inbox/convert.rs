@@ -139,6 +139,27 @@ pub fn without_credentials(
     headers
 }
 
+/// The W3C trace context the sender sent, if valid: its event continues the sender's trace, as a
+/// published event continues its publisher's. Read as `POST /api/events` reads it: a repeated or
+/// invalid `traceparent` is ignored, an invalid `tracestate` dropped.
+pub fn trace_of(request: &InboxRequest) -> Option<crate::model::TraceContext> {
+    let values = |name: &'static str| {
+        request
+            .headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let mut parents = values("traceparent");
+    let parent = parents.next()?;
+    if parents.next().is_some() {
+        return None;
+    }
+    let states: Vec<&str> = values("tracestate").collect();
+    let state = (!states.is_empty()).then(|| states.join(","));
+    crate::model::TraceContext::from_headers(Some(parent), state.as_deref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

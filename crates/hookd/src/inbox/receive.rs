@@ -180,7 +180,7 @@ pub fn event_of(
                 headers: request.original_headers.clone(),
             }),
         }),
-        trace: None,
+        trace: convert::trace_of(request),
     }
 }
 

@@ -153,3 +153,30 @@ async fn custom_headers_may_not_set_the_trace_context() {
         assert!(problem.to_string().contains("headers"), "{problem}");
     }
 }
+
+/// A webhook received by an inbox with a `traceparent` becomes an event in the sender's trace:
+/// its receivers get the sender's trace id with a span of hookd's own.
+#[tokio::test]
+async fn an_inbox_event_continues_the_senders_trace() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    server.webhook_to(&receiver.url, &["stripe.*"]).await;
+    let inbox = common::inbox::open_inbox(&server, "stripe.event").await;
+    let traceparent = format!("00-{TRACE_ID}-{CALLER_SPAN}-01");
+    let answer = common::inbox::send(
+        &server,
+        &inbox,
+        &[
+            ("traceparent", traceparent.as_str()),
+            ("content-type", "application/json"),
+        ],
+        r#"{"type": "charge.succeeded"}"#,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    let received = receiver.wait_for(1, WAIT).await;
+    let fields = fields(received[0].header("traceparent"));
+    assert_eq!((fields[1].as_str(), fields[3].as_str()), (TRACE_ID, "01"));
+    assert_ne!(fields[2], CALLER_SPAN);
+}
