@@ -1,6 +1,6 @@
-//! The repository's documents stand on their own: README.md, ARCHITECTURE.md and everything
-//! under docs/ link only to files that are in the repository, and never send the reader to
-//! notes that are not.
+//! The repository's documents stand on their own: README.md, ARCHITECTURE.md, everything
+//! under docs/ and every command's `--help` link only to files that are in the repository, and
+//! never send the reader to notes that are not.
 
 use std::path::{Path, PathBuf};
 
@@ -125,8 +125,8 @@ fn relative_links_point_at_files_in_the_repository() {
     );
 }
 
-/// No document mentions DESIGN.md, API.md, STYLE.md or ../shared: those are notes outside the
-/// repository, which its readers don't have.
+/// No document mentions a name of `OUTSIDE`: those are notes outside the repository, which its
+/// readers don't have.
 #[test]
 fn no_document_refers_to_notes_outside_the_repository() {
     let mut found = Vec::new();
@@ -187,4 +187,43 @@ fn the_link_scanner_reads_markdown_as_intended() {
         ]
     );
     assert_eq!(targets.len(), 8, "{targets:?}");
+}
+
+/// The help of `hookd` and of each of its commands names no note of `OUTSIDE`, and every file
+/// it refers to (`*.md`, `docs/...`) is in the repository.
+#[test]
+fn help_refers_only_to_what_the_repository_has() {
+    let help = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_hookd"))
+            .args(args)
+            .output()
+            .expect("hookd runs");
+        String::from_utf8(output.stdout).expect("help is text")
+    };
+    let main = help(&["--help"]);
+    let commands: Vec<&str> = main
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    assert!(commands.contains(&"serve"), "commands read from:\n{main}");
+    let mut texts = vec![main.clone()];
+    texts.extend(commands.iter().map(|name| help(&[name, "--help"])));
+    for text in &texts {
+        for name in OUTSIDE.iter().filter(|name| text.contains(*name)) {
+            panic!("{name} in {text}");
+        }
+        for word in text.split_whitespace() {
+            let word = word.trim_matches(|c: char| "()`,.;:".contains(c));
+            if word.ends_with(".md") || word.starts_with("docs/") {
+                assert!(
+                    root().join(word).exists(),
+                    "{word} is referred to in the help"
+                );
+            }
+        }
+    }
 }
