@@ -36,6 +36,25 @@ async fn wait_for_failed(server: &TestServer, n: usize) {
     .await;
 }
 
+/// A server whose one webhook's receiver failed `count` deliveries (`order.created`, `data.n`
+/// numbering them), none of them retried and the webhook still active.
+async fn failed_backlog(count: u64) -> (TestServer, Receiver) {
+    let server = TestServer::start_with(&[
+        ("scan_interval", "100ms"),
+        ("disable_after_failures", "1000"),
+    ])
+    .await;
+    let receiver = Receiver::start().await;
+    failing_webhook(&server, &receiver, &["order.*"]).await;
+    for n in 0..count {
+        server
+            .publish(json!({"type": "order.created", "data": {"n": n}}))
+            .await;
+    }
+    wait_for_failed(&server, count as usize).await;
+    (server, receiver)
+}
+
 /// `GET /api/deliveries` lists deliveries across webhooks, newest first, by status, webhook,
 /// event type and tenant.
 #[tokio::test]
@@ -82,19 +101,7 @@ async fn failed_deliveries_are_listed_across_webhooks_with_filters() {
 #[tokio::test]
 async fn a_bulk_retry_dry_run_changes_nothing_and_the_retry_delivers_everything() {
     crate::require_backend!();
-    let server = TestServer::start_with(&[
-        ("scan_interval", "100ms"),
-        ("disable_after_failures", "1000"),
-    ])
-    .await;
-    let receiver = Receiver::start().await;
-    failing_webhook(&server, &receiver, &["order.*"]).await;
-    for n in 0..12 {
-        server
-            .publish(json!({"type": "order.created", "data": {"n": n}}))
-            .await;
-    }
-    wait_for_failed(&server, 12).await;
+    let (server, receiver) = failed_backlog(12).await;
 
     let (status, dry) = server
         .post("/api/deliveries/retry", json!({"dry_run": true}))
@@ -139,19 +146,7 @@ async fn a_bulk_retry_dry_run_changes_nothing_and_the_retry_delivers_everything(
 #[tokio::test]
 async fn a_bulk_retry_is_paced_per_webhook() {
     crate::require_backend!();
-    let server = TestServer::start_with(&[
-        ("scan_interval", "100ms"),
-        ("disable_after_failures", "1000"),
-    ])
-    .await;
-    let receiver = Receiver::start().await;
-    failing_webhook(&server, &receiver, &["order.*"]).await;
-    for n in 0..21 {
-        server
-            .publish(json!({"type": "order.created", "data": {"n": n}}))
-            .await;
-    }
-    wait_for_failed(&server, 21).await;
+    let (server, receiver) = failed_backlog(21).await;
     receiver.always(Reply::status(200));
     let (status, retried) = server.post("/api/deliveries/retry", json!({})).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{retried}");
