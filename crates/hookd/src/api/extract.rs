@@ -73,6 +73,22 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "The body is empty; expected a JSON object.".into(),
         ));
     }
+    // Every body is an object. serde would read an array into a struct field by field (`["a"]`
+    // as its first field), so an array is refused here, as a whole; malformed text stays a 400.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                Ok(_) => ApiError::Invalid(vec![FieldError::new(
+                    "body",
+                    "invalid_type",
+                    "wrong type: an array, expected a JSON object",
+                )]),
+                Err(error) => {
+                    ApiError::MalformedJson(format!("The body is not valid JSON: {error}."))
+                }
+            },
+        );
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(NoNul(&mut deserializer)).map_err(|error| {
         let inner = error.inner();

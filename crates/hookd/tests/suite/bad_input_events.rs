@@ -238,6 +238,23 @@ async fn every_other_route_answers_bad_input_with_a_problem_naming_the_field() {
             Some("all"),
             "unknown_field",
         ),
+        // An array is no body of any route, even where serde would read it field by field.
+        case(
+            M::POST,
+            "/api/deliveries/retry",
+            r#"["failed"]"#,
+            422,
+            Some("body"),
+            "invalid_type",
+        ),
+        case(
+            M::POST,
+            "/api/deliveries/retry",
+            "[1,",
+            400,
+            None,
+            "malformed_json",
+        ),
         case(
             M::POST,
             "/api/deliveries/retry",
