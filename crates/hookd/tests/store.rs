@@ -122,6 +122,7 @@ fn webhook(timeout_ms: u32) -> Webhook {
         signature: SignatureOptions::default(),
         failure_streak: 0,
         payload: PayloadMode::Event,
+        ordering: None,
         created_at: now,
         updated_at: now,
     }
@@ -147,6 +148,7 @@ fn event(webhooks: &[&Webhook], claimed: bool, key: Option<&str>) -> NewEvent {
                 webhook_id: w.id.clone(),
                 claimed,
                 even_if_disabled: false,
+                order_key: None,
             })
             .collect(),
     }
@@ -298,7 +300,7 @@ async fn deliveries_to_disabled_webhooks_are_dropped(store: DynStore) {
         .await
         .unwrap();
     match &results[0] {
-        InsertedEvent::Created { dropped } => assert_eq!(dropped, &vec![to_disabled]),
+        InsertedEvent::Created { dropped, .. } => assert_eq!(dropped, &vec![to_disabled]),
         other => panic!("expected created, got {other:?}"),
     }
     let stored = store.get_event(&Scope::All, &id).await.unwrap().unwrap();
