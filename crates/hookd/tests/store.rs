@@ -87,6 +87,10 @@ on_both_backends!(
     a_streak_reached_within_a_batch_disables_even_if_a_success_follows,
     gone_disables_with_the_streak_as_it_stands,
     an_events_trace_context_comes_back_with_its_deliveries,
+    a_keys_later_delivery_waits_and_is_not_claimable,
+    a_heads_success_or_final_failure_makes_the_next_due,
+    a_failing_head_holds_up_only_its_own_key,
+    enabling_a_webhook_leaves_waiting_deliveries_waiting,
 );
 
 #[path = "store/inboxes.rs"]
@@ -100,6 +104,10 @@ use streaks::*;
 #[path = "store/claims.rs"]
 mod claims;
 use claims::*;
+
+#[path = "store/ordering.rs"]
+mod ordering;
+use ordering::*;
 
 fn webhook(timeout_ms: u32) -> Webhook {
     let now = Timestamp::now();
