@@ -15,6 +15,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
+#[path = "cluster/ordering.rs"]
+mod ordering;
+
 macro_rules! require_postgres {
     () => {
         if !available() {
@@ -23,6 +26,7 @@ macro_rules! require_postgres {
         }
     };
 }
+use require_postgres;
 
 /// A hookd node (role `all`) on the test's database, logging to `<name>.log`.
 async fn start_node(database_url: &str, logs: &TempDir, name: &str) -> HookdProcess {

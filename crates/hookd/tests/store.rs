@@ -87,6 +87,10 @@ on_both_backends!(
     a_streak_reached_within_a_batch_disables_even_if_a_success_follows,
     gone_disables_with_the_streak_as_it_stands,
     an_events_trace_context_comes_back_with_its_deliveries,
+    a_keys_later_delivery_waits_and_is_not_claimable,
+    a_heads_success_or_final_failure_makes_the_next_due,
+    a_failing_head_holds_up_only_its_own_key,
+    enabling_a_webhook_leaves_waiting_deliveries_waiting,
 );
 
 #[path = "store/inboxes.rs"]
@@ -100,6 +104,10 @@ use streaks::*;
 #[path = "store/claims.rs"]
 mod claims;
 use claims::*;
+
+#[path = "store/ordering.rs"]
+mod ordering;
+use ordering::*;
 
 fn webhook(timeout_ms: u32) -> Webhook {
     let now = Timestamp::now();
@@ -122,6 +130,7 @@ fn webhook(timeout_ms: u32) -> Webhook {
         signature: SignatureOptions::default(),
         failure_streak: 0,
         payload: PayloadMode::Event,
+        ordering: None,
         created_at: now,
         updated_at: now,
     }
@@ -147,6 +156,7 @@ fn event(webhooks: &[&Webhook], claimed: bool, key: Option<&str>) -> NewEvent {
                 webhook_id: w.id.clone(),
                 claimed,
                 even_if_disabled: false,
+                order_key: None,
             })
             .collect(),
     }
@@ -298,7 +308,7 @@ async fn deliveries_to_disabled_webhooks_are_dropped(store: DynStore) {
         .await
         .unwrap();
     match &results[0] {
-        InsertedEvent::Created { dropped } => assert_eq!(dropped, &vec![to_disabled]),
+        InsertedEvent::Created { dropped, .. } => assert_eq!(dropped, &vec![to_disabled]),
         other => panic!("expected created, got {other:?}"),
     }
     let stored = store.get_event(&Scope::All, &id).await.unwrap().unwrap();

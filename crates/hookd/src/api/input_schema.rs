@@ -8,7 +8,7 @@
 use super::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::model::{
     MAX_EVENT_NAME_LEN, MAX_FILTER_BYTES, MAX_HEADER_VALUE_LEN, MAX_HEADERS,
-    MAX_IDEMPOTENCY_KEY_LEN, MAX_RETRIES, MAX_URL_LEN,
+    MAX_IDEMPOTENCY_KEY_LEN, MAX_JSON_PATH_LEN, MAX_RETRIES, MAX_URL_LEN, ORDERING_JSON_PREFIX,
 };
 use std::ops::RangeInclusive;
 use utoipa::openapi::Ref;
@@ -135,6 +135,22 @@ pub fn filter() -> Object {
                 "Only events for which this expression is true are delivered, e.g. \
              `data.amount > 100` (at most 1024 bytes).",
             )),
+        Type::String,
+    )
+}
+
+/// A webhook's ordering, or `null` for none.
+pub fn ordering() -> Object {
+    or_null(
+        string(
+            Some("^(webhook|json:data(\\.[^.{}]+)*)$".to_owned()),
+            Some(ORDERING_JSON_PREFIX.len() + MAX_JSON_PATH_LEN),
+        )
+        .description(Some(
+            "Deliveries in publish order: `webhook` for all of them, or `json:` and a path into \
+             the event (`json:data.order_id`) for those with the same value there, each key \
+             on its own; `null` (default): any order.",
+        )),
         Type::String,
     )
 }

@@ -52,6 +52,10 @@ pub struct WebhookIn {
     /// For events that came from an inbox: `event` (default, hookd's body) or `original` (the
     /// request's own bytes, content type and signature headers, plus hookd's signature).
     pub payload: Option<PayloadIn>,
+    /// Deliveries in publish order: `webhook` for all of them, or `json:data.<path>` per value
+    /// found there; omitted or `null`: any order.
+    #[schema(schema_with = schema::ordering)]
+    pub ordering: Option<String>,
 }
 
 /// What a webhook receives for events that came from an inbox.
@@ -110,6 +114,10 @@ pub struct WebhookPatch {
     pub headers: Option<BTreeMap<String, String>>,
     /// `event` or `original`: what it receives for events that came from an inbox.
     pub payload: Option<PayloadIn>,
+    /// For deliveries published after the change (waiting ones keep waiting); `null`: any order.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = schema::ordering)]
+    pub ordering: Option<Option<String>>,
     /// Fields given replace the webhook's; a new `scheme` makes a new secret of its kind.
     pub signature: Option<SignatureIn>,
     /// Only together with a new `signature.scheme`: the new secret, of that scheme's kind
@@ -142,6 +150,7 @@ impl WebhookPatch {
             ("retry_schedule", self.retry_schedule.is_some()),
             ("headers", self.headers.is_some()),
             ("payload", self.payload.is_some()),
+            ("ordering", self.ordering.is_some()),
             ("signature", self.signature.is_some()),
             ("secret", self.secret.is_some()),
         ]
@@ -188,6 +197,8 @@ pub struct WebhookOut {
     pub failure_streak: u32,
     /// What it receives for events that came from an inbox.
     pub payload: PayloadIn,
+    /// `webhook`, `json:data.<path>`, or `null` (any order).
+    pub ordering: Option<String>,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
@@ -219,6 +230,7 @@ impl WebhookOut {
             public_key: w.secret.public_key(),
             failure_streak: w.failure_streak,
             payload: w.payload.into(),
+            ordering: w.ordering.as_ref().map(Ordering::as_text),
             created_at: w.created_at,
             updated_at: w.updated_at,
         }
@@ -305,6 +317,16 @@ pub fn filter(checks: &mut Checks, text: Option<String>) -> Option<Option<Filter
         None => Some(None),
         Some(text) => checks
             .take("filter", "invalid_filter", Filter::parse(&text))
+            .map(Some),
+    }
+}
+
+/// `ordering`: `None` when refused, `Some(None)` for none.
+pub fn ordering(checks: &mut Checks, text: Option<String>) -> Option<Option<Ordering>> {
+    match text {
+        None => Some(None),
+        Some(text) => checks
+            .take("ordering", "invalid_ordering", Ordering::parse(&text))
             .map(Some),
     }
 }

@@ -30,6 +30,7 @@ pub fn new_webhook(
     );
     let timeout_ms = input::timeout_ms(&mut checks, input.timeout_ms);
     let retry_schedule = input::schedule(&mut checks, input.retry_schedule);
+    let ordering = input::ordering(&mut checks, input.ordering);
     let given_headers = input.headers.is_some();
     let headers = input::headers(&mut checks, input.headers);
     let defaults = SignatureOptions::default();
@@ -60,6 +61,7 @@ pub fn new_webhook(
             secret: secret?,
             signature: signature?.1,
             payload: input.payload.map(Into::into).unwrap_or_default(),
+            ordering: ordering?,
             ping: input.ping.unwrap_or(true),
         })
     })();
@@ -108,6 +110,9 @@ pub fn webhook_change(
     let retry_schedule = patch
         .retry_schedule
         .map(|items| input::schedule(&mut checks, items));
+    let ordering = patch
+        .ordering
+        .map(|text| input::ordering(&mut checks, text));
     let given_headers = patch.headers.is_some();
     let headers = patch
         .headers
@@ -131,6 +136,7 @@ pub fn webhook_change(
             retry_schedule: given(retry_schedule)?,
             headers: given(headers)?,
             payload: patch.payload.map(Into::into),
+            ordering: given(ordering)?,
             signature: Some(signature.options),
             new_secret: signature.new_secret,
             active: patch.active,

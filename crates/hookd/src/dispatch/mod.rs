@@ -186,11 +186,13 @@ impl Dispatcher {
             healths,
         };
         let engine = tokio::spawn(engine::run(parts, command_receiver));
+        let scan_now = Arc::new(tokio::sync::Notify::new());
         let recorder = tokio::spawn(recorder::run(
             store.clone(),
             outcome_receiver,
             config.disable_after,
             disabled,
+            scan_now.clone(),
         ));
         let (stop_scanner, stop) = watch::channel(false);
         let renewer = tokio::spawn(renewer::run(store.clone(), config.lease.clone()));
@@ -199,6 +201,7 @@ impl Dispatcher {
             handle.clone(),
             config.scan_interval,
             config.max_payload,
+            scan_now,
             stop,
         ));
         (

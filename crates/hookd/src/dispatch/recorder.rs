@@ -1,12 +1,14 @@
 //! The recorder: writes attempt outcomes in batches (one transaction for everything that
-//! arrived meanwhile), then reports webhooks that the outcomes disabled. A batch that cannot be
-//! written is retried, never dropped, while the database is unavailable.
+//! arrived meanwhile), then reports webhooks that the outcomes disabled, and wakes the scanner
+//! when the outcomes made waiting ordered deliveries due (so the next of a key goes at once,
+//! not at the next scan). A batch that cannot be written is retried, never dropped, while the
+//! database is unavailable.
 
 use crate::model::{AttemptOutcome, NextStep};
-use crate::store::{DisabledWebhook, DynStore, StoreError};
+use crate::store::{DisabledWebhook, DynStore, Recorded, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 const MAX_BATCH: usize = 1024;
 
@@ -15,11 +17,17 @@ pub async fn run(
     mut outcomes: mpsc::UnboundedReceiver<AttemptOutcome>,
     disable_after: u32,
     disabled: mpsc::UnboundedSender<DisabledWebhook>,
+    scan_now: Arc<Notify>,
 ) {
     let mut buffer = Vec::with_capacity(MAX_BATCH);
     while outcomes.recv_many(&mut buffer, MAX_BATCH).await > 0 {
         let batch: Arc<[AttemptOutcome]> = std::mem::take(&mut buffer).into();
-        for webhook in write_with_retries(&store, batch.clone(), disable_after).await {
+        let recorded = write_with_retries(&store, batch.clone(), disable_after).await;
+        if recorded.released > 0 {
+            // Other nodes hear of it from the store (PostgreSQL's `due` signal).
+            scan_now.notify_one();
+        }
+        for webhook in recorded.disabled {
             tracing::warn!(webhook_id = %webhook.id, reason = webhook.reason.as_str(), "webhook disabled");
             let _ = disabled.send(webhook);
         }
@@ -31,12 +39,12 @@ async fn write_with_retries(
     store: &DynStore,
     batch: Arc<[AttemptOutcome]>,
     disable_after: u32,
-) -> Vec<DisabledWebhook> {
+) -> Recorded {
     let mut delay = Duration::from_millis(50);
     let mut failures = 0;
     loop {
         match store.record_outcomes(batch.clone(), disable_after).await {
-            Ok(disabled) => return disabled,
+            Ok(recorded) => return recorded,
             Err(StoreError::Unavailable(error)) => {
                 tracing::warn!(%error, size = batch.len(), "cannot record attempts yet; retrying");
             }
@@ -47,7 +55,7 @@ async fn write_with_retries(
                     // Give the deliveries back so they are attempted again (their leases
                     // would otherwise be renewed for as long as this node runs).
                     release_all(store, &batch).await;
-                    return Vec::new();
+                    return Recorded::default();
                 }
             }
         }

@@ -1,13 +1,15 @@
 //! The database scan: claims deliveries that memory does not hold (retries that became due,
 //! work left by a crash or a stopped node, backlog beyond the in-memory bound) and hands them
 //! to the engine. It runs every `interval`, again at once while it finds full batches, and at
-//! once when another node signals that unheld deliveries became due. While the database is
+//! once when another node signals that unheld deliveries became due, or this node's recorder
+//! made waiting ordered deliveries due (`scan_now`). While the database is
 //! unreachable it backs off, up to a few seconds between tries.
 
 use super::DispatcherHandle;
 use crate::store::DynStore;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 /// The most deliveries one claim takes.
 const MAX_CLAIM: usize = 1000;
@@ -17,6 +19,7 @@ pub async fn run(
     dispatcher: DispatcherHandle,
     interval: Duration,
     max_payload: usize,
+    scan_now: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut due = store.signals().map(|signals| signals.due);
@@ -40,6 +43,7 @@ pub async fn run(
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             _ = signalled(&mut due) => {}
+            () = scan_now.notified() => {}
             _ = stop.changed() => return,
         }
     }

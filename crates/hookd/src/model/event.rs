@@ -2,7 +2,8 @@
 //! `{"id", "type", "timestamp", "data"}`, encoded once at ingest and stored as sent.
 
 use super::{
-    DeliveryId, EventId, EventName, InboxRequestId, Tenant, Timestamp, TraceContext, WebhookId,
+    DeliveryId, EventId, EventName, InboxRequestId, OrderKey, Tenant, Timestamp, TraceContext,
+    WebhookId,
 };
 use bytes::Bytes;
 
@@ -37,14 +38,21 @@ pub struct NewDelivery {
     pub claimed: bool,
     /// Created even if the webhook is disabled (the synchronous `test` of a disabled webhook).
     pub even_if_disabled: bool,
+    /// Its key when its webhook orders deliveries: it waits for the one published before it
+    /// with the same key (the store then keeps it unclaimed, whatever `claimed` says).
+    pub order_key: Option<OrderKey>,
 }
 
 /// What storing an event did.
 #[derive(Debug, Clone)]
 pub enum InsertedEvent {
     /// Stored. `dropped` lists deliveries not created because their webhook was deleted or
-    /// disabled between matching and storing.
-    Created { dropped: Vec<DeliveryId> },
+    /// disabled between matching and storing; `waiting`, deliveries stored waiting for the one
+    /// before them with the same order key (unclaimed, whatever `claimed` said).
+    Created {
+        dropped: Vec<DeliveryId>,
+        waiting: Vec<DeliveryId>,
+    },
     /// The idempotency key was seen before: nothing was stored, here is the first event.
     Duplicate(EventSummary),
 }

@@ -15,6 +15,7 @@ mod headers;
 mod id;
 mod inbox;
 mod json_data;
+mod ordering;
 mod schedule;
 mod secret;
 mod signature;
@@ -37,6 +38,9 @@ pub use headers::*;
 pub use id::*;
 pub use inbox::*;
 pub use json_data::*;
+pub use ordering::{
+    EventPath, JSON_PREFIX as ORDERING_JSON_PREFIX, MAX_ORDER_KEY_BYTES, OrderKey, Ordering,
+};
 pub use schedule::*;
 pub use secret::*;
 pub use signature::*;

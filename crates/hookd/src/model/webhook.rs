@@ -2,8 +2,8 @@
 //! signing secrets and health.
 
 use super::{
-    CustomHeaders, EventPattern, Filter, RetrySchedule, SignatureOptions, SignatureScheme, Tenant,
-    Timestamp, WebhookId, WebhookSecret, WebhookUrl,
+    CustomHeaders, EventPattern, Filter, Ordering, RetrySchedule, SignatureOptions,
+    SignatureScheme, Tenant, Timestamp, WebhookId, WebhookSecret, WebhookUrl,
 };
 use std::time::Duration;
 
@@ -113,6 +113,8 @@ pub struct Webhook {
     pub failure_streak: u32,
     /// What it receives for events that came from an inbox.
     pub payload: PayloadMode,
+    /// Deliveries in publish order, for the whole webhook or per key; `None`: any order.
+    pub ordering: Option<Ordering>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

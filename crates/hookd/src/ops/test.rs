@@ -60,6 +60,8 @@ impl Operations {
                 webhook_id: webhook.id.clone(),
                 claimed: true,
                 even_if_disabled: true,
+                // A test is sent now, outside the webhook's order.
+                order_key: None,
             }],
             inbox_request_id: None,
             trace: None,
@@ -94,12 +96,12 @@ impl Operations {
         drop(pass);
         let attempt = outcome.attempt.clone();
         let outcomes: Arc<[AttemptOutcome]> = Arc::from([outcome]);
-        let disabled = self
+        let recorded = self
             .store
             .record_outcomes(outcomes.clone(), self.config.disable_after_failures)
             .await?;
         count_recorded(&outcomes);
-        self.announce_disabled(&disabled).await;
+        self.announce_disabled(&recorded.disabled).await;
         let change = Change {
             action: AuditAction::WebhookTested,
             tenant: Some(&tenant),

@@ -23,6 +23,7 @@ pub struct NewWebhook {
     pub secret: WebhookSecret,
     pub signature: SignatureOptions,
     pub payload: PayloadMode,
+    pub ordering: Option<Ordering>,
     /// Send a `webhook.ping` once registered (only if active).
     pub ping: bool,
 }
@@ -45,6 +46,8 @@ pub struct WebhookChange {
     pub retry_schedule: Option<Option<RetrySchedule>>,
     pub headers: Option<CustomHeaders>,
     pub payload: Option<PayloadMode>,
+    /// Applies to deliveries published after the change; waiting ones keep waiting.
+    pub ordering: Option<Option<Ordering>>,
     /// The signature options after the change (the current ones when unchanged).
     pub signature: Option<SignatureOptions>,
     /// With a change of scheme: the secret of the new kind.
@@ -106,6 +109,7 @@ impl Operations {
             signature: new.signature,
             failure_streak: 0,
             payload: new.payload,
+            ordering: new.ordering,
             created_at: now,
             updated_at: now,
         };
@@ -169,6 +173,9 @@ impl Operations {
         }
         if let Some(payload) = change.payload {
             webhook.payload = payload;
+        }
+        if let Some(ordering) = change.ordering {
+            webhook.ordering = ordering;
         }
         if let Some(signature) = change.signature {
             webhook.signature = signature;

@@ -42,13 +42,14 @@ impl Publisher {
             StoredRequest::Accepted {
                 event: Some(_),
                 dropped,
+                waiting,
                 ..
             },
             Some(item),
         ) = (&stored, prepared)
         {
             let mut jobs = Vec::new();
-            self.created(item, dropped, &claim, &mut jobs);
+            self.created(item, dropped, waiting, &claim, &mut jobs);
             self.dispatcher.submit(jobs);
         }
         Ok(stored)

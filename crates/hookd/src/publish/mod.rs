@@ -150,7 +150,7 @@ impl Publisher {
                 InsertedEvent::Duplicate(existing) => {
                     results.push(Published::Duplicate(existing));
                 }
-                InsertedEvent::Created { dropped } => {
+                InsertedEvent::Created { dropped, waiting } => {
                     let event = &item.event;
                     results.push(Published::Created {
                         id: event.id.clone(),
@@ -158,7 +158,7 @@ impl Publisher {
                         timestamp: event.created_at,
                         deliveries: (event.deliveries.len() - dropped.len()) as u32,
                     });
-                    self.created(item, &dropped, &claim, &mut jobs);
+                    self.created(item, &dropped, &waiting, &claim, &mut jobs);
                 }
             }
         }
@@ -167,11 +167,14 @@ impl Publisher {
     }
 
     /// After an event was stored: makes the jobs of the deliveries stored as claimed, each
-    /// with its reservation. What was reserved for dropped deliveries is released with `item`.
+    /// with its reservation. What was reserved for dropped deliveries, and for those stored
+    /// waiting for their order key's turn (the store made them due later), is released with
+    /// `item`.
     fn created(
         &self,
         item: Prepared,
         dropped: &[DeliveryId],
+        waiting: &[DeliveryId],
         claim: &crate::store::Claim,
         jobs: &mut Vec<Held>,
     ) {
@@ -188,7 +191,7 @@ impl Publisher {
             trace,
         };
         for delivery in event.deliveries {
-            if dropped.contains(&delivery.id) {
+            if dropped.contains(&delivery.id) || waiting.contains(&delivery.id) {
                 continue;
             }
             let Some(reservation) = reserved.remove(&delivery.id) else {
@@ -306,17 +309,32 @@ impl Publisher {
                     continue;
                 }
             }
-            targets.push(webhook.id.clone());
+            // The key only for webhooks that order deliveries: the others read nothing more.
+            let order_key = match &webhook.ordering {
+                None => None,
+                Some(ordering) => {
+                    if ordering.reads_data() && document.is_none() {
+                        document = Some(serde_json::json!({
+                            "type": name,
+                            "tenant": item.tenant.as_str(),
+                            "data": parse_data()?,
+                        }));
+                    }
+                    ordering.key_of(document.as_ref().map(|d| &d["data"]))
+                }
+            };
+            targets.push((webhook.id.clone(), order_key));
         }
         let id = EventId::new();
         let payload = encode_payload(&id, &item.event_type, now, item.data.get());
         let deliveries = targets
             .into_iter()
-            .map(|webhook_id| NewDelivery {
+            .map(|(webhook_id, order_key)| NewDelivery {
                 id: DeliveryId::new(),
                 webhook_id,
                 claimed: false,
                 even_if_disabled: false,
+                order_key,
             })
             .collect();
         Ok(Prepared {

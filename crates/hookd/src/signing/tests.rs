@@ -27,6 +27,7 @@ fn webhook_with(secret: WebhookSecret, previous: Option<RotatedSecret>) -> Webho
         signature: SignatureOptions::default(),
         failure_streak: 0,
         payload: PayloadMode::Event,
+        ordering: None,
         created_at: now,
         updated_at: now,
     }

@@ -86,7 +86,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores events with their deliveries (the `claimed` ones under `claim`) in one
     /// transaction: either every event is stored (or found as a duplicate) or none is. Durable
-    /// when it returns.
+    /// when it returns. A delivery with an order key is stored waiting (unclaimed, not due)
+    /// while others of its webhook and key are pending, and reported in `waiting`.
     async fn insert_events(
         &self,
         claim: &Claim,
@@ -126,12 +127,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<u64>;
     /// Applies attempt outcomes in one transaction: the attempt rows, the deliveries' new state
     /// (for those still held by the outcome's claim), the webhooks' failure streaks and the
-    /// per-minute statistics. Returns the webhooks that this disabled.
+    /// per-minute statistics; a delivery with an order key that finished makes the next
+    /// waiting one of its key due (`rules::ordering`). Returns the webhooks that this disabled
+    /// and how many waiting deliveries it made due.
     async fn record_outcomes(
         &self,
         outcomes: Arc<[AttemptOutcome]>,
         disable_after: u32,
-    ) -> StoreResult<Vec<DisabledWebhook>>;
+    ) -> StoreResult<Recorded>;
     /// Makes a delivery due now for one more attempt, claimed under `claim` when given.
     async fn requeue_delivery(
         &self,

@@ -133,6 +133,16 @@ pub enum Requeue {
     WebhookInactive,
 }
 
+/// What `record_outcomes` did beyond the deliveries it moved on.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    /// Webhooks the outcomes disabled.
+    pub disabled: Vec<DisabledWebhook>,
+    /// Waiting ordered deliveries made due now because the one before them finished (the
+    /// scan should claim them at once).
+    pub released: u64,
+}
+
 /// A webhook that `record_outcomes` disabled.
 #[derive(Debug, Clone)]
 pub struct DisabledWebhook {

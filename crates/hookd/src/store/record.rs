@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub const WEBHOOK_COLUMNS: &str = "id, tenant, url, events, description, active, disabled_reason, \
     filter, rate_limit, max_in_flight, timeout_ms, retry_schedule, headers, secret, \
     previous_secret, previous_secret_expires_at, failure_streak, created_at, updated_at, \
-    signature_scheme, simple_header, simple_prefix, payload";
+    signature_scheme, simple_header, simple_prefix, payload, ordering";
 
 pub const EVENT_SUMMARY_COLUMNS: &str =
     "id, tenant, type, idempotency_key, created_at, delivery_count, inbox_request_id";
@@ -157,6 +157,8 @@ pub struct WebhookRecord {
     pub simple_prefix: String,
     /// `event` or `original`.
     pub payload: String,
+    /// `webhook` or `json:<path>`; `None`: not ordered.
+    pub ordering: Option<String>,
 }
 
 impl WebhookRecord {
@@ -196,6 +198,7 @@ impl WebhookRecord {
             simple_header: w.signature.simple_header().to_owned(),
             simple_prefix: w.signature.simple_prefix().to_owned(),
             payload: w.payload.as_str().to_owned(),
+            ordering: w.ordering.as_ref().map(Ordering::as_text),
         }
     }
 
@@ -258,6 +261,10 @@ impl WebhookRecord {
             signature,
             failure_streak: number(self.failure_streak, "failure_streak")?,
             payload: PayloadMode::parse(&self.payload).ok_or(Corrupt("payload"))?,
+            ordering: self
+                .ordering
+                .map(|text| Ordering::parse(&text).map_err(|_| Corrupt("ordering")))
+                .transpose()?,
             created_at: Timestamp::from_millis(self.created_at),
             updated_at: Timestamp::from_millis(self.updated_at),
         })

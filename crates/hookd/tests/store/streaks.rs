@@ -27,7 +27,11 @@ pub async fn a_streak_reached_within_a_batch_disables_even_if_a_success_follows(
     for outcome in &mut batch[..3] {
         ends(outcome, NextStep::Failed);
     }
-    let disabled = store.record_outcomes(batch.into(), 3).await.unwrap();
+    let disabled = store
+        .record_outcomes(batch.into(), 3)
+        .await
+        .unwrap()
+        .disabled;
     assert_eq!(disabled.len(), 1);
     assert_eq!(
         (disabled[0].reason, disabled[0].failure_streak),
@@ -48,7 +52,11 @@ pub async fn gone_disables_with_the_streak_as_it_stands(store: DynStore) {
     ends(&mut batch[0], NextStep::Failed);
     ends(&mut batch[1], NextStep::Gone);
     ends(&mut batch[2], NextStep::Failed);
-    let disabled = store.record_outcomes(batch.into(), 10).await.unwrap();
+    let disabled = store
+        .record_outcomes(batch.into(), 10)
+        .await
+        .unwrap()
+        .disabled;
     assert_eq!(disabled.len(), 1);
     assert_eq!(
         (disabled[0].reason, disabled[0].failure_streak),

@@ -28,6 +28,7 @@ mod inboxes_tenants;
 mod inboxes_verification;
 mod lists_and_stats;
 mod operations;
+mod ordering;
 mod outbound_limits;
 mod retention;
 mod retries;

@@ -271,6 +271,17 @@ mod generated {
             );
         }
 
+        /// The ordering schema accepts exactly what `Ordering::parse` accepts.
+        #[test]
+        fn the_ordering_schema_agrees_with_the_parser(
+            text in prop_oneof!["(webhook|json:(data)?)[a-d.{}]{0,8}", "json:data[.a]{0,210}"]
+        ) {
+            prop_assert_eq!(
+                accepts(ordering(), &json!(text)),
+                crate::model::Ordering::parse(&text).is_ok()
+            );
+        }
+
         /// The tenant schema accepts exactly what `Tenant::parse` accepts.
         #[test]
         fn the_tenant_schema_agrees_with_the_parser(text in prop_oneof!["[a-c._ /-]{0,70}", ".{0,10}"]) {

@@ -27,6 +27,7 @@ fn webhook(tenant: &str, patterns: &[&str], active: bool) -> Webhook {
         signature: SignatureOptions::default(),
         failure_streak: 0,
         payload: PayloadMode::Event,
+        ordering: None,
         created_at: now,
         updated_at: now,
     }

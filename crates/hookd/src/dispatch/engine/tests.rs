@@ -51,6 +51,7 @@ fn webhook(path: &str, max_in_flight: u32, rate_limit: Option<u32>) -> Webhook {
         signature: SignatureOptions::default(),
         failure_streak: 0,
         payload: PayloadMode::Event,
+        ordering: None,
         created_at: START,
         updated_at: START,
     }
@@ -291,6 +292,7 @@ async fn a_retry_waits_in_the_store_until_its_time() {
             webhook_id: hook.id.clone(),
             claimed: true,
             even_if_disabled: false,
+            order_key: None,
         }],
         inbox_request_id: None,
         trace: None,

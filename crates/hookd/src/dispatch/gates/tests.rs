@@ -24,6 +24,7 @@ fn webhook(tenant: &str, max_in_flight: u32, rate_limit: Option<u32>) -> Webhook
         signature: SignatureOptions::default(),
         failure_streak: 0,
         payload: PayloadMode::Event,
+        ordering: None,
         created_at: now,
         updated_at: now,
     }

@@ -8,7 +8,7 @@ mod request;
 mod settings;
 mod template;
 
-pub use json_path::JsonPath;
+pub use json_path::{JsonPath, MAX_JSON_PATH_LEN};
 pub use request::*;
 pub use settings::*;
 pub use template::EventTemplate;

@@ -67,10 +67,12 @@ pub struct DedupeEntry {
 /// What storing an inbox request did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StoredRequest {
-    /// Stored; `event` says whether its event was created (and which deliveries were dropped).
+    /// Stored; `event` says whether its event was created (and which deliveries were dropped,
+    /// and which were stored waiting for their order key's turn).
     Accepted {
         seq: i64,
         dropped: Vec<crate::model::DeliveryId>,
+        waiting: Vec<crate::model::DeliveryId>,
         event: Option<EventId>,
     },
     /// Its key was seen within the window: stored, pointing at the first.

@@ -162,7 +162,9 @@ pub async fn reclaim_expired(
 }
 
 /// One more attempt now. A finished delivery gets a one-off attempt; a pending one keeps its
-/// schedule and is simply made due. A delivery already held by a node is left to it.
+/// schedule and is simply made due. A delivery already held by a node is left to it. An
+/// ordered delivery waiting for its key's turn goes now, out of its key's order (the next of
+/// its key then waits for it too).
 pub async fn requeue(
     pool: &PgPool,
     scope: &Scope,
@@ -197,7 +199,8 @@ pub async fn requeue(
     };
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', next_attempt_at = $2, claimed_by = $3, \
-             lease_until = $5, manual = $4, updated_at = $2 WHERE id = $1",
+             lease_until = $5, manual = $4, updated_at = $2, order_waiting = FALSE \
+         WHERE id = $1",
     )
     .bind(id.as_str())
     .bind(now.as_millis())

@@ -1,8 +1,9 @@
 //! Event rows and the deliveries created with them, a whole batch in three statements.
 
 use super::rows::{self, EVENT_SUMMARY_COLUMNS};
-use super::{DUE_CHANNEL, notify};
+use super::{DUE_CHANNEL, notify, ordering};
 use crate::model::*;
+use crate::store::rules::ordering::{Place, place};
 use crate::store::{Claim, EventQuery, StoreError, StoreResult};
 use bytes::Bytes;
 use sqlx::{PgPool, Row};
@@ -10,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 
 /// Stores each event with its deliveries. An event whose idempotency key was seen is reported
 /// as a duplicate of the first; a delivery whose webhook was deleted or disabled since the
-/// event was matched is dropped (and reported).
+/// event was matched is dropped (and reported); one with an order key behind pending ones of
+/// its key is stored waiting (unclaimed, not due) and reported.
 pub async fn insert(
     pool: &PgPool,
     claim: &Claim,
@@ -74,10 +76,15 @@ pub async fn insert_in(
     .into_iter()
     .collect();
 
+    let stored: Vec<&NewEvent> = events
+        .iter()
+        .filter(|e| inserted.contains(e.id.as_str()))
+        .collect();
+    let places = place_ordered(&mut *transaction, &stored).await?;
     let mut delivery = DeliveryColumns::default();
-    for event in events.iter().filter(|e| inserted.contains(e.id.as_str())) {
+    for event in stored {
         for d in &event.deliveries {
-            delivery.push(event, d);
+            delivery.push(event, d, places.get(d.id.as_str()).copied());
         }
     }
     let created: HashSet<String> = if delivery.ids.is_empty() {
@@ -86,13 +93,16 @@ pub async fn insert_in(
         sqlx::query_scalar(
             "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, \
                  attempt_count, next_attempt_at, claimed_by, lease_until, manual, created_at, \
-                 updated_at) \
-             SELECT d.id, d.event_id, d.webhook_id, d.tenant, d.event_type, 'pending', 0, d.at, \
+                 updated_at, order_key, order_seq, order_waiting) \
+             SELECT d.id, d.event_id, d.webhook_id, d.tenant, d.event_type, 'pending', 0, \
+                    CASE WHEN d.waiting THEN NULL ELSE d.at END, \
                     CASE WHEN d.claimed THEN $9 END, CASE WHEN d.claimed THEN $10::bigint END, \
-                    FALSE, d.at, d.at \
+                    FALSE, d.at, d.at, d.order_key, d.order_seq, d.waiting \
              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
-                         $6::bigint[], $7::boolean[], $8::boolean[]) \
-                  AS d(id, event_id, webhook_id, tenant, event_type, at, claimed, even_if_disabled) \
+                         $6::bigint[], $7::boolean[], $8::boolean[], $11::text[], \
+                         $12::bigint[], $13::boolean[]) \
+                  AS d(id, event_id, webhook_id, tenant, event_type, at, claimed, \
+                       even_if_disabled, order_key, order_seq, waiting) \
              JOIN webhooks w ON w.id = d.webhook_id AND (w.active OR d.even_if_disabled) \
              RETURNING id",
         )
@@ -106,6 +116,9 @@ pub async fn insert_in(
         .bind(&delivery.even_if_disabled)
         .bind(claim.by.as_str())
         .bind(claim.until.as_millis())
+        .bind(&delivery.order_keys)
+        .bind(&delivery.order_seqs)
+        .bind(&delivery.waiting)
         .fetch_all(&mut *transaction)
         .await?
         .into_iter()
@@ -125,17 +138,21 @@ pub async fn insert_in(
             continue;
         }
         let mut dropped = Vec::new();
+        let mut waiting = Vec::new();
         for d in &event.deliveries {
-            if created.contains(d.id.as_str()) {
-                unheld_due |= !d.claimed;
-            } else {
+            let waits = places.get(d.id.as_str()).is_some_and(|p| p.waiting);
+            if !created.contains(d.id.as_str()) {
                 dropped.push(d.id.clone());
+            } else if waits {
+                waiting.push(d.id.clone());
+            } else {
+                unheld_due |= !d.claimed;
             }
         }
         if !dropped.is_empty() {
             shortfalls.insert(event.id.as_str(), dropped.len() as i32);
         }
-        outcomes.push(InsertedEvent::Created { dropped });
+        outcomes.push(InsertedEvent::Created { dropped, waiting });
     }
     if !shortfalls.is_empty() {
         let (ids, counts): (Vec<&str>, Vec<i32>) = shortfalls.into_iter().unzip();
@@ -154,6 +171,43 @@ pub async fn insert_in(
     Ok(outcomes)
 }
 
+/// The places of the new deliveries that have an order key, by delivery id: after the pending
+/// deliveries of their key, and after each other in publish order. Takes the keys' locks (held
+/// until the transaction ends); nothing at all for a batch without ordered deliveries.
+async fn place_ordered<'a>(
+    transaction: &mut sqlx::PgConnection,
+    events: &[&'a NewEvent],
+) -> StoreResult<HashMap<&'a str, Place>> {
+    let ordered: Vec<(&'a NewDelivery, &'a OrderKey)> = events
+        .iter()
+        .flat_map(|e| &e.deliveries)
+        .filter_map(|d| d.order_key.as_ref().map(|key| (d, key)))
+        .collect();
+    if ordered.is_empty() {
+        return Ok(HashMap::new());
+    }
+    ordering::lock_keys(
+        &mut *transaction,
+        ordered.iter().map(|(d, k)| (&d.webhook_id, *k)),
+    )
+    .await?;
+    let mut keys: Vec<(&str, &str)> = ordered
+        .iter()
+        .map(|(d, k)| (d.webhook_id.as_str(), k.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut last = ordering::last_pending_seqs(&mut *transaction, &keys).await?;
+    let mut places = HashMap::with_capacity(ordered.len());
+    for (d, key) in ordered {
+        let line = (d.webhook_id.as_str().to_owned(), key.as_str().to_owned());
+        let spot = place(last.get(&line).copied());
+        last.insert(line, spot.seq);
+        places.insert(d.id.as_str(), spot);
+    }
+    Ok(places)
+}
+
 /// The new deliveries' columns, as arrays for `UNNEST`.
 #[derive(Default)]
 struct DeliveryColumns<'a> {
@@ -165,18 +219,27 @@ struct DeliveryColumns<'a> {
     times: Vec<i64>,
     claimed: Vec<bool>,
     even_if_disabled: Vec<bool>,
+    order_keys: Vec<Option<&'a str>>,
+    order_seqs: Vec<Option<i64>>,
+    waiting: Vec<bool>,
 }
 
 impl<'a> DeliveryColumns<'a> {
-    fn push(&mut self, event: &'a NewEvent, delivery: &'a NewDelivery) {
+    /// A waiting delivery is never stored claimed.
+    fn push(&mut self, event: &'a NewEvent, delivery: &'a NewDelivery, place: Option<Place>) {
+        let waits = place.is_some_and(|p| p.waiting);
         self.ids.push(delivery.id.as_str());
         self.event_ids.push(event.id.as_str());
         self.webhook_ids.push(delivery.webhook_id.as_str());
         self.tenants.push(event.tenant.as_str());
         self.types.push(event.event_type.as_str());
         self.times.push(event.created_at.as_millis());
-        self.claimed.push(delivery.claimed);
+        self.claimed.push(delivery.claimed && !waits);
         self.even_if_disabled.push(delivery.even_if_disabled);
+        self.order_keys
+            .push(delivery.order_key.as_ref().map(OrderKey::as_str));
+        self.order_seqs.push(place.map(|p| p.seq));
+        self.waiting.push(waits);
     }
 }
 

@@ -28,12 +28,12 @@ pub async fn store_requests_in(
         .iter()
         .filter_map(|&i| requests[i].event.clone())
         .collect();
-    let mut created: HashMap<EventId, Vec<DeliveryId>> = HashMap::new();
+    let mut created: HashMap<EventId, (Vec<DeliveryId>, Vec<DeliveryId>)> = HashMap::new();
     if !new_events.is_empty() {
         let outcomes = events::insert_in(&mut *transaction, claim, &new_events).await?;
         for (event, outcome) in new_events.iter().zip(outcomes) {
-            if let InsertedEvent::Created { dropped } = outcome {
-                created.insert(event.id.clone(), dropped);
+            if let InsertedEvent::Created { dropped, waiting } = outcome {
+                created.insert(event.id.clone(), (dropped, waiting));
             }
         }
     }
@@ -48,15 +48,17 @@ pub async fn store_requests_in(
             (None, false) => StoredRequest::Unverified { seq },
             (None, true) => {
                 let event = new.event.as_ref().map(|e| &e.id);
-                match event.and_then(|id| created.remove(id).map(|dropped| (id, dropped))) {
-                    Some((id, dropped)) => StoredRequest::Accepted {
+                match event.and_then(|id| created.remove(id).map(|lists| (id, lists))) {
+                    Some((id, (dropped, waiting))) => StoredRequest::Accepted {
                         seq,
                         dropped,
+                        waiting,
                         event: Some(id.clone()),
                     },
                     None => StoredRequest::Accepted {
                         seq,
                         dropped: Vec::new(),
+                        waiting: Vec::new(),
                         event: None,
                     },
                 }

@@ -20,6 +20,7 @@ mod events;
 mod inbox_batch;
 mod inboxes;
 mod migrations;
+mod ordering;
 mod outcomes;
 mod rows;
 mod signals;
@@ -283,7 +284,7 @@ impl Store for PostgresStore {
         &self,
         outcomes: Arc<[AttemptOutcome]>,
         disable_after: u32,
-    ) -> StoreResult<Vec<DisabledWebhook>> {
+    ) -> StoreResult<Recorded> {
         outcomes::record(&self.pool, &outcomes, disable_after, Timestamp::now()).await
     }
 

@@ -1,16 +1,17 @@
 //! Applying a batch of attempt outcomes in one transaction and a handful of statements: the
 //! attempt rows, each delivery's next state (only while the outcome's claim still holds it),
-//! the webhooks' failure streaks (disabling those that reach the limit or answered 410), and
-//! the per-minute statistics. The rules are `store::rules`'; this file holds their SQL.
+//! the webhooks' failure streaks (disabling those that reach the limit or answered 410), the
+//! next delivery of each order key whose turn ended (`ordering`), and the per-minute
+//! statistics. The rules are `store::rules`'; this file holds their SQL.
 
 use super::webhooks::pause_deliveries;
-use super::{WEBHOOKS_CHANNEL, notify};
+use super::{DUE_CHANNEL, WEBHOOKS_CHANNEL, notify, ordering};
 use crate::model::*;
 use crate::store::record::encode_headers;
 use crate::store::rules::outcome::after_attempt;
 use crate::store::rules::streak::{Disabling, StreakChange, StreakState, follow, streak_changes};
 use crate::store::rules::tally::tally_minutes;
-use crate::store::{DisabledWebhook, LATENCY_BUCKETS, StoreResult};
+use crate::store::{DisabledWebhook, LATENCY_BUCKETS, Recorded, StoreResult};
 use sqlx::{PgConnection, PgPool, Row};
 
 pub async fn record(
@@ -18,17 +19,23 @@ pub async fn record(
     outcomes: &[AttemptOutcome],
     disable_after: u32,
     now: Timestamp,
-) -> StoreResult<Vec<DisabledWebhook>> {
+) -> StoreResult<Recorded> {
     let mut transaction = pool.begin().await?;
     insert_attempts(&mut transaction, outcomes).await?;
-    update_deliveries(&mut transaction, outcomes, now).await?;
+    let turns_ended = update_deliveries(&mut transaction, outcomes, now).await?;
     let disabled = update_streaks(&mut transaction, outcomes, disable_after, now).await?;
+    // After the streaks (webhook rows before key locks, in every transaction that takes both):
+    // the next delivery of a key released here is paused if its webhook was just disabled.
+    let released = ordering::release_next(&mut transaction, &turns_ended, now).await?;
     upsert_minutes(&mut transaction, outcomes).await?;
     if !disabled.is_empty() {
         notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     }
+    if released > 0 {
+        notify(&mut transaction, DUE_CHANNEL).await?;
+    }
     transaction.commit().await?;
-    Ok(disabled)
+    Ok(Recorded { disabled, released })
 }
 
 async fn insert_attempts(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -> StoreResult<()> {
@@ -102,12 +109,14 @@ async fn insert_attempts(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -
 }
 
 /// Moves each delivery on, if it is still pending (a deleted webhook's deliveries are
-/// cancelled and stay so) and still held by the claim the attempt was made under.
+/// cancelled and stay so) and still held by the claim the attempt was made under. Returns the
+/// webhooks and order keys of ordered deliveries whose turn this ended, sorted (the same
+/// statement: it returns no row for unordered ones).
 async fn update_deliveries(
     conn: &mut PgConnection,
     outcomes: &[AttemptOutcome],
     now: Timestamp,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<(WebhookId, OrderKey)>> {
     let mut ids = Vec::with_capacity(outcomes.len());
     let mut statuses = Vec::with_capacity(outcomes.len());
     let mut attempts = Vec::with_capacity(outcomes.len());
@@ -121,15 +130,18 @@ async fn update_deliveries(
         next.push(after.next_attempt_at.map(Timestamp::as_millis));
         claims.push(outcome.claim.as_str());
     }
-    sqlx::query(
-        "UPDATE deliveries d SET status = u.status, \
+    let ended: Vec<(String, String)> = sqlx::query_as(
+        "WITH moved AS (UPDATE deliveries d SET status = u.status, \
              attempt_count = GREATEST(d.attempt_count, u.attempt), \
              next_attempt_at = CASE WHEN u.next_at IS NOT NULL AND EXISTS (SELECT 1 FROM webhooks w \
                  WHERE w.id = d.webhook_id AND w.active) THEN u.next_at ELSE NULL END, \
              claimed_by = NULL, lease_until = NULL, manual = FALSE, updated_at = $6 \
          FROM UNNEST($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::text[]) \
               AS u(id, status, attempt, next_at, claim) \
-         WHERE d.id = u.id AND d.status = 'pending' AND d.claimed_by = u.claim",
+         WHERE d.id = u.id AND d.status = 'pending' AND d.claimed_by = u.claim \
+         RETURNING d.webhook_id, d.order_key, d.status) \
+         SELECT DISTINCT webhook_id, order_key FROM moved \
+         WHERE order_key IS NOT NULL AND status <> 'pending' ORDER BY 1, 2",
     )
     .bind(&ids)
     .bind(&statuses)
@@ -137,9 +149,17 @@ async fn update_deliveries(
     .bind(&next)
     .bind(&claims)
     .bind(now.as_millis())
-    .execute(conn)
+    .fetch_all(conn)
     .await?;
-    Ok(())
+    Ok(ended
+        .into_iter()
+        .map(|(webhook, key)| {
+            (
+                WebhookId::from_trusted(webhook),
+                OrderKey::from_trusted(key),
+            )
+        })
+        .collect())
 }
 
 /// Applies the streak rule to each webhook of the batch, in id order (nodes recording at the

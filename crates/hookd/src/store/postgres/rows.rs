@@ -47,6 +47,7 @@ pub fn webhook(row: &PgRow, sealer: &Sealer) -> StoreResult<Webhook> {
         simple_header: row.try_get(20)?,
         simple_prefix: row.try_get(21)?,
         payload: row.try_get(22)?,
+        ordering: row.try_get(23)?,
     };
     Ok(record.into_webhook(sealer)?)
 }
@@ -82,6 +83,7 @@ pub fn bind_webhook<'q>(
         .bind(r.simple_header)
         .bind(r.simple_prefix)
         .bind(r.payload)
+        .bind(r.ordering)
 }
 
 pub fn event_summary(row: &PgRow) -> StoreResult<EventSummary> {

@@ -20,7 +20,7 @@ pub async fn insert(pool: &PgPool, sealer: &Sealer, webhook: &Webhook) -> StoreR
     let sql = format!(
         "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-          $20, $21, $22, $23)"
+          $20, $21, $22, $23, $24)"
     );
     let mut transaction = pool.begin().await?;
     rows::bind_webhook(sqlx::query(&sql), webhook, sealer)
@@ -38,7 +38,7 @@ pub async fn update(pool: &PgPool, sealer: &Sealer, webhook: &Webhook) -> StoreR
                rate_limit = $9, max_in_flight = $10, timeout_ms = $11, retry_schedule = $12, \
                headers = $13, secret = $14, previous_secret = $15, \
                previous_secret_expires_at = $16, updated_at = $19, signature_scheme = $20, \
-               simple_header = $21, simple_prefix = $22, payload = $23 \
+               simple_header = $21, simple_prefix = $22, payload = $23, ordering = $24 \
                WHERE id = $1 AND tenant = $2";
     let mut transaction = pool.begin().await?;
     let changed = rows::bind_webhook(sqlx::query(sql), webhook, sealer)
@@ -131,7 +131,8 @@ pub async fn reseal(pool: &PgPool, sealer: &Sealer) -> StoreResult<u64> {
     Ok(changed)
 }
 
-/// Enables or disables, and pauses or resumes the webhook's unheld pending deliveries.
+/// Enables or disables, and pauses or resumes the webhook's unheld pending deliveries (those
+/// waiting for their order key's turn keep waiting).
 pub async fn set_active(
     pool: &PgPool,
     scope: &Scope,
@@ -157,7 +158,7 @@ pub async fn set_active(
             let resumed = sqlx::query(
                 "UPDATE deliveries SET next_attempt_at = $2, updated_at = $2 \
                  WHERE webhook_id = $1 AND status = 'pending' AND next_attempt_at IS NULL \
-                   AND claimed_by IS NULL",
+                   AND claimed_by IS NULL AND NOT order_waiting",
             )
             .bind(id.as_str())
             .bind(now.as_millis())

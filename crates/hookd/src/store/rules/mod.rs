@@ -6,9 +6,11 @@
 //! - `streak`: the failure streak, and when it (or a 410) disables a webhook;
 //! - `requeue`: what a manual retry does to a delivery, by the state it is in;
 //! - `job`: the job of a claimed delivery's next attempt;
-//! - `tally`: per-minute attempt statistics.
+//! - `tally`: per-minute attempt statistics;
+//! - `ordering`: ordered deliveries' places in their key's line, and the locks over a key.
 
 pub mod job;
+pub mod ordering;
 pub mod outcome;
 pub mod requeue;
 pub mod streak;

@@ -163,7 +163,9 @@ fn release_where(conn: &Connection, sql: &str, values: impl rusqlite::Params) ->
 }
 
 /// One more attempt now. A finished delivery gets a one-off attempt; a pending one keeps its
-/// schedule and is simply made due. A delivery already held by a node is left to it.
+/// schedule and is simply made due. A delivery already held by a node is left to it. An
+/// ordered delivery waiting for its key's turn goes now, out of its key's order (the next of
+/// its key then waits for it too).
 pub fn requeue(
     conn: &Connection,
     scope: &Scope,
@@ -207,7 +209,7 @@ pub fn requeue(
     }
     conn.prepare_cached(
         "UPDATE deliveries SET status = 'pending', next_attempt_at = ?2, claimed_by = ?3, \
-             lease_until = ?5, manual = ?4, updated_at = ?2 WHERE id = ?1",
+             lease_until = ?5, manual = ?4, updated_at = ?2, order_waiting = 0 WHERE id = ?1",
     )?
     .execute(params![
         id.as_str(),

@@ -1,15 +1,18 @@
 //! Event rows and the deliveries created with them.
 
 use super::conditions::Conditions;
+use super::ordering::last_pending_seq;
 use super::rows::{self, EVENT_SUMMARY_COLUMNS};
 use crate::model::*;
+use crate::store::rules::ordering::place;
 use crate::store::{Claim, EventQuery, StoreError, StoreResult};
 use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 /// Stores each event with its deliveries. A delivery whose webhook was deleted or disabled since
 /// the event was matched is dropped (and reported), so none is ever created for a webhook that
-/// can't take it.
+/// can't take it. A delivery with an order key behind pending ones of its key is stored
+/// waiting (unclaimed, not due) and reported in `waiting`.
 pub fn insert(
     conn: &Connection,
     claim: &Claim,
@@ -23,8 +26,9 @@ pub fn insert(
     let mut insert_delivery = conn.prepare_cached(
         "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, \
              attempt_count, next_attempt_at, claimed_by, lease_until, manual, created_at, \
-             updated_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?7, ?9, 0, ?6, ?6 \
+             updated_at, order_key, order_seq, order_waiting) \
+         SELECT ?1, ?2, ?3, ?4, ?5, 'pending', 0, CASE WHEN ?12 THEN NULL ELSE ?6 END, ?7, ?9, \
+             0, ?6, ?6, ?10, ?11, ?12 \
          WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?3 AND (active = 1 OR ?8))",
     )?;
     let mut outcomes = Vec::with_capacity(events.len());
@@ -51,7 +55,15 @@ pub fn insert(
             continue;
         }
         let mut dropped = Vec::new();
+        let mut waiting = Vec::new();
         for delivery in &event.deliveries {
+            // Only ordered deliveries look at their key's line; the others insert as before.
+            let place = match &delivery.order_key {
+                Some(key) => Some(place(last_pending_seq(conn, &delivery.webhook_id, key)?)),
+                None => None,
+            };
+            let waits = place.is_some_and(|p| p.waiting);
+            let claimed = delivery.claimed && !waits;
             let created = insert_delivery.execute(params![
                 delivery.id.as_str(),
                 event.id.as_str(),
@@ -59,12 +71,17 @@ pub fn insert(
                 event.tenant.as_str(),
                 event.event_type.as_str(),
                 event.created_at.as_millis(),
-                delivery.claimed.then_some(claim.by.as_str()),
+                claimed.then_some(claim.by.as_str()),
                 delivery.even_if_disabled,
-                delivery.claimed.then_some(claim.until.as_millis()),
+                claimed.then_some(claim.until.as_millis()),
+                delivery.order_key.as_ref().map(OrderKey::as_str),
+                place.map(|p| p.seq),
+                waits,
             ])?;
             if created == 0 {
                 dropped.push(delivery.id.clone());
+            } else if waits {
+                waiting.push(delivery.id.clone());
             }
         }
         if !dropped.is_empty() {
@@ -73,7 +90,7 @@ pub fn insert(
             )?
             .execute(params![event.id.as_str(), dropped.len() as i64])?;
         }
-        outcomes.push(InsertedEvent::Created { dropped });
+        outcomes.push(InsertedEvent::Created { dropped, waiting });
     }
     Ok(outcomes)
 }

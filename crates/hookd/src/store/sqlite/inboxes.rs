@@ -157,15 +157,28 @@ pub fn store_request(
         (None, true) => StoredRequest::Accepted {
             seq,
             dropped: Vec::new(),
+            waiting: Vec::new(),
             event: None,
         },
     };
-    if let (StoredRequest::Accepted { dropped, event, .. }, Some(new_event)) =
-        (&mut outcome, &new.event)
+    if let (
+        StoredRequest::Accepted {
+            dropped,
+            waiting,
+            event,
+            ..
+        },
+        Some(new_event),
+    ) = (&mut outcome, &new.event)
     {
         let inserted = events::insert(conn, claim, std::slice::from_ref(new_event))?;
-        if let Some(InsertedEvent::Created { dropped: lost }) = inserted.into_iter().next() {
+        if let Some(InsertedEvent::Created {
+            dropped: lost,
+            waiting: behind,
+        }) = inserted.into_iter().next()
+        {
             *dropped = lost;
+            *waiting = behind;
             *event = Some(new_event.id.clone());
         }
     }

@@ -18,6 +18,7 @@ mod events;
 mod files;
 mod inboxes;
 mod migrations;
+mod ordering;
 mod outcomes;
 mod readers;
 mod rows;
@@ -300,7 +301,7 @@ impl Store for SqliteStore {
         &self,
         outcomes: Arc<[AttemptOutcome]>,
         disable_after: u32,
-    ) -> StoreResult<Vec<DisabledWebhook>> {
+    ) -> StoreResult<Recorded> {
         let now = Timestamp::now();
         self.writer
             .write_repeatable(move |c| outcomes::record(c, &outcomes, disable_after, now))

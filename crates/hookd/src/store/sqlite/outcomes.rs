@@ -1,34 +1,46 @@
 //! Applying attempt outcomes: the attempt log, each delivery's next state, each webhook's
 //! failure streak (disabling it when the streak reaches the limit or the receiver said 410), and
-//! the per-minute statistics. Called with a batch; runs inside one transaction. The rules are
-//! `store::rules`'; this file holds their SQL.
+//! the per-minute statistics, and the next delivery of each order key whose turn ended. Called
+//! with a batch; runs inside one transaction. The rules are `store::rules`'; this file holds
+//! their SQL.
 
+use super::ordering::release_next;
 use crate::model::*;
+use crate::store::rules::ordering::ends_turn;
 use crate::store::rules::outcome::after_attempt;
 use crate::store::rules::streak::{Disabling, StreakChange, StreakState, follow, streak_changes};
 use crate::store::rules::tally::{MinuteTally, tally_minutes};
-use crate::store::{DisabledWebhook, StoreResult};
+use crate::store::{DisabledWebhook, Recorded, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeSet;
 
 pub fn record(
     conn: &Connection,
     outcomes: &[AttemptOutcome],
     disable_after: u32,
     now: Timestamp,
-) -> StoreResult<Vec<DisabledWebhook>> {
+) -> StoreResult<Recorded> {
+    let mut turns_ended = BTreeSet::new();
     for outcome in outcomes {
         insert_attempt(conn, &outcome.attempt)?;
-        update_delivery(conn, outcome, now)?;
+        turns_ended.extend(update_delivery(conn, outcome, now)?);
     }
     // After the deliveries: a webhook disabled here pauses the retries just released.
-    let mut disabled = Vec::new();
+    let mut recorded = Recorded::default();
     for (webhook, change) in streak_changes(outcomes) {
-        disabled.extend(update_streak(conn, &webhook, change, disable_after, now)?);
+        recorded
+            .disabled
+            .extend(update_streak(conn, &webhook, change, disable_after, now)?);
+    }
+    // After the streaks: the next delivery of a key released here is paused if its webhook
+    // was just disabled.
+    for (webhook, key) in &turns_ended {
+        recorded.released += u64::from(release_next(conn, webhook, key, now)?);
     }
     for ((webhook, minute), tally) in tally_minutes(outcomes.iter().map(|o| &o.attempt)) {
         upsert_minute(conn, &webhook, minute, &tally)?;
     }
-    Ok(disabled)
+    Ok(recorded)
 }
 
 fn insert_attempt(conn: &Connection, attempt: &Attempt) -> StoreResult<()> {
@@ -62,26 +74,42 @@ fn insert_attempt(conn: &Connection, attempt: &Attempt) -> StoreResult<()> {
 
 /// Moves the delivery on, if it is still pending (a deleted webhook's deliveries are cancelled
 /// and stay so, even if an attempt was in flight) and still held by the outcome's claim (a
-/// claim that lapsed lost it to whichever node took it over).
-fn update_delivery(conn: &Connection, outcome: &AttemptOutcome, now: Timestamp) -> StoreResult<()> {
+/// claim that lapsed lost it to whichever node took it over). Returns the webhook and order key
+/// of an ordered delivery whose turn this ended (the same statement: no query more per outcome).
+fn update_delivery(
+    conn: &Connection,
+    outcome: &AttemptOutcome,
+    now: Timestamp,
+) -> StoreResult<Option<(WebhookId, OrderKey)>> {
     let attempt = &outcome.attempt;
     let after = after_attempt(outcome.next);
-    conn.prepare_cached(
-        "UPDATE deliveries SET status = ?2, attempt_count = MAX(attempt_count, ?3), \
+    let key: Option<Option<String>> = conn
+        .prepare_cached(
+            "UPDATE deliveries SET status = ?2, attempt_count = MAX(attempt_count, ?3), \
              next_attempt_at = CASE WHEN ?4 IS NOT NULL AND EXISTS (SELECT 1 FROM webhooks w \
                  WHERE w.id = deliveries.webhook_id AND w.active = 1) THEN ?4 ELSE NULL END, \
              claimed_by = NULL, lease_until = NULL, manual = 0, updated_at = ?5 \
-         WHERE id = ?1 AND status = 'pending' AND claimed_by = ?6",
-    )?
-    .execute(params![
-        attempt.delivery_id.as_str(),
-        after.status.as_str(),
-        attempt.attempt,
-        after.next_attempt_at.map(Timestamp::as_millis),
-        now.as_millis(),
-        outcome.claim.as_str(),
-    ])?;
-    Ok(())
+         WHERE id = ?1 AND status = 'pending' AND claimed_by = ?6 \
+         RETURNING order_key",
+        )?
+        .query_row(
+            params![
+                attempt.delivery_id.as_str(),
+                after.status.as_str(),
+                attempt.attempt,
+                after.next_attempt_at.map(Timestamp::as_millis),
+                now.as_millis(),
+                outcome.claim.as_str(),
+            ],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(match key.flatten() {
+        Some(key) if ends_turn(after.status) => {
+            Some((attempt.webhook_id.clone(), OrderKey::from_trusted(key)))
+        }
+        _ => None,
+    })
 }
 
 /// Applies the streak rule to one webhook: a reset is written blind; anything else is followed

@@ -42,12 +42,13 @@ pub fn webhook_record(row: &Row) -> rusqlite::Result<WebhookRecord> {
         simple_header: row.get(20)?,
         simple_prefix: row.get(21)?,
         payload: row.get(22)?,
+        ordering: row.get(23)?,
     })
 }
 
 /// The webhook's columns as SQL parameters, in `WEBHOOK_COLUMNS` order, its secrets sealed by
 /// `sealer`.
-pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>; 23] {
+pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>; 24] {
     let r = WebhookRecord::of(w, sealer);
     [
         Box::new(r.id),
@@ -73,6 +74,7 @@ pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>
         Box::new(r.simple_header),
         Box::new(r.simple_prefix),
         Box::new(r.payload),
+        Box::new(r.ordering),
     ]
 }
 

@@ -20,7 +20,7 @@ pub fn insert(conn: &Connection, sealer: &Sealer, webhook: &Webhook) -> StoreRes
     let sql = format!(
         "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES \
          (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
-          ?20, ?21, ?22, ?23)"
+          ?20, ?21, ?22, ?23, ?24)"
     );
     conn.prepare_cached(&sql)?
         .execute(params_from_iter(rows::webhook_params(webhook, sealer)))?;
@@ -32,7 +32,7 @@ pub fn update(conn: &Connection, sealer: &Sealer, webhook: &Webhook) -> StoreRes
                rate_limit = ?9, max_in_flight = ?10, timeout_ms = ?11, retry_schedule = ?12, \
                headers = ?13, secret = ?14, previous_secret = ?15, \
                previous_secret_expires_at = ?16, updated_at = ?19, signature_scheme = ?20, \
-               simple_header = ?21, simple_prefix = ?22, payload = ?23 \
+               simple_header = ?21, simple_prefix = ?22, payload = ?23, ordering = ?24 \
                WHERE id = ?1 AND tenant = ?2";
     let params = rows::webhook_params(webhook, sealer);
     // Only the parameters the statement names are bound; SQLite numbers them explicitly.
@@ -119,7 +119,8 @@ pub fn reseal(conn: &Connection, sealer: &Sealer) -> StoreResult<u64> {
 }
 
 /// Enables or disables, and pauses or resumes the webhook's unclaimed pending deliveries
-/// (a paused delivery has no `next_attempt_at`, so the scan never sees it).
+/// (a paused delivery has no `next_attempt_at`, so the scan never sees it). Ordered deliveries
+/// waiting for their key's turn keep waiting.
 pub fn set_active(
     conn: &Connection,
     scope: &Scope,
@@ -140,7 +141,7 @@ pub fn set_active(
             conn.prepare_cached(
                 "UPDATE deliveries SET next_attempt_at = ?2, updated_at = ?2 \
                  WHERE webhook_id = ?1 AND status = 'pending' AND next_attempt_at IS NULL \
-                   AND claimed_by IS NULL",
+                   AND claimed_by IS NULL AND order_waiting = 0",
             )?
             .execute(params![id.as_str(), now.as_millis()])?;
             changed
