@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::input_schema::{self as schema, MAX_DESCRIPTION, MAX_PATTERNS, RATE_LIMIT, TIMEOUT_MS};
+use super::webhook_breaker::{BreakerIn, BreakerOut, CircuitOut};
 use super::webhook_signature::{SignatureIn, SignatureOut};
 use crate::model::*;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -52,6 +53,8 @@ pub struct WebhookIn {
     /// For events that came from an inbox: `event` (default, hookd's body) or `original` (the
     /// request's own bytes, content type and signature headers, plus hookd's signature).
     pub payload: Option<PayloadIn>,
+    /// The circuit breaker; left out or null: the server's defaults (on).
+    pub breaker: Option<BreakerIn>,
 }
 
 /// What a webhook receives for events that came from an inbox.
@@ -112,6 +115,11 @@ pub struct WebhookPatch {
     pub payload: Option<PayloadIn>,
     /// Fields given replace the webhook's; a new `scheme` makes a new secret of its kind.
     pub signature: Option<SignatureIn>,
+    /// Replaces the circuit breaker (fields left out take the defaults); null: the server's
+    /// defaults. Turning it off closes the circuit.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<BreakerIn>)]
+    pub breaker: Option<Option<BreakerIn>>,
     /// Only together with a new `signature.scheme`: the new secret, of that scheme's kind
     /// (generated when omitted or null). Otherwise 422 `immutable`: use `rotate-secret`.
     #[serde(default, deserialize_with = "present")]
@@ -144,6 +152,7 @@ impl WebhookPatch {
             ("payload", self.payload.is_some()),
             ("signature", self.signature.is_some()),
             ("secret", self.secret.is_some()),
+            ("breaker", self.breaker.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
@@ -188,6 +197,10 @@ pub struct WebhookOut {
     pub failure_streak: u32,
     /// What it receives for events that came from an inbox.
     pub payload: PayloadIn,
+    /// The circuit breaker in effect (never null: the server's defaults when not set).
+    pub breaker: BreakerOut,
+    /// Read-only: the circuit's state, shared by every node.
+    pub circuit: CircuitOut,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
@@ -219,6 +232,8 @@ impl WebhookOut {
             public_key: w.secret.public_key(),
             failure_streak: w.failure_streak,
             payload: w.payload.into(),
+            breaker: w.breaker().into(),
+            circuit: CircuitOut::from(&w.circuit),
             created_at: w.created_at,
             updated_at: w.updated_at,
         }

@@ -4,6 +4,7 @@
 //! only checked values: there is nothing left to unwrap.
 
 use super::error::ApiError;
+use super::webhook_breaker as breaker;
 use super::webhook_input::{self as input, Checks, WebhookIn, WebhookPatch};
 use super::webhook_signature as signing;
 use crate::config::Config;
@@ -30,6 +31,7 @@ pub fn new_webhook(
     );
     let timeout_ms = input::timeout_ms(&mut checks, input.timeout_ms);
     let retry_schedule = input::schedule(&mut checks, input.retry_schedule);
+    let breaker = breaker::breaker(&mut checks, input.breaker);
     let given_headers = input.headers.is_some();
     let headers = input::headers(&mut checks, input.headers);
     let defaults = SignatureOptions::default();
@@ -60,6 +62,7 @@ pub fn new_webhook(
             secret: secret?,
             signature: signature?.1,
             payload: input.payload.map(Into::into).unwrap_or_default(),
+            breaker: breaker?,
             ping: input.ping.unwrap_or(true),
         })
     })();
@@ -108,6 +111,9 @@ pub fn webhook_change(
     let retry_schedule = patch
         .retry_schedule
         .map(|items| input::schedule(&mut checks, items));
+    let breaker = patch
+        .breaker
+        .map(|given| breaker::breaker(&mut checks, given));
     let given_headers = patch.headers.is_some();
     let headers = patch
         .headers
@@ -134,6 +140,7 @@ pub fn webhook_change(
             signature: Some(signature.options),
             new_secret: signature.new_secret,
             active: patch.active,
+            breaker: given(breaker)?,
             fields,
         })
     })();

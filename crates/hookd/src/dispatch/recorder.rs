@@ -1,9 +1,11 @@
 //! The recorder: writes attempt outcomes in batches (one transaction for everything that
-//! arrived meanwhile), then reports webhooks that the outcomes disabled. A batch that cannot be
+//! arrived meanwhile), then reports what the outcomes did to webhooks (disabled them, moved
+//! their circuits). A batch that cannot be
 //! written is retried, never dropped, while the database is unavailable.
 
 use crate::model::{AttemptOutcome, NextStep};
-use crate::store::{DisabledWebhook, DynStore, StoreError};
+use crate::store::rules::circuit::Transition;
+use crate::store::{DynStore, StoreError, WebhookNews};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -14,16 +16,45 @@ pub async fn run(
     store: DynStore,
     mut outcomes: mpsc::UnboundedReceiver<AttemptOutcome>,
     disable_after: u32,
-    disabled: mpsc::UnboundedSender<DisabledWebhook>,
+    news: mpsc::UnboundedSender<WebhookNews>,
 ) {
     let mut buffer = Vec::with_capacity(MAX_BATCH);
     while outcomes.recv_many(&mut buffer, MAX_BATCH).await > 0 {
         let batch: Arc<[AttemptOutcome]> = std::mem::take(&mut buffer).into();
-        for webhook in write_with_retries(&store, batch.clone(), disable_after).await {
-            tracing::warn!(webhook_id = %webhook.id, reason = webhook.reason.as_str(), "webhook disabled");
-            let _ = disabled.send(webhook);
+        for item in write_with_retries(&store, batch.clone(), disable_after).await {
+            report(&item);
+            let _ = news.send(item);
         }
         count(&batch);
+    }
+}
+
+/// Logs what happened to a webhook and counts circuit transitions for Prometheus
+/// (`hookd_circuit_transitions_total`).
+fn report(news: &WebhookNews) {
+    match news {
+        WebhookNews::Disabled(webhook) => {
+            tracing::warn!(webhook_id = %webhook.id, reason = webhook.reason.as_str(), "webhook disabled");
+        }
+        WebhookNews::Circuit(change) => {
+            let reason = change.circuit.reason.as_deref().unwrap_or_default();
+            let to = match change.transition {
+                Transition::Opened => {
+                    tracing::warn!(webhook_id = %change.id, reason, "circuit opened");
+                    "open"
+                }
+                Transition::Reopened => {
+                    tracing::info!(webhook_id = %change.id, reason, "probe failed; circuit open again");
+                    "open"
+                }
+                Transition::Closed => {
+                    tracing::info!(webhook_id = %change.id, "probe succeeded; circuit closed");
+                    "closed"
+                }
+                Transition::DisabledOpenTooLong => return,
+            };
+            metrics::counter!("hookd_circuit_transitions_total", "to" => to).increment(1);
+        }
     }
 }
 
@@ -31,12 +62,12 @@ async fn write_with_retries(
     store: &DynStore,
     batch: Arc<[AttemptOutcome]>,
     disable_after: u32,
-) -> Vec<DisabledWebhook> {
+) -> Vec<WebhookNews> {
     let mut delay = Duration::from_millis(50);
     let mut failures = 0;
     loop {
         match store.record_outcomes(batch.clone(), disable_after).await {
-            Ok(disabled) => return disabled,
+            Ok(news) => return news,
             Err(StoreError::Unavailable(error)) => {
                 tracing::warn!(%error, size = batch.len(), "cannot record attempts yet; retrying");
             }

@@ -2,8 +2,8 @@
 //! signing secrets and health.
 
 use super::{
-    CustomHeaders, EventPattern, Filter, RetrySchedule, SignatureOptions, SignatureScheme, Tenant,
-    Timestamp, WebhookId, WebhookSecret, WebhookUrl,
+    Breaker, Circuit, CustomHeaders, EventPattern, Filter, RetrySchedule, SignatureOptions,
+    SignatureScheme, Tenant, Timestamp, WebhookId, WebhookSecret, WebhookUrl,
 };
 use std::time::Duration;
 
@@ -113,6 +113,10 @@ pub struct Webhook {
     pub failure_streak: u32,
     /// What it receives for events that came from an inbox.
     pub payload: PayloadMode,
+    /// Its circuit breaker's settings; `None` uses the server's defaults (`breaker()`).
+    pub breaker: Option<Breaker>,
+    /// Its circuit, as the store keeps it (read-only outside the store's rules).
+    pub circuit: Circuit,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -151,6 +155,17 @@ impl Webhook {
             .filter(|p| p.expires_at > now)
             .map(|p| &p.secret);
         std::iter::once(&self.secret).chain(previous)
+    }
+
+    /// The breaker in effect: its own, or the defaults.
+    pub fn breaker(&self) -> Breaker {
+        self.breaker.unwrap_or_default()
+    }
+
+    /// Whether its circuit holds deliveries back: a breaker that is on, and a circuit that is
+    /// not closed.
+    pub fn circuit_blocks(&self) -> bool {
+        self.breaker().enabled && !self.circuit.is_closed()
     }
 
     pub fn timeout(&self) -> Duration {

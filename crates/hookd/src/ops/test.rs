@@ -88,18 +88,18 @@ impl Operations {
             &self.config.user_agent,
             &target,
             &job,
-            false,
+            CircuitRole::Ignored,
         )
         .await;
         drop(pass);
         let attempt = outcome.attempt.clone();
         let outcomes: Arc<[AttemptOutcome]> = Arc::from([outcome]);
-        let disabled = self
+        let news = self
             .store
             .record_outcomes(outcomes.clone(), self.config.disable_after_failures)
             .await?;
         count_recorded(&outcomes);
-        self.announce_disabled(&disabled).await;
+        self.announce(&news).await;
         let change = Change {
             action: AuditAction::WebhookTested,
             tenant: Some(&tenant),

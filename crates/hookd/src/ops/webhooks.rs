@@ -23,6 +23,8 @@ pub struct NewWebhook {
     pub secret: WebhookSecret,
     pub signature: SignatureOptions,
     pub payload: PayloadMode,
+    /// `None`: the server's defaults.
+    pub breaker: Option<Breaker>,
     /// Send a `webhook.ping` once registered (only if active).
     pub ping: bool,
 }
@@ -50,6 +52,8 @@ pub struct WebhookChange {
     /// With a change of scheme: the secret of the new kind.
     pub new_secret: Option<WebhookSecret>,
     pub active: Option<bool>,
+    /// `Some(None)`: back to the server's defaults.
+    pub breaker: Option<Option<Breaker>>,
     /// The names of the fields given, for the audit log.
     pub fields: Vec<&'static str>,
 }
@@ -106,6 +110,8 @@ impl Operations {
             signature: new.signature,
             failure_streak: 0,
             payload: new.payload,
+            breaker: new.breaker,
+            circuit: Circuit::default(),
             created_at: now,
             updated_at: now,
         };
@@ -172,6 +178,13 @@ impl Operations {
         }
         if let Some(signature) = change.signature {
             webhook.signature = signature;
+        }
+        if let Some(breaker) = change.breaker {
+            webhook.breaker = breaker;
+            if !webhook.breaker().enabled {
+                // The store closes the circuit of a breaker turned off.
+                webhook.circuit = Circuit::default();
+            }
         }
         let now = Timestamp::now();
         webhook.updated_at = now;

@@ -27,6 +27,8 @@ fn webhook_with(secret: WebhookSecret, previous: Option<RotatedSecret>) -> Webho
         signature: SignatureOptions::default(),
         failure_streak: 0,
         payload: PayloadMode::Event,
+        breaker: None,
+        circuit: Circuit::default(),
         created_at: now,
         updated_at: now,
     }

@@ -133,6 +133,45 @@ pub enum Requeue {
     WebhookInactive,
 }
 
+/// What `record_outcomes` did to a webhook, for `ops` to announce.
+#[derive(Debug, Clone)]
+pub enum WebhookNews {
+    /// It was disabled (its failure streak, a 410, or a circuit open too long).
+    Disabled(DisabledWebhook),
+    /// Its circuit opened, closed, or opened again after a failed probe.
+    Circuit(CircuitNews),
+}
+
+impl WebhookNews {
+    /// The webhook disabled, if this is a disable.
+    pub fn disabled(&self) -> Option<&DisabledWebhook> {
+        match self {
+            Self::Disabled(webhook) => Some(webhook),
+            Self::Circuit(_) => None,
+        }
+    }
+
+    /// The circuit change, if this is one.
+    pub fn circuit(&self) -> Option<&CircuitNews> {
+        match self {
+            Self::Circuit(change) => Some(change),
+            Self::Disabled(_) => None,
+        }
+    }
+}
+
+/// A webhook's circuit moved.
+#[derive(Debug, Clone)]
+pub struct CircuitNews {
+    pub id: WebhookId,
+    pub tenant: Tenant,
+    pub url: String,
+    /// `Opened`, `Closed` or `Reopened`.
+    pub transition: crate::store::rules::circuit::Transition,
+    /// The circuit as it now is.
+    pub circuit: Circuit,
+}
+
 /// A webhook that `record_outcomes` disabled.
 #[derive(Debug, Clone)]
 pub struct DisabledWebhook {

@@ -27,6 +27,8 @@ fn webhook(tenant: &str, patterns: &[&str], active: bool) -> Webhook {
         signature: SignatureOptions::default(),
         failure_streak: 0,
         payload: PayloadMode::Event,
+        breaker: None,
+        circuit: Circuit::default(),
         created_at: now,
         updated_at: now,
     }

@@ -24,6 +24,8 @@ fn webhook(tenant: &str, max_in_flight: u32, rate_limit: Option<u32>) -> Webhook
         signature: SignatureOptions::default(),
         failure_streak: 0,
         payload: PayloadMode::Event,
+        breaker: None,
+        circuit: Circuit::default(),
         created_at: now,
         updated_at: now,
     }

@@ -47,8 +47,24 @@ pub fn webhook(row: &PgRow, sealer: &Sealer) -> StoreResult<Webhook> {
         simple_header: row.try_get(20)?,
         simple_prefix: row.try_get(21)?,
         payload: row.try_get(22)?,
+        breaker: row.try_get(23)?,
+        circuit: circuit_record(row, 24)?,
     };
     Ok(record.into_webhook(sealer)?)
+}
+
+/// The circuit columns (`CIRCUIT_COLUMNS`) of a row, from column `first` on.
+pub fn circuit_record(row: &PgRow, first: usize) -> StoreResult<record::CircuitRecord> {
+    Ok(record::CircuitRecord {
+        state: row.try_get(first)?,
+        failures: i64::from(row.try_get::<i32, _>(first + 1)?),
+        opened_at: row.try_get(first + 2)?,
+        next_probe_at: row.try_get(first + 3)?,
+        reason: row.try_get(first + 4)?,
+        cooldown_ms: row.try_get(first + 5)?,
+        probe_by: row.try_get(first + 6)?,
+        probe_until: row.try_get(first + 7)?,
+    })
 }
 
 /// Binds a webhook's columns in `WEBHOOK_COLUMNS` order, its secrets sealed by `sealer`.
@@ -82,6 +98,15 @@ pub fn bind_webhook<'q>(
         .bind(r.simple_header)
         .bind(r.simple_prefix)
         .bind(r.payload)
+        .bind(r.breaker)
+        .bind(r.circuit.state)
+        .bind(r.circuit.failures.min(i64::from(i32::MAX)) as i32)
+        .bind(r.circuit.opened_at)
+        .bind(r.circuit.next_probe_at)
+        .bind(r.circuit.reason)
+        .bind(r.circuit.cooldown_ms)
+        .bind(r.circuit.probe_by)
+        .bind(r.circuit.probe_until)
 }
 
 pub fn event_summary(row: &PgRow) -> StoreResult<EventSummary> {
