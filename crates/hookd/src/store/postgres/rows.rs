@@ -67,7 +67,8 @@ pub fn circuit_record(row: &PgRow, first: usize) -> StoreResult<record::CircuitR
     })
 }
 
-/// Binds a webhook's columns in `WEBHOOK_COLUMNS` order, its secrets sealed by `sealer`.
+/// Binds a webhook's settings in `WEBHOOK_COLUMNS` order up to `breaker` (the circuit's
+/// columns are `bind_circuit`'s), its secrets sealed by `sealer`.
 pub fn bind_webhook<'q>(
     query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     w: &Webhook,
@@ -99,14 +100,23 @@ pub fn bind_webhook<'q>(
         .bind(r.simple_prefix)
         .bind(r.payload)
         .bind(r.breaker)
-        .bind(r.circuit.state)
-        .bind(r.circuit.failures.min(i64::from(i32::MAX)) as i32)
-        .bind(r.circuit.opened_at)
-        .bind(r.circuit.next_probe_at)
-        .bind(r.circuit.reason)
-        .bind(r.circuit.cooldown_ms)
-        .bind(r.circuit.probe_by)
-        .bind(r.circuit.probe_until)
+}
+
+/// Binds a new webhook's circuit columns (after `bind_webhook`'s; `CIRCUIT_COLUMNS` order).
+pub fn bind_circuit<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    w: &Webhook,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    let r = record::CircuitRecord::of(&w.circuit);
+    query
+        .bind(r.state)
+        .bind(r.failures.min(i64::from(i32::MAX)) as i32)
+        .bind(r.opened_at)
+        .bind(r.next_probe_at)
+        .bind(r.reason)
+        .bind(r.cooldown_ms)
+        .bind(r.probe_by)
+        .bind(r.probe_until)
 }
 
 pub fn event_summary(row: &PgRow) -> StoreResult<EventSummary> {

@@ -23,7 +23,8 @@ pub async fn insert(pool: &PgPool, sealer: &Sealer, webhook: &Webhook) -> StoreR
           $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)"
     );
     let mut transaction = pool.begin().await?;
-    rows::bind_webhook(sqlx::query(&sql), webhook, sealer)
+    let query = rows::bind_webhook(sqlx::query(&sql), webhook, sealer);
+    rows::bind_circuit(query, webhook)
         .execute(&mut *transaction)
         .await?;
     notify(&mut transaction, WEBHOOKS_CHANNEL).await?;

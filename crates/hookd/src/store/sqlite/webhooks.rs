@@ -34,11 +34,12 @@ pub fn update(conn: &Connection, sealer: &Sealer, webhook: &Webhook) -> StoreRes
                previous_secret_expires_at = ?16, updated_at = ?19, signature_scheme = ?20, \
                simple_header = ?21, simple_prefix = ?22, payload = ?23, breaker = ?24 \
                WHERE id = ?1 AND tenant = ?2";
+    // The settings' parameters, up to `breaker` (?24): the circuit is the store's rules' to
+    // write, never an update's. SQLite numbers them explicitly.
     let params = rows::webhook_params(webhook, sealer);
-    // Only the parameters the statement names are bound; SQLite numbers them explicitly.
     let changed = conn
         .prepare_cached(sql)?
-        .execute(params_from_iter(params))?;
+        .execute(params_from_iter(params.into_iter().take(24)))?;
     if changed > 0 && !webhook.breaker().enabled {
         // A breaker turned off closes its circuit.
         conn.prepare_cached(&format!(
