@@ -1,7 +1,8 @@
 //! The prober: one task per dispatching node that probes open circuits when their time comes.
 //!
 //! It sleeps until the earliest `next_probe_at` of an open circuit in the directory (or the end
-//! of a half-open circuit's probe lease, when its prober went quiet), then takes the probe
+//! of a half-open circuit's probe lease, when its prober went quiet; a second at most, then it
+//! looks again), then takes the probe
 //! lease in the store (`Store::take_probe`: of all nodes asking, exactly one gets it), claims
 //! the webhook's oldest pending delivery and hands it to the engine as the probe. A webhook
 //! with nothing waiting is probed with a `webhook.ping` published to it alone (through
@@ -17,6 +18,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::watch;
+
+/// The longest the prober sleeps before it looks again: its sleeps are computed from the
+/// wall clock, which may be set back or forward meanwhile.
+const RECHECK: Duration = Duration::from_secs(1);
 
 /// Added to a webhook's timeout for the probe lease: the attempt's outcome has this long to be
 /// recorded before another node may probe.
@@ -83,7 +88,7 @@ impl Prober {
                 next = Some(next.map_or(lease_end, |at| at.min(lease_end)));
                 self.probe(webhook, now, lease_end).await;
             }
-            let wait = next.map(|at| at.since(clock.now()));
+            let wait = next.map(|at| at.since(clock.now()).min(RECHECK));
             tokio::select! {
                 () = sleep(wait) => {}
                 changed = self.snapshots.changed() => if changed.is_err() { return },
@@ -138,3 +143,6 @@ async fn sleep(wait: Option<Duration>) {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests;
