@@ -66,9 +66,10 @@ fn probe_due(webhook: &Webhook) -> Option<Timestamp> {
 impl Prober {
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
         let clock = self.dispatcher.lease().clock().clone();
-        // After a try, a webhook is not tried again before this (the directory may not show
-        // the lease taken, or the circuit reopened, yet).
-        let mut not_before: HashMap<WebhookId, Timestamp> = HashMap::new();
+        // After a try, a webhook is not tried again before the probe lease it asked for ends,
+        // unless the directory shows a new probe time (the circuit reopened) meanwhile: by
+        // webhook, the probe time tried and the end of that lease.
+        let mut not_before: HashMap<WebhookId, (Timestamp, Timestamp)> = HashMap::new();
         loop {
             let snapshot = self.snapshots.borrow_and_update().clone();
             let now = clock.now();
@@ -78,13 +79,17 @@ impl Prober {
                 let Some(due) = probe_due(webhook) else {
                     continue;
                 };
-                let due = not_before.get(&webhook.id).map_or(due, |at| due.max(*at));
+                let tried = not_before
+                    .get(&webhook.id)
+                    .filter(|(tried_due, _)| *tried_due == due);
+                let due = tried.map_or(due, |(_, lease_end)| due.max(*lease_end));
                 if due > now {
                     next = Some(next.map_or(due, |at| at.min(due)));
                     continue;
                 }
                 let lease_end = now.plus(webhook.timeout() + PROBE_MARGIN);
-                not_before.insert(webhook.id.clone(), lease_end);
+                let probe_time = probe_due(webhook).unwrap_or(due);
+                not_before.insert(webhook.id.clone(), (probe_time, lease_end));
                 next = Some(next.map_or(lease_end, |at| at.min(lease_end)));
                 self.probe(webhook, now, lease_end).await;
             }
