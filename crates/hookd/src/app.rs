@@ -19,7 +19,7 @@ use crate::publish::schemas::SchemaCatalog;
 use crate::store::postgres::PostgresStore;
 use crate::store::sealing::Resealed;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{DisabledWebhook, DynStore, StoreError};
+use crate::store::{DynStore, StoreError, WebhookNews};
 use anyhow::Context;
 use std::future::Future;
 use std::sync::Arc;
@@ -178,6 +178,9 @@ impl Server {
             policy: policy.clone(),
             creating_webhooks: tokio::sync::Mutex::new(()),
         });
+        if let Some(dispatcher) = &dispatcher {
+            dispatcher.set_ping(ops.clone());
+        }
         let state = AppState {
             config: config.clone(),
             store: store.clone(),
@@ -195,10 +198,11 @@ impl Server {
         let mut background = vec![
             tokio::spawn(follow_webhooks(store.clone(), directory.clone(), inboxes)),
             tokio::spawn(sample_pending(store.clone())),
+            tokio::spawn(report_circuits(directory.clone())),
         ];
         background.extend(crate::retention::start(&store, &config));
         match disabled {
-            Some(disabled) => background.push(tokio::spawn(announce_disabled(disabled, ops))),
+            Some(news) => background.push(tokio::spawn(announce_news(news, ops.clone()))),
             // The dispatcher renews its leases; an API-only node still claims test attempts
             // and helps release the work of dead nodes.
             None => background.push(tokio::spawn(crate::dispatch::renewer::run(
@@ -402,13 +406,32 @@ async fn follow_webhooks(store: DynStore, directory: Arc<Directory>, inboxes: Ar
     }
 }
 
-/// Announces every webhook the dispatcher disabled (`webhook.disabled` in its tenant).
-async fn announce_disabled(
-    mut disabled: mpsc::UnboundedReceiver<DisabledWebhook>,
-    ops: Arc<Operations>,
-) {
-    while let Some(webhook) = disabled.recv().await {
-        ops.announce_disabled(&[webhook]).await;
+/// Announces what the dispatcher's outcomes did to webhooks (`webhook.disabled`,
+/// `webhook.circuit_opened`, `webhook.circuit_closed` in their tenants).
+async fn announce_news(mut news: mpsc::UnboundedReceiver<WebhookNews>, ops: Arc<Operations>) {
+    let mut batch = Vec::new();
+    while news.recv_many(&mut batch, 64).await > 0 {
+        ops.announce(&std::mem::take(&mut batch)).await;
+    }
+}
+
+/// Reports circuits by state for `/metrics` (`hookd_circuits{state}`), as the directory has
+/// them: the same on every node, the state being shared.
+async fn report_circuits(directory: Arc<Directory>) {
+    let mut snapshots = directory.subscribe();
+    loop {
+        let snapshot = snapshots.borrow_and_update().clone();
+        let half_open = snapshot
+            .open_circuits()
+            .iter()
+            .filter(|w| w.circuit.state == crate::model::CircuitState::HalfOpen)
+            .count();
+        let open = snapshot.open_circuits().len() - half_open;
+        metrics::gauge!("hookd_circuits", "state" => "open").set(open as f64);
+        metrics::gauge!("hookd_circuits", "state" => "half_open").set(half_open as f64);
+        if snapshots.changed().await.is_err() {
+            return;
+        }
     }
 }
 

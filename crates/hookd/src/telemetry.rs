@@ -105,4 +105,12 @@ fn describe() {
         "hookd_dispatch_held",
         "Deliveries held in memory: queued in lanes or in flight."
     );
+    metrics::describe_gauge!(
+        "hookd_circuits",
+        "Active webhooks whose circuit is open or half open, by state."
+    );
+    metrics::describe_counter!(
+        "hookd_circuit_transitions_total",
+        "Circuits that opened (or opened again after a failed probe) and closed, by `to`."
+    );
 }

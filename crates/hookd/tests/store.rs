@@ -131,6 +131,8 @@ fn webhook(timeout_ms: u32) -> Webhook {
         failure_streak: 0,
         payload: PayloadMode::Event,
         ordering: None,
+        breaker: None,
+        circuit: Circuit::default(),
         created_at: now,
         updated_at: now,
     }
@@ -171,7 +173,11 @@ fn claim(name: &str, lease: Duration) -> Claim {
 
 /// A store with one webhook and `count` unclaimed, due deliveries to it.
 async fn due_deliveries(store: &DynStore, count: usize, timeout_ms: u32) -> Webhook {
-    let target = webhook(timeout_ms);
+    due_deliveries_to(store, webhook(timeout_ms), count).await
+}
+
+/// A store with `target` and `count` unclaimed, due deliveries to it.
+async fn due_deliveries_to(store: &DynStore, target: Webhook, count: usize) -> Webhook {
     store.insert_webhook(&target).await.unwrap();
     let events = (0..count).map(|_| event(&[&target], false, None)).collect();
     store
@@ -198,6 +204,7 @@ fn succeeded(job: &DeliveryJob) -> AttemptOutcome {
     AttemptOutcome {
         retry_after: None,
         overloaded: false,
+        circuit: CircuitRole::Counted,
         attempt: Attempt {
             id: AttemptId::new(),
             delivery_id: job.delivery_id.clone(),

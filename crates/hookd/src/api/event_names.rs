@@ -23,7 +23,8 @@ pub const RECENT_EVENTS: usize = 5_000;
 pub enum EventNameSource {
     /// In the event type catalog (`/api/event-types`).
     Catalog,
-    /// Published by hookd itself (`webhook.ping`, `webhook.disabled`).
+    /// Published by hookd itself (`webhook.ping`, `webhook.disabled`,
+    /// `webhook.circuit_opened`, `webhook.circuit_closed`).
     Hookd,
     /// Seen in the newest 5,000 events the token can see, not in the catalog.
     Published,
@@ -101,6 +102,8 @@ mod tests {
             [
                 ("order.created", EventNameSource::Catalog),
                 ("user.signed_up", EventNameSource::Published),
+                ("webhook.circuit_closed", EventNameSource::Hookd),
+                ("webhook.circuit_opened", EventNameSource::Hookd),
                 ("webhook.disabled", EventNameSource::Hookd),
                 ("webhook.ping", EventNameSource::Hookd),
             ]

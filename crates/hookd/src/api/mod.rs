@@ -30,6 +30,7 @@ mod system;
 mod tokens;
 mod trace_headers;
 mod ui;
+mod webhook_breaker;
 mod webhook_input;
 mod webhook_parse;
 mod webhook_signature;

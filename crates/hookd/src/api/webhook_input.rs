@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::input_schema::{self as schema, MAX_DESCRIPTION, MAX_PATTERNS, RATE_LIMIT, TIMEOUT_MS};
+use super::webhook_breaker::{BreakerIn, BreakerOut, CircuitOut};
 use super::webhook_signature::{SignatureIn, SignatureOut};
 use crate::model::*;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -56,6 +57,8 @@ pub struct WebhookIn {
     /// found there; omitted or `null`: any order.
     #[schema(schema_with = schema::ordering)]
     pub ordering: Option<String>,
+    /// The circuit breaker; left out or null: the server's defaults (on).
+    pub breaker: Option<BreakerIn>,
 }
 
 /// What a webhook receives for events that came from an inbox.
@@ -120,6 +123,11 @@ pub struct WebhookPatch {
     pub ordering: Option<Option<String>>,
     /// Fields given replace the webhook's; a new `scheme` makes a new secret of its kind.
     pub signature: Option<SignatureIn>,
+    /// Replaces the circuit breaker (fields left out take the defaults); null: the server's
+    /// defaults. Turning it off closes the circuit.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<BreakerIn>)]
+    pub breaker: Option<Option<BreakerIn>>,
     /// Only together with a new `signature.scheme`: the new secret, of that scheme's kind
     /// (generated when omitted or null). Otherwise 422 `immutable`: use `rotate-secret`.
     #[serde(default, deserialize_with = "present")]
@@ -153,6 +161,7 @@ impl WebhookPatch {
             ("ordering", self.ordering.is_some()),
             ("signature", self.signature.is_some()),
             ("secret", self.secret.is_some()),
+            ("breaker", self.breaker.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
@@ -199,6 +208,10 @@ pub struct WebhookOut {
     pub payload: PayloadIn,
     /// `webhook`, `json:data.<path>`, or `null` (any order).
     pub ordering: Option<String>,
+    /// The circuit breaker in effect (never null: the server's defaults when not set).
+    pub breaker: BreakerOut,
+    /// Read-only: the circuit's state, shared by every node.
+    pub circuit: CircuitOut,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
@@ -231,6 +244,8 @@ impl WebhookOut {
             failure_streak: w.failure_streak,
             payload: w.payload.into(),
             ordering: w.ordering.as_ref().map(Ordering::as_text),
+            breaker: w.breaker().into(),
+            circuit: CircuitOut::from(&w.circuit),
             created_at: w.created_at,
             updated_at: w.updated_at,
         }

@@ -4,6 +4,7 @@
 //! only checked values: there is nothing left to unwrap.
 
 use super::error::ApiError;
+use super::webhook_breaker as breaker;
 use super::webhook_input::{self as input, Checks, WebhookIn, WebhookPatch};
 use super::webhook_signature as signing;
 use crate::config::Config;
@@ -31,6 +32,7 @@ pub fn new_webhook(
     let timeout_ms = input::timeout_ms(&mut checks, input.timeout_ms);
     let retry_schedule = input::schedule(&mut checks, input.retry_schedule);
     let ordering = input::ordering(&mut checks, input.ordering);
+    let breaker = breaker::breaker(&mut checks, input.breaker);
     let given_headers = input.headers.is_some();
     let headers = input::headers(&mut checks, input.headers);
     let defaults = SignatureOptions::default();
@@ -62,6 +64,7 @@ pub fn new_webhook(
             signature: signature?.1,
             payload: input.payload.map(Into::into).unwrap_or_default(),
             ordering: ordering?,
+            breaker: breaker?,
             ping: input.ping.unwrap_or(true),
         })
     })();
@@ -113,6 +116,9 @@ pub fn webhook_change(
     let ordering = patch
         .ordering
         .map(|text| input::ordering(&mut checks, text));
+    let breaker = patch
+        .breaker
+        .map(|given| breaker::breaker(&mut checks, given));
     let given_headers = patch.headers.is_some();
     let headers = patch
         .headers
@@ -140,6 +146,7 @@ pub fn webhook_change(
             signature: Some(signature.options),
             new_secret: signature.new_secret,
             active: patch.active,
+            breaker: given(breaker)?,
             fields,
         })
     })();

@@ -17,6 +17,8 @@ pub struct Snapshot {
     tenants: HashMap<Tenant, TenantIndex>,
     /// Webhooks per tenant, active or not (for `max_webhooks_per_tenant`).
     counts: HashMap<Tenant, usize>,
+    /// Active webhooks whose circuit holds deliveries back (open or half open), by id.
+    open_circuits: Vec<Arc<Webhook>>,
 }
 
 #[derive(Default)]
@@ -32,12 +34,16 @@ impl Snapshot {
         let mut by_id = HashMap::with_capacity(webhooks.len());
         let mut tenants: HashMap<Tenant, TenantIndex> = HashMap::new();
         let mut counts: HashMap<Tenant, usize> = HashMap::new();
+        let mut open_circuits = Vec::new();
         for webhook in webhooks {
             let webhook = Arc::new(webhook);
             by_id.insert(webhook.id.clone(), webhook.clone());
             *counts.entry(webhook.tenant.clone()).or_default() += 1;
             if !webhook.active {
                 continue;
+            }
+            if webhook.circuit_blocks() {
+                open_circuits.push(webhook.clone());
             }
             let index = tenants.entry(webhook.tenant.clone()).or_default();
             for pattern in &webhook.events {
@@ -59,7 +65,14 @@ impl Snapshot {
             by_id,
             tenants,
             counts,
+            open_circuits,
         }
+    }
+
+    /// Active webhooks whose circuit is open or half open (their breaker on): the prober's
+    /// work, the scan's skip list, and Prometheus' `hookd_circuits`.
+    pub fn open_circuits(&self) -> &[Arc<Webhook>] {
+        &self.open_circuits
     }
 
     /// How many webhooks `tenant` has, active or not.

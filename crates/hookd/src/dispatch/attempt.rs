@@ -48,17 +48,9 @@ pub async fn perform(
     user_agent: &HeaderValue,
     target: &Target,
     job: &DeliveryJob,
-    counts_for_streak: bool,
+    role: CircuitRole,
 ) -> AttemptOutcome {
-    perform_with(
-        &SystemClock,
-        client,
-        user_agent,
-        target,
-        job,
-        counts_for_streak,
-    )
-    .await
+    perform_with(&SystemClock, client, user_agent, target, job, role).await
 }
 
 /// `perform`, reading the time from `clock`: when the attempt started, how long it took, and
@@ -69,7 +61,7 @@ pub async fn perform_with(
     user_agent: &HeaderValue,
     target: &Target,
     job: &DeliveryJob,
-    counts_for_streak: bool,
+    role: CircuitRole,
 ) -> AttemptOutcome {
     let span = tracing::info_span!(
         "attempt",
@@ -94,7 +86,7 @@ pub async fn perform_with(
         job,
         trace: trace.as_ref(),
     };
-    attempt.run(counts_for_streak).instrument(span).await
+    attempt.run(role).instrument(span).await
 }
 
 /// A span id for a receiver's `traceparent` when spans are not exported: random, never zero.
@@ -119,7 +111,9 @@ struct Attempting<'a> {
 }
 
 impl Attempting<'_> {
-    async fn run(self, counts_for_streak: bool) -> AttemptOutcome {
+    /// `role`: what the attempt means to the circuit breaker; an attempt the breaker ignores
+    /// (a test) does not move the failure streak either, nor does a manual one.
+    async fn run(self, role: CircuitRole) -> AttemptOutcome {
         let Attempting {
             clock,
             client,
@@ -219,10 +213,11 @@ impl Attempting<'_> {
         AttemptOutcome {
             attempt,
             next,
-            counts_for_streak: counts_for_streak && !job.manual,
+            counts_for_streak: role != CircuitRole::Ignored && !job.manual,
             retry_after: retry::lane_pause(result),
             overloaded: timed_out || matches!(result.status, Some(429 | 503)),
             claim: job.claim.clone(),
+            circuit: role,
         }
     }
 }

@@ -8,13 +8,16 @@
 use super::attempt::{self, Target};
 use super::capacity::{Held, Reservation};
 use super::clock::SharedClock;
-use super::gates::{Closed, Gates};
+use super::gates::{Closed, Gates, Pass};
 use super::health::{LaneHealth, LaneHealths};
 use super::lease::Lease;
 use super::transport::SharedTransport;
 use crate::directory::Snapshot;
-use crate::model::{AttemptOutcome, ClaimId, DeliveryId, DeliveryJob, RetrySchedule, WebhookId};
+use crate::model::{
+    AttemptOutcome, CircuitRole, ClaimId, DeliveryId, DeliveryJob, RetrySchedule, WebhookId,
+};
 use crate::store::DynStore;
+use crate::store::rules::health::streak_limit;
 use hyper::header::HeaderValue;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -26,6 +29,9 @@ use tokio::time::Instant;
 pub enum Command {
     /// Deliveries claimed for this node, with the memory reserved for them.
     Jobs(Vec<Held>),
+    /// The probe of an open circuit (the prober holds its lease): started whatever the
+    /// circuit says, one at a time per webhook.
+    Probe(Held),
     /// Stop starting attempts, give queued deliveries back, wait for running ones.
     Shutdown { grace: Duration },
 }
@@ -61,10 +67,17 @@ struct Lane {
     /// or until the time here passes with the webhook still active (then the lane goes on
     /// from the stored streak).
     stopped_until: Option<Instant>,
+    /// A probe waiting to start (only the gates hold it back).
+    probe: Option<Held>,
+    /// A probe is running.
+    probing: bool,
 }
 
 /// How long a stopped lane waits for its webhook to be disabled before it looks again.
 const STOP_RECHECK: Duration = Duration::from_secs(5);
+/// How long a circuit the lane opened itself stays open without the directory showing it
+/// (the store judged the answers otherwise: another node's success came between).
+const LOCAL_OPEN_RECHECK: Duration = Duration::from_secs(10);
 
 /// What one try to start a lane's next attempt did.
 enum Step {
@@ -80,8 +93,9 @@ struct Engine {
     snapshot: Arc<Snapshot>,
     lanes: HashMap<WebhookId, Lane>,
     attempts: JoinSet<()>,
-    /// Which lane each running attempt belongs to, with the memory its delivery holds.
-    running: HashMap<TaskId, (WebhookId, Reservation)>,
+    /// Which lane each running attempt belongs to, with the memory its delivery holds and
+    /// whether it is a probe.
+    running: HashMap<TaskId, (WebhookId, Reservation, bool)>,
     /// Lanes waiting for their rate limit, and when the earliest can go.
     throttled: HashSet<WebhookId>,
     wake_at: Option<Instant>,
@@ -115,6 +129,7 @@ pub async fn run(parts: EngineParts, mut commands: mpsc::UnboundedReceiver<Comma
         tokio::select! {
             command = commands.recv() => match command {
                 Some(Command::Jobs(jobs)) => engine.accept(jobs),
+                Some(Command::Probe(probe)) => engine.accept_probe(probe),
                 Some(Command::Shutdown { grace }) => break grace,
                 None => break Duration::ZERO,
             },
@@ -159,6 +174,24 @@ impl Engine {
         self.give_back(unwanted);
     }
 
+    /// Takes a probe: it replaces the same delivery in the lane's queue, and starts as soon as
+    /// the gates let it (the circuit does not hold it back).
+    fn accept_probe(&mut self, probe: Held) {
+        let webhook = probe.job.webhook_id.clone();
+        if !self.ensure_lane(&webhook) {
+            return self.give_back(vec![probe]);
+        }
+        let lane = self.lanes.get_mut(&webhook).expect("lane exists");
+        let delivery = &probe.job.delivery_id;
+        // The same delivery queued here is the probe now (its memory goes with the copy).
+        lane.queue.retain(|held| held.job.delivery_id != *delivery);
+        let replaced = lane.probe.replace(probe);
+        self.pump(&webhook);
+        if let Some(replaced) = replaced {
+            self.give_back(vec![replaced]);
+        }
+    }
+
     /// Makes sure an active webhook has a lane; false if the webhook is unknown or disabled.
     fn ensure_lane(&mut self, id: &WebhookId) -> bool {
         if self.lanes.contains_key(id) {
@@ -179,6 +212,8 @@ impl Engine {
                 in_flight: 0,
                 health,
                 stopped_until: None,
+                probe: None,
+                probing: false,
             },
         );
         true
@@ -245,11 +280,31 @@ impl Engine {
         }
     }
 
-    /// Starts the lane's next attempt if every limit lets it.
+    /// Starts the lane's next attempt if every limit lets it: its probe first, if it has one.
     fn start_next(&mut self, id: &WebhookId) -> Step {
         let Some(lane) = self.lanes.get_mut(id) else {
             return Step::Empty;
         };
+        if let Some(probe) = lane.probe.take() {
+            if !self.parts.lease.holds(&probe.job.claim) {
+                // As for a queued delivery whose claim lapsed: forgotten, taken over later.
+                drop(probe);
+            } else if lane.probing {
+                lane.probe = Some(probe);
+            } else {
+                match self.parts.gates.try_enter_within(
+                    &lane.target.webhook,
+                    lane.health.in_flight_limit(),
+                    self.clock.instant(),
+                ) {
+                    Ok(pass) => return self.launch(id, probe, pass, CircuitRole::Probe),
+                    Err(closed) => {
+                        lane.probe = Some(probe);
+                        return Step::Held(closed);
+                    }
+                }
+            }
+        }
         loop {
             let Some(held) = lane.queue.front() else {
                 return Step::Empty;
@@ -261,7 +316,14 @@ impl Engine {
             // memory); its lease runs out and whoever takes it over makes the attempt.
             drop(lane.queue.pop_front());
         }
-        let disabling = lane.health.disabling(self.parts.disable_after);
+        if circuit_blocks(lane, self.clock.instant()) {
+            // Open: the deliveries wait in the database, their attempts kept, until it closes.
+            let queued: Vec<Held> = lane.queue.drain(..).collect();
+            self.give_back(queued);
+            return Step::Empty;
+        }
+        let streak_limit = streak_limit(&lane.target.webhook.breaker(), self.parts.disable_after);
+        let disabling = lane.health.disabling(streak_limit);
         if lane.stopped_until.is_some() {
             if disabling {
                 return Step::Empty;
@@ -279,7 +341,7 @@ impl Engine {
         if let Some(until) = lane.health.paused_at(self.clock.instant()) {
             return Step::Held(Closed::RateLimited(until));
         }
-        if lane.health.at_failure_budget(self.parts.disable_after) {
+        if lane.health.at_failure_budget(streak_limit) || lane.health.at_circuit_budget() {
             // Its own attempts finishing pump the lane again.
             return Step::Held(Closed::Webhook);
         }
@@ -291,9 +353,18 @@ impl Engine {
             Ok(pass) => pass,
             Err(closed) => return Step::Held(closed),
         };
+        let held = lane.queue.pop_front().expect("checked above");
+        self.launch(id, held, pass, CircuitRole::Counted)
+    }
+
+    /// Starts an attempt of the lane's, holding `pass` until it ends.
+    fn launch(&mut self, id: &WebhookId, held: Held, pass: Pass, role: CircuitRole) -> Step {
+        let lane = self.lanes.get_mut(id).expect("the lane starting it");
         lane.health.started();
-        let (job, reservation) = lane.queue.pop_front().expect("checked above").into_parts();
+        let (job, reservation) = held.into_parts();
         lane.in_flight += 1;
+        let probe = role == CircuitRole::Probe;
+        lane.probing |= probe;
         let target = lane.target.clone();
         let transport = self.parts.transport.clone();
         let clock = self.clock.clone();
@@ -302,18 +373,19 @@ impl Engine {
         let health = lane.health.clone();
         let handle = self.attempts.spawn(async move {
             let outcome =
-                attempt::perform_with(&*clock, &*transport, &user_agent, &target, &job, true).await;
+                attempt::perform_with(&*clock, &*transport, &user_agent, &target, &job, role).await;
             // Counted before the slot is free: the next attempt starts knowing this answer.
             health.record(&outcome, clock.instant());
             drop(pass);
             let _ = outcomes.send(outcome);
         });
-        self.running.insert(handle.id(), (id.clone(), reservation));
+        self.running
+            .insert(handle.id(), (id.clone(), reservation, probe));
         Step::Started
     }
 
     fn finished(&mut self, task: TaskId) {
-        let Some((webhook, reservation)) = self.running.remove(&task) else {
+        let Some((webhook, reservation, probe)) = self.running.remove(&task) else {
             return;
         };
         drop(reservation);
@@ -321,8 +393,15 @@ impl Engine {
             return;
         };
         lane.in_flight -= 1;
+        if probe {
+            lane.probing = false;
+        }
         // A stopped lane stays, so that its streak is not forgotten before the store has it.
-        if lane.queue.is_empty() && lane.in_flight == 0 && lane.stopped_until.is_none() {
+        if lane.queue.is_empty()
+            && lane.in_flight == 0
+            && lane.stopped_until.is_none()
+            && lane.probe.is_none()
+        {
             self.lanes.remove(&webhook);
         } else {
             self.pump(&webhook);
@@ -378,6 +457,13 @@ impl Engine {
                 health.resume_from(now.failure_streak);
             }
             health.set_max_in_flight(now.max_in_flight);
+            health.set_breaker(now);
+            // The circuit as the store has it governs once the directory shows it open, or
+            // closed again after it was not.
+            let was_blocking = before.webhook(id).is_some_and(|w| w.circuit_blocks());
+            if now.circuit_blocks() || (was_blocking && !now.circuit_blocks()) || !now.active {
+                health.follow_circuit(now.circuit.failures);
+            }
             true
         });
         let mut unwanted = Vec::new();
@@ -391,9 +477,15 @@ impl Engine {
                             Arc::new(Target::new(webhook.clone(), &self.parts.default_schedule));
                         to_pump.push(id.clone());
                     }
+                    if webhook.circuit_blocks() {
+                        // Its circuit opened (maybe on another node): what waits here goes
+                        // back to the database until it closes.
+                        unwanted.extend(lane.queue.drain(..));
+                    }
                 }
                 None => {
                     unwanted.extend(lane.queue.drain(..));
+                    unwanted.extend(lane.probe.take());
                     if lane.in_flight == 0 {
                         to_remove.push(id.clone());
                     }
@@ -433,10 +525,14 @@ impl Engine {
         let mut queued: Vec<Held> = self
             .lanes
             .values_mut()
-            .flat_map(|lane| lane.queue.drain(..))
+            .flat_map(|lane| lane.queue.drain(..).chain(lane.probe.take()))
             .collect();
-        while let Ok(Command::Jobs(jobs)) = commands.try_recv() {
-            queued.extend(jobs);
+        while let Ok(command) = commands.try_recv() {
+            match command {
+                Command::Jobs(jobs) => queued.extend(jobs),
+                Command::Probe(probe) => queued.push(probe),
+                Command::Shutdown { .. } => {}
+            }
         }
         let queued: Vec<DeliveryJob> = queued.into_iter().map(Held::release).collect();
         for (claim, ids) in by_claim(queued) {
@@ -465,6 +561,27 @@ impl Engine {
             );
             self.attempts.shutdown().await;
         }
+    }
+}
+
+/// Whether the lane's circuit holds its deliveries back: open or half open in the directory, or
+/// opened a moment ago by the lane's own answers (until the directory shows what the store made
+/// of them, or `LOCAL_OPEN_RECHECK` passes without it).
+fn circuit_blocks(lane: &Lane, now: std::time::Instant) -> bool {
+    let webhook = &lane.target.webhook;
+    if !webhook.breaker().enabled {
+        return false;
+    }
+    if webhook.circuit_blocks() {
+        return true;
+    }
+    match lane.health.opened_locally() {
+        Some(at) if now.saturating_duration_since(at) < LOCAL_OPEN_RECHECK => true,
+        Some(_) => {
+            lane.health.follow_circuit(webhook.circuit.failures);
+            false
+        }
+        None => false,
     }
 }
 

@@ -1,9 +1,12 @@
 //! What a lane's attempts found out about their webhook, shared with them (they update it the
 //! moment an answer comes, before their slot is free) and with the API (`effective_in_flight`):
-//! the failure streak, a 410, a `Retry-After` pause, and adaptive concurrency.
+//! the failure streak, a 410, a `Retry-After` pause, adaptive concurrency, and the circuit
+//! breaker's count of attempts failed in a row (the lane opens the circuit itself the moment
+//! it reaches the breaker's `failures`, before the store has recorded it).
 
 use super::concurrency::Aimd;
 use crate::model::{AttemptOutcome, Webhook, WebhookId};
+use crate::store::rules::circuit::{Answer, CircuitStep};
 use crate::store::rules::streak::StreakStep;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -55,6 +58,14 @@ pub struct LaneHealth {
     paused_until: Mutex<Option<std::time::Instant>>,
     /// Requests at once allowed now (adaptive concurrency).
     concurrency: Mutex<Aimd>,
+    /// Attempts failed in a row (the circuit breaker's count): the stored one when the lane
+    /// was made, moved by every counted answer since.
+    attempt_failures: AtomicU32,
+    /// The breaker's `failures` (0 while the breaker is off).
+    breaker_failures: AtomicU32,
+    /// When this lane's answers opened the circuit (on the engine's clock), until the
+    /// directory shows it.
+    opened_locally: Mutex<Option<std::time::Instant>>,
 }
 
 impl LaneHealth {
@@ -66,6 +77,9 @@ impl LaneHealth {
             running: AtomicU32::new(0),
             paused_until: Mutex::new(None),
             concurrency: Mutex::new(Aimd::new(webhook.max_in_flight)),
+            attempt_failures: AtomicU32::new(webhook.circuit.failures),
+            breaker_failures: AtomicU32::new(breaker_failures(webhook)),
+            opened_locally: Mutex::new(None),
         })
     }
 
@@ -79,6 +93,25 @@ impl LaneHealth {
             }
             Some(StreakStep::Gone) => self.gone.store(true, Ordering::Relaxed),
             None => {}
+        }
+        // Only attempts made while closed count here; a probe's answer is the store's to judge.
+        match CircuitStep::of(outcome).filter(|step| !step.probe) {
+            Some(CircuitStep {
+                answer: Answer::Success,
+                ..
+            }) => self.attempt_failures.store(0, Ordering::Relaxed),
+            Some(CircuitStep {
+                answer: Answer::Failure(_),
+                ..
+            }) => {
+                let failures = self.attempt_failures.fetch_add(1, Ordering::Relaxed) + 1;
+                let threshold = self.breaker_failures.load(Ordering::Relaxed);
+                if threshold > 0 && failures >= threshold {
+                    let mut opened = self.opened_locally.lock().expect("lane health");
+                    opened.get_or_insert(now);
+                }
+            }
+            _ => {}
         }
         {
             let mut concurrency = self.concurrency.lock().expect("lane health");
@@ -108,6 +141,36 @@ impl LaneHealth {
         disable_after > 0
             && streak > 0
             && streak + self.running.load(Ordering::Relaxed) >= disable_after
+    }
+
+    /// Whether one more attempt could take the failures in a row past the breaker's
+    /// threshold: once attempts have failed in a row, no more run at once than failures are
+    /// left before it, so a failing receiver gets exactly `failures` requests.
+    pub fn at_circuit_budget(&self) -> bool {
+        let threshold = self.breaker_failures.load(Ordering::Relaxed);
+        let failures = self.attempt_failures.load(Ordering::Relaxed);
+        threshold > 0
+            && failures > 0
+            && failures + self.running.load(Ordering::Relaxed) >= threshold
+    }
+
+    /// When this lane's answers opened the circuit, if they did and the directory does not
+    /// show it yet.
+    pub fn opened_locally(&self) -> Option<std::time::Instant> {
+        *self.opened_locally.lock().expect("lane health")
+    }
+
+    /// The directory shows the circuit (open, or closed again): it governs from now on, and
+    /// the count goes on from its `failures`.
+    pub fn follow_circuit(&self, failures: u32) {
+        *self.opened_locally.lock().expect("lane health") = None;
+        self.attempt_failures.store(failures, Ordering::Relaxed);
+    }
+
+    /// The webhook's breaker as the directory has it now.
+    pub fn set_breaker(&self, webhook: &Webhook) {
+        self.breaker_failures
+            .store(breaker_failures(webhook), Ordering::Relaxed);
     }
 
     /// Whether the webhook is about to be disabled: gone, or its streak at `disable_after`.
@@ -144,4 +207,10 @@ impl LaneHealth {
         self.streak.store(streak, Ordering::Relaxed);
         self.gone.store(false, Ordering::Relaxed);
     }
+}
+
+/// The failures in a row that open the webhook's circuit; 0 while its breaker is off.
+fn breaker_failures(webhook: &Webhook) -> u32 {
+    let breaker = webhook.breaker();
+    if breaker.enabled { breaker.failures } else { 0 }
 }

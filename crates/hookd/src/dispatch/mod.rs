@@ -13,7 +13,9 @@
 //! - `attempt` signs and sends one request through a `transport`: `client`, the only place hookd
 //!   opens outbound connections, behind the `ssrf` guard (a fake endpoint in tests); `retry`
 //!   decides what happens next.
-//! - `recorder` writes outcomes in batches and reports webhooks that got disabled.
+//! - `recorder` writes outcomes in batches and reports what they did to webhooks (disabled,
+//!   circuits moved).
+//! - `prober` probes open circuits when their time comes (one node per probe).
 
 mod attempt;
 pub mod capacity;
@@ -25,6 +27,7 @@ pub mod file_limit;
 pub mod gates;
 mod health;
 pub mod lease;
+pub mod prober;
 pub mod rate;
 mod recorder;
 pub mod renewer;
@@ -41,7 +44,7 @@ pub use recorder::count as count_recorded;
 
 use crate::directory::Directory;
 use crate::model::{DeliveryJob, RetrySchedule, WebhookId};
-use crate::store::{DisabledWebhook, DynStore};
+use crate::store::{DynStore, WebhookNews};
 use client::OutboundClient;
 use health::LaneHealths;
 use hyper::header::HeaderValue;
@@ -126,6 +129,17 @@ impl DispatcherHandle {
         let _ = self.commands.send(engine::Command::Jobs(jobs));
     }
 
+    /// Hands over the probe of an open circuit, claimed for this node: it starts whatever the
+    /// circuit says.
+    pub fn probe(&self, job: DeliveryJob) {
+        let reservation = self
+            .capacity
+            .reserve_claimed(&job.webhook_id, job.payload.len());
+        let _ = self
+            .commands
+            .send(engine::Command::Probe(Held::new(job, reservation)));
+    }
+
     /// Hands over deliveries claimed for this node outside publishing (by the scan, or a
     /// manual retry): they are in memory now, so room is reserved for each whatever the limits.
     pub fn submit_claimed(&self, jobs: Vec<DeliveryJob>) {
@@ -149,18 +163,21 @@ pub struct Dispatcher {
     scanner: JoinHandle<()>,
     recorder: JoinHandle<()>,
     renewer: JoinHandle<()>,
+    prober: JoinHandle<()>,
     stop_scanner: watch::Sender<bool>,
+    ping: prober::PingSlot,
 }
 
 impl Dispatcher {
-    /// Starts the engine, scanner and recorder. Webhooks that outcomes disable are reported on
-    /// the returned channel (the caller publishes `webhook.disabled`).
+    /// Starts the engine, scanner, recorder and prober. What outcomes did to webhooks (disabled
+    /// them, moved their circuits) is reported on the returned channel (the caller publishes
+    /// hookd's own events); `set_ping` gives the prober its `webhook.ping`.
     pub fn start(
         config: DispatchConfig,
         store: DynStore,
         directory: &Directory,
         client: OutboundClient,
-    ) -> (Self, mpsc::UnboundedReceiver<DisabledWebhook>) {
+    ) -> (Self, mpsc::UnboundedReceiver<WebhookNews>) {
         let capacity = Arc::new(Capacity::new(config.limits));
         let (commands, command_receiver) = mpsc::unbounded_channel();
         let (outcomes, outcome_receiver) = mpsc::unbounded_channel();
@@ -196,9 +213,20 @@ impl Dispatcher {
         ));
         let (stop_scanner, stop) = watch::channel(false);
         let renewer = tokio::spawn(renewer::run(store.clone(), config.lease.clone()));
+        let ping = prober::PingSlot::default();
+        let prober = tokio::spawn(
+            prober::Prober {
+                store: store.clone(),
+                snapshots: directory.subscribe(),
+                dispatcher: handle.clone(),
+                ping: ping.clone(),
+            }
+            .run(stop.clone()),
+        );
         let scanner = tokio::spawn(scanner::run(
             store,
             handle.clone(),
+            directory.subscribe(),
             config.scan_interval,
             config.max_payload,
             scan_now,
@@ -211,7 +239,9 @@ impl Dispatcher {
                 scanner,
                 recorder,
                 renewer,
+                prober,
                 stop_scanner,
+                ping,
             },
             disabled_receiver,
         )
@@ -221,11 +251,17 @@ impl Dispatcher {
         self.handle.clone()
     }
 
+    /// Gives the prober what publishes its `webhook.ping` (once; later calls are ignored).
+    pub fn set_ping(&self, ping: Arc<dyn prober::ProbePing>) {
+        let _ = self.ping.set(ping);
+    }
+
     /// Stops claiming, gives queued deliveries back, lets running attempts finish within
     /// `grace`, and waits until every outcome is written.
     pub async fn shutdown(self, grace: Duration) {
         let _ = self.stop_scanner.send(true);
         let _ = self.scanner.await;
+        let _ = self.prober.await;
         let _ = self
             .handle
             .commands

@@ -1,11 +1,12 @@
 //! The recorder: writes attempt outcomes in batches (one transaction for everything that
-//! arrived meanwhile), then reports webhooks that the outcomes disabled, and wakes the scanner
-//! when the outcomes made waiting ordered deliveries due (so the next of a key goes at once,
-//! not at the next scan). A batch that cannot be written is retried, never dropped, while the
-//! database is unavailable.
+//! arrived meanwhile), then reports what the outcomes did to webhooks (disabled them, moved
+//! their circuits), and wakes the scanner when the outcomes made waiting ordered deliveries due
+//! (so the next of a key goes at once, not at the next scan). A batch that cannot be written is
+//! retried, never dropped, while the database is unavailable.
 
 use crate::model::{AttemptOutcome, NextStep};
-use crate::store::{DisabledWebhook, DynStore, Recorded, StoreError};
+use crate::store::rules::circuit::Transition;
+use crate::store::{DynStore, Recorded, StoreError, WebhookNews};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
@@ -16,22 +17,57 @@ pub async fn run(
     store: DynStore,
     mut outcomes: mpsc::UnboundedReceiver<AttemptOutcome>,
     disable_after: u32,
-    disabled: mpsc::UnboundedSender<DisabledWebhook>,
+    news: mpsc::UnboundedSender<WebhookNews>,
     scan_now: Arc<Notify>,
 ) {
     let mut buffer = Vec::with_capacity(MAX_BATCH);
     while outcomes.recv_many(&mut buffer, MAX_BATCH).await > 0 {
         let batch: Arc<[AttemptOutcome]> = std::mem::take(&mut buffer).into();
         let recorded = write_with_retries(&store, batch.clone(), disable_after).await;
-        if recorded.released > 0 {
-            // Other nodes hear of it from the store (PostgreSQL's `due` signal).
+        let closed = recorded.news.iter().any(|item| {
+            item.circuit()
+                .is_some_and(|change| change.transition == Transition::Closed)
+        });
+        if recorded.released > 0 || closed {
+            // The next of a key, or a closed circuit's backlog, goes now rather than at the
+            // next scan. Other nodes hear of it from the store (PostgreSQL's `due` signal, or
+            // the webhooks' change).
             scan_now.notify_one();
         }
-        for webhook in recorded.disabled {
-            tracing::warn!(webhook_id = %webhook.id, reason = webhook.reason.as_str(), "webhook disabled");
-            let _ = disabled.send(webhook);
+        for item in recorded.news {
+            report(&item);
+            let _ = news.send(item);
         }
         count(&batch);
+    }
+}
+
+/// Logs what happened to a webhook and counts circuit transitions for Prometheus
+/// (`hookd_circuit_transitions_total`).
+fn report(news: &WebhookNews) {
+    match news {
+        WebhookNews::Disabled(webhook) => {
+            tracing::warn!(webhook_id = %webhook.id, reason = webhook.reason.as_str(), "webhook disabled");
+        }
+        WebhookNews::Circuit(change) => {
+            let reason = change.circuit.reason.as_deref().unwrap_or_default();
+            let to = match change.transition {
+                Transition::Opened => {
+                    tracing::warn!(webhook_id = %change.id, reason, "circuit opened");
+                    "open"
+                }
+                Transition::Reopened => {
+                    tracing::info!(webhook_id = %change.id, reason, "probe failed; circuit open again");
+                    "open"
+                }
+                Transition::Closed => {
+                    tracing::info!(webhook_id = %change.id, "probe succeeded; circuit closed");
+                    "closed"
+                }
+                Transition::DisabledOpenTooLong => return,
+            };
+            metrics::counter!("hookd_circuit_transitions_total", "to" => to).increment(1);
+        }
     }
 }
 

@@ -2,10 +2,12 @@
 //! work left by a crash or a stopped node, backlog beyond the in-memory bound) and hands them
 //! to the engine. It runs every `interval`, again at once while it finds full batches, and at
 //! once when another node signals that unheld deliveries became due, or this node's recorder
-//! made waiting ordered deliveries due (`scan_now`). While the database is
-//! unreachable it backs off, up to a few seconds between tries.
+//! made waiting ordered deliveries due (`scan_now`). While the database is unreachable it backs
+//! off, up to a few seconds between tries. Webhooks whose circuit is open are skipped: their
+//! deliveries wait in the database until it closes.
 
 use super::DispatcherHandle;
+use crate::directory::Snapshot;
 use crate::store::DynStore;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +19,7 @@ const MAX_CLAIM: usize = 1000;
 pub async fn run(
     store: DynStore,
     dispatcher: DispatcherHandle,
+    snapshots: watch::Receiver<Arc<Snapshot>>,
     interval: Duration,
     max_payload: usize,
     scan_now: Arc<Notify>,
@@ -25,7 +28,8 @@ pub async fn run(
     let mut due = store.signals().map(|signals| signals.due);
     let mut backoff = interval;
     loop {
-        let scanned = claim_once(&store, &dispatcher, max_payload).await;
+        let snapshot = snapshots.borrow().clone();
+        let scanned = claim_once(&store, &dispatcher, &snapshot, max_payload).await;
         if *stop.borrow() {
             return;
         }
@@ -71,20 +75,22 @@ pub enum Scan {
     Failed,
 }
 
-/// Claims what fits.
+/// Claims what fits, skipping full lanes and open circuits.
 pub async fn claim_once(
     store: &DynStore,
     dispatcher: &DispatcherHandle,
+    snapshot: &Snapshot,
     max_payload: usize,
 ) -> Scan {
-    let (room, full_lanes) = dispatcher.capacity().room_for_claim(max_payload);
+    let (room, mut skip) = dispatcher.capacity().room_for_claim(max_payload);
+    skip.extend(snapshot.open_circuits().iter().map(|w| w.id.clone()));
     let want = room.min(MAX_CLAIM);
     if want == 0 {
         return Scan::Partial;
     }
     let claim = dispatcher.lease().claim();
     match store
-        .claim_due(&claim, dispatcher.lease().clock().now(), want, &full_lanes)
+        .claim_due(&claim, dispatcher.lease().clock().now(), want, &skip)
         .await
     {
         Ok(jobs) => {

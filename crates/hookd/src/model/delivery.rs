@@ -214,4 +214,18 @@ pub struct AttemptOutcome {
     pub overloaded: bool,
     /// The claim the attempt was made under: the delivery moves on only if it still holds.
     pub claim: ClaimId,
+    /// What the attempt means to its webhook's circuit breaker.
+    pub circuit: CircuitRole,
+}
+
+/// What an attempt means to its webhook's circuit breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CircuitRole {
+    /// Not counted: a test a person asked for (`POST /test`).
+    Ignored,
+    /// An attempt the dispatcher made: it moves the failures in a row while the circuit is
+    /// closed, and nothing while it is open.
+    Counted,
+    /// The probe of an open circuit: it closes the circuit, or opens it again.
+    Probe,
 }

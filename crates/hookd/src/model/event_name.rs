@@ -10,7 +10,12 @@ use std::fmt;
 pub const MAX_EVENT_NAME_LEN: usize = 255;
 
 /// The events hookd publishes itself, which webhooks may subscribe to like any other.
-pub const HOOKD_EVENTS: &[&str] = &["webhook.ping", "webhook.disabled"];
+pub const HOOKD_EVENTS: &[&str] = &[
+    "webhook.ping",
+    "webhook.disabled",
+    "webhook.circuit_opened",
+    "webhook.circuit_closed",
+];
 
 /// Why a name or pattern was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

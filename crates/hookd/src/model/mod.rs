@@ -4,6 +4,7 @@
 //! Nothing here knows about HTTP frameworks or databases.
 
 mod audit;
+mod breaker;
 mod claim;
 mod delivery;
 mod event;
@@ -27,6 +28,7 @@ mod webhook;
 mod webhook_url;
 
 pub use audit::*;
+pub use breaker::*;
 pub use claim::*;
 pub use delivery::*;
 pub use event::*;

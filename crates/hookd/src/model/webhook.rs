@@ -2,7 +2,8 @@
 //! signing secrets and health.
 
 use super::{
-    CustomHeaders, EventPattern, Filter, Ordering, RetrySchedule, SignatureOptions,
+    Breaker, Circuit, CustomHeaders, EventPattern, Filter, Ordering, RetrySchedule,
+    SignatureOptions,
     SignatureScheme, Tenant, Timestamp, WebhookId, WebhookSecret, WebhookUrl,
 };
 use std::time::Duration;
@@ -115,6 +116,10 @@ pub struct Webhook {
     pub payload: PayloadMode,
     /// Deliveries in publish order, for the whole webhook or per key; `None`: any order.
     pub ordering: Option<Ordering>,
+    /// Its circuit breaker's settings; `None` uses the server's defaults (`breaker()`).
+    pub breaker: Option<Breaker>,
+    /// Its circuit, as the store keeps it (read-only outside the store's rules).
+    pub circuit: Circuit,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -153,6 +158,17 @@ impl Webhook {
             .filter(|p| p.expires_at > now)
             .map(|p| &p.secret);
         std::iter::once(&self.secret).chain(previous)
+    }
+
+    /// The breaker in effect: its own, or the defaults.
+    pub fn breaker(&self) -> Breaker {
+        self.breaker.unwrap_or_default()
+    }
+
+    /// Whether its circuit holds deliveries back: a breaker that is on, and a circuit that is
+    /// not closed.
+    pub fn circuit_blocks(&self) -> bool {
+        self.breaker().enabled && !self.circuit.is_closed()
     }
 
     pub fn timeout(&self) -> Duration {

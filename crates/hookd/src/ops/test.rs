@@ -90,7 +90,7 @@ impl Operations {
             &self.config.user_agent,
             &target,
             &job,
-            false,
+            CircuitRole::Ignored,
         )
         .await;
         drop(pass);
@@ -101,7 +101,7 @@ impl Operations {
             .record_outcomes(outcomes.clone(), self.config.disable_after_failures)
             .await?;
         count_recorded(&outcomes);
-        self.announce_disabled(&recorded.disabled).await;
+        self.announce(&recorded.news).await;
         let change = Change {
             action: AuditAction::WebhookTested,
             tenant: Some(&tenant),

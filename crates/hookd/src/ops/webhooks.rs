@@ -24,6 +24,8 @@ pub struct NewWebhook {
     pub signature: SignatureOptions,
     pub payload: PayloadMode,
     pub ordering: Option<Ordering>,
+    /// `None`: the server's defaults.
+    pub breaker: Option<Breaker>,
     /// Send a `webhook.ping` once registered (only if active).
     pub ping: bool,
 }
@@ -53,6 +55,8 @@ pub struct WebhookChange {
     /// With a change of scheme: the secret of the new kind.
     pub new_secret: Option<WebhookSecret>,
     pub active: Option<bool>,
+    /// `Some(None)`: back to the server's defaults.
+    pub breaker: Option<Option<Breaker>>,
     /// The names of the fields given, for the audit log.
     pub fields: Vec<&'static str>,
 }
@@ -110,6 +114,8 @@ impl Operations {
             failure_streak: 0,
             payload: new.payload,
             ordering: new.ordering,
+            breaker: new.breaker,
+            circuit: Circuit::default(),
             created_at: now,
             updated_at: now,
         };
@@ -179,6 +185,13 @@ impl Operations {
         }
         if let Some(signature) = change.signature {
             webhook.signature = signature;
+        }
+        if let Some(breaker) = change.breaker {
+            webhook.breaker = breaker;
+            if !webhook.breaker().enabled {
+                // The store closes the circuit of a breaker turned off.
+                webhook.circuit = Circuit::default();
+            }
         }
         let now = Timestamp::now();
         webhook.updated_at = now;

@@ -27,7 +27,7 @@ impl Publisher {
             None => None,
         };
         if let Some(item) = &mut prepared {
-            self.reserve(item);
+            self.reserve(&self.directory.snapshot(), item);
         }
         let claim = self.dispatcher.lease().claim();
         let new = NewInboxRequest {

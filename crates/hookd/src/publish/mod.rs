@@ -138,7 +138,7 @@ impl Publisher {
             return Err(PublishError::Invalid(errors));
         }
         for item in &mut prepared {
-            self.reserve(item);
+            self.reserve(&snapshot, item);
         }
         let events: Vec<NewEvent> = prepared.iter().map(|p| p.event.clone()).collect();
         let claim = self.dispatcher.lease().claim();
@@ -214,12 +214,24 @@ impl Publisher {
     }
 
     /// Reserves memory for each of the event's deliveries that fits; those are stored as
-    /// claimed by this node.
-    fn reserve(&self, item: &mut Prepared) {
+    /// claimed by this node. Deliveries to a webhook whose circuit is open are not: they wait
+    /// in the database until it closes.
+    fn reserve(&self, snapshot: &crate::directory::Snapshot, item: &mut Prepared) {
         let capacity = self.dispatcher.capacity();
-        let webhooks = item.event.deliveries.iter().map(|d| &d.webhook_id);
+        let sendable = |webhook: &WebhookId| {
+            !snapshot
+                .webhook(webhook)
+                .is_some_and(|w| w.circuit_blocks())
+        };
+        let mut deliveries: Vec<_> = item
+            .event
+            .deliveries
+            .iter_mut()
+            .filter(|d| sendable(&d.webhook_id))
+            .collect();
+        let webhooks = deliveries.iter().map(|d| &d.webhook_id);
         let reservations = capacity.try_reserve_each(webhooks, item.event.payload.len());
-        for (delivery, reservation) in item.event.deliveries.iter_mut().zip(reservations) {
+        for (delivery, reservation) in deliveries.iter_mut().zip(reservations) {
             if let Some(reservation) = reservation {
                 delivery.claimed = true;
                 item.reserved.insert(delivery.id.clone(), reservation);

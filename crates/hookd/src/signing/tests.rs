@@ -28,6 +28,8 @@ fn webhook_with(secret: WebhookSecret, previous: Option<RotatedSecret>) -> Webho
         failure_streak: 0,
         payload: PayloadMode::Event,
         ordering: None,
+        breaker: None,
+        circuit: Circuit::default(),
         created_at: now,
         updated_at: now,
     }

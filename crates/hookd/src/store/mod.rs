@@ -127,14 +127,35 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<u64>;
     /// Applies attempt outcomes in one transaction: the attempt rows, the deliveries' new state
     /// (for those still held by the outcome's claim), the webhooks' failure streaks and the
-    /// per-minute statistics; a delivery with an order key that finished makes the next
-    /// waiting one of its key due (`rules::ordering`). Returns the webhooks that this disabled
-    /// and how many waiting deliveries it made due.
+    /// per-minute statistics, and their circuits (`rules::circuit`: a webhook's circuit row
+    /// is read only when the batch has a failure or a probe for it); a delivery with an order
+    /// key that finished makes the next waiting one of its key due (`rules::ordering`). Returns
+    /// what this did to webhooks (those it disabled, the circuits that moved) and how many
+    /// waiting deliveries it made due.
     async fn record_outcomes(
         &self,
         outcomes: Arc<[AttemptOutcome]>,
         disable_after: u32,
     ) -> StoreResult<Recorded>;
+    /// Takes the probe lease of an open circuit for `by` until `until`: the circuit becomes
+    /// half open. Only when it is open and its probe is due at `now`, or half open with a
+    /// lease that ran out; of nodes asking at once, exactly one gets it. Returns whether this
+    /// one did.
+    async fn take_probe(
+        &self,
+        webhook: &WebhookId,
+        by: &str,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Claims the webhook's oldest pending delivery for the probe: unclaimed, or held by
+    /// `claim.by` already (it may be in this node's memory), and not paused. `None` when it
+    /// has none.
+    async fn claim_probe_delivery(
+        &self,
+        webhook: &WebhookId,
+        claim: &Claim,
+    ) -> StoreResult<Option<DeliveryJob>>;
     /// Makes a delivery due now for one more attempt, claimed under `claim` when given.
     async fn requeue_delivery(
         &self,

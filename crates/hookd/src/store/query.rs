@@ -136,11 +136,50 @@ pub enum Requeue {
 /// What `record_outcomes` did beyond the deliveries it moved on.
 #[derive(Debug, Clone, Default)]
 pub struct Recorded {
-    /// Webhooks the outcomes disabled.
-    pub disabled: Vec<DisabledWebhook>,
+    /// What happened to webhooks (disabled, circuits moved), for `ops` to announce.
+    pub news: Vec<WebhookNews>,
     /// Waiting ordered deliveries made due now because the one before them finished (the
     /// scan should claim them at once).
     pub released: u64,
+}
+
+/// What `record_outcomes` did to a webhook, for `ops` to announce.
+#[derive(Debug, Clone)]
+pub enum WebhookNews {
+    /// It was disabled (its failure streak, a 410, or a circuit open too long).
+    Disabled(DisabledWebhook),
+    /// Its circuit opened, closed, or opened again after a failed probe.
+    Circuit(CircuitNews),
+}
+
+impl WebhookNews {
+    /// The webhook disabled, if this is a disable.
+    pub fn disabled(&self) -> Option<&DisabledWebhook> {
+        match self {
+            Self::Disabled(webhook) => Some(webhook),
+            Self::Circuit(_) => None,
+        }
+    }
+
+    /// The circuit change, if this is one.
+    pub fn circuit(&self) -> Option<&CircuitNews> {
+        match self {
+            Self::Circuit(change) => Some(change),
+            Self::Disabled(_) => None,
+        }
+    }
+}
+
+/// A webhook's circuit moved.
+#[derive(Debug, Clone)]
+pub struct CircuitNews {
+    pub id: WebhookId,
+    pub tenant: Tenant,
+    pub url: String,
+    /// `Opened`, `Closed` or `Reopened`.
+    pub transition: crate::store::rules::circuit::Transition,
+    /// The circuit as it now is.
+    pub circuit: Circuit,
 }
 
 /// A webhook that `record_outcomes` disabled.

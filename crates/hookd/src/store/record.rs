@@ -12,7 +12,20 @@ use std::collections::BTreeMap;
 pub const WEBHOOK_COLUMNS: &str = "id, tenant, url, events, description, active, disabled_reason, \
     filter, rate_limit, max_in_flight, timeout_ms, retry_schedule, headers, secret, \
     previous_secret, previous_secret_expires_at, failure_streak, created_at, updated_at, \
-    signature_scheme, simple_header, simple_prefix, payload, ordering";
+    signature_scheme, simple_header, simple_prefix, payload, \
+    breaker, ordering, circuit_state, circuit_failures, circuit_opened_at, circuit_next_probe_at, \
+    circuit_reason, circuit_cooldown_ms, circuit_probe_by, circuit_probe_until";
+
+/// The assignments of an `UPDATE webhooks` that closes the circuit and forgets its outage
+/// (enabling the webhook, turning its breaker off).
+pub const CLOSE_CIRCUIT: &str = "circuit_state = 'closed', circuit_failures = 0, \
+    circuit_opened_at = NULL, circuit_next_probe_at = NULL, circuit_reason = NULL, \
+    circuit_cooldown_ms = NULL, circuit_probe_by = NULL, circuit_probe_until = NULL";
+
+/// A webhook's circuit, in `CircuitRecord` order (the last columns of `WEBHOOK_COLUMNS`).
+pub const CIRCUIT_COLUMNS: &str = "circuit_state, circuit_failures, circuit_opened_at, \
+    circuit_next_probe_at, circuit_reason, circuit_cooldown_ms, circuit_probe_by, \
+    circuit_probe_until";
 
 pub const EVENT_SUMMARY_COLUMNS: &str =
     "id, tenant, type, idempotency_key, created_at, delivery_count, inbox_request_id";
@@ -157,8 +170,69 @@ pub struct WebhookRecord {
     pub simple_prefix: String,
     /// `event` or `original`.
     pub payload: String,
+    /// JSON object (`Breaker::to_stored`); `None` for the server's defaults.
+    pub breaker: Option<String>,
     /// `webhook` or `json:<path>`; `None`: not ordered.
     pub ordering: Option<String>,
+    pub circuit: CircuitRecord,
+}
+
+/// A webhook's circuit columns (`CIRCUIT_COLUMNS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CircuitRecord {
+    pub state: String,
+    pub failures: i64,
+    pub opened_at: Option<i64>,
+    pub next_probe_at: Option<i64>,
+    pub reason: Option<String>,
+    pub cooldown_ms: Option<i64>,
+    pub probe_by: Option<String>,
+    pub probe_until: Option<i64>,
+}
+
+impl CircuitRecord {
+    pub fn of(circuit: &Circuit) -> Self {
+        Self {
+            state: circuit.state.as_str().to_owned(),
+            failures: i64::from(circuit.failures),
+            opened_at: circuit.opened_at.map(Timestamp::as_millis),
+            next_probe_at: circuit.next_probe_at.map(Timestamp::as_millis),
+            reason: circuit.reason.clone(),
+            cooldown_ms: circuit
+                .cooldown
+                .map(|c| i64::try_from(c.as_millis()).unwrap_or(i64::MAX)),
+            probe_by: circuit.probe.as_ref().map(|p| p.by.clone()),
+            probe_until: circuit.probe.as_ref().map(|p| p.until.as_millis()),
+        }
+    }
+
+    pub fn into_circuit(self) -> Result<Circuit, Corrupt> {
+        Ok(Circuit {
+            state: CircuitState::parse(&self.state).ok_or(Corrupt("circuit_state"))?,
+            failures: u32::try_from(self.failures).map_err(|_| Corrupt("circuit_failures"))?,
+            opened_at: self.opened_at.map(Timestamp::from_millis),
+            next_probe_at: self.next_probe_at.map(Timestamp::from_millis),
+            reason: self.reason,
+            cooldown: self
+                .cooldown_ms
+                .map(|ms| u64::try_from(ms).map(std::time::Duration::from_millis))
+                .transpose()
+                .map_err(|_| Corrupt("circuit_cooldown_ms"))?,
+            probe: match (self.probe_by, self.probe_until) {
+                (Some(by), Some(until)) => Some(ProbeLease {
+                    by,
+                    until: Timestamp::from_millis(until),
+                }),
+                _ => None,
+            },
+        })
+    }
+}
+
+/// A stored breaker column.
+pub fn breaker_of(text: Option<&str>) -> Result<Option<Breaker>, Corrupt> {
+    text.map(|t| Breaker::from_stored(t).ok_or(Corrupt("breaker")))
+        .transpose()
 }
 
 impl WebhookRecord {
@@ -198,7 +272,9 @@ impl WebhookRecord {
             simple_header: w.signature.simple_header().to_owned(),
             simple_prefix: w.signature.simple_prefix().to_owned(),
             payload: w.payload.as_str().to_owned(),
+            breaker: w.breaker.as_ref().map(Breaker::to_stored),
             ordering: w.ordering.as_ref().map(Ordering::as_text),
+            circuit: CircuitRecord::of(&w.circuit),
         }
     }
 
@@ -261,10 +337,12 @@ impl WebhookRecord {
             signature,
             failure_streak: number(self.failure_streak, "failure_streak")?,
             payload: PayloadMode::parse(&self.payload).ok_or(Corrupt("payload"))?,
+            breaker: breaker_of(self.breaker.as_deref())?,
             ordering: self
                 .ordering
                 .map(|text| Ordering::parse(&text).map_err(|_| Corrupt("ordering")))
                 .transpose()?,
+            circuit: self.circuit.into_circuit()?,
             created_at: Timestamp::from_millis(self.created_at),
             updated_at: Timestamp::from_millis(self.updated_at),
         })

@@ -2,14 +2,22 @@
 //! streak in order, and disables it, the same on both backends (the rule is
 //! `store::rules::streak`; these check that each backend's SQL applies it).
 
-use super::{claim_now, due_deliveries, succeeded};
+use super::{claim_now, due_deliveries_to, succeeded, webhook};
 use hookd::model::*;
-use hookd::store::DynStore;
+use hookd::store::{DynStore, WebhookNews};
 use std::time::Duration;
 
 /// `count` claimed deliveries to one webhook, and their outcomes (each a success until changed).
+/// Its breaker is off: the streak disables only such webhooks.
 async fn outcomes(store: &DynStore, count: usize) -> (Webhook, Vec<AttemptOutcome>) {
-    let target = due_deliveries(store, count, 1000).await;
+    let without_breaker = Webhook {
+        breaker: Some(Breaker {
+            enabled: false,
+            ..Breaker::default()
+        }),
+        ..webhook(1000)
+    };
+    let target = due_deliveries_to(store, without_breaker, count).await;
     let jobs = claim_now(store, "a/0", Duration::from_secs(30), count).await;
     (target, jobs.iter().map(succeeded).collect())
 }
@@ -27,11 +35,8 @@ pub async fn a_streak_reached_within_a_batch_disables_even_if_a_success_follows(
     for outcome in &mut batch[..3] {
         ends(outcome, NextStep::Failed);
     }
-    let disabled = store
-        .record_outcomes(batch.into(), 3)
-        .await
-        .unwrap()
-        .disabled;
+    let news = store.record_outcomes(batch.into(), 3).await.unwrap().news;
+    let disabled: Vec<_> = news.iter().filter_map(WebhookNews::disabled).collect();
     assert_eq!(disabled.len(), 1);
     assert_eq!(
         (disabled[0].reason, disabled[0].failure_streak),
@@ -52,11 +57,8 @@ pub async fn gone_disables_with_the_streak_as_it_stands(store: DynStore) {
     ends(&mut batch[0], NextStep::Failed);
     ends(&mut batch[1], NextStep::Gone);
     ends(&mut batch[2], NextStep::Failed);
-    let disabled = store
-        .record_outcomes(batch.into(), 10)
-        .await
-        .unwrap()
-        .disabled;
+    let news = store.record_outcomes(batch.into(), 10).await.unwrap().news;
+    let disabled: Vec<_> = news.iter().filter_map(WebhookNews::disabled).collect();
     assert_eq!(disabled.len(), 1);
     assert_eq!(
         (disabled[0].reason, disabled[0].failure_streak),

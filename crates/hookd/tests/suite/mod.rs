@@ -6,6 +6,7 @@ mod audit;
 mod bad_input;
 mod bad_input_events;
 mod bad_input_text;
+mod circuit_breaker;
 mod contract;
 mod dead_letters;
 mod delivery;

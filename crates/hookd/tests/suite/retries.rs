@@ -190,7 +190,8 @@ async fn a_burst_to_a_failing_webhook_stops_at_the_threshold() {
     receiver.always(Reply::status(500));
     let webhook = server
         .create_webhook(
-            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false}),
+            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false,
+                   "breaker": {"enabled": false}}),
         )
         .await;
     let id = webhook["id"].as_str().unwrap();
@@ -251,7 +252,8 @@ async fn a_failing_webhook_is_disabled_after_its_streak_and_announced() {
     let watcher = Receiver::start().await;
     let webhook = server
         .create_webhook(
-            json!({"url": failing.url, "events": ["order.*"], "retry_schedule": [], "ping": false}),
+            json!({"url": failing.url, "events": ["order.*"], "retry_schedule": [], "ping": false,
+                   "breaker": {"enabled": false}}),
         )
         .await;
     let id = webhook["id"].as_str().unwrap();
@@ -317,7 +319,8 @@ async fn a_success_resets_the_failure_streak() {
     receiver.script([Reply::status(500), Reply::status(500)]);
     let webhook = server
         .create_webhook(
-            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false}),
+            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false,
+                   "breaker": {"enabled": false}}),
         )
         .await;
     let id = webhook["id"].as_str().unwrap();
@@ -385,7 +388,8 @@ async fn redirects_are_not_followed() {
     receiver.always(Reply::status(302).with_header("location", &elsewhere.url));
     let webhook = server
         .create_webhook(
-            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false}),
+            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false,
+                   "breaker": {"enabled": false}}),
         )
         .await;
     server.publish(json!({"type": "a.b", "data": {}})).await;
@@ -414,7 +418,8 @@ async fn a_manual_retry_makes_one_more_attempt() {
     receiver.script([Reply::status(500)]);
     server
         .create_webhook(
-            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false}),
+            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false,
+                   "breaker": {"enabled": false}}),
         )
         .await;
     let accepted = server.publish(json!({"type": "a.b", "data": {}})).await;
@@ -457,7 +462,8 @@ async fn recover_requeues_failed_deliveries_since_a_time() {
     receiver.script([Reply::status(500), Reply::status(500), Reply::status(500)]);
     let webhook = server
         .create_webhook(
-            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false}),
+            json!({"url": receiver.url, "events": ["*"], "retry_schedule": [], "ping": false,
+                   "breaker": {"enabled": false}}),
         )
         .await;
     let id = webhook["id"].as_str().unwrap();

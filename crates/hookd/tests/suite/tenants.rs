@@ -278,6 +278,8 @@ async fn event_names_offer_what_was_published_per_tenant() {
         [
             pair("invoice.paid", "catalog"),
             pair("order.created", "published"),
+            pair("webhook.circuit_closed", "hookd"),
+            pair("webhook.circuit_opened", "hookd"),
             pair("webhook.disabled", "hookd"),
             pair("webhook.ping", "hookd"),
         ]

@@ -28,6 +28,8 @@ fn webhook(tenant: &str, patterns: &[&str], active: bool) -> Webhook {
         failure_streak: 0,
         payload: PayloadMode::Event,
         ordering: None,
+        breaker: None,
+        circuit: Circuit::default(),
         created_at: now,
         updated_at: now,
     }

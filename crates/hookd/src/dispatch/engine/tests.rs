@@ -52,6 +52,8 @@ fn webhook(path: &str, max_in_flight: u32, rate_limit: Option<u32>) -> Webhook {
         failure_streak: 0,
         payload: PayloadMode::Event,
         ordering: None,
+        breaker: None,
+        circuit: Circuit::default(),
         created_at: START,
         updated_at: START,
     }
@@ -321,12 +323,24 @@ async fn a_retry_waits_in_the_store_until_its_time() {
     rig.store.record_outcomes(outcomes.into(), 0).await.unwrap();
 
     rig.advance(due.since(START) - Duration::from_secs(1)).await;
-    super::super::scanner::claim_once(&rig.store, &rig.dispatcher, 1 << 20).await;
+    super::super::scanner::claim_once(
+        &rig.store,
+        &rig.dispatcher,
+        &Snapshot::build(Vec::new(), 1),
+        1 << 20,
+    )
+    .await;
     rig.settle().await;
     assert_eq!(rig.endpoint.received().len(), 1, "not due yet");
 
     rig.advance(Duration::from_secs(1)).await;
-    super::super::scanner::claim_once(&rig.store, &rig.dispatcher, 1 << 20).await;
+    super::super::scanner::claim_once(
+        &rig.store,
+        &rig.dispatcher,
+        &Snapshot::build(Vec::new(), 1),
+        1 << 20,
+    )
+    .await;
     rig.settle().await;
     let received = rig.endpoint.received();
     assert_eq!(received.len(), 2, "due now");
@@ -418,10 +432,15 @@ impl std::io::Write for LogBuffer {
     }
 }
 
-/// A webhook whose deliveries each fail for good at their first attempt (no retries).
+/// A webhook whose deliveries each fail for good at their first attempt (no retries), with
+/// its breaker off: the failure streak disables it.
 fn failing_for_good(path: &str, max_in_flight: u32) -> Webhook {
     Webhook {
         retry_schedule: Some(RetrySchedule::parse::<&str>(&[]).unwrap()),
+        breaker: Some(Breaker {
+            enabled: false,
+            ..Breaker::default()
+        }),
         ..webhook(path, max_in_flight, None)
     }
 }

@@ -25,6 +25,8 @@ fn webhook(tenant: &str, max_in_flight: u32, rate_limit: Option<u32>) -> Webhook
         failure_streak: 0,
         payload: PayloadMode::Event,
         ordering: None,
+        breaker: None,
+        circuit: Circuit::default(),
         created_at: now,
         updated_at: now,
     }

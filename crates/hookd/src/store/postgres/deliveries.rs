@@ -348,3 +348,50 @@ pub async fn attempts_of_delivery(pool: &PgPool, id: &DeliveryId) -> StoreResult
     let found = sqlx::query(&sql).bind(id.as_str()).fetch_all(pool).await?;
     rows::all(found, rows::attempt)
 }
+
+/// Claims the webhook's oldest pending delivery for a probe: unclaimed, or held by the claim
+/// already. A row another node is claiming at the same moment is skipped.
+pub async fn claim_probe_delivery(
+    pool: &PgPool,
+    webhook: &WebhookId,
+    claim: &Claim,
+) -> StoreResult<Option<DeliveryJob>> {
+    let mut transaction = pool.begin().await?;
+    let claimed = sqlx::query(
+        "WITH picked AS ( \
+             SELECT id FROM deliveries \
+             WHERE webhook_id = $1 AND status = 'pending' \
+               AND (claimed_by IS NULL OR claimed_by = $2) \
+             ORDER BY created_at, id LIMIT 1 \
+             FOR UPDATE SKIP LOCKED) \
+         UPDATE deliveries d SET claimed_by = $2, lease_until = $3 FROM picked \
+         WHERE d.id = picked.id \
+         RETURNING d.id, d.event_id, d.webhook_id, d.tenant, d.event_type, d.attempt_count, \
+                   d.manual",
+    )
+    .bind(webhook.as_str())
+    .bind(claim.by.as_str())
+    .bind(claim.until.as_millis())
+    .fetch_optional(&mut *transaction)
+    .await?;
+    let Some(row) = claimed else {
+        transaction.commit().await?;
+        return Ok(None);
+    };
+    let event_id: String = row.try_get(1)?;
+    let payloads = super::events::payloads(&mut transaction, &[event_id.as_str()]).await?;
+    transaction.commit().await?;
+    let Some(payload) = payloads.get(&event_id) else {
+        return Ok(None);
+    };
+    let delivery = ClaimedDelivery {
+        delivery_id: DeliveryId::from_trusted(row.try_get(0)?),
+        event_id: EventId::from_trusted(event_id.clone()),
+        webhook_id: WebhookId::from_trusted(row.try_get(2)?),
+        tenant: Tenant::from_trusted(row.try_get::<&str, _>(3)?),
+        event_type: EventName::from_trusted(row.try_get(4)?),
+        attempt_count: row.try_get::<i32, _>(5)? as u32,
+        manual: row.try_get(6)?,
+    };
+    Ok(Some(delivery.next_attempt(payload, &claim.by)))
+}

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0004_audit_log.sql"),
     include_str!("../../../migrations/postgres/0005_inboxes.sql"),
     include_str!("../../../migrations/postgres/0006_event_trace_context.sql"),
+    include_str!("../../../migrations/postgres/0007_circuit_breaker.sql"),
     include_str!("../../../migrations/postgres/0008_ordering.sql"),
 ];
 

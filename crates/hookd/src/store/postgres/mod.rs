@@ -288,6 +288,24 @@ impl Store for PostgresStore {
         outcomes::record(&self.pool, &outcomes, disable_after, Timestamp::now()).await
     }
 
+    async fn take_probe(
+        &self,
+        webhook: &WebhookId,
+        by: &str,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> StoreResult<bool> {
+        webhooks::take_probe(&self.pool, webhook, by, now, until).await
+    }
+
+    async fn claim_probe_delivery(
+        &self,
+        webhook: &WebhookId,
+        claim: &Claim,
+    ) -> StoreResult<Option<DeliveryJob>> {
+        deliveries::claim_probe_delivery(&self.pool, webhook, claim).await
+    }
+
     async fn requeue_delivery(
         &self,
         scope: &Scope,

@@ -4,14 +4,19 @@
 //! next delivery of each order key whose turn ended (`ordering`), and the per-minute
 //! statistics. The rules are `store::rules`'; this file holds their SQL.
 
+use super::rows::circuit_record;
 use super::webhooks::pause_deliveries;
 use super::{DUE_CHANNEL, WEBHOOKS_CHANNEL, notify, ordering};
 use crate::model::*;
 use crate::store::record::encode_headers;
+use crate::store::record::{CIRCUIT_COLUMNS, CircuitRecord, breaker_of};
+use crate::store::rules::health::{StoredHealth, follow, health_changes};
 use crate::store::rules::outcome::after_attempt;
-use crate::store::rules::streak::{Disabling, StreakChange, StreakState, follow, streak_changes};
+use crate::store::rules::streak::{Disabling, StreakState};
 use crate::store::rules::tally::tally_minutes;
-use crate::store::{DisabledWebhook, LATENCY_BUCKETS, Recorded, StoreResult};
+use crate::store::{
+    CircuitNews, DisabledWebhook, LATENCY_BUCKETS, Recorded, StoreResult, WebhookNews,
+};
 use sqlx::{PgConnection, PgPool, Row};
 
 pub async fn record(
@@ -23,19 +28,20 @@ pub async fn record(
     let mut transaction = pool.begin().await?;
     insert_attempts(&mut transaction, outcomes).await?;
     let turns_ended = update_deliveries(&mut transaction, outcomes, now).await?;
-    let disabled = update_streaks(&mut transaction, outcomes, disable_after, now).await?;
+    let news = update_health(&mut transaction, outcomes, disable_after, now).await?;
     // After the streaks (webhook rows before key locks, in every transaction that takes both):
     // the next delivery of a key released here is paused if its webhook was just disabled.
     let released = ordering::release_next(&mut transaction, &turns_ended, now).await?;
     upsert_minutes(&mut transaction, outcomes).await?;
-    if !disabled.is_empty() {
+    if !news.is_empty() {
+        // Other nodes reload: a webhook disabled, a circuit that opened or closed.
         notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     }
     if released > 0 {
         notify(&mut transaction, DUE_CHANNEL).await?;
     }
     transaction.commit().await?;
-    Ok(Recorded { disabled, released })
+    Ok(Recorded { news, released })
 }
 
 async fn insert_attempts(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -> StoreResult<()> {
@@ -162,54 +168,111 @@ async fn update_deliveries(
         .collect())
 }
 
-/// Applies the streak rule to each webhook of the batch, in id order (nodes recording at the
-/// same time lock webhook rows in the same order): a reset is written blind; anything else is
-/// followed from the stored streak, read under a row lock.
-async fn update_streaks(
+/// Applies the streak and circuit rules to each webhook of the batch, in id order (nodes
+/// recording at the same time lock webhook rows in the same order): resets are written blind;
+/// anything else is followed from the stored row, read under a row lock.
+async fn update_health(
     conn: &mut PgConnection,
     outcomes: &[AttemptOutcome],
     disable_after: u32,
     now: Timestamp,
-) -> StoreResult<Vec<DisabledWebhook>> {
-    let mut disabled = Vec::new();
-    for (id, change) in streak_changes(outcomes) {
-        let steps = match change {
-            StreakChange::Reset => {
-                sqlx::query(
-                    "UPDATE webhooks SET failure_streak = 0 WHERE id = $1 AND failure_streak != 0",
-                )
+) -> StoreResult<Vec<WebhookNews>> {
+    let mut news = Vec::new();
+    for (id, change) in health_changes(outcomes) {
+        if change.is_blind() {
+            let sql = match (&change.streak, &change.circuit) {
+                (Some(_), Some(_)) => {
+                    "UPDATE webhooks SET failure_streak = 0, circuit_failures = 0 \
+                     WHERE id = $1 AND (failure_streak != 0 OR circuit_failures != 0)"
+                }
+                (Some(_), None) => {
+                    "UPDATE webhooks SET failure_streak = 0 WHERE id = $1 AND failure_streak != 0"
+                }
+                (None, _) => {
+                    "UPDATE webhooks SET circuit_failures = 0 \
+                     WHERE id = $1 AND circuit_failures != 0"
+                }
+            };
+            sqlx::query(sql)
                 .bind(id.as_str())
                 .execute(&mut *conn)
                 .await?;
-                continue;
-            }
-            StreakChange::Follow(steps) => steps,
-        };
-        let stored =
-            sqlx::query("SELECT failure_streak, active FROM webhooks WHERE id = $1 FOR UPDATE")
-                .bind(id.as_str())
-                .fetch_optional(&mut *conn)
-                .await?;
+            continue;
+        }
+        let stored = sqlx::query(&format!(
+            "SELECT failure_streak, active, tenant, url, breaker, {CIRCUIT_COLUMNS} \
+             FROM webhooks WHERE id = $1 FOR UPDATE"
+        ))
+        .bind(id.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
         let Some(row) = stored else {
             continue;
         };
-        let start = StreakState {
-            streak: row.try_get::<i32, _>(0)? as u32,
-            active: row.try_get(1)?,
+        let stored = StoredHealth {
+            streak: StreakState {
+                streak: row.try_get::<i32, _>(0)? as u32,
+                active: row.try_get(1)?,
+            },
+            breaker: breaker_of(row.try_get::<Option<&str>, _>(4)?)?,
+            circuit: circuit_record(&row, 5)?.into_circuit()?,
         };
-        let end = follow(start, &steps, disable_after);
-        if end.streak != start.streak {
+        let end = follow(&stored, &change, disable_after);
+        if end.streak != stored.streak.streak {
             sqlx::query("UPDATE webhooks SET failure_streak = $2 WHERE id = $1")
                 .bind(id.as_str())
                 .bind(end.streak.min(i32::MAX as u32) as i32)
                 .execute(&mut *conn)
                 .await?;
         }
+        if let Some(circuit) = &end.circuit {
+            write_circuit(conn, &id, circuit).await?;
+            let tenant = Tenant::from_trusted(row.try_get::<&str, _>(2)?);
+            let url: String = row.try_get(3)?;
+            news.extend(end.transitions.iter().map(|&transition| {
+                WebhookNews::Circuit(CircuitNews {
+                    id: id.clone(),
+                    tenant: tenant.clone(),
+                    url: url.clone(),
+                    transition,
+                    circuit: circuit.clone(),
+                })
+            }));
+        }
         if let Some(disabling) = end.disabled {
-            disabled.extend(disable(conn, &id, disabling, now).await?);
+            news.extend(
+                disable(conn, &id, disabling, now)
+                    .await?
+                    .map(WebhookNews::Disabled),
+            );
         }
     }
-    Ok(disabled)
+    Ok(news)
+}
+
+async fn write_circuit(
+    conn: &mut PgConnection,
+    webhook: &WebhookId,
+    circuit: &Circuit,
+) -> StoreResult<()> {
+    let r = CircuitRecord::of(circuit);
+    sqlx::query(
+        "UPDATE webhooks SET circuit_state = $2, circuit_failures = $3, circuit_opened_at = $4, \
+             circuit_next_probe_at = $5, circuit_reason = $6, circuit_cooldown_ms = $7, \
+             circuit_probe_by = $8, circuit_probe_until = $9 WHERE id = $1",
+    )
+    .bind(webhook.as_str())
+    .bind(r.state)
+    .bind(r.failures.min(i64::from(i32::MAX)) as i32)
+    .bind(r.opened_at)
+    .bind(r.next_probe_at)
+    .bind(r.reason)
+    .bind(r.cooldown_ms)
+    .bind(r.probe_by)
+    .bind(r.probe_until)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn disable(

@@ -47,12 +47,29 @@ pub fn webhook(row: &PgRow, sealer: &Sealer) -> StoreResult<Webhook> {
         simple_header: row.try_get(20)?,
         simple_prefix: row.try_get(21)?,
         payload: row.try_get(22)?,
-        ordering: row.try_get(23)?,
+        breaker: row.try_get(23)?,
+        ordering: row.try_get(24)?,
+        circuit: circuit_record(row, 25)?,
     };
     Ok(record.into_webhook(sealer)?)
 }
 
-/// Binds a webhook's columns in `WEBHOOK_COLUMNS` order, its secrets sealed by `sealer`.
+/// The circuit columns (`CIRCUIT_COLUMNS`) of a row, from column `first` on.
+pub fn circuit_record(row: &PgRow, first: usize) -> StoreResult<record::CircuitRecord> {
+    Ok(record::CircuitRecord {
+        state: row.try_get(first)?,
+        failures: i64::from(row.try_get::<i32, _>(first + 1)?),
+        opened_at: row.try_get(first + 2)?,
+        next_probe_at: row.try_get(first + 3)?,
+        reason: row.try_get(first + 4)?,
+        cooldown_ms: row.try_get(first + 5)?,
+        probe_by: row.try_get(first + 6)?,
+        probe_until: row.try_get(first + 7)?,
+    })
+}
+
+/// Binds a webhook's settings in `WEBHOOK_COLUMNS` order up to `breaker` (the circuit's
+/// columns are `bind_circuit`'s), its secrets sealed by `sealer`.
 pub fn bind_webhook<'q>(
     query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     w: &Webhook,
@@ -83,7 +100,25 @@ pub fn bind_webhook<'q>(
         .bind(r.simple_header)
         .bind(r.simple_prefix)
         .bind(r.payload)
+        .bind(r.breaker)
         .bind(r.ordering)
+}
+
+/// Binds a new webhook's circuit columns (after `bind_webhook`'s; `CIRCUIT_COLUMNS` order).
+pub fn bind_circuit<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    w: &Webhook,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    let r = record::CircuitRecord::of(&w.circuit);
+    query
+        .bind(r.state)
+        .bind(r.failures.min(i64::from(i32::MAX)) as i32)
+        .bind(r.opened_at)
+        .bind(r.next_probe_at)
+        .bind(r.reason)
+        .bind(r.cooldown_ms)
+        .bind(r.probe_by)
+        .bind(r.probe_until)
 }
 
 pub fn event_summary(row: &PgRow) -> StoreResult<EventSummary> {

@@ -5,7 +5,7 @@
 use super::rows::{self, WEBHOOK_COLUMNS};
 use super::{DUE_CHANNEL, WEBHOOKS_CHANNEL, notify};
 use crate::model::*;
-use crate::store::record::reseal_secret;
+use crate::store::record::{CLOSE_CIRCUIT, reseal_secret};
 use crate::store::sealing::Sealer;
 use crate::store::{Activation, StoreResult, WebhookQuery};
 use sqlx::postgres::PgRow;
@@ -20,10 +20,11 @@ pub async fn insert(pool: &PgPool, sealer: &Sealer, webhook: &Webhook) -> StoreR
     let sql = format!(
         "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-          $20, $21, $22, $23, $24)"
+          $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)"
     );
     let mut transaction = pool.begin().await?;
-    rows::bind_webhook(sqlx::query(&sql), webhook, sealer)
+    let query = rows::bind_webhook(sqlx::query(&sql), webhook, sealer);
+    rows::bind_circuit(query, webhook)
         .execute(&mut *transaction)
         .await?;
     notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
@@ -38,13 +39,23 @@ pub async fn update(pool: &PgPool, sealer: &Sealer, webhook: &Webhook) -> StoreR
                rate_limit = $9, max_in_flight = $10, timeout_ms = $11, retry_schedule = $12, \
                headers = $13, secret = $14, previous_secret = $15, \
                previous_secret_expires_at = $16, updated_at = $19, signature_scheme = $20, \
-               simple_header = $21, simple_prefix = $22, payload = $23, ordering = $24 \
+               simple_header = $21, simple_prefix = $22, payload = $23, breaker = $24, \
+               ordering = $25 \
                WHERE id = $1 AND tenant = $2";
     let mut transaction = pool.begin().await?;
     let changed = rows::bind_webhook(sqlx::query(sql), webhook, sealer)
         .execute(&mut *transaction)
         .await?
         .rows_affected();
+    if changed > 0 && !webhook.breaker().enabled {
+        // A breaker turned off closes its circuit.
+        sqlx::query(&format!(
+            "UPDATE webhooks SET {CLOSE_CIRCUIT} WHERE id = $1 AND circuit_state != 'closed'"
+        ))
+        .bind(webhook.id.as_str())
+        .execute(&mut *transaction)
+        .await?;
+    }
     if changed > 0 {
         notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     }
@@ -145,10 +156,10 @@ pub async fn set_active(
     let mut transaction = pool.begin().await?;
     let changed = match change {
         Activation::Enable => {
-            let changed = sqlx::query(
+            let changed = sqlx::query(&format!(
                 "UPDATE webhooks SET active = TRUE, disabled_reason = NULL, failure_streak = 0, \
-                 updated_at = $3 WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)",
-            )
+                 {CLOSE_CIRCUIT}, updated_at = $3 WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)"
+            ))
             .bind(id.as_str())
             .bind(tenant)
             .bind(now.as_millis())
@@ -239,4 +250,31 @@ pub async fn delete(
     notify(&mut transaction, WEBHOOKS_CHANNEL).await?;
     transaction.commit().await?;
     Ok(true)
+}
+
+/// Takes the probe lease of a circuit whose probe is due (open, and `next_probe_at` passed) or
+/// whose last probe's lease ran out (half open): it becomes half open, probed by `by`. The
+/// row's lock makes one of the nodes asking at once the winner.
+pub async fn take_probe(
+    pool: &PgPool,
+    id: &WebhookId,
+    by: &str,
+    now: Timestamp,
+    until: Timestamp,
+) -> StoreResult<bool> {
+    let taken = sqlx::query(
+        "UPDATE webhooks SET circuit_state = 'half_open', circuit_probe_by = $2, \
+             circuit_probe_until = $4 \
+         WHERE id = $1 AND active \
+           AND ((circuit_state = 'open' AND circuit_next_probe_at <= $3) \
+             OR (circuit_state = 'half_open' AND circuit_probe_until < $3))",
+    )
+    .bind(id.as_str())
+    .bind(by)
+    .bind(now.as_millis())
+    .bind(until.as_millis())
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(taken > 0)
 }

@@ -2,6 +2,8 @@
 //! tested without a database. A backend reads the rows a rule needs, asks the rule, and writes
 //! what it says; the SQL differs, the rule does not.
 //!
+//! - `circuit`: the circuit breaker: when a webhook's circuit opens, closes, or disables it;
+//! - `health`: the streak and the circuit of one webhook together (which disables it);
 //! - `outcome`: what an attempt's outcome makes of its delivery (status, next attempt);
 //! - `streak`: the failure streak, and when it (or a 410) disables a webhook;
 //! - `requeue`: what a manual retry does to a delivery, by the state it is in;
@@ -9,6 +11,8 @@
 //! - `tally`: per-minute attempt statistics;
 //! - `ordering`: ordered deliveries' places in their key's line, and the locks over a key.
 
+pub mod circuit;
+pub mod health;
 pub mod job;
 pub mod ordering;
 pub mod outcome;

@@ -331,3 +331,43 @@ pub fn attempts_of_delivery(conn: &Connection, id: &DeliveryId) -> StoreResult<V
     let rows = statement.query_map(params![id.as_str()], rows::attempt)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Claims the webhook's oldest pending delivery for a probe: unclaimed, or held by the claim
+/// already.
+pub fn claim_probe_delivery(
+    conn: &Connection,
+    webhook: &WebhookId,
+    claim: &Claim,
+) -> StoreResult<Option<DeliveryJob>> {
+    let claimed = conn
+        .prepare_cached(
+            "UPDATE deliveries SET claimed_by = ?2, lease_until = ?3 WHERE id = ( \
+                 SELECT id FROM deliveries \
+                 WHERE webhook_id = ?1 AND status = 'pending' \
+                   AND (claimed_by IS NULL OR claimed_by = ?2) \
+                 ORDER BY created_at, id LIMIT 1) \
+             RETURNING id, event_id, webhook_id, tenant, event_type, attempt_count, manual",
+        )?
+        .query_row(
+            params![webhook.as_str(), claim.by.as_str(), claim.until.as_millis()],
+            |row| {
+                Ok(ClaimedDelivery {
+                    delivery_id: DeliveryId::from_trusted(row.get(0)?),
+                    event_id: EventId::from_trusted(row.get(1)?),
+                    webhook_id: WebhookId::from_trusted(row.get(2)?),
+                    tenant: Tenant::from_trusted(&row.get::<_, String>(3)?),
+                    event_type: EventName::from_trusted(row.get(4)?),
+                    attempt_count: row.get(5)?,
+                    manual: row.get(6)?,
+                })
+            },
+        )
+        .optional()?;
+    let Some(delivery) = claimed else {
+        return Ok(None);
+    };
+    let Some(body) = super::events::body(conn, &delivery.event_id)? else {
+        return Ok(None);
+    };
+    Ok(Some(delivery.next_attempt(&body, &claim.by)))
+}

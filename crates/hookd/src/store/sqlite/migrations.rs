@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0006_audit_log.sql"),
     include_str!("../../../migrations/sqlite/0007_inboxes.sql"),
     include_str!("../../../migrations/sqlite/0008_event_trace_context.sql"),
+    include_str!("../../../migrations/sqlite/0009_circuit_breaker.sql"),
     include_str!("../../../migrations/sqlite/0010_ordering.sql"),
 ];
 

@@ -308,6 +308,30 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn take_probe(
+        &self,
+        webhook: &WebhookId,
+        by: &str,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> StoreResult<bool> {
+        let (webhook, by) = (webhook.clone(), by.to_owned());
+        self.writer
+            .write(move |c| webhooks::take_probe(c, &webhook, &by, now, until))
+            .await
+    }
+
+    async fn claim_probe_delivery(
+        &self,
+        webhook: &WebhookId,
+        claim: &Claim,
+    ) -> StoreResult<Option<DeliveryJob>> {
+        let (webhook, claim) = (webhook.clone(), claim.clone());
+        self.writer
+            .write(move |c| deliveries::claim_probe_delivery(c, &webhook, &claim))
+            .await
+    }
+
     async fn requeue_delivery(
         &self,
         scope: &Scope,

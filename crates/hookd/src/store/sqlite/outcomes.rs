@@ -1,16 +1,18 @@
 //! Applying attempt outcomes: the attempt log, each delivery's next state, each webhook's
-//! failure streak (disabling it when the streak reaches the limit or the receiver said 410), and
-//! the per-minute statistics, and the next delivery of each order key whose turn ended. Called
-//! with a batch; runs inside one transaction. The rules are `store::rules`'; this file holds
-//! their SQL.
+//! failure streak and circuit (disabling it when the streak reaches the limit, the receiver
+//! said 410, or the circuit stayed open too long), the per-minute statistics, and the next
+//! delivery of each order key whose turn ended. Called with a batch; runs inside one
+//! transaction. The rules are `store::rules`'; this file holds their SQL.
 
 use super::ordering::release_next;
 use crate::model::*;
+use crate::store::record::{CIRCUIT_COLUMNS, CircuitRecord, breaker_of};
+use crate::store::rules::health::{HealthChange, StoredHealth, follow, health_changes};
 use crate::store::rules::ordering::ends_turn;
 use crate::store::rules::outcome::after_attempt;
-use crate::store::rules::streak::{Disabling, StreakChange, StreakState, follow, streak_changes};
+use crate::store::rules::streak::{Disabling, StreakState};
 use crate::store::rules::tally::{MinuteTally, tally_minutes};
-use crate::store::{DisabledWebhook, Recorded, StoreResult};
+use crate::store::{CircuitNews, DisabledWebhook, Recorded, StoreResult, WebhookNews};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeSet;
 
@@ -27,10 +29,10 @@ pub fn record(
     }
     // After the deliveries: a webhook disabled here pauses the retries just released.
     let mut recorded = Recorded::default();
-    for (webhook, change) in streak_changes(outcomes) {
+    for (webhook, change) in health_changes(outcomes) {
         recorded
-            .disabled
-            .extend(update_streak(conn, &webhook, change, disable_after, now)?);
+            .news
+            .extend(update_health(conn, &webhook, change, disable_after, now)?);
     }
     // After the streaks: the next delivery of a key released here is paused if its webhook
     // was just disabled.
@@ -112,46 +114,103 @@ fn update_delivery(
     })
 }
 
-/// Applies the streak rule to one webhook: a reset is written blind; anything else is followed
-/// from the stored streak.
-fn update_streak(
+/// Applies the streak and circuit rules to one webhook: resets are written blind; anything
+/// else is followed from the stored row.
+fn update_health(
     conn: &Connection,
     webhook: &WebhookId,
-    change: StreakChange,
+    change: HealthChange,
     disable_after: u32,
     now: Timestamp,
-) -> StoreResult<Option<DisabledWebhook>> {
-    let steps = match change {
-        StreakChange::Reset => {
-            conn.prepare_cached(
-                "UPDATE webhooks SET failure_streak = 0 WHERE id = ?1 AND failure_streak != 0",
-            )?
+) -> StoreResult<Vec<WebhookNews>> {
+    if change.is_blind() {
+        let sql = match (&change.streak, &change.circuit) {
+            (Some(_), Some(_)) => {
+                "UPDATE webhooks SET failure_streak = 0, circuit_failures = 0 \
+                 WHERE id = ?1 AND (failure_streak != 0 OR circuit_failures != 0)"
+            }
+            (Some(_), None) => {
+                "UPDATE webhooks SET failure_streak = 0 WHERE id = ?1 AND failure_streak != 0"
+            }
+            (None, _) => {
+                "UPDATE webhooks SET circuit_failures = 0 WHERE id = ?1 AND circuit_failures != 0"
+            }
+        };
+        conn.prepare_cached(sql)?
             .execute(params![webhook.as_str()])?;
-            return Ok(None);
-        }
-        StreakChange::Follow(steps) => steps,
-    };
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT failure_streak, active, tenant, url, breaker, {CIRCUIT_COLUMNS} \
+         FROM webhooks WHERE id = ?1"
+    );
     let stored = conn
-        .prepare_cached("SELECT failure_streak, active FROM webhooks WHERE id = ?1")?
+        .prepare_cached(&sql)?
         .query_row(params![webhook.as_str()], |row| {
-            Ok(StreakState {
-                streak: row.get(0)?,
-                active: row.get(1)?,
-            })
+            Ok((
+                StreakState {
+                    streak: row.get(0)?,
+                    active: row.get(1)?,
+                },
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                super::rows::circuit_record(row, 5)?,
+            ))
         })
         .optional()?;
-    let Some(start) = stored else {
-        return Ok(None);
+    let Some((streak, tenant, url, breaker, circuit)) = stored else {
+        return Ok(Vec::new());
     };
-    let end = follow(start, &steps, disable_after);
-    if end.streak != start.streak {
+    let stored = StoredHealth {
+        streak,
+        breaker: breaker_of(breaker.as_deref())?,
+        circuit: circuit.into_circuit()?,
+    };
+    let end = follow(&stored, &change, disable_after);
+    if end.streak != stored.streak.streak {
         conn.prepare_cached("UPDATE webhooks SET failure_streak = ?2 WHERE id = ?1")?
             .execute(params![webhook.as_str(), end.streak])?;
     }
-    match end.disabled {
-        Some(disabling) => disable(conn, webhook, disabling, now),
-        None => Ok(None),
+    let mut news = Vec::new();
+    if let Some(circuit) = &end.circuit {
+        write_circuit(conn, webhook, circuit)?;
+        let tenant = Tenant::from_trusted(&tenant);
+        news.extend(end.transitions.iter().map(|&transition| {
+            WebhookNews::Circuit(CircuitNews {
+                id: webhook.clone(),
+                tenant: tenant.clone(),
+                url: url.clone(),
+                transition,
+                circuit: circuit.clone(),
+            })
+        }));
     }
+    if let Some(disabling) = end.disabled {
+        news.extend(disable(conn, webhook, disabling, now)?.map(WebhookNews::Disabled));
+    }
+    Ok(news)
+}
+
+fn write_circuit(conn: &Connection, webhook: &WebhookId, circuit: &Circuit) -> StoreResult<()> {
+    let r = CircuitRecord::of(circuit);
+    conn.prepare_cached(
+        "UPDATE webhooks SET circuit_state = ?2, circuit_failures = ?3, circuit_opened_at = ?4, \
+             circuit_next_probe_at = ?5, circuit_reason = ?6, circuit_cooldown_ms = ?7, \
+             circuit_probe_by = ?8, circuit_probe_until = ?9 WHERE id = ?1",
+    )?
+    .execute(params![
+        webhook.as_str(),
+        r.state,
+        r.failures,
+        r.opened_at,
+        r.next_probe_at,
+        r.reason,
+        r.cooldown_ms,
+        r.probe_by,
+        r.probe_until,
+    ])?;
+    Ok(())
 }
 
 fn disable(

@@ -42,13 +42,29 @@ pub fn webhook_record(row: &Row) -> rusqlite::Result<WebhookRecord> {
         simple_header: row.get(20)?,
         simple_prefix: row.get(21)?,
         payload: row.get(22)?,
-        ordering: row.get(23)?,
+        breaker: row.get(23)?,
+        ordering: row.get(24)?,
+        circuit: circuit_record(row, 25)?,
+    })
+}
+
+/// The circuit columns (`CIRCUIT_COLUMNS`) of a row, from column `first` on.
+pub fn circuit_record(row: &Row, first: usize) -> rusqlite::Result<record::CircuitRecord> {
+    Ok(record::CircuitRecord {
+        state: row.get(first)?,
+        failures: row.get(first + 1)?,
+        opened_at: row.get(first + 2)?,
+        next_probe_at: row.get(first + 3)?,
+        reason: row.get(first + 4)?,
+        cooldown_ms: row.get(first + 5)?,
+        probe_by: row.get(first + 6)?,
+        probe_until: row.get(first + 7)?,
     })
 }
 
 /// The webhook's columns as SQL parameters, in `WEBHOOK_COLUMNS` order, its secrets sealed by
 /// `sealer`.
-pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>; 24] {
+pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>; 33] {
     let r = WebhookRecord::of(w, sealer);
     [
         Box::new(r.id),
@@ -74,7 +90,16 @@ pub fn webhook_params(w: &Webhook, sealer: &Sealer) -> [Box<dyn rusqlite::ToSql>
         Box::new(r.simple_header),
         Box::new(r.simple_prefix),
         Box::new(r.payload),
+        Box::new(r.breaker),
         Box::new(r.ordering),
+        Box::new(r.circuit.state),
+        Box::new(r.circuit.failures),
+        Box::new(r.circuit.opened_at),
+        Box::new(r.circuit.next_probe_at),
+        Box::new(r.circuit.reason),
+        Box::new(r.circuit.cooldown_ms),
+        Box::new(r.circuit.probe_by),
+        Box::new(r.circuit.probe_until),
     ]
 }
 

@@ -3,7 +3,7 @@
 
 use super::rows::{self, WEBHOOK_COLUMNS};
 use crate::model::*;
-use crate::store::record::{WebhookRecord, reseal_secret};
+use crate::store::record::{CLOSE_CIRCUIT, WebhookRecord, reseal_secret};
 use crate::store::sealing::Sealer;
 use crate::store::{Activation, StoreResult, WebhookQuery};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -20,7 +20,7 @@ pub fn insert(conn: &Connection, sealer: &Sealer, webhook: &Webhook) -> StoreRes
     let sql = format!(
         "INSERT INTO webhooks ({WEBHOOK_COLUMNS}) VALUES \
          (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
-          ?20, ?21, ?22, ?23, ?24)"
+          ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)"
     );
     conn.prepare_cached(&sql)?
         .execute(params_from_iter(rows::webhook_params(webhook, sealer)))?;
@@ -32,13 +32,22 @@ pub fn update(conn: &Connection, sealer: &Sealer, webhook: &Webhook) -> StoreRes
                rate_limit = ?9, max_in_flight = ?10, timeout_ms = ?11, retry_schedule = ?12, \
                headers = ?13, secret = ?14, previous_secret = ?15, \
                previous_secret_expires_at = ?16, updated_at = ?19, signature_scheme = ?20, \
-               simple_header = ?21, simple_prefix = ?22, payload = ?23, ordering = ?24 \
+               simple_header = ?21, simple_prefix = ?22, payload = ?23, breaker = ?24, \
+               ordering = ?25 \
                WHERE id = ?1 AND tenant = ?2";
+    // The settings' parameters, up to `ordering` (?25): the circuit is the store's rules' to
+    // write, never an update's. SQLite numbers them explicitly.
     let params = rows::webhook_params(webhook, sealer);
-    // Only the parameters the statement names are bound; SQLite numbers them explicitly.
     let changed = conn
         .prepare_cached(sql)?
-        .execute(params_from_iter(params))?;
+        .execute(params_from_iter(params.into_iter().take(25)))?;
+    if changed > 0 && !webhook.breaker().enabled {
+        // A breaker turned off closes its circuit.
+        conn.prepare_cached(&format!(
+            "UPDATE webhooks SET {CLOSE_CIRCUIT} WHERE id = ?1 AND circuit_state != 'closed'"
+        ))?
+        .execute(params![webhook.id.as_str()])?;
+    }
     Ok(changed > 0)
 }
 
@@ -133,10 +142,10 @@ pub fn set_active(
     let changed = match change {
         Activation::Enable => {
             let changed = conn
-                .prepare_cached(
+                .prepare_cached(&format!(
                     "UPDATE webhooks SET active = 1, disabled_reason = NULL, failure_streak = 0, \
-                     updated_at = ?3 WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)",
-                )?
+                     {CLOSE_CIRCUIT}, updated_at = ?3 WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)"
+                ))?
                 .execute(params![id.as_str(), tenant, now.as_millis()])?;
             conn.prepare_cached(
                 "UPDATE deliveries SET next_attempt_at = ?2, updated_at = ?2 \
@@ -200,4 +209,25 @@ pub fn delete(
     conn.prepare_cached("DELETE FROM attempt_stats WHERE webhook_id = ?1")?
         .execute(params![id.as_str()])?;
     Ok(true)
+}
+
+/// Takes the probe lease of a circuit whose probe is due (open, and `next_probe_at` passed) or
+/// whose last probe's lease ran out (half open): it becomes half open, probed by `by`.
+pub fn take_probe(
+    conn: &Connection,
+    id: &WebhookId,
+    by: &str,
+    now: Timestamp,
+    until: Timestamp,
+) -> StoreResult<bool> {
+    let taken = conn
+        .prepare_cached(
+            "UPDATE webhooks SET circuit_state = 'half_open', circuit_probe_by = ?2, \
+                 circuit_probe_until = ?4 \
+             WHERE id = ?1 AND active = 1 \
+               AND ((circuit_state = 'open' AND circuit_next_probe_at <= ?3) \
+                 OR (circuit_state = 'half_open' AND circuit_probe_until < ?3))",
+        )?
+        .execute(params![id.as_str(), by, now.as_millis(), until.as_millis()])?;
+    Ok(taken > 0)
 }

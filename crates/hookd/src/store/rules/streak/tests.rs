@@ -127,6 +127,7 @@ fn outcome(webhook: &WebhookId, next: NextStep, counts_for_streak: bool) -> Atte
     AttemptOutcome {
         retry_after: None,
         overloaded: false,
+        circuit: CircuitRole::Counted,
         attempt: Attempt {
             id: AttemptId::new(),
             delivery_id: DeliveryId::new(),
