@@ -29,6 +29,7 @@ export async function startReceiver() {
         path: request.url,
         headers: request.headers,
         body: Buffer.concat(chunks).toString("utf8"),
+        answered: receiver.status,
       });
       response.writeHead(receiver.status, { "content-type": "text/plain" });
       response.end(receiver.status < 300 ? "thanks" : "receiver is down for the test");

@@ -6,6 +6,7 @@ import { until } from "./harness.mjs";
 import { playgroundSteps } from "./playground-steps.mjs";
 import { inboxSteps } from "./inbox-steps.mjs";
 import { deadLetterSteps } from "./dead-letter-steps.mjs";
+import { circuitSteps } from "./circuit-steps.mjs";
 
 const link = (page, name) => page.getByRole("link", { name, exact: true });
 const button = (page, name) => page.getByRole("button", { name, exact: true });
@@ -524,6 +525,7 @@ export const steps = [
   ...playgroundSteps,
   ...inboxSteps,
   ...deadLetterSteps,
+  ...circuitSteps,
 
   ["pages fit a phone-width window", async (world) => {
     const { page, hookd, state } = world;

@@ -333,8 +333,9 @@ async fn beside_neighbour(
 /// receiver fails everything and one that answers 429 with `Retry-After: 1` get events of
 /// their own at a steady 200 a second. The healthy one's rate is compared with steady
 /// delivery's: the trouble next to it must not slow it. The failing one must get no more
-/// requests than its auto-disable allows (10 failed deliveries in a row, with no retries), and
-/// the busy one no more than one round of requests per second it asked to wait.
+/// requests than its circuit breaker allows (`BREAKER_FAILURES` attempts, then one probe per
+/// cooldown, doubling), and its circuit must be open at the end; the busy one no more than one
+/// round of requests per second it asked to wait.
 pub async fn trouble(
     bench: &Bench,
     report: &mut Report,
@@ -351,8 +352,12 @@ pub async fn trouble(
         in_flight,
     )
     .await?;
-    let failing = json!({"retry_schedule": []});
-    webhook(
+    let failing = json!({"breaker": {
+        "failures": BREAKER_FAILURES,
+        "cooldown": format!("{}s", BREAKER_COOLDOWN_SECS),
+        "max_cooldown": "1h",
+    }});
+    let failing_id = webhook(
         &target,
         &receiver,
         "/failing/all",
@@ -390,12 +395,31 @@ pub async fn trouble(
         Goal::AtLeast(steady * 0.9),
         raw,
     ));
+    let allowed_failing = breaker_allows(BREAKER_FAILURES, BREAKER_COOLDOWN_SECS, elapsed);
     report.add(Figure::new(
         "trouble",
-        "requests to the webhook failing everything (auto-disable at 10)",
+        format!(
+            "requests to the webhook failing everything, in {elapsed:.1} s (breaker: {BREAKER_FAILURES} failures, probes after {BREAKER_COOLDOWN_SECS} s doubling)"
+        ),
         to_failing as f64,
         "requests",
-        Goal::AtMost(10.0),
+        Goal::AtMost(allowed_failing as f64),
+    ));
+    let failing_now = target
+        .call(
+            Method::GET,
+            &format!("/api/webhooks/{failing_id}"),
+            Value::Null,
+            StatusCode::OK,
+        )
+        .await?;
+    let circuit = failing_now["circuit"]["state"]
+        .as_str()
+        .unwrap_or("missing");
+    report.add(Figure::must_be_zero(
+        "trouble",
+        format!("failing webhooks whose circuit is not open at the end (it is {circuit})"),
+        u64::from(circuit == "closed" || circuit == "missing"),
     ));
     // The busy webhook may get one round of `max_in_flight` (10) per second it was asked to
     // wait, and the round already running when the first 429 came.
@@ -409,6 +433,24 @@ pub async fn trouble(
     ));
     check(report, "trouble", &once_each("/healthy", ids), &healthy);
     bench.finish(target).await
+}
+
+/// The failing webhook's breaker in the trouble scenario: it opens after this many failed
+/// attempts in a row, and probes after this many seconds, then twice as long each time.
+const BREAKER_FAILURES: u32 = 5;
+const BREAKER_COOLDOWN_SECS: u64 = 1;
+
+/// Requests a breaker lets through to a receiver that fails everything, in `elapsed` seconds:
+/// the attempts that open it, then one probe at each cooldown (1, 2, 4, ... seconds after the
+/// last). The circuit opens some time after the start, so this is an upper bound.
+fn breaker_allows(failures: u32, cooldown_secs: u64, elapsed: f64) -> u64 {
+    let (mut probes, mut at, mut wait) = (0, 0.0, cooldown_secs as f64);
+    while at + wait <= elapsed {
+        at += wait;
+        wait *= 2.0;
+        probes += 1;
+    }
+    u64::from(failures) + probes
 }
 
 /// A backlog builds while the receiver hangs, then drains when it answers again (after the
@@ -584,4 +626,18 @@ pub async fn retry_timing(bench: &Bench, report: &mut Report) -> anyhow::Result<
         wrong,
     ));
     bench.finish(target).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::breaker_allows;
+
+    #[test]
+    fn a_breaker_allows_its_failures_then_one_probe_per_doubling_cooldown() {
+        assert_eq!(breaker_allows(5, 1, 0.5), 5);
+        // Probes at 1, 3 and 7 seconds; the next would be at 15.
+        assert_eq!(breaker_allows(5, 1, 10.0), 8);
+        assert_eq!(breaker_allows(5, 1, 15.0), 9);
+        assert_eq!(breaker_allows(3, 30, 10.0), 3);
+    }
 }

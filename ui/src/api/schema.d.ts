@@ -1250,6 +1250,21 @@ export interface components {
                 created_at: string;
                 /** Format: date-time */
                 updated_at: string;
+                circuit: {
+                    /** @enum {string} */
+                    state: "closed" | "open" | "half_open";
+                    opened_at?: string | null;
+                    next_probe_at?: string | null;
+                    reason?: string | null;
+                };
+                breaker: {
+                    enabled: boolean;
+                    failures: number;
+                    cooldown: string;
+                    max_cooldown: string;
+                    disable_after?: string | null;
+                };
+                ordering?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -1571,6 +1586,14 @@ export interface components {
             /** @description Deliver a `webhook.ping` right away (default true). */
             ping?: boolean | null;
             payload?: null | components["schemas"]["PayloadIn"];
+            breaker?: {
+                enabled?: boolean;
+                failures?: number;
+                cooldown?: string;
+                max_cooldown?: string;
+                disable_after?: string | null;
+            } | null;
+            ordering?: string | null;
         };
         /** @description A webhook as the API shows it (never with its secret; with its public key for `v1a`). */
         WebhookOut: {
@@ -1618,6 +1641,21 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            circuit: {
+                /** @enum {string} */
+                state: "closed" | "open" | "half_open";
+                opened_at?: string | null;
+                next_probe_at?: string | null;
+                reason?: string | null;
+            };
+            breaker: {
+                enabled: boolean;
+                failures: number;
+                cooldown: string;
+                max_cooldown: string;
+                disable_after?: string | null;
+            };
+            ordering?: string | null;
         };
         /**
          * @description Changes a webhook: any field but `id` and `tenant`. A field set to null goes back to its
@@ -1656,6 +1694,14 @@ export interface components {
              *     (generated when omitted or null). Otherwise 422 `immutable`: use `rotate-secret`.
              */
             secret?: string | null;
+            breaker?: {
+                enabled?: boolean;
+                failures?: number;
+                cooldown?: string;
+                max_cooldown?: string;
+                disable_after?: string | null;
+            } | null;
+            ordering?: string | null;
         };
         /**
          * @description The answer to a change: the webhook, and after a change of scheme its new secret (shown in

@@ -10,6 +10,9 @@ const stored = {
   tenant: "default", active: true, disabled_reason: null, filter: "data.amount > 100", rate_limit: 50,
   max_in_flight: 4, effective_in_flight: 4, timeout_ms: 5000, retry_schedule: ["1m", "5m"], headers: { "X-Api-Key": "shop-key" },
   failure_streak: 0, signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" }, public_key: null, created_at: "2026-11-29T06:00:00.000Z", updated_at: "2026-11-29T06:00:00.000Z",
+  circuit: { state: "closed", opened_at: null, next_probe_at: null, reason: null },
+  breaker: { enabled: true, failures: 5, cooldown: "30s", max_cooldown: "1h", disable_after: "3d" },
+  ordering: null,
 };
 
 const eventTypes = {
@@ -186,4 +189,45 @@ test("a changed simple header is sent; cleared, it goes back to the default name
   expect(patches(calls).map((c) => c.body)).toEqual([
     { signature: { simple_header: "x-webhook-signature", simple_prefix: "" } },
   ]);
+});
+
+test("the breaker and ordering are filled from the webhook, and only what changed is sent", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }),
+    ...catalogRoutes,
+    "PATCH /api/webhooks/wh_1": (call) => ({ status: 200, body: { ...stored, ...(call.body as object) } }),
+  });
+  renderPage(<EditWebhook />, at);
+  await user.click(await screen.findByText("Advanced options"));
+  expect(screen.getByLabelText("Opens after failed attempts")).toHaveValue("5");
+  expect(screen.getByLabelText("Disable when open for")).toHaveValue("3d");
+  await user.clear(screen.getByLabelText("First probe after"));
+  await user.type(screen.getByLabelText("First probe after"), "10s");
+  await user.clear(screen.getByLabelText("Disable when open for"));
+  await user.type(screen.getByLabelText("Disable when open for"), "never");
+  await user.selectOptions(screen.getByLabelText("Deliver in publish order"), "field");
+  await user.type(screen.getByLabelText("Field"), "data.order_id");
+  await user.click(screen.getByRole("button", { name: "Save changes" }));
+
+  expect(await screen.findByText("elsewhere")).toBeInTheDocument();
+  expect(patches(calls).map((c) => c.body)).toEqual([
+    { breaker: { cooldown: "10s", disable_after: null }, ordering: "json:data.order_id" },
+  ]);
+});
+
+test("turning the breaker off hides its numbers and sends enabled: false", async () => {
+  const user = userEvent.setup();
+  const calls = fakeApi({
+    "GET /api/webhooks/wh_1": () => ({ status: 200, body: stored }),
+    ...catalogRoutes,
+    "PATCH /api/webhooks/wh_1": (call) => ({ status: 200, body: { ...stored, ...(call.body as object) } }),
+  });
+  renderPage(<EditWebhook />, at);
+  await user.click(await screen.findByText("Advanced options"));
+  await user.click(screen.getByRole("checkbox", { name: /Stop sending while the URL keeps failing/ }));
+  expect(screen.queryByLabelText("Opens after failed attempts")).not.toBeInTheDocument();
+  await user.click(screen.getByRole("button", { name: "Save changes" }));
+  expect(await screen.findByText("elsewhere")).toBeInTheDocument();
+  expect(patches(calls).map((c) => c.body)).toEqual([{ breaker: { enabled: false } }]);
 });

@@ -45,8 +45,12 @@ test("shows the URL as the title, the state, events and settings, charts and fig
   // The failure streak counts deliveries, and says when one counts.
   expect(screen.getByText("0 failed deliveries in a row")).toBeInTheDocument();
   expect(screen.getByText(/counts as failed once its retries are exhausted/)).toHaveTextContent(
-    "HOOKD_DISABLE_AFTER_FAILURES, default 10",
+    "the breaker decides when to stop and disable",
   );
+  // The breaker's settings and the circuit's state; no notice while it is closed.
+  expect(screen.getByText(/opens after 5 failed attempts in a row; probes after 30s, doubling up to 1h/)).toBeInTheDocument();
+  expect(screen.queryByRole("heading", { name: "Circuit open" })).not.toBeInTheDocument();
+  expect(screen.getByText("none: deliveries run side by side")).toBeInTheDocument();
   expect(screen.getByLabelText("Window")).toHaveValue("24h");
   expect([...(screen.getByLabelText("Window") as HTMLSelectElement).options].map((o) => o.value)).toEqual([
     "1h", "6h", "24h", "7d",
@@ -91,4 +95,40 @@ test("Delete asks first, then deletes and goes to the list", async () => {
   await user.click(within(dialog).getByRole("button", { name: "Delete webhook" }));
   expect(await screen.findByText("elsewhere")).toBeInTheDocument();
   expect(calls.filter((c) => c.method === "DELETE").map((c) => c.path)).toEqual(["/api/webhooks/wh_1"]);
+});
+
+test("an open circuit says since when, why, and when the next probe comes", async () => {
+  const soon = new Date(Date.now() + 25_000).toISOString();
+  const opened = new Date(Date.now() - 120_000).toISOString();
+  pageApi({
+    "GET /api/webhooks/wh_1": () => ({
+      status: 200,
+      body: aWebhook({
+        circuit: { state: "open", opened_at: opened, next_probe_at: soon, reason: "HTTP 503" },
+        ordering: "json:data.order_id",
+      }),
+    }),
+  });
+  renderWebhook();
+  const notice = await screen.findByRole("status", { name: "Circuit open" });
+  expect(notice).toHaveTextContent("5 attempts in a row failed (the last: HTTP 503)");
+  expect(notice).toHaveTextContent("wait without using up their retries");
+  expect(within(notice).getByText("in 25 s")).toHaveAttribute("dateTime", soon);
+  expect(notice).toHaveTextContent("up to 1h");
+  expect(notice).toHaveTextContent("3d open, as failing");
+  expect(screen.getByText("per value of data.order_id: in publish order within each value")).toBeInTheDocument();
+});
+
+test("with the breaker off the failure streak's rule is the server's", async () => {
+  pageApi({
+    "GET /api/webhooks/wh_1": () => ({
+      status: 200,
+      body: aWebhook({ breaker: { enabled: false, failures: 5, cooldown: "30s", max_cooldown: "1h", disable_after: "3d" } }),
+    }),
+  });
+  renderWebhook();
+  expect(await screen.findByText(/counts as failed once its retries are exhausted/)).toHaveTextContent(
+    "HOOKD_DISABLE_AFTER_FAILURES, default 10",
+  );
+  expect(screen.getByText(/^off: failing deliveries use up their retries/)).toBeInTheDocument();
 });

@@ -16,6 +16,7 @@ import { TestPanel } from "../components/webhook/TestPanel";
 import { WebhookCharts } from "../components/webhook/WebhookCharts";
 import { WebhookHeader } from "../components/webhook/WebhookHeader";
 import { WebhookSummary } from "../components/webhook/WebhookSummary";
+import { CircuitNotice } from "../components/webhook/Circuit";
 import "../styles/webhook.css";
 import "../styles/deliveries.css";
 
@@ -30,8 +31,9 @@ export function WebhookPage() {
   const webhook = useQuery({
     queryKey: webhookKey(id),
     queryFn: () => call(api.GET("/api/webhooks/{id}", { params: { path: { id: id } } })),
-    // The failure streak and state change as deliveries happen.
-    refetchInterval: 10_000,
+    // The failure streak and state change as deliveries happen; an open circuit is watched
+    // closely, so that its probe's result shows soon after it comes.
+    refetchInterval: (query) => (query.state.data && query.state.data.circuit.state !== "closed" ? 2_000 : 10_000),
   });
 
   if (webhook.isPending) {
@@ -66,6 +68,7 @@ export function WebhookPage() {
   return (
     <div className="webhook-page">
       <WebhookHeader webhook={data} />
+      <CircuitNotice webhook={data} />
       <div className="grid-2">
         <WebhookSummary webhook={data} />
         <div>

@@ -8,7 +8,9 @@ import { fakeApi, renderPage } from "../test/render";
 const webhook = (id: string, url: string, extra: Record<string, unknown> = {}) => ({
   id, url, events: ["order.created", "order.paid"], description: "", tenant: "default", active: true,
   disabled_reason: null, filter: null, rate_limit: null, max_in_flight: 10, effective_in_flight: 10, timeout_ms: 10000,
-  retry_schedule: null, headers: {}, failure_streak: 0, signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" }, public_key: null, created_at: "2026-11-29T06:00:00.000Z",
+  retry_schedule: null, headers: {}, failure_streak: 0,
+  circuit: { state: "closed", opened_at: null, next_probe_at: null, reason: null },
+  breaker: { enabled: true, failures: 5, cooldown: "30s", max_cooldown: "1h", disable_after: "3d" }, ordering: null, signature: { scheme: "v1", simple_header: "x-webhook-signature", simple_prefix: "" }, public_key: null, created_at: "2026-11-29T06:00:00.000Z",
   updated_at: "2026-11-29T06:00:00.000Z", ...extra,
 });
 
@@ -110,4 +112,29 @@ test("an error from the server is shown in words", async () => {
   fakeApi({ "GET /api/webhooks": () => ({ status: 503, body: { code: "unavailable", status: 503 } }) });
   renderPage(<Webhooks />);
   expect(await screen.findByRole("alert")).toHaveTextContent("database is not answering");
+});
+
+test("a webhook whose circuit is open or probing says so beside its state", async () => {
+  const open = { state: "open", opened_at: "2026-11-29T06:00:00.000Z", next_probe_at: "2026-11-29T06:01:00.000Z", reason: "HTTP 500" };
+  fakeApi({
+    "GET /api/webhooks": () => ({
+      status: 200,
+      body: {
+        data: [
+          webhook("wh_1", "https://down.example/hooks", { circuit: open }),
+          webhook("wh_2", "https://probed.example/hooks", { circuit: { ...open, state: "half_open" } }),
+          webhook("wh_3", "https://fine.example/hooks"),
+        ],
+        next_cursor: null,
+      },
+    }),
+    "GET /api/webhooks/wh_1/stats": () => stats(0, 0),
+    "GET /api/webhooks/wh_2/stats": () => stats(0, 0),
+    "GET /api/webhooks/wh_3/stats": () => stats(0, 0),
+  });
+  renderPage(<Webhooks />);
+  const rows = within(await screen.findByRole("table", { name: "Webhooks" })).getAllByRole("row").slice(1);
+  expect(rows[0]).toHaveTextContent("active circuit open");
+  expect(rows[1]).toHaveTextContent("active circuit probing");
+  expect(rows[2]).not.toHaveTextContent("circuit");
 });

@@ -14,6 +14,7 @@ import { Field } from "../components/Field";
 import { Pager, useCursorPages } from "../components/Pager";
 import { WebhookState } from "../components/StatusBadge";
 import { AttemptSuccess } from "../components/webhook/AttemptSuccess";
+import { CircuitBadge } from "../components/webhook/Circuit";
 import { useSettled } from "../components/useSettled";
 import "../styles/webhooks.css";
 
@@ -141,6 +142,12 @@ export function Webhooks() {
                     <td className="hide-narrow wrap mono">{w.events.join(", ")}</td>
                     <td>
                       <WebhookState active={w.active} reason={w.disabled_reason} />
+                      {w.active && (
+                        <>
+                          {" "}
+                          <CircuitBadge circuit={w.circuit} />
+                        </>
+                      )}
                     </td>
                     <td>
                       <AttemptSuccess webhookId={w.id} />

@@ -1,5 +1,6 @@
 // The settings most webhooks leave at their defaults, folded away under "Advanced options".
 import { Field } from "../Field";
+import { DELIVERY_CONTROL_FIELDS, DeliveryControls } from "./DeliveryControls";
 import { HeadersEditor } from "./HeadersEditor";
 import { SignatureOptions } from "./SignatureOptions";
 import {
@@ -22,6 +23,7 @@ export const ADVANCED_FIELDS = [
   "signatureScheme",
   "simpleHeader",
   "simplePrefix",
+  ...DELIVERY_CONTROL_FIELDS,
 ];
 
 export function AdvancedOptions({
@@ -113,6 +115,7 @@ export function AdvancedOptions({
           onChange={(e) => onChange({ filter: e.target.value })}
         />
       </Field>
+      <DeliveryControls values={values} errors={errors} onChange={onChange} />
       <SignatureOptions
         mode={mode}
         initialScheme={initialScheme}

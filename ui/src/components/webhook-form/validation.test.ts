@@ -145,3 +145,67 @@ test("signature fields are sent only when set, and server errors about them land
   expect(placed.errors.signatureScheme).toBe("Must be v1 (HMAC-SHA256) or v1a (Ed25519).");
   expect(placed.unplaced).toBe(false);
 });
+
+test("the breaker's fields follow the server's ranges, and an empty field takes the default", () => {
+  const base = { ...emptyValues(), url: "https://example.com", checkedEvents: ["order.created"] };
+  expect(validate(base, "create")).toEqual({});
+  const errors = validate(
+    { ...base, breakerFailures: "0", breakerCooldown: "2d", breakerMaxCooldown: "5 minutes", breakerDisableAfter: "forever" },
+    "create",
+  );
+  expect(errors.breakerFailures).toMatch(/from 1 to 1000/);
+  expect(errors.breakerCooldown).toMatch(/outside 1s to 1d/);
+  expect(errors.breakerMaxCooldown).toMatch(/not a duration/);
+  expect(errors.breakerDisableAfter).toMatch(/Or write never/);
+  expect(validate({ ...base, breakerCooldown: "2h" }, "create").breakerMaxCooldown).toMatch(/can't be shorter/);
+  expect(validate({ ...base, breakerDisableAfter: "never" }, "create")).toEqual({});
+  // Turned off, its numbers don't matter.
+  expect(validate({ ...base, breakerEnabled: false, breakerFailures: "0" }, "create")).toEqual({});
+});
+
+test("an ordering field must be a path in the event's data", () => {
+  const base = { ...emptyValues(), url: "https://example.com", checkedEvents: ["order.created"], orderingMode: "field" as const };
+  expect(validate({ ...base, orderingField: "data.order_id" }, "create")).toEqual({});
+  expect(validate({ ...base, orderingField: "order_id" }, "create").orderingField).toMatch(/starting with data/);
+  expect(validate({ ...base, orderingField: "" }, "create").orderingField).toMatch(/starting with data/);
+});
+
+test("create sends the breaker and ordering only when they differ from the defaults", () => {
+  const base = { ...emptyValues(), url: "https://example.com", checkedEvents: ["order.created"] };
+  const plain = toCreateBody(base, { chooseTenant: false });
+  expect(plain.breaker).toBeUndefined();
+  expect(plain.ordering).toBeUndefined();
+  const set = toCreateBody(
+    { ...base, breakerFailures: "3", breakerCooldown: "30s", breakerDisableAfter: "never", orderingMode: "field", orderingField: " data.order_id " },
+    { chooseTenant: false },
+  );
+  expect(set.breaker).toEqual({ failures: 3, disable_after: null });
+  expect(set.ordering).toBe("json:data.order_id");
+  expect(toCreateBody({ ...base, breakerEnabled: false, orderingMode: "webhook" }, { chooseTenant: false })).toMatchObject({
+    breaker: { enabled: false },
+    ordering: "webhook",
+  });
+});
+
+test("an edit sends the whole breaker when it changed, null when back at the defaults, and ordering changes", () => {
+  const stored = { ...emptyValues(), url: "https://example.com", checkedEvents: ["a"], breakerFailures: "5", breakerCooldown: "30s", breakerMaxCooldown: "1h", breakerDisableAfter: "3d" };
+  expect(toPatchBody(stored, stored)).toEqual({});
+  expect(toPatchBody(stored, { ...stored, breakerCooldown: "10s" })).toEqual({ breaker: { cooldown: "10s" } });
+  expect(toPatchBody(stored, { ...stored, breakerEnabled: false })).toEqual({ breaker: { enabled: false } });
+  const custom = { ...stored, breakerFailures: "3" };
+  expect(toPatchBody(custom, stored)).toEqual({ breaker: null });
+  expect(toPatchBody(stored, { ...stored, orderingMode: "webhook" })).toEqual({ ordering: "webhook" });
+  expect(toPatchBody({ ...stored, orderingMode: "webhook" }, stored)).toEqual({ ordering: null });
+});
+
+test("server errors about the breaker land at its fields", () => {
+  const values = { ...emptyValues(), checkedEvents: ["a"] };
+  const error = new ApiError(422, "validation_failed", "Please correct…", [
+    { field: "breaker.failures", message: "must be from 1 to 1000" },
+    { field: "ordering", message: "must be null, \"webhook\" or \"json:<path>\"" },
+  ]);
+  const { errors, unplaced } = placeServerErrors(error, values, new Set(["breakerFailures", "orderingField"]));
+  expect(errors.breakerFailures).toBe("Must be from 1 to 1000.");
+  expect(errors.orderingField).toMatch(/^Must be null/);
+  expect(unplaced).toBe(false);
+});

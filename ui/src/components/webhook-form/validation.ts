@@ -3,7 +3,9 @@
 // fields they name.
 import { ApiError } from "../../api/errors";
 import {
+  DEFAULT_BREAKER,
   DEFAULT_SIMPLE_HEADER,
+  NEVER,
   eventsOf,
   scheduleItems,
   simpleHeaderOf,
@@ -96,6 +98,50 @@ function checkDelay(item: string): string | undefined {
   return undefined;
 }
 
+/** A duration as the breaker's fields take it, in seconds; undefined when it is not one. */
+function durationSeconds(text: string): number | undefined {
+  const match = DELAY.exec(text.trim());
+  return match ? Number(match[1]) * SECONDS_PER_UNIT[match[2]] : undefined;
+}
+
+/** Why a breaker duration is refused (empty is fine: the default), or undefined. */
+function checkBreakerDuration(text: string, minSeconds: number, maxSeconds: number, range: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  const seconds = durationSeconds(trimmed);
+  if (seconds === undefined) return `“${trimmed}” is not a duration: write a whole number and one unit, s, m, h or d (such as 30s or 1h).`;
+  if (seconds < minSeconds || seconds > maxSeconds) return `“${trimmed}” is outside ${range}.`;
+  return undefined;
+}
+
+/** Why the breaker's fields are refused, by field (the server's rules). */
+function checkBreaker(values: WebhookFormValues): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!values.breakerEnabled) return errors;
+  const failures = values.breakerFailures.trim();
+  if (failures !== "" && (!/^\d+$/.test(failures) || Number(failures) < 1 || Number(failures) > 1000)) {
+    errors.breakerFailures = "Enter a number of attempts from 1 to 1000, or leave it empty.";
+  }
+  const cooldown = checkBreakerDuration(values.breakerCooldown, 1, 86_400, "1s to 1d");
+  if (cooldown) errors.breakerCooldown = cooldown;
+  const maxCooldown = checkBreakerDuration(values.breakerMaxCooldown, 1, 7 * 86_400, "1s to 7d");
+  if (maxCooldown) errors.breakerMaxCooldown = maxCooldown;
+  if (!cooldown && !maxCooldown) {
+    const first = durationSeconds(values.breakerCooldown.trim() || DEFAULT_BREAKER.cooldown) ?? 0;
+    const longest = durationSeconds(values.breakerMaxCooldown.trim() || DEFAULT_BREAKER.maxCooldown) ?? 0;
+    if (longest < first) errors.breakerMaxCooldown = "The longest wait can't be shorter than the first probe's.";
+  }
+  const disableAfter = values.breakerDisableAfter.trim().toLowerCase();
+  if (disableAfter !== NEVER) {
+    const problem = checkBreakerDuration(disableAfter, 1, 365 * 86_400, "1s to 365d");
+    if (problem) errors.breakerDisableAfter = `${problem} Or write never.`;
+  }
+  return errors;
+}
+
+/** A field's path in the event for ordering: data, then names joined by dots. */
+const ORDERING_FIELD = /^data(\.[^.\s]+)+$/;
+
 /** Why `text` is not a retry schedule the API would take (the server's rules), or undefined. */
 export function checkRetrySchedule(text: string): string | undefined {
   const items = scheduleItems(text);
@@ -162,6 +208,11 @@ export function validate(values: WebhookFormValues, mode: FormMode): FieldErrors
   set("maxInFlight", checkWholeNumber(values.maxInFlight, 1, MAX_IN_FLIGHT, "a number of requests"));
   set("rateLimit", checkWholeNumber(values.rateLimit, 1, MAX_RATE_LIMIT, "a number of deliveries per second"));
 
+  Object.assign(errors, checkBreaker(values));
+  if (values.orderingMode === "field" && !ORDERING_FIELD.test(values.orderingField.trim())) {
+    errors.orderingField = "Enter the field's path in the event, starting with data, such as data.order_id.";
+  }
+
   if (mode === "create") set("secret", checkSecret(values));
   if (values.signatureScheme === "v1") {
     set("simpleHeader", checkSimpleHeader(values.simpleHeader));
@@ -211,6 +262,13 @@ const API_FIELDS: Record<string, string> = {
   "signature.scheme": "signatureScheme",
   "signature.simple_header": "simpleHeader",
   "signature.simple_prefix": "simplePrefix",
+  breaker: "breakerEnabled",
+  "breaker.enabled": "breakerEnabled",
+  "breaker.failures": "breakerFailures",
+  "breaker.cooldown": "breakerCooldown",
+  "breaker.max_cooldown": "breakerMaxCooldown",
+  "breaker.disable_after": "breakerDisableAfter",
+  ordering: "orderingField",
 };
 
 /**

@@ -39,9 +39,33 @@ export interface WebhookFormValues {
   simpleHeader: string;
   simplePrefix: string;
   headers: HeaderRow[];
+  /** The circuit breaker: on unless turned off; empty fields take the server's defaults. */
+  breakerEnabled: boolean;
+  breakerFailures: string;
+  breakerCooldown: string;
+  breakerMaxCooldown: string;
+  /** A duration, or "never". */
+  breakerDisableAfter: string;
+  /** No ordering, the whole webhook in order, or in order per value of a field of the event. */
+  orderingMode: OrderingMode;
+  /** The field's path in the event, such as data.order_id (with orderingMode "field"). */
+  orderingField: string;
   /** Create only. */
   ping: boolean;
 }
+
+export type OrderingMode = "" | "webhook" | "field";
+
+/** The breaker's defaults, as the server applies them to a webhook that sets none. */
+export const DEFAULT_BREAKER = {
+  failures: 5,
+  cooldown: "30s",
+  maxCooldown: "1h",
+  disableAfter: "3d",
+} as const;
+
+/** What the disable-after field holds for a breaker that never disables. */
+export const NEVER = "never";
 
 export type FormMode = "create" | "edit";
 
@@ -73,6 +97,13 @@ export function emptyValues(tenant = "default"): WebhookFormValues {
     simpleHeader: "",
     simplePrefix: "",
     headers: [],
+    breakerEnabled: true,
+    breakerFailures: "",
+    breakerCooldown: "",
+    breakerMaxCooldown: "",
+    breakerDisableAfter: "",
+    orderingMode: "",
+    orderingField: "",
     ping: true,
   };
 }
@@ -102,7 +133,53 @@ export function valuesFromWebhook(webhook: Schemas["WebhookOut"]): WebhookFormVa
     simpleHeader: webhook.signature.simple_header,
     simplePrefix: webhook.signature.simple_prefix,
     headers: Object.entries(webhook.headers).map(([name, value]) => newHeaderRow(name, value)),
+    breakerEnabled: webhook.breaker.enabled,
+    breakerFailures: String(webhook.breaker.failures),
+    breakerCooldown: webhook.breaker.cooldown,
+    breakerMaxCooldown: webhook.breaker.max_cooldown,
+    breakerDisableAfter: webhook.breaker.disable_after ?? NEVER,
+    ...orderingValues(webhook.ordering),
   };
+}
+
+/** A stored `ordering` as the form's two fields. */
+function orderingValues(ordering: string | null | undefined): Pick<WebhookFormValues, "orderingMode" | "orderingField"> {
+  if (!ordering) return { orderingMode: "", orderingField: "" };
+  if (ordering === "webhook") return { orderingMode: "webhook", orderingField: "" };
+  return { orderingMode: "field", orderingField: ordering.replace(/^json:/, "") };
+}
+
+/** The `ordering` the API takes: null, "webhook" or "json:<path>". */
+export function orderingOf(values: WebhookFormValues): string | null {
+  if (values.orderingMode === "webhook") return "webhook";
+  if (values.orderingMode === "field") return `json:${values.orderingField.trim()}`;
+  return null;
+}
+
+type BreakerIn = NonNullable<Schemas["WebhookIn"]["breaker"]>;
+
+/**
+ * The `breaker` the API takes, or undefined when every field is at the server's default (so the
+ * server's defaults keep applying). Empty fields are left out and take their defaults.
+ */
+export function breakerOf(values: WebhookFormValues): BreakerIn | undefined {
+  const breaker: BreakerIn = {};
+  if (!values.breakerEnabled) breaker.enabled = false;
+  const failures = wholeNumber(values.breakerFailures);
+  if (failures !== undefined && failures !== DEFAULT_BREAKER.failures) breaker.failures = failures;
+  const cooldown = values.breakerCooldown.trim();
+  if (cooldown && cooldown !== DEFAULT_BREAKER.cooldown) breaker.cooldown = cooldown;
+  const maxCooldown = values.breakerMaxCooldown.trim();
+  if (maxCooldown && maxCooldown !== DEFAULT_BREAKER.maxCooldown) breaker.max_cooldown = maxCooldown;
+  const disableAfter = values.breakerDisableAfter.trim().toLowerCase();
+  if (disableAfter === NEVER) breaker.disable_after = null;
+  else if (disableAfter && disableAfter !== DEFAULT_BREAKER.disableAfter) breaker.disable_after = disableAfter;
+  return Object.keys(breaker).length > 0 ? breaker : undefined;
+}
+
+/** Two breakers the same, each as `breakerOf` makes it (undefined: all defaults). */
+function sameBreaker(a: BreakerIn | undefined, b: BreakerIn | undefined): boolean {
+  return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
 }
 
 /** Splits "a, b c" into ["a", "b", "c"]: commas and spaces both separate. */
@@ -174,6 +251,10 @@ export function toCreateBody(
   if (Object.keys(signature).length > 0) body.signature = signature;
   const headers = headersOf(values);
   if (Object.keys(headers).length > 0) body.headers = headers;
+  const breaker = breakerOf(values);
+  if (breaker) body.breaker = breaker;
+  const ordering = orderingOf(values);
+  if (ordering) body.ordering = ordering;
   body.ping = values.ping;
   return body;
 }
@@ -225,5 +306,11 @@ export function toPatchBody(
     if (values.simplePrefix !== initial.simplePrefix) signature.simple_prefix = values.simplePrefix;
   }
   if (Object.keys(signature).length > 0) patch.signature = signature;
+  // The whole breaker is sent when any of it changed (what is left out takes the defaults);
+  // null when it is back at the defaults.
+  const breaker = breakerOf(values);
+  if (!sameBreaker(breaker, breakerOf(initial))) patch.breaker = breaker ?? null;
+  const ordering = orderingOf(values);
+  if (ordering !== orderingOf(initial)) patch.ordering = ordering;
   return patch;
 }

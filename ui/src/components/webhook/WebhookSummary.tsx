@@ -2,6 +2,7 @@
 import type { Schemas } from "../../api/client";
 import { Time } from "../Time";
 import { formatMs } from "../format";
+import { breakerSummary, orderingSummary } from "./Circuit";
 
 export function WebhookSummary({ webhook }: { webhook: Schemas["WebhookOut"] }) {
   const headerNames = Object.keys(webhook.headers);
@@ -37,6 +38,13 @@ export function WebhookSummary({ webhook }: { webhook: Schemas["WebhookOut"] }) 
         <dd>
           {webhook.rate_limit ? `${webhook.rate_limit} per second` : <span className="muted">no limit</span>}
         </dd>
+        <dt>Circuit breaker</dt>
+        <dd>
+          {webhook.circuit.state === "closed" ? "closed" : webhook.circuit.state === "open" ? "open" : "probing"}
+          <div className="hint">{breakerSummary(webhook.breaker)}</div>
+        </dd>
+        <dt>Ordering</dt>
+        <dd>{orderingSummary(webhook.ordering)}</dd>
         <dt>Filter</dt>
         <dd>
           {webhook.filter ? (
@@ -73,8 +81,10 @@ export function WebhookSummary({ webhook }: { webhook: Schemas["WebhookOut"] }) 
             : `${webhook.failure_streak} failed deliveries in a row`}
           <p className="hint">
             A delivery counts as failed once its retries are exhausted; retries by hand and tests
-            leave the count as it is. The webhook is disabled after several in a row
-            (HOOKD_DISABLE_AFTER_FAILURES, default 10).
+            leave the count as it is.{" "}
+            {webhook.breaker.enabled
+              ? "With the circuit breaker on, the breaker decides when to stop and disable."
+              : "With the circuit breaker off, the webhook is disabled after several in a row (HOOKD_DISABLE_AFTER_FAILURES, default 10)."}
           </p>
         </dd>
         <dt>Created</dt>
