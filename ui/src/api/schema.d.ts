@@ -697,6 +697,55 @@ export interface components {
             /** @description 1 to 1000 events, stored all or nothing. */
             events: components["schemas"]["EventIn"][];
         };
+        /**
+         * @description The circuit breaker's settings. Fields left out take the server's defaults; `null` for the
+         *     whole object means every default.
+         */
+        BreakerIn: {
+            /**
+             * @description Default true. False: no circuit; the server's `disable_after_failures` (failed
+             *     deliveries in a row) disables the webhook instead.
+             */
+            enabled?: boolean | null;
+            /**
+             * Format: int32
+             * @description Attempts failed in a row that open the circuit, 1 to 1000 (default 5).
+             */
+            failures?: number | null;
+            /**
+             * @description How long the circuit stays open before the first probe, 1s to 1d (default `30s`): a
+             *     whole number and one unit, `s`, `m`, `h` or `d`.
+             * @example 30s
+             */
+            cooldown?: string | null;
+            /**
+             * @description The longest wait between probes (each failed probe doubles it), from `cooldown` to 7d
+             *     (default `1h`).
+             * @example 1h
+             */
+            max_cooldown?: string | null;
+            /**
+             * @description A circuit open this long disables the webhook (`disabled_reason: failing`), 1s to 365d
+             *     (default `3d`); `null`: never.
+             * @example 3d
+             */
+            disable_after?: string | null;
+        };
+        /** @description The circuit breaker in effect (the server's defaults where the webhook has none). */
+        BreakerOut: {
+            enabled: boolean;
+            /**
+             * Format: int32
+             * @description Attempts failed in a row that open the circuit.
+             */
+            failures: number;
+            /** @description The wait before the first probe. */
+            cooldown: string;
+            /** @description The longest wait between probes. */
+            max_cooldown: string;
+            /** @description How long the circuit may stay open before the webhook is disabled; `null`: never. */
+            disable_after?: string | null;
+        };
         /** @description Which failed deliveries to retry; every one the token can see when nothing is set. */
         BulkRetryIn: {
             /**
@@ -741,6 +790,27 @@ export interface components {
             last_attempt_due_at?: string | null;
             dry_run: boolean;
         };
+        /** @description A webhook's circuit (read-only). */
+        CircuitOut: {
+            state: components["schemas"]["CircuitStateOut"];
+            /**
+             * Format: date-time
+             * @description When it opened (while open or half open).
+             */
+            opened_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the next probe is due (while open).
+             */
+            next_probe_at?: string | null;
+            /** @description The failure that opened it or the last probe's: `HTTP 500`, `timed out`, ... */
+            reason?: string | null;
+        };
+        /**
+         * @description Where a circuit is.
+         * @enum {string}
+         */
+        CircuitStateOut: "closed" | "open" | "half_open";
         /** @description How duplicates are found. */
         DedupeDoc: {
             /** @description `auto`, `body`, `header:<name>` or `json:<path>`. */
@@ -1246,25 +1316,16 @@ export interface components {
                 failure_streak: number;
                 /** @description What it receives for events that came from an inbox. */
                 payload: components["schemas"]["PayloadIn"];
+                /** @description `webhook`, `json:data.<path>`, or `null` (any order). */
+                ordering?: string | null;
+                /** @description The circuit breaker in effect (never null: the server's defaults when not set). */
+                breaker: components["schemas"]["BreakerOut"];
+                /** @description Read-only: the circuit's state, shared by every node. */
+                circuit: components["schemas"]["CircuitOut"];
                 /** Format: date-time */
                 created_at: string;
                 /** Format: date-time */
                 updated_at: string;
-                circuit: {
-                    /** @enum {string} */
-                    state: "closed" | "open" | "half_open";
-                    opened_at?: string | null;
-                    next_probe_at?: string | null;
-                    reason?: string | null;
-                };
-                breaker: {
-                    enabled: boolean;
-                    failures: number;
-                    cooldown: string;
-                    max_cooldown: string;
-                    disable_after?: string | null;
-                };
-                ordering?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -1586,14 +1647,9 @@ export interface components {
             /** @description Deliver a `webhook.ping` right away (default true). */
             ping?: boolean | null;
             payload?: null | components["schemas"]["PayloadIn"];
-            breaker?: {
-                enabled?: boolean;
-                failures?: number;
-                cooldown?: string;
-                max_cooldown?: string;
-                disable_after?: string | null;
-            } | null;
+            /** @description Deliveries in publish order: `webhook` for all of them, or `json:` and a path into the event (`json:data.order_id`) for those with the same value there, each key on its own; `null` (default): any order. */
             ordering?: string | null;
+            breaker?: null | components["schemas"]["BreakerIn"];
         };
         /** @description A webhook as the API shows it (never with its secret; with its public key for `v1a`). */
         WebhookOut: {
@@ -1637,25 +1693,16 @@ export interface components {
             failure_streak: number;
             /** @description What it receives for events that came from an inbox. */
             payload: components["schemas"]["PayloadIn"];
+            /** @description `webhook`, `json:data.<path>`, or `null` (any order). */
+            ordering?: string | null;
+            /** @description The circuit breaker in effect (never null: the server's defaults when not set). */
+            breaker: components["schemas"]["BreakerOut"];
+            /** @description Read-only: the circuit's state, shared by every node. */
+            circuit: components["schemas"]["CircuitOut"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
-            circuit: {
-                /** @enum {string} */
-                state: "closed" | "open" | "half_open";
-                opened_at?: string | null;
-                next_probe_at?: string | null;
-                reason?: string | null;
-            };
-            breaker: {
-                enabled: boolean;
-                failures: number;
-                cooldown: string;
-                max_cooldown: string;
-                disable_after?: string | null;
-            };
-            ordering?: string | null;
         };
         /**
          * @description Changes a webhook: any field but `id` and `tenant`. A field set to null goes back to its
@@ -1688,20 +1735,15 @@ export interface components {
                 [key: string]: string;
             } | null;
             payload?: null | components["schemas"]["PayloadIn"];
+            /** @description Deliveries in publish order: `webhook` for all of them, or `json:` and a path into the event (`json:data.order_id`) for those with the same value there, each key on its own; `null` (default): any order. */
+            ordering?: string | null;
             signature?: null | components["schemas"]["SignatureIn"];
+            breaker?: null | components["schemas"]["BreakerIn"];
             /**
              * @description Only together with a new `signature.scheme`: the new secret, of that scheme's kind
              *     (generated when omitted or null). Otherwise 422 `immutable`: use `rotate-secret`.
              */
             secret?: string | null;
-            breaker?: {
-                enabled?: boolean;
-                failures?: number;
-                cooldown?: string;
-                max_cooldown?: string;
-                disable_after?: string | null;
-            } | null;
-            ordering?: string | null;
         };
         /**
          * @description The answer to a change: the webhook, and after a change of scheme its new secret (shown in

@@ -3,8 +3,7 @@
 
 use super::{
     Breaker, Circuit, CustomHeaders, EventPattern, Filter, Ordering, RetrySchedule,
-    SignatureOptions,
-    SignatureScheme, Tenant, Timestamp, WebhookId, WebhookSecret, WebhookUrl,
+    SignatureOptions, SignatureScheme, Tenant, Timestamp, WebhookId, WebhookSecret, WebhookUrl,
 };
 use std::time::Duration;
 

@@ -82,7 +82,7 @@ async fn per_key_order_holds_across_nodes_and_a_killed_node() {
         &client,
         format!("{}/api/webhooks", bases[0]),
         &json!({"url": url, "events": ["*"], "ping": false, "timeout_ms": 2000,
-                "ordering": "json:data.key"}),
+                "ordering": "json:data.key", "breaker": {"enabled": false}}),
     )
     .await
     .unwrap();

@@ -195,7 +195,12 @@ impl Rig {
                 continue;
             }
             quiet_rounds = 0;
-            let news = self.store.record_outcomes(batch.into(), 10).await.unwrap().news;
+            let news = self
+                .store
+                .record_outcomes(batch.into(), 10)
+                .await
+                .unwrap()
+                .news;
             if !news.is_empty() {
                 self.directory.reload().await.unwrap();
             }
