@@ -333,8 +333,9 @@ async fn beside_neighbour(
 /// receiver fails everything and one that answers 429 with `Retry-After: 1` get events of
 /// their own at a steady 200 a second. The healthy one's rate is compared with steady
 /// delivery's: the trouble next to it must not slow it. The failing one must get no more
-/// requests than its circuit breaker allows (`BREAKER_FAILURES` attempts, then one probe per
-/// cooldown, doubling), and its circuit must be open at the end; the busy one no more than one
+/// requests than its circuit breaker allows (`BREAKER_FAILURES` attempts, or the first round of
+/// `max_in_flight` already running, then one probe per cooldown, doubling), and its circuit must
+/// be open at the end; the busy one no more than one
 /// round of requests per second it asked to wait.
 pub async fn trouble(
     bench: &Bench,
@@ -395,7 +396,12 @@ pub async fn trouble(
         Goal::AtLeast(steady * 0.9),
         raw,
     ));
-    let allowed_failing = breaker_allows(BREAKER_FAILURES, BREAKER_COOLDOWN_SECS, elapsed);
+    let allowed_failing = breaker_allows(
+        BREAKER_FAILURES,
+        DEFAULT_MAX_IN_FLIGHT,
+        BREAKER_COOLDOWN_SECS,
+        elapsed,
+    );
     report.add(Figure::new(
         "trouble",
         format!(
@@ -439,18 +445,22 @@ pub async fn trouble(
 /// attempts in a row, and probes after this many seconds, then twice as long each time.
 const BREAKER_FAILURES: u32 = 5;
 const BREAKER_COOLDOWN_SECS: u64 = 1;
+/// The failing webhook's `max_in_flight`: the server's default.
+const DEFAULT_MAX_IN_FLIGHT: u32 = 10;
 
 /// Requests a breaker lets through to a receiver that fails everything, in `elapsed` seconds:
-/// the attempts that open it, then one probe at each cooldown (1, 2, 4, ... seconds after the
-/// last). The circuit opens some time after the start, so this is an upper bound.
-fn breaker_allows(failures: u32, cooldown_secs: u64, elapsed: f64) -> u64 {
+/// the attempts that open it (`failures`, or the first `max_in_flight` sent at once before any
+/// answer came, whichever is more: attempts already running when it opens finish), then one
+/// probe at each cooldown (1, 2, 4, ... seconds after the last). The circuit opens some time
+/// after the start, so this is an upper bound.
+fn breaker_allows(failures: u32, max_in_flight: u32, cooldown_secs: u64, elapsed: f64) -> u64 {
     let (mut probes, mut at, mut wait) = (0, 0.0, cooldown_secs as f64);
     while at + wait <= elapsed {
         at += wait;
         wait *= 2.0;
         probes += 1;
     }
-    u64::from(failures) + probes
+    u64::from(failures.max(max_in_flight)) + probes
 }
 
 /// A backlog builds while the receiver hangs, then drains when it answers again (after the
@@ -634,10 +644,12 @@ mod tests {
 
     #[test]
     fn a_breaker_allows_its_failures_then_one_probe_per_doubling_cooldown() {
-        assert_eq!(breaker_allows(5, 1, 0.5), 5);
+        assert_eq!(breaker_allows(5, 1, 1, 0.5), 5);
         // Probes at 1, 3 and 7 seconds; the next would be at 15.
-        assert_eq!(breaker_allows(5, 1, 10.0), 8);
-        assert_eq!(breaker_allows(5, 1, 15.0), 9);
-        assert_eq!(breaker_allows(3, 30, 10.0), 3);
+        assert_eq!(breaker_allows(5, 1, 1, 10.0), 8);
+        assert_eq!(breaker_allows(5, 1, 1, 15.0), 9);
+        assert_eq!(breaker_allows(3, 1, 30, 10.0), 3);
+        // Ten sent at once before the first answer all count.
+        assert_eq!(breaker_allows(5, 10, 1, 10.0), 13);
     }
 }
