@@ -158,6 +158,7 @@ fn event(webhooks: &[&Webhook], claimed: bool, key: Option<&str>) -> NewEvent {
                 webhook_id: w.id.clone(),
                 claimed,
                 even_if_disabled: false,
+                waits_for_circuit: false,
                 order_key: None,
             })
             .collect(),

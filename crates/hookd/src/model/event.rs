@@ -38,6 +38,9 @@ pub struct NewDelivery {
     pub claimed: bool,
     /// Created even if the webhook is disabled (the synchronous `test` of a disabled webhook).
     pub even_if_disabled: bool,
+    /// Its webhook's circuit is open: it waits in the database until the circuit closes, so
+    /// storing it unclaimed is no reason to wake other nodes' scans.
+    pub waits_for_circuit: bool,
     /// Its key when its webhook orders deliveries: it waits for the one published before it
     /// with the same key (the store then keeps it unclaimed, whatever `claimed` says).
     pub order_key: Option<OrderKey>,

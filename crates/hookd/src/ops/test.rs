@@ -60,6 +60,7 @@ impl Operations {
                 webhook_id: webhook.id.clone(),
                 claimed: true,
                 even_if_disabled: true,
+                waits_for_circuit: false,
                 // A test is sent now, outside the webhook's order.
                 order_key: None,
             }],

@@ -223,11 +223,14 @@ impl Publisher {
                 .webhook(webhook)
                 .is_some_and(|w| w.circuit_blocks())
         };
+        for delivery in &mut item.event.deliveries {
+            delivery.waits_for_circuit = !sendable(&delivery.webhook_id);
+        }
         let mut deliveries: Vec<_> = item
             .event
             .deliveries
             .iter_mut()
-            .filter(|d| sendable(&d.webhook_id))
+            .filter(|d| !d.waits_for_circuit)
             .collect();
         let webhooks = deliveries.iter().map(|d| &d.webhook_id);
         let reservations = capacity.try_reserve_each(webhooks, item.event.payload.len());
@@ -346,6 +349,7 @@ impl Publisher {
                 webhook_id,
                 claimed: false,
                 even_if_disabled: false,
+                waits_for_circuit: false,
                 order_key,
             })
             .collect();

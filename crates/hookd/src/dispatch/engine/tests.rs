@@ -294,6 +294,7 @@ async fn a_retry_waits_in_the_store_until_its_time() {
             webhook_id: hook.id.clone(),
             claimed: true,
             even_if_disabled: false,
+            waits_for_circuit: false,
             order_key: None,
         }],
         inbox_request_id: None,

@@ -154,6 +154,7 @@ impl Rig {
                         webhook_id: self.webhook.id.clone(),
                         claimed: false,
                         even_if_disabled: false,
+                        waits_for_circuit: false,
                         order_key: None,
                     }],
                 }

@@ -146,7 +146,7 @@ pub async fn insert_in(
             } else if waits {
                 waiting.push(d.id.clone());
             } else {
-                unheld_due |= !d.claimed;
+                unheld_due |= !d.claimed && !d.waits_for_circuit;
             }
         }
         if !dropped.is_empty() {
