@@ -21,8 +21,12 @@ export interface EventChoice {
 
 /** What hookd's own events are, for the words under their checkboxes. */
 const HOOKD_EVENTS: Record<string, string> = {
+  "webhook.circuit_closed":
+    "A probe of a webhook of this tenant succeeded: hookd sends to it again, and its waiting deliveries drain.",
+  "webhook.circuit_opened":
+    "A webhook of this tenant failed several attempts in a row: hookd stopped sending to it and probes it until it is back.",
   "webhook.disabled":
-    "hookd disabled a webhook of this tenant: its deliveries kept failing, or its receiver answered 410 Gone.",
+    "hookd disabled a webhook of this tenant: its deliveries kept failing (or its circuit stayed open too long), or its receiver answered 410 Gone.",
   "webhook.ping": "A test. Every webhook gets its own pings (Send test, and on creation), ticked or not.",
 };
 
