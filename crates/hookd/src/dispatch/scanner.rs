@@ -28,6 +28,7 @@ pub async fn run(
     let mut due = store.signals().map(|signals| signals.due);
     let mut backoff = interval;
     loop {
+        let started = tokio::time::Instant::now();
         let snapshot = snapshots.borrow().clone();
         let scanned = claim_once(&store, &dispatcher, &snapshot, max_payload).await;
         if *stop.borrow() {
@@ -46,12 +47,23 @@ pub async fn run(
         };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            _ = signalled(&mut due) => {}
+            _ = signalled(&mut due) => {
+                // Other nodes' signals come as often as they publish what they can't hold (a
+                // full lane, say): one scan per SIGNAL_GAP takes all of it, where one scan per
+                // signal would walk the same skipped rows again and again.
+                tokio::select! {
+                    () = tokio::time::sleep_until(started + SIGNAL_GAP) => {}
+                    _ = stop.changed() => return,
+                }
+            }
             () = scan_now.notified() => {}
             _ = stop.changed() => return,
         }
     }
 }
+
+/// The shortest time between the starts of two scans that signals from the database ask for.
+const SIGNAL_GAP: Duration = Duration::from_millis(50);
 
 /// The longest wait between scans while the database fails.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
