@@ -143,9 +143,12 @@ pub async fn unreliable(bench: &Bench, report: &mut Report, raw: f64) -> anyhow:
     );
     let share = bench.scale.failure_share;
     receiver.set_failure_share(share);
+    // Retries under random failures, not the circuit breaker (`trouble` measures that): five
+    // failures in a row now and then would open it and hold the rest of the run.
     let settings = json!({
         "max_in_flight": bench.scale.concurrency,
         "retry_schedule": ["1s", "1s", "1s", "1s", "1s", "1s", "1s", "1s"],
+        "breaker": {"enabled": false},
     });
     let path = "/unreliable/share";
     webhook(&target, &receiver, path, &["unreliable.*"], settings).await?;
@@ -479,10 +482,13 @@ pub async fn backlog(
         &receiver,
         "/slow/backlog",
         &["backlog.*"],
+        // The memory bound and the drain, not the circuit breaker: with it, the backlog would
+        // wait for the next probe after the receiver came back.
         json!({
             "timeout_ms": 2000,
             "retry_schedule": ["1s"],
             "max_in_flight": bench.scale.concurrency,
+            "breaker": {"enabled": false},
         }),
     )
     .await?;
@@ -592,7 +598,9 @@ pub async fn retry_timing(bench: &Bench, report: &mut Report) -> anyhow::Result<
         &receiver,
         "/flaky/retries",
         &["retry.*"],
-        json!({"retry_schedule": ["1s", "2s"]}),
+        // The schedule's timing: every attempt fails until the last, which the breaker would
+        // hold back.
+        json!({"retry_schedule": ["1s", "2s"], "breaker": {"enabled": false}}),
     )
     .await?;
     let events = bench.scale.retry_events;

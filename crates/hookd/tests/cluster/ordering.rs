@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 const KEYS: u64 = 10;
-const PER_KEY: u64 = 40;
+const PER_KEY: u64 = 100;
 const FAILURE_RATE: f64 = 0.3;
 
 /// (key, number in the key's publish order, answered 2xx), in arrival order.
