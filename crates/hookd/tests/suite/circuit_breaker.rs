@@ -15,6 +15,19 @@ async fn circuit_state(server: &TestServer, id: &str) -> Value {
     server.webhook(id).await["circuit"].clone()
 }
 
+/// A counter or gauge of `/metrics` with its labels as Prometheus prints them, such as
+/// `hookd_circuit_transitions_total{to="open"}`; `None` when the line is missing.
+async fn metric(server: &TestServer, series: &str) -> Option<f64> {
+    let text = reqwest::get(server.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
 /// The deliveries of the events, as the API has them now.
 async fn deliveries(server: &TestServer, events: &[String]) -> Vec<Value> {
     let mut found = Vec::new();
@@ -81,6 +94,14 @@ async fn a_failing_receiver_opens_the_circuit_and_gets_everything_once_it_recove
         (Some("webhook.circuit_opened"), Some(id.as_str()))
     );
     assert_eq!(opened["data"]["reason"], "HTTP 500");
+    // Prometheus counts the opening (tests share the process's metrics: at least this one)
+    // and shows the circuits by state.
+    assert!(metric(&server, r#"hookd_circuit_transitions_total{to="open"}"#).await >= Some(1.0));
+    assert!(
+        metric(&server, r#"hookd_circuits{state="open"}"#)
+            .await
+            .is_some()
+    );
 
     // The first probe, at the cooldown, fails: one request, and the circuit opens again.
     let probed = receiver.wait_for(4, WAIT).await;
@@ -121,6 +142,7 @@ async fn a_failing_receiver_opens_the_circuit_and_gets_everything_once_it_recove
         .collect();
     assert_eq!(announcements[1]["type"], "webhook.circuit_closed");
     assert_eq!(announcements[1]["data"]["webhook_id"], id.as_str());
+    assert!(metric(&server, r#"hookd_circuit_transitions_total{to="closed"}"#).await >= Some(1.0));
 }
 
 /// A circuit still open after `disable_after` disables the webhook as failing at its next
