@@ -115,6 +115,7 @@ test("an open circuit says since when, why, and when the next probe comes", asyn
   expect(notice).toHaveTextContent("wait without using up their retries");
   expect(within(notice).getByText("in 25 s")).toHaveAttribute("dateTime", soon);
   expect(notice).toHaveTextContent("up to 1h");
+  expect(notice).toHaveTextContent("Send test closes the circuit at once");
   expect(notice).toHaveTextContent("3d open, as failing");
   expect(screen.getByText("per value of data.order_id: in publish order within each value")).toBeInTheDocument();
 });

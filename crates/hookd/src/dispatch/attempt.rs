@@ -213,7 +213,7 @@ impl Attempting<'_> {
         AttemptOutcome {
             attempt,
             next,
-            counts_for_streak: role != CircuitRole::Ignored && !job.manual,
+            counts_for_streak: role != CircuitRole::Test && !job.manual,
             retry_after: retry::lane_pause(result),
             overloaded: timed_out || matches!(result.status, Some(429 | 503)),
             claim: job.claim.clone(),

@@ -221,8 +221,9 @@ pub struct AttemptOutcome {
 /// What an attempt means to its webhook's circuit breaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CircuitRole {
-    /// Not counted: a test a person asked for (`POST /test`).
-    Ignored,
+    /// A test a person asked for (`POST /test`): a success closes an open circuit (the
+    /// receiver is back, seen by its owner); nothing else about it counts.
+    Test,
     /// An attempt the dispatcher made: it moves the failures in a row while the circuit is
     /// closed, and nothing while it is open.
     Counted,

@@ -91,7 +91,7 @@ impl Operations {
             &self.config.user_agent,
             &target,
             &job,
-            CircuitRole::Ignored,
+            CircuitRole::Test,
         )
         .await;
         drop(pass);

@@ -145,6 +145,60 @@ async fn a_failing_receiver_opens_the_circuit_and_gets_everything_once_it_recove
     assert!(metric(&server, r#"hookd_circuit_transitions_total{to="closed"}"#).await >= Some(1.0));
 }
 
+/// Its owner's test, once the receiver is back, closes an open circuit at once (no need to wait
+/// for the probe); a failed test leaves it as it was.
+#[tokio::test]
+async fn a_successful_test_closes_an_open_circuit_at_once() {
+    crate::require_backend!();
+    let server = TestServer::start().await;
+    let receiver = Receiver::start().await;
+    receiver.always(Reply::status(503));
+    let webhook = server
+        .create_webhook(json!({
+            "url": receiver.url, "events": ["order.*"], "ping": false, "max_in_flight": 1,
+            "retry_schedule": ["1s", "1s"], "breaker": {"failures": 2, "cooldown": "1h"}
+        }))
+        .await;
+    let id = webhook["id"].as_str().unwrap().to_owned();
+    let mut events = Vec::new();
+    for _ in 0..4 {
+        let accepted = server
+            .publish(json!({"type": "order.created", "data": {}}))
+            .await;
+        events.push(accepted["id"].as_str().unwrap().to_owned());
+    }
+    let open = eventually("the circuit to open", WAIT, || async {
+        let circuit = circuit_state(&server, &id).await;
+        (circuit["state"] == "open").then_some(circuit)
+    })
+    .await;
+
+    let (status, failed) = server.post_empty(&format!("/api/webhooks/{id}/test")).await;
+    assert_eq!((status.as_u16(), &failed["success"]), (200, &json!(false)));
+    assert_eq!(
+        circuit_state(&server, &id).await,
+        open,
+        "a failed test changes nothing"
+    );
+
+    receiver.always(Reply::status(200));
+    let (status, passed) = server.post_empty(&format!("/api/webhooks/{id}/test")).await;
+    assert_eq!((status.as_u16(), &passed["success"]), (200, &json!(true)));
+    assert_eq!(circuit_state(&server, &id).await["state"], "closed");
+    eventually(
+        "every delivery to arrive, long before the probe",
+        WAIT,
+        || async {
+            deliveries(&server, &events)
+                .await
+                .iter()
+                .all(|d| d["status"] == "succeeded")
+                .then_some(())
+        },
+    )
+    .await;
+}
+
 /// A circuit still open after `disable_after` disables the webhook as failing at its next
 /// failed probe, and announces it.
 #[tokio::test]

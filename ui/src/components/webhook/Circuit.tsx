@@ -45,7 +45,8 @@ export function CircuitNotice({ webhook }: { webhook: Schemas["WebhookOut"] }) {
             <>
               <Time iso={circuit.next_probe_at} />: one delivery (the oldest waiting, or a ping)
               tests the receiver; success closes the circuit and the backlog drains, failure
-              doubles the wait (up to {webhook.breaker.max_cooldown}).
+              doubles the wait (up to {webhook.breaker.max_cooldown}). Once the receiver is
+              back, Send test closes the circuit at once.
             </>
           )}
         </dd>

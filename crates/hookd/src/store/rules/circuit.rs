@@ -1,6 +1,8 @@
 //! The circuit breaker: how a batch of attempt outcomes moves a webhook's circuit.
 //!
-//! Which attempts count: those the dispatcher makes (a `POST /test` does not). A 2xx is a
+//! Which attempts count: those the dispatcher makes, and a `POST /test` that succeeds while the
+//! circuit is open or half open (it closes it as a probe would; a failed test, or one while
+//! the circuit is closed, counts nothing). A 2xx is a
 //! success; a 429 counts neither way (`Retry-After` and adaptive concurrency handle it), nor
 //! does a 410 (it disables the webhook, `streak`'s rule); any other answer, a timeout or a
 //! connection error is a failure.
@@ -36,6 +38,9 @@ pub struct CircuitStep {
     pub answer: Answer,
     /// The probe of an open circuit.
     pub probe: bool,
+    /// A successful test a person asked for (a probe too): it closes an open circuit and
+    /// changes nothing on a closed one.
+    pub test: bool,
     /// When the answer came (the attempt's start plus its duration, on the engine's clock):
     /// the circuit's times count from here.
     pub at: Timestamp,
@@ -44,29 +49,46 @@ pub struct CircuitStep {
 impl CircuitStep {
     /// The step an outcome takes, if it counts at all.
     pub fn of(outcome: &AttemptOutcome) -> Option<Self> {
+        let attempt = &outcome.attempt;
         let probe = match outcome.circuit {
-            CircuitRole::Ignored => return None,
+            CircuitRole::Test if matches!(attempt.response_code, Some(200..=299)) => {
+                return Some(Self {
+                    answer: Answer::Success,
+                    probe: true,
+                    test: true,
+                    at: answered_at(attempt),
+                });
+            }
+            CircuitRole::Test => return None,
             CircuitRole::Counted => false,
             CircuitRole::Probe => true,
         };
-        let attempt = &outcome.attempt;
         let answer = match attempt.response_code {
             Some(200..=299) => Answer::Success,
             Some(429 | 410) => Answer::Neutral,
             Some(code) => Answer::Failure(format!("HTTP {code}")),
             None => Answer::Failure(failure_reason(attempt.error.as_deref())),
         };
-        let at = attempt
-            .created_at
-            .plus(std::time::Duration::from_millis(u64::from(
-                attempt.duration_ms,
-            )));
-        Some(Self { answer, probe, at })
+        Some(Self {
+            answer,
+            probe,
+            test: false,
+            at: answered_at(attempt),
+        })
     }
 
     fn is_plain_success(&self) -> bool {
         self.answer == Answer::Success && !self.probe
     }
+}
+
+/// When an attempt's answer came: its start plus its duration, on the engine's clock.
+fn answered_at(attempt: &crate::model::Attempt) -> Timestamp {
+    attempt
+        .created_at
+        .plus(std::time::Duration::from_millis(u64::from(
+            attempt.duration_ms,
+        )))
 }
 
 /// The reason of an attempt that got no answer: `timed out`, or its error, cut short.
@@ -150,6 +172,9 @@ pub fn follow(start: &Circuit, breaker: &Breaker, steps: &[CircuitStep]) -> Circ
     for step in steps {
         let now = step.at;
         if circuit.state == CircuitState::Closed {
+            if step.test {
+                continue;
+            }
             match &step.answer {
                 Answer::Success => circuit.failures = 0,
                 Answer::Neutral => {}

@@ -131,6 +131,7 @@ mod tests {
                 CircuitStep {
                     answer: Answer::Failure("HTTP 500".into()),
                     probe: false,
+                    test: false,
                     at,
                 };
                 count

@@ -20,6 +20,7 @@ fn failure(code: u16) -> CircuitStep {
     CircuitStep {
         answer: Answer::Failure(format!("HTTP {code}")),
         probe: false,
+        test: false,
         at: NOW,
     }
 }
@@ -28,6 +29,7 @@ fn success() -> CircuitStep {
     CircuitStep {
         answer: Answer::Success,
         probe: false,
+        test: false,
         at: NOW,
     }
 }
@@ -37,6 +39,7 @@ fn probe(answer: Answer, at: Timestamp) -> CircuitStep {
     CircuitStep {
         answer,
         probe: true,
+        test: false,
         at,
     }
 }
@@ -90,6 +93,7 @@ fn successes_reset_the_count_and_429_is_neutral() {
         CircuitStep {
             answer: Answer::Neutral,
             probe: false,
+            test: false,
             at: NOW,
         },
         failure(500),
@@ -232,6 +236,42 @@ fn only_failures_and_probes_need_the_stored_circuit() {
         circuit_changes(&probed).get(&webhook),
         Some(CircuitChange::Follow(_))
     ));
-    let tests_only = [outcome(500, CircuitRole::Ignored)];
+    let tests_only = [outcome(500, CircuitRole::Test)];
     assert!(circuit_changes(&tests_only).is_empty());
+    let test_passed = [outcome(200, CircuitRole::Test)];
+    assert!(matches!(
+        circuit_changes(&test_passed).get(&webhook),
+        Some(CircuitChange::Follow(_))
+    ));
+}
+
+/// A successful test, as `CircuitStep::of` makes it.
+fn passed_test(at: Timestamp) -> CircuitStep {
+    CircuitStep {
+        test: true,
+        ..probe(Answer::Success, at)
+    }
+}
+
+#[test]
+fn a_successful_test_closes_an_open_circuit_and_leaves_a_closed_one_alone() {
+    let opened = Timestamp::from_millis(1_000_000);
+    let end = follow(
+        &open_since(opened, 30_000),
+        &breaker(3),
+        &[passed_test(opened.plus(Duration::from_secs(5)))],
+    );
+    assert_eq!(end.circuit, Circuit::default());
+    assert_eq!(end.transitions, vec![Transition::Closed]);
+
+    let end = follow(
+        &Circuit::default(),
+        &breaker(3),
+        &[failure(500), failure(500), passed_test(NOW)],
+    );
+    assert_eq!(
+        end.circuit.failures, 2,
+        "a test counts nothing while closed"
+    );
+    assert!(end.transitions.is_empty());
 }
