@@ -13,6 +13,7 @@ mod receiver;
 mod report;
 mod scenarios;
 mod target;
+mod trouble;
 
 use report::Report;
 use std::path::PathBuf;
@@ -188,7 +189,7 @@ pub async fn run(options: BenchOptions, hookd: PathBuf) -> anyhow::Result<()> {
     }
     if wants("trouble") {
         step("trouble: a healthy webhook beside a failing one and one answering 429");
-        scenarios::trouble(&bench, &mut report, raw, steady).await?;
+        trouble::trouble(&bench, &mut report, raw, steady).await?;
     }
     if wants("backlog") {
         step("backlog: the receiver hangs, then comes back");

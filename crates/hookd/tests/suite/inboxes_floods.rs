@@ -11,7 +11,7 @@ use serde_json::json;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// How many unverified requests an inbox keeps (API.md: "within a bound"; docs/api.md: 1000).
+/// How many unverified requests an inbox keeps (docs/api.md: the newest 1000 per inbox).
 const UNVERIFIED_KEPT: usize = 1000;
 
 /// 1010 forged requests (wrong token) are each answered 401, but only the newest 1000 are kept:
