@@ -182,8 +182,8 @@ async fn sigterm_shuts_down_cleanly_and_loses_nothing() {
 }
 
 /// An inbox's request answered 2xx is durable: SIGKILL right after the answers, restart, and
-/// every answered request is in the history, each became its event, and every event reaches
-/// the webhook subscribed to it.
+/// every answered request is in the history, each became its event, every event reaches the
+/// webhook subscribed to it, and each request sent again is known as a duplicate.
 #[tokio::test]
 async fn every_received_request_answered_2xx_survives_sigkill() {
     let dir = TempDir::new().unwrap();
@@ -293,6 +293,41 @@ async fn every_received_request_answered_2xx_survives_sigkill() {
             bodies.len()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Their de-duplication keys survived too: each copy sent again is a duplicate of the
+    // request answered before the kill, and becomes no second event.
+    for (n, id) in &answered {
+        let response = client
+            .post(format!(
+                "{}/in/{}",
+                restarted.base,
+                inbox["id"].as_str().unwrap()
+            ))
+            .header("x-token", "crash-token-1")
+            .body(format!("{{\"n\": {n}}}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let copy: Value = response.json().await.unwrap();
+        let stored: Value = client
+            .get(format!(
+                "{}/api/inbox-requests/{}",
+                restarted.base,
+                copy["id"].as_str().unwrap()
+            ))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            stored["duplicate_of"].as_str(),
+            Some(id.as_str()),
+            "request {n} sent again after the restart: {stored}"
+        );
     }
     restarted.child.kill().unwrap();
     restarted.child.wait().unwrap();

@@ -1,7 +1,7 @@
 //! Inbox rows, and the requests they receive: numbered per inbox, de-duplicated, stored with
 //! the event they become in the writer's shared transaction.
 
-use super::events;
+use super::{dedupe, events};
 use crate::model::*;
 use crate::store::inbox_record::{
     INBOX_COLUMNS, INBOX_REQUEST_SUMMARY_COLUMNS, InboxRecord, InboxRequestRecord,
@@ -146,7 +146,7 @@ pub fn store_request(
         .ok_or(StoreError::NotFound)?;
     let mut duplicate_of = None;
     if let Some(dedupe) = &new.dedupe {
-        duplicate_of = take_key(conn, request, dedupe)?;
+        duplicate_of = dedupe::take_key(conn, request, dedupe)?;
     }
     let mut outcome = match (&duplicate_of, request.verified) {
         (Some(of), _) => StoredRequest::Duplicate {
@@ -220,64 +220,6 @@ pub fn store_request(
         .execute(params![request.inbox_id.as_str(), new.unverified_kept])?;
     }
     Ok(outcome)
-}
-
-/// Takes the de-duplication key for `request` unless an unexpired one holds it; returns the
-/// request that holds it. The writer runs one transaction at a time, so check-then-write is
-/// atomic here.
-fn take_key(
-    conn: &Connection,
-    request: &InboxRequest,
-    dedupe: &DedupeEntry,
-) -> StoreResult<Option<InboxRequestId>> {
-    let prefix = key_prefix(&dedupe.key);
-    let found: Option<(i64, String, i64)> = conn
-        .prepare_cached(
-            "SELECT rowid, request_id, expires_at FROM inbox_dedupe \
-             WHERE key_prefix = ?1 AND inbox_id = ?2 AND key = ?3",
-        )?
-        .query_row(
-            params![prefix, request.inbox_id.as_str(), dedupe.key],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )
-        .optional()?;
-    match found {
-        Some((_, first, expires_at)) if expires_at > request.received_at.as_millis() => {
-            Ok(Some(InboxRequestId::from_trusted(first)))
-        }
-        Some((rowid, _, _)) => {
-            conn.prepare_cached(
-                "UPDATE inbox_dedupe SET request_id = ?2, expires_at = ?3 WHERE rowid = ?1",
-            )?
-            .execute(params![
-                rowid,
-                request.id.as_str(),
-                dedupe.expires_at.as_millis()
-            ])?;
-            Ok(None)
-        }
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO inbox_dedupe (key_prefix, inbox_id, key, request_id, expires_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                prefix,
-                request.inbox_id.as_str(),
-                dedupe.key,
-                request.id.as_str(),
-                dedupe.expires_at.as_millis()
-            ])?;
-            Ok(None)
-        }
-    }
-}
-
-/// The index key of a de-duplication key: its SHA-256's first 8 bytes.
-fn key_prefix(key: &str) -> i64 {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(key.as_bytes());
-    i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
 fn request_record(row: &Row, with_body: bool) -> rusqlite::Result<InboxRequestRecord> {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0008_event_trace_context.sql"),
     include_str!("../../../migrations/sqlite/0009_circuit_breaker.sql"),
     include_str!("../../../migrations/sqlite/0010_ordering.sql"),
+    include_str!("../../../migrations/sqlite/0011_staged_dedupe_keys.sql"),
 ];
 
 /// Applies every migration not yet applied; returns how many ran.

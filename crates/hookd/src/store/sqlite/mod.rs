@@ -12,6 +12,7 @@ mod audit;
 mod catalog;
 mod checkpointer;
 mod conditions;
+mod dedupe;
 mod deliveries;
 mod error;
 mod events;
@@ -70,6 +71,7 @@ impl SqliteStore {
         files::create_database(path)?;
         let mut conn = open_writer(path)?;
         migrations::apply(&mut conn)?;
+        dedupe::open_staging(&conn)?;
         let (writer, _thread) = Writer::start(conn);
         let readers = Readers::open(path, READERS)?;
         let checkpointer = checkpointer::Checkpointer::start(path)?;
