@@ -177,9 +177,10 @@ async fn store_group(pool: &PgPool, mut group: Vec<Call>) {
     }
 }
 
-/// The group's inbox requests (answered in the group's order) and then its events, in one
-/// transaction. `inbox_batch` locks the inboxes in inbox order, so two groups lock the inboxes
-/// they share in the same order.
+/// The group's inbox requests (answered in the group's order) and its events, in one
+/// transaction: the requests' keys and events, the published events, and last the requests'
+/// numbers and rows, which lock their inboxes' rows (in inbox order, so two groups lock the
+/// inboxes they share in the same order) only for those rows and the commit.
 async fn store_together(
     pool: &PgPool,
     claim: &Claim,
@@ -189,15 +190,19 @@ async fn store_together(
     let mut transaction = pool.begin().await?;
     let requests: Vec<&NewInboxRequest> =
         group.iter().filter_map(|c| c.request.as_deref()).collect();
-    let stored = if requests.is_empty() {
-        Vec::new()
+    let taken = if requests.is_empty() {
+        None
     } else {
-        inbox_batch::store_requests_in(&mut transaction, claim, &requests).await?
+        Some(inbox_batch::take_keys_and_events(&mut transaction, claim, &requests).await?)
     };
     let outcomes = if events.is_empty() {
         Vec::new()
     } else {
         events::insert_in(&mut transaction, claim, events).await?
+    };
+    let stored = match taken {
+        Some(taken) => inbox_batch::number_and_store(&mut transaction, &requests, taken).await?,
+        None => Vec::new(),
     };
     transaction.commit().await?;
     Ok((stored, outcomes))

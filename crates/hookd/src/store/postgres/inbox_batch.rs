@@ -1,7 +1,7 @@
 //! Received requests stored as a batch: the coalescer's group of inbox requests in a few array
-//! statements (one per inbox to number them, one upsert of their de-duplication keys, one
-//! insert of their events, one of the requests), as publishes are, instead of four statements
-//! per request.
+//! statements (one upsert of their de-duplication keys, one insert of their events, one per
+//! inbox to number them, one insert of the requests), as publishes are, instead of four
+//! statements per request. Numbering locks the inbox's row until commit, so it comes last.
 
 use super::events;
 use crate::model::*;
@@ -9,26 +9,38 @@ use crate::store::inbox_record::encode_header_list;
 use crate::store::{Claim, StoreError, StoreResult};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Stores `requests` inside the caller's transaction; the outcomes in the same order. Taking
-/// the inboxes' next `seq`s (in inbox order) locks their rows until commit, so an inbox's
-/// requests commit in `seq` order on every node; the upsert of the keys waits for a concurrent
-/// one, so of two requests with one key only one is accepted, whichever node stores it.
+/// Stores `requests` inside the caller's transaction; the outcomes in the same order: their
+/// keys and events (`take_keys_and_events`), then their numbers and rows (`number_and_store`).
 pub async fn store_requests_in(
     transaction: &mut sqlx::PgConnection,
     claim: &Claim,
     requests: &[&NewInboxRequest],
 ) -> StoreResult<Vec<StoredRequest>> {
-    let seqs = number(transaction, requests).await?;
-    let duplicate_of = deduplicate(transaction, requests).await?;
+    let taken = take_keys_and_events(transaction, claim, requests).await?;
+    number_and_store(transaction, requests, taken).await
+}
 
-    let accepted: Vec<usize> = (0..requests.len())
+/// What the first half of storing requests decided: the request holding each one's key, and the
+/// events created for the new ones with their deliveries.
+pub struct Taken {
+    duplicate_of: Vec<Option<InboxRequestId>>,
+    created: HashMap<EventId, (Vec<DeliveryId>, Vec<DeliveryId>)>,
+}
+
+/// The first half, which locks no inbox: the requests' de-duplication keys (the upsert waits for
+/// a concurrent one, so of two requests with one key only one is accepted, whichever node
+/// stores it) and the events of the new, verified ones.
+pub async fn take_keys_and_events(
+    transaction: &mut sqlx::PgConnection,
+    claim: &Claim,
+    requests: &[&NewInboxRequest],
+) -> StoreResult<Taken> {
+    let duplicate_of = deduplicate(transaction, requests).await?;
+    let new_events: Vec<NewEvent> = (0..requests.len())
         .filter(|&i| duplicate_of[i].is_none() && requests[i].request.verified)
+        .filter_map(|i| requests[i].event.clone())
         .collect();
-    let new_events: Vec<NewEvent> = accepted
-        .iter()
-        .filter_map(|&i| requests[i].event.clone())
-        .collect();
-    let mut created: HashMap<EventId, (Vec<DeliveryId>, Vec<DeliveryId>)> = HashMap::new();
+    let mut created = HashMap::new();
     if !new_events.is_empty() {
         let outcomes = events::insert_in(&mut *transaction, claim, &new_events).await?;
         for (event, outcome) in new_events.iter().zip(outcomes) {
@@ -37,6 +49,26 @@ pub async fn store_requests_in(
             }
         }
     }
+    Ok(Taken {
+        duplicate_of,
+        created,
+    })
+}
+
+/// The second half, the transaction's last work before its commit: the requests' numbers and
+/// rows. Taking an inbox's next `seq`s locks its row until commit, so an inbox's requests commit
+/// in `seq` order on every node; doing it last holds that lock only for the rows and the
+/// commit. Inboxes are locked in inbox order, so two transactions never wait for each other.
+pub async fn number_and_store(
+    transaction: &mut sqlx::PgConnection,
+    requests: &[&NewInboxRequest],
+    taken: Taken,
+) -> StoreResult<Vec<StoredRequest>> {
+    let Taken {
+        duplicate_of,
+        mut created,
+    } = taken;
+    let seqs = number(transaction, requests).await?;
     let mut outcomes = Vec::with_capacity(requests.len());
     for (i, new) in requests.iter().enumerate() {
         let seq = seqs[i];
@@ -121,8 +153,12 @@ async fn deduplicate(
     if candidate.is_empty() {
         return Ok(duplicate_of);
     }
+    // In (inbox, key) order: two transactions upserting the same keys lock them in one order.
     let mut order: Vec<usize> = candidate.values().copied().collect();
-    order.sort_unstable();
+    order.sort_unstable_by(|&a, &b| {
+        (requests[a].request.inbox_id.as_str(), key_of(requests[a]))
+            .cmp(&(requests[b].request.inbox_id.as_str(), key_of(requests[b])))
+    });
     let inboxes: Vec<&str> = order
         .iter()
         .map(|&i| requests[i].request.inbox_id.as_str())
