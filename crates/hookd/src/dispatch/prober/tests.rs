@@ -208,6 +208,30 @@ impl Rig {
         }
     }
 
+    /// Settles until `done` holds: a probe starts on the prober's own task and waits for the
+    /// store's thread, which a busy machine (the other tests) may delay past one `settle`. Gives
+    /// up after 10 s of real time, leaving the assertion that follows to fail.
+    async fn settle_until(&mut self, done: impl Fn(&Self) -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !done(self) && std::time::Instant::now() < deadline {
+            self.settle().await;
+        }
+        self.settle().await;
+    }
+
+    /// The stored circuit once it is `wanted` (its probe's outcome recorded), or as it is after
+    /// 10 s of real time.
+    async fn circuit_once(&mut self, wanted: impl Fn(&Circuit) -> bool) -> Circuit {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let circuit = self.circuit().await;
+            if wanted(&circuit) || std::time::Instant::now() >= deadline {
+                return circuit;
+            }
+            self.settle().await;
+        }
+    }
+
     async fn advance(&mut self, by: Duration) {
         self.clock.advance_with_timers(by).await;
         self.settle().await;
@@ -243,7 +267,7 @@ async fn an_open_circuit_waits_probes_and_drains_once_the_receiver_recovers() {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
     );
-    let open = rig.circuit().await;
+    let open = rig.circuit_once(|c| c.state == CircuitState::Open).await;
     assert_eq!(open.state, CircuitState::Open);
     assert_eq!(open.next_probe_at, Some(rig.clock.now().plus(COOLDOWN)));
 
@@ -256,13 +280,14 @@ async fn an_open_circuit_waits_probes_and_drains_once_the_receiver_recovers() {
     );
 
     rig.advance(Duration::from_secs(1)).await;
+    rig.settle_until(|rig| rig.sent().len() >= 4).await;
     assert_eq!(rig.sent().len(), 4, "one probe at the cooldown");
     assert_eq!(
         rig.sent()[3],
         events[0].to_string(),
         "the oldest pending delivery"
     );
-    let reopened = rig.circuit().await;
+    let reopened = rig.circuit_once(|c| c.cooldown != Some(COOLDOWN)).await;
     assert_eq!(reopened.state, CircuitState::Open);
     assert_eq!(
         reopened.cooldown,
@@ -274,12 +299,14 @@ async fn an_open_circuit_waits_probes_and_drains_once_the_receiver_recovers() {
     rig.scan().await;
     assert_eq!(rig.sent().len(), 4);
     rig.advance(Duration::from_secs(1)).await;
+    rig.settle_until(|rig| rig.sent().len() >= 5).await;
     assert_eq!(
         rig.sent().len(),
         5,
         "the second probe, which the receiver answers 200"
     );
-    assert_eq!(rig.circuit().await, Circuit::default(), "closed again");
+    let closed = rig.circuit_once(|c| c.state != CircuitState::Open).await;
+    assert_eq!(closed, Circuit::default(), "closed again");
 
     rig.scan().await;
     let mut arrived = rig.sent();
