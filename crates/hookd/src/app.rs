@@ -181,7 +181,7 @@ impl Server {
         if let Some(dispatcher) = &dispatcher {
             dispatcher.set_ping(ops.clone());
         }
-        let state = AppState {
+        let state = AppState::new(api::Shared {
             config: config.clone(),
             store: store.clone(),
             directory: directory.clone(),
@@ -194,7 +194,7 @@ impl Server {
             metrics: crate::telemetry::metrics(),
             inboxes: inboxes.clone(),
             ops: ops.clone(),
-        };
+        });
         let mut background = vec![
             tokio::spawn(follow_webhooks(store.clone(), directory.clone(), inboxes)),
             tokio::spawn(sample_pending(store.clone())),
