@@ -1,5 +1,8 @@
 //! The `hookd` binary: everything lives in the library.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     match hookd::cli::run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
