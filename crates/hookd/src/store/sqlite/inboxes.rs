@@ -382,12 +382,7 @@ pub fn prune(
              (SELECT id FROM inbox_requests WHERE id < ?1 ORDER BY id LIMIT ?2)",
         )?
         .execute(params![before, batch as i64])?;
-    deleted += conn
-        .prepare_cached(
-            "DELETE FROM inbox_dedupe WHERE rowid IN \
-             (SELECT rowid FROM inbox_dedupe WHERE expires_at <= ?1 LIMIT ?2)",
-        )?
-        .execute(params![now.as_millis(), batch as i64])?;
+    deleted += dedupe::prune(conn, now, batch)?;
     let expired: Vec<String> = conn
         .prepare_cached(
             "SELECT id FROM inboxes WHERE expires_at IS NOT NULL AND expires_at <= ?1 LIMIT 10",

@@ -16,24 +16,31 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0009_circuit_breaker.sql"),
     include_str!("../../../migrations/sqlite/0010_ordering.sql"),
     include_str!("../../../migrations/sqlite/0011_staged_dedupe_keys.sql"),
+    include_str!("../../../migrations/sqlite/0012_dedupe_staging_table.sql"),
 ];
 
 /// Applies every migration not yet applied; returns how many ran.
 pub fn apply(conn: &mut Connection) -> StoreResult<usize> {
+    apply_first(conn, MIGRATIONS.len())
+}
+
+/// Applies the first `count` migrations (tests of a migration start from the one before it).
+pub(crate) fn apply_first(conn: &mut Connection, count: usize) -> StoreResult<usize> {
+    let known = &MIGRATIONS[..count.min(MIGRATIONS.len())];
     let current: usize =
         conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))? as usize;
-    if current > MIGRATIONS.len() {
+    if current > known.len() {
         return Err(StoreError::Internal(format!(
             "the database is at schema version {current}, newer than this hookd knows ({}); \
              upgrade hookd",
-            MIGRATIONS.len()
+            known.len()
         )));
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+    for (index, sql) in known.iter().enumerate().skip(current) {
         let transaction = conn.transaction()?;
         transaction.execute_batch(sql)?;
         transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
         transaction.commit()?;
     }
-    Ok(MIGRATIONS.len() - current)
+    Ok(known.len() - current)
 }

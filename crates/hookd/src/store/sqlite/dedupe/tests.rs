@@ -48,13 +48,13 @@ fn take(conn: &Connection, inbox: &InboxId, key: &str, at: i64) -> Option<InboxR
     take_key(conn, &request(inbox, at), &entry(key, at)).expect("the key")
 }
 
+fn count(conn: &Connection, table: &str) -> i64 {
+    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .expect("a count")
+}
+
 fn merged_keys(conn: &Connection) -> i64 {
-    conn.query_row(
-        "SELECT COUNT(*) FROM inbox_dedupe WHERE merged = 1",
-        [],
-        |r| r.get(0),
-    )
-    .expect("a count")
+    count(conn, "inbox_dedupe")
 }
 
 #[test]
@@ -95,27 +95,54 @@ fn an_expired_key_is_taken_over_whether_staged_or_merged() {
         take(&conn, &inbox, "merged", after_window + 1),
         Some(InboxRequestId::lower_bound_at(after_window))
     );
-    let rows: i64 = conn
-        .query_row("SELECT COUNT(*) FROM inbox_dedupe", [], |r| r.get(0))
-        .expect("a count");
-    assert_eq!(rows, 2, "a key keeps one row");
+    assert_eq!(
+        count(&conn, "inbox_dedupe") + count(&conn, "inbox_dedupe_staged"),
+        2,
+        "a key keeps one row"
+    );
 }
 
 #[test]
 fn keys_merge_into_the_index_once_enough_are_staged() {
+    const AFTER: i64 = 100;
     let conn = database();
     let inbox = InboxId::new();
-    for n in 0..MERGE_AFTER - 1 {
-        assert_eq!(take(&conn, &inbox, &format!("key {n}"), n), None);
+    let take_merging = |key: &str, at: i64| {
+        take_key_merging_after(&conn, &request(&inbox, at), &entry(key, at), AFTER)
+            .expect("the key")
+    };
+    for n in 0..AFTER - 1 {
+        assert_eq!(take_merging(&format!("key {n}"), n), None);
     }
     assert_eq!(merged_keys(&conn), 0);
-    assert_eq!(take(&conn, &inbox, "the last one", MERGE_AFTER), None);
-    assert_eq!(merged_keys(&conn), MERGE_AFTER);
-    let staged: i64 = conn
-        .query_row("SELECT COUNT(*) FROM temp.dedupe_staged", [], |r| r.get(0))
-        .expect("a count");
-    assert_eq!(staged, 0);
-    assert!(take(&conn, &inbox, "key 7", MERGE_AFTER + 1).is_some());
+    assert_eq!(take_merging("the last one", AFTER), None);
+    assert_eq!(merged_keys(&conn), AFTER);
+    assert_eq!(count(&conn, "inbox_dedupe_staged"), 0);
+    assert_eq!(count(&conn, "temp.dedupe_staged"), 0);
+    assert!(take_merging("key 7", AFTER + 1).is_some());
+    assert_eq!(take_merging("a new one", AFTER + 2), None);
+    assert_eq!(count(&conn, "inbox_dedupe_staged"), 1);
+}
+
+#[test]
+fn expired_keys_are_pruned_whether_staged_or_merged() {
+    let conn = database();
+    let inbox = InboxId::new();
+    assert_eq!(take(&conn, &inbox, "merged", 0), None);
+    merge(&conn).expect("the merge");
+    assert_eq!(take(&conn, &inbox, "staged", 0), None);
+    assert_eq!(take(&conn, &inbox, "fresh", 1_000), None);
+    let window_end = Timestamp::from_millis(WINDOW.as_millis() as i64);
+    assert_eq!(prune(&conn, window_end, 100).expect("the prune"), 2);
+    assert_eq!(
+        take(&conn, &inbox, "fresh", 2_000),
+        Some(InboxRequestId::lower_bound_at(1_000))
+    );
+    assert_eq!(
+        take(&conn, &inbox, "merged", 2_000),
+        None,
+        "a pruned key is new again"
+    );
 }
 
 #[test]
@@ -153,7 +180,7 @@ fn lookups_use_the_key_index_not_a_scan() {
     let plan: Vec<String> = conn
         .prepare(
             "EXPLAIN QUERY PLAN SELECT rowid, request_id, expires_at FROM inbox_dedupe \
-             WHERE key_prefix = 1 AND merged = 1 AND inbox_id = 'i' AND key = 'k'",
+             WHERE key_prefix = 1 AND inbox_id = 'i' AND key = 'k'",
         )
         .expect("a plan")
         .query_map([], |row| row.get(3))
@@ -165,4 +192,36 @@ fn lookups_use_the_key_index_not_a_scan() {
             .any(|step| step.contains("inbox_dedupe_by_prefix")),
         "{plan:?}"
     );
+}
+
+#[test]
+fn keys_staged_before_the_staging_table_are_found_after_its_migration() {
+    let mut conn = Connection::open_in_memory().expect("an in-memory database");
+    migrations::apply_first(&mut conn, 11).expect("the migrations before the staging table");
+    let inbox = InboxId::new();
+    for (key, merged) in [("merged", 1), ("staged", 0)] {
+        conn.execute(
+            "INSERT INTO inbox_dedupe (key_prefix, inbox_id, key, request_id, expires_at, merged) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                key_prefix(key),
+                inbox.as_str(),
+                key,
+                InboxRequestId::lower_bound_at(1_000).as_str(),
+                entry(key, 1_000).expires_at.as_millis(),
+                merged
+            ],
+        )
+        .expect("a key as migration 11 kept it");
+    }
+    migrations::apply(&mut conn).expect("the staging table's migration");
+    open_staging(&conn).expect("the staged keys");
+    assert_eq!(count(&conn, "inbox_dedupe_staged"), 1);
+    for key in ["merged", "staged"] {
+        assert_eq!(
+            take(&conn, &inbox, key, 2_000),
+            Some(InboxRequestId::lower_bound_at(1_000)),
+            "{key}"
+        );
+    }
 }
