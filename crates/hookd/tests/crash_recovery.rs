@@ -213,15 +213,7 @@ async fn every_received_request_answered_2xx_survives_sigkill() {
             let client = reqwest::Client::new();
             let mut answered = Vec::new();
             for n in (worker..200).step_by(8) {
-                let response = client
-                    .post(&url)
-                    .header("x-token", "crash-token-1")
-                    .body(format!("{{\"n\": {n}}}"))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(response.status().as_u16(), 200);
-                let body: Value = response.json().await.unwrap();
+                let body = send_numbered(&client, &url, n).await;
                 answered.push((n, body["id"].as_str().unwrap().to_owned()));
             }
             answered
@@ -297,19 +289,8 @@ async fn every_received_request_answered_2xx_survives_sigkill() {
     // Their de-duplication keys survived too: each copy sent again is a duplicate of the
     // request answered before the kill, and becomes no second event.
     for (n, id) in &answered {
-        let response = client
-            .post(format!(
-                "{}/in/{}",
-                restarted.base,
-                inbox["id"].as_str().unwrap()
-            ))
-            .header("x-token", "crash-token-1")
-            .body(format!("{{\"n\": {n}}}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 200);
-        let copy: Value = response.json().await.unwrap();
+        let url = format!("{}/in/{}", restarted.base, inbox["id"].as_str().unwrap());
+        let copy = send_numbered(&client, &url, *n).await;
         let stored: Value = client
             .get(format!(
                 "{}/api/inbox-requests/{}",
@@ -331,4 +312,18 @@ async fn every_received_request_answered_2xx_survives_sigkill() {
     }
     restarted.child.kill().unwrap();
     restarted.child.wait().unwrap();
+}
+
+/// Sends the inbox of the SIGKILL test its request number `n` (token-verified, a body keyed by
+/// `n`); the answer must be a 200, whose JSON it returns.
+async fn send_numbered(client: &reqwest::Client, url: &str, n: usize) -> Value {
+    let response = client
+        .post(url)
+        .header("x-token", "crash-token-1")
+        .body(format!("{{\"n\": {n}}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    response.json().await.unwrap()
 }
