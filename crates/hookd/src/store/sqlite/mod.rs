@@ -72,9 +72,10 @@ impl SqliteStore {
         let mut conn = open_writer(path)?;
         migrations::apply(&mut conn)?;
         dedupe::open_staging(&conn)?;
-        let (writer, _thread) = Writer::start(conn);
+        let catch_up = checkpointer::WalCatchUp::default();
+        let (writer, _thread) = Writer::start(conn, catch_up.clone());
         let readers = Readers::open(path, READERS)?;
-        let checkpointer = checkpointer::Checkpointer::start(path)?;
+        let checkpointer = checkpointer::Checkpointer::start(path, catch_up)?;
         Ok(Self {
             writer,
             readers,

@@ -7,6 +7,7 @@
 //! runs in a savepoint of its own, except in a batch made only of repeatable writes (the hot
 //! path), which runs bare and, should one fail, is rolled back and run again with savepoints.
 
+use super::checkpointer::{self, WalCatchUp};
 use crate::store::{StoreError, StoreResult};
 use rusqlite::Connection;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -151,12 +152,13 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the thread that owns `conn`. It stops when every handle is dropped.
-    pub fn start(conn: Connection) -> (Writer, std::thread::JoinHandle<()>) {
+    /// Starts the thread that owns `conn`. It stops when every handle is dropped. When
+    /// `catch_up` is raised, it finishes copying the WAL back between two transactions.
+    pub fn start(conn: Connection, catch_up: WalCatchUp) -> (Writer, std::thread::JoinHandle<()>) {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         let thread = std::thread::Builder::new()
             .name("hookd-sqlite-writer".into())
-            .spawn(move || run(conn, receiver))
+            .spawn(move || run(conn, receiver, catch_up))
             .expect("the writer thread starts");
         (Writer { queue }, thread)
     }
@@ -202,7 +204,7 @@ impl Writer {
     }
 }
 
-fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn WriteOp>>) {
+fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn WriteOp>>, catch_up: WalCatchUp) {
     let mut batch: Vec<Box<dyn WriteOp>> = Vec::with_capacity(MAX_BATCH);
     while receiver.blocking_recv().map(|op| batch.push(op)).is_some() {
         while batch.len() < MAX_BATCH {
@@ -212,6 +214,14 @@ fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn WriteOp>>) {
             }
         }
         commit_batch(&conn, &mut batch);
+        // No transaction is open, and none can add frames while this copies the ones written
+        // since the checkpointer's last pass: the WAL ends up wholly copied, so the next
+        // transaction writes it from its beginning again.
+        if catch_up.take()
+            && let Err(error) = checkpointer::checkpoint(&conn)
+        {
+            tracing::warn!(%error, "WAL checkpoint by the writer failed; the WAL goes on growing");
+        }
     }
 }
 
@@ -270,7 +280,7 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (x INTEGER UNIQUE)")
             .unwrap();
-        let (writer, _thread) = Writer::start(conn);
+        let (writer, _thread) = Writer::start(conn, WalCatchUp::default());
         // Holds the writer while the two writes below queue up, so they share one batch.
         let holder = writer.clone();
         let hold = tokio::spawn(async move {
