@@ -124,7 +124,8 @@ pub(super) struct CpuClock {
     hookd: Option<(Duration, u32)>,
     /// The local PostgreSQL server's processes, when hookd runs on PostgreSQL.
     database: Option<Duration>,
-    /// A raw request's CPU (µs), when hookd's figure is to be reported as a multiple of it.
+    /// A raw request's CPU (µs), when hookd's and the server's figures are to be reported as
+    /// multiples of it.
     raw_cost: Option<f64>,
 }
 
@@ -138,7 +139,8 @@ impl CpuClock {
         }
     }
 
-    /// Reports hookd's CPU per unit also as a multiple of `raw_cost` (µs), a raw request's.
+    /// Reports hookd's (and the PostgreSQL server's) CPU per unit also as a multiple of
+    /// `raw_cost` (µs), a raw request's.
     pub(super) fn against_raw(self, raw_cost: Option<f64>) -> Self {
         Self { raw_cost, ..self }
     }
@@ -183,7 +185,7 @@ impl CpuClock {
             add("hookd CPU", before, now, self.raw_cost);
         }
         if let (Some(before), Some(now)) = (self.database, super::target::postgres_cpu_time()) {
-            add("PostgreSQL server CPU", before, now, None);
+            add("PostgreSQL server CPU", before, now, self.raw_cost);
         }
     }
 }
