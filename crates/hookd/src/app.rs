@@ -134,7 +134,7 @@ impl Server {
             policy.clone(),
             config.user_agent.to_str().unwrap_or("hookd"),
             outbound_limits.connections,
-            32,
+            outbound_limits.idle_per_host,
         )
         .with_own_inboxes(inboxes.own());
         let dispatch = DispatchConfig {

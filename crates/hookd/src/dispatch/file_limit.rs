@@ -17,6 +17,13 @@ pub struct Fitted {
     /// Outbound connections open at most, in use or idle: twice the requests at once, so
     /// that connections kept alive for reuse don't stand in the way of new requests.
     pub connections: usize,
+    /// Connections kept alive per receiving host: a quarter of the requests at once. A host
+    /// that gets more requests at once than its pool keeps has connections closed as they
+    /// finish and dialled again for the next ones (with 32, a webhook with `max_in_flight: 64`
+    /// dialled once every three deliveries, a fifth of hookd's CPU per delivery). Idle
+    /// connections hold places among `connections`, so the cap stays a fraction of the
+    /// requests at once: four busy hosts' idle connections still leave room for every request.
+    pub idle_per_host: usize,
     /// Whether `max_outbound` had to be lowered.
     pub lowered: bool,
 }
@@ -38,6 +45,7 @@ pub fn fit(
             per_tenant: configured.per_tenant.min(total),
         },
         connections: total * 2,
+        idle_per_host: (total / 4).max(1),
         lowered: total < configured.total,
     }
 }
@@ -70,7 +78,23 @@ mod tests {
         let fitted = fit(CONFIGURED, 1_048_576, 1024, 16);
         assert_eq!(fitted.limits, CONFIGURED);
         assert_eq!(fitted.connections, 1024);
+        assert_eq!(fitted.idle_per_host, 128);
         assert!(!fitted.lowered);
+    }
+
+    /// Four hosts keeping their most idle connections still leave a connection for every
+    /// request at once, however the limits were fitted.
+    #[test]
+    fn idle_connections_of_four_hosts_leave_room_for_every_request() {
+        for file_limit in [1024, 1400, 2048, 4096, 1_048_576] {
+            let fitted = fit(CONFIGURED, file_limit, 1024, 16);
+            assert!(fitted.idle_per_host >= 1);
+            assert!(
+                4 * fitted.idle_per_host + fitted.limits.total <= fitted.connections
+                    || fitted.limits.total == 1,
+                "{fitted:?}"
+            );
+        }
     }
 
     /// A tight file limit lowers outbound requests so that they, their idle connections, the
