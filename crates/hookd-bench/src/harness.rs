@@ -124,9 +124,6 @@ pub(super) struct CpuClock {
     hookd: Option<(Duration, u32)>,
     /// The local PostgreSQL server's processes, when hookd runs on PostgreSQL.
     database: Option<Duration>,
-    /// A raw request's CPU (µs), when hookd's and the server's figures are to be reported as
-    /// multiples of it.
-    raw_cost: Option<f64>,
 }
 
 impl CpuClock {
@@ -135,14 +132,7 @@ impl CpuClock {
             bench: super::target::process_cpu_time("self"),
             hookd: None,
             database: None,
-            raw_cost: None,
         }
-    }
-
-    /// Reports hookd's (and the PostgreSQL server's) CPU per unit also as a multiple of
-    /// `raw_cost` (µs), a raw request's.
-    pub(super) fn against_raw(self, raw_cost: Option<f64>) -> Self {
-        Self { raw_cost, ..self }
     }
 
     pub(super) fn start(bench: &Bench, target: &Target) -> Self {
@@ -156,7 +146,8 @@ impl CpuClock {
         }
     }
 
-    /// Adds "CPU per <unit>" figures for `count` units done since the start.
+    /// Adds "CPU per <unit>" figures for `count` units done since the start; hookd's and the
+    /// PostgreSQL server's also as multiples of a raw request's, once `raw` has run.
     pub(super) fn report(
         &self,
         report: &mut Report,
@@ -164,7 +155,8 @@ impl CpuClock {
         unit: &str,
         count: usize,
     ) {
-        let mut add = |who: &str, before: Duration, now: Duration, raw_cost: Option<f64>| {
+        let raw_cost = report.raw_cost();
+        let mut add = |who: &str, before: Duration, now: Duration, base: Option<f64>| {
             let spent = now.saturating_sub(before).as_secs_f64() * 1e6 / count.max(1) as f64;
             let mut figure = Figure::new(
                 scenario,
@@ -173,7 +165,7 @@ impl CpuClock {
                 "µs",
                 Goal::None,
             );
-            figure.ratio_to_raw = raw_cost.filter(|c| *c > 0.0).map(|c| spent / c);
+            figure.ratio_to_raw = base.filter(|c| *c > 0.0).map(|c| spent / c);
             report.add(figure);
         };
         if let (Some(before), Some(now)) = (self.bench, super::target::process_cpu_time("self")) {
@@ -182,10 +174,10 @@ impl CpuClock {
         if let Some((before, pid)) = self.hookd
             && let Some(now) = super::target::process_cpu_time(&pid.to_string())
         {
-            add("hookd CPU", before, now, self.raw_cost);
+            add("hookd CPU", before, now, raw_cost);
         }
         if let (Some(before), Some(now)) = (self.database, super::target::postgres_cpu_time()) {
-            add("PostgreSQL server CPU", before, now, self.raw_cost);
+            add("PostgreSQL server CPU", before, now, raw_cost);
         }
     }
 }

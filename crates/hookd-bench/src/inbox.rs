@@ -49,7 +49,7 @@ async fn unheard(
 ) -> anyhow::Result<()> {
     let target = bench.target(&[]).await?;
     let (id, requests) = create(&target, "bench.unheard").await?;
-    let cpu = CpuClock::start(bench, &target).against_raw(report.raw_cost());
+    let cpu = CpuClock::start(bench, &target);
     let (run, sent) = send(bench, &target, &id, &requests).await;
     report.add(Figure::rate(
         "inbox",
@@ -72,7 +72,7 @@ async fn delivered(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Resu
     let in_flight = json!({"max_in_flight": bench.scale.concurrency});
     webhook(&target, &receiver, PATH, &[EVENT_TYPE], in_flight).await?;
     let (id, requests) = create(&target, EVENT_TYPE).await?;
-    let cpu = CpuClock::start(bench, &target).against_raw(report.raw_cost());
+    let cpu = CpuClock::start(bench, &target);
     let start = Instant::now();
     let (run, sent) = send(bench, &target, &id, &requests).await;
     let arrivals = collect(&receiver, sent.len(), |_| true).await;

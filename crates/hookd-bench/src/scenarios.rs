@@ -44,7 +44,7 @@ pub async fn raw(bench: &Bench, report: &mut Report) -> anyhow::Result<f64> {
 /// Publishes single events as fast as 64 callers can; returns events accepted per second.
 pub async fn ingest_single(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<f64> {
     let target = bench.target(&[]).await?;
-    let cpu = CpuClock::start(bench, &target).against_raw(report.raw_cost());
+    let cpu = CpuClock::start(bench, &target);
     let run = closed_loop(
         &target.http,
         &target.url("/api/events"),
@@ -85,7 +85,7 @@ pub async fn ingest_batch(bench: &Bench, report: &mut Report, raw: f64) -> anyho
             .collect();
         Bytes::from(format!(r#"{{"events":[{}]}}"#, events.join(",")))
     };
-    let cpu = CpuClock::start(bench, &target).against_raw(report.raw_cost());
+    let cpu = CpuClock::start(bench, &target);
     let run = closed_loop(
         &target.http,
         &target.url("/api/events/batch"),
@@ -114,7 +114,7 @@ pub async fn steady(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Res
     // As many requests in flight to the receiver as the raw run had.
     let in_flight = json!({"max_in_flight": bench.scale.concurrency});
     webhook(&target, &receiver, "/steady", &["steady.*"], in_flight).await?;
-    let cpu = CpuClock::start(bench, &target).against_raw(report.raw_cost());
+    let cpu = CpuClock::start(bench, &target);
     let start = Instant::now();
     let ids = publish_windowed(bench, &target, &receiver, "/steady", "steady.tick").await;
     let arrivals = collect(&receiver, ids.len(), |_| true).await;
