@@ -16,7 +16,13 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 /// Shared transactions at the server at once; while they run, new calls gather for the next.
-const IN_FLIGHT: usize = 4;
+/// Each costs the server about as much again as a few single events (its BEGIN and COMMIT are
+/// round trips of their own), so single publishes share two, in larger groups...
+const IN_FLIGHT: usize = 2;
+/// ...and groups of at least `LARGE` events (batches) may use two more, which keep the
+/// server's cores busy with rows rather than round trips.
+const LARGE_IN_FLIGHT: usize = 2;
+const LARGE: usize = 200;
 /// Events one shared transaction takes at most (a call is never split).
 const MAX_EVENTS: usize = 2_000;
 
@@ -96,11 +102,9 @@ fn stopped() -> StoreError {
 
 async fn run(pool: PgPool, mut receiver: mpsc::UnboundedReceiver<Call>) {
     let slots = Arc::new(Semaphore::new(IN_FLIGHT));
+    let large_slots = Arc::new(Semaphore::new(LARGE_IN_FLIGHT));
     let mut waiting: Option<Call> = None;
     loop {
-        let Ok(slot) = slots.clone().acquire_owned().await else {
-            return;
-        };
         let first = match waiting.take() {
             Some(call) => call,
             None => match receiver.recv().await {
@@ -110,24 +114,61 @@ async fn run(pool: PgPool, mut receiver: mpsc::UnboundedReceiver<Call>) {
         };
         let mut group = vec![first];
         let mut size = group[0].size();
-        while size < MAX_EVENTS {
-            match receiver.try_recv() {
-                Ok(call) if size + call.size() > MAX_EVENTS => {
-                    waiting = Some(call);
-                    break;
+        gather(&mut receiver, &mut group, &mut size, &mut waiting);
+        // Calls go on joining the group while it waits for a slot; once it is large, it may
+        // take one of the large groups' slots too.
+        let mut closed = false;
+        let slot = loop {
+            tokio::select! {
+                biased;
+                slot = slots.clone().acquire_owned() => break slot,
+                slot = large_slots.clone().acquire_owned(), if size >= LARGE => break slot,
+                call = receiver.recv(), if !closed && waiting.is_none() && size < MAX_EVENTS => {
+                    match call {
+                        Some(call) if size + call.size() > MAX_EVENTS => waiting = Some(call),
+                        Some(call) => {
+                            size += call.size();
+                            group.push(call);
+                        }
+                        None => closed = true,
+                    }
                 }
-                Ok(call) => {
-                    size += call.size();
-                    group.push(call);
-                }
-                Err(_) => break,
             }
-        }
+        };
+        let Ok(slot) = slot else {
+            return;
+        };
         let pool = pool.clone();
         tokio::spawn(async move {
             store_group(&pool, group).await;
             drop(slot);
         });
+        if closed {
+            return;
+        }
+    }
+}
+
+/// Adds the calls queued to `group`, up to `MAX_EVENTS` (a call that would pass it waits for
+/// the next group).
+fn gather(
+    receiver: &mut mpsc::UnboundedReceiver<Call>,
+    group: &mut Vec<Call>,
+    size: &mut usize,
+    waiting: &mut Option<Call>,
+) {
+    while *size < MAX_EVENTS {
+        match receiver.try_recv() {
+            Ok(call) if *size + call.size() > MAX_EVENTS => {
+                *waiting = Some(call);
+                return;
+            }
+            Ok(call) => {
+                *size += call.size();
+                group.push(call);
+            }
+            Err(_) => return,
+        }
     }
 }
 
