@@ -8,16 +8,14 @@
 //! path), which runs bare and, should one fail, is rolled back and run again with savepoints.
 //!
 //! A commit costs SQLite about the same however many writes it carries (each B-tree's last
-//! pages go to the WAL whole, then one `fsync`), so while small writes keep coming the thread
-//! lets a small batch gather a little longer before committing it (`linger`); an idle writer
-//! commits a lone write at once, and so does one whose last commit was long (large writes,
-//! such as batches of events, which come no faster for the wait).
+//! pages go to the WAL whole, then one `fsync`), so while writes keep coming the thread lets a
+//! small batch gather a little longer before committing it (`linger`); an idle writer commits
+//! a lone write at once.
 
 use super::checkpointer::{self, WalCatchUp};
 use crate::store::{StoreError, StoreResult};
 use rusqlite::Connection;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most closures one transaction takes.
@@ -28,10 +26,8 @@ const QUEUE_DEPTH: usize = 8192;
 const BUSY: usize = 8;
 /// ...unless it already holds this many...
 const FULL_ENOUGH: usize = 64;
-/// ...so it waits this long for more before it commits...
-const LINGER: Duration = Duration::from_micros(250);
-/// ...when the last commit took at most this long (so the wait gathers writes worth having).
-const SHORT_COMMIT: Duration = Duration::from_millis(1);
+/// ...so it waits this long for more before it commits.
+const LINGER: std::time::Duration = std::time::Duration::from_micros(250);
 
 /// A queued write: run it inside the open transaction, then report after the commit.
 trait WriteOp: Send {
@@ -221,20 +217,15 @@ impl Writer {
 
 fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn WriteOp>>, catch_up: WalCatchUp) {
     let mut batch: Vec<Box<dyn WriteOp>> = Vec::with_capacity(MAX_BATCH);
-    let mut previous = Committed {
-        writes: 0,
-        took: Duration::ZERO,
-    };
+    let mut previous = 0;
     while receiver.blocking_recv().map(|op| batch.push(op)).is_some() {
         take_queued(&mut receiver, &mut batch);
-        if linger(&previous, batch.len()) {
+        if linger(previous, batch.len()) {
             std::thread::sleep(LINGER);
             take_queued(&mut receiver, &mut batch);
         }
-        let started = Instant::now();
-        previous.writes = batch.len();
+        previous = batch.len();
         commit_batch(&conn, &mut batch);
-        previous.took = started.elapsed();
         // No transaction is open, and none can add frames while this copies the ones written
         // since the checkpointer's last pass: the WAL ends up wholly copied, so the next
         // transaction writes it from its beginning again.
@@ -256,17 +247,10 @@ fn take_queued(receiver: &mut mpsc::Receiver<Box<dyn WriteOp>>, batch: &mut Vec<
     }
 }
 
-/// The last batch: how many writes, and how long their transaction took.
-struct Committed {
-    writes: usize,
-    took: Duration,
-}
-
 /// Whether a batch of `size` writes waits `LINGER` for more before its commit: only while
-/// writes keep coming (the previous batch had `BUSY` or more), only while it is small, and
-/// only if the last commit was short.
-fn linger(previous: &Committed, size: usize) -> bool {
-    previous.writes >= BUSY && size < FULL_ENOUGH && previous.took <= SHORT_COMMIT
+/// writes keep coming (the previous batch had `BUSY` or more), and only while it is small.
+fn linger(previous: usize, size: usize) -> bool {
+    previous >= BUSY && size < FULL_ENOUGH
 }
 
 fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteOp>>) {
@@ -311,32 +295,22 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteOp>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn count(conn: &Connection, x: i64) -> StoreResult<i64> {
         Ok(conn.query_row("SELECT COUNT(*) FROM t WHERE x = ?1", [x], |row| row.get(0))?)
     }
 
-    /// A lone write on an idle writer commits at once; a small batch right after a busy,
-    /// short commit waits for more; a batch that is already large, or one after a long
-    /// commit, never waits.
+    /// A lone write on an idle writer commits at once; a small batch right after a busy one
+    /// waits for more; a batch that is already large never waits.
     #[test]
-    fn only_a_small_batch_after_a_busy_short_commit_lingers() {
-        let after = |writes, took| Committed { writes, took };
-        let short = SHORT_COMMIT;
-        assert!(
-            !linger(&after(0, Duration::ZERO), 1),
-            "an idle writer's lone write"
-        );
-        assert!(!linger(&after(BUSY - 1, short), 1), "after a few writes");
-        assert!(linger(&after(BUSY, short), 1), "while writes keep coming");
-        assert!(linger(&after(FULL_ENOUGH, short), FULL_ENOUGH - 1));
-        assert!(
-            !linger(&after(FULL_ENOUGH, short), FULL_ENOUGH),
-            "a large batch"
-        );
-        assert!(!linger(&after(MAX_BATCH, short), MAX_BATCH));
-        let long = SHORT_COMMIT + Duration::from_micros(1);
-        assert!(!linger(&after(BUSY, long), 1), "after a long commit");
+    fn only_a_small_batch_of_a_busy_writer_lingers() {
+        assert!(!linger(0, 1), "an idle writer's lone write");
+        assert!(!linger(BUSY - 1, 1), "after a few writes");
+        assert!(linger(BUSY, 1), "a lone write while writes keep coming");
+        assert!(linger(FULL_ENOUGH, FULL_ENOUGH - 1));
+        assert!(!linger(FULL_ENOUGH, FULL_ENOUGH), "a large batch");
+        assert!(!linger(MAX_BATCH, MAX_BATCH));
     }
 
     /// In a batch of repeatable writes, one that fails after doing part of its work leaves
