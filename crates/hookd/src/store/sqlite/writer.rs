@@ -6,11 +6,6 @@
 //! `Ok` knows its write is durable. A closure that fails rolls back its own work only: each
 //! runs in a savepoint of its own, except in a batch made only of repeatable writes (the hot
 //! path), which runs bare and, should one fail, is rolled back and run again with savepoints.
-//!
-//! A commit costs SQLite about the same however many writes it carries (each B-tree's last
-//! pages go to the WAL whole, then one `fsync`), so while writes keep coming the thread lets a
-//! small batch gather a little longer before committing it (`linger`); an idle writer commits
-//! a lone write at once.
 
 use super::checkpointer::{self, WalCatchUp};
 use crate::store::{StoreError, StoreResult};
@@ -22,12 +17,6 @@ use tokio::sync::{mpsc, oneshot};
 const MAX_BATCH: usize = 512;
 /// Closures queued before callers wait for room (backpressure).
 const QUEUE_DEPTH: usize = 8192;
-/// A batch taken right after one of at least `BUSY` writes is still gathering...
-const BUSY: usize = 8;
-/// ...unless it already holds this many...
-const FULL_ENOUGH: usize = 64;
-/// ...so it waits this long for more before it commits.
-const LINGER: std::time::Duration = std::time::Duration::from_micros(250);
 
 /// A queued write: run it inside the open transaction, then report after the commit.
 trait WriteOp: Send {
@@ -217,14 +206,13 @@ impl Writer {
 
 fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn WriteOp>>, catch_up: WalCatchUp) {
     let mut batch: Vec<Box<dyn WriteOp>> = Vec::with_capacity(MAX_BATCH);
-    let mut previous = 0;
     while receiver.blocking_recv().map(|op| batch.push(op)).is_some() {
-        take_queued(&mut receiver, &mut batch);
-        if linger(previous, batch.len()) {
-            std::thread::sleep(LINGER);
-            take_queued(&mut receiver, &mut batch);
+        while batch.len() < MAX_BATCH {
+            match receiver.try_recv() {
+                Ok(op) => batch.push(op),
+                Err(_) => break,
+            }
         }
-        previous = batch.len();
         commit_batch(&conn, &mut batch);
         // No transaction is open, and none can add frames while this copies the ones written
         // since the checkpointer's last pass: the WAL ends up wholly copied, so the next
@@ -235,22 +223,6 @@ fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn WriteOp>>, catch_u
             tracing::warn!(%error, "WAL checkpoint by the writer failed; the WAL goes on growing");
         }
     }
-}
-
-/// Moves what is queued into `batch`, up to `MAX_BATCH`.
-fn take_queued(receiver: &mut mpsc::Receiver<Box<dyn WriteOp>>, batch: &mut Vec<Box<dyn WriteOp>>) {
-    while batch.len() < MAX_BATCH {
-        match receiver.try_recv() {
-            Ok(op) => batch.push(op),
-            Err(_) => break,
-        }
-    }
-}
-
-/// Whether a batch of `size` writes waits `LINGER` for more before its commit: only while
-/// writes keep coming (the previous batch had `BUSY` or more), and only while it is small.
-fn linger(previous: usize, size: usize) -> bool {
-    previous >= BUSY && size < FULL_ENOUGH
 }
 
 fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteOp>>) {
@@ -299,18 +271,6 @@ mod tests {
 
     fn count(conn: &Connection, x: i64) -> StoreResult<i64> {
         Ok(conn.query_row("SELECT COUNT(*) FROM t WHERE x = ?1", [x], |row| row.get(0))?)
-    }
-
-    /// A lone write on an idle writer commits at once; a small batch right after a busy one
-    /// waits for more; a batch that is already large never waits.
-    #[test]
-    fn only_a_small_batch_of_a_busy_writer_lingers() {
-        assert!(!linger(0, 1), "an idle writer's lone write");
-        assert!(!linger(BUSY - 1, 1), "after a few writes");
-        assert!(linger(BUSY, 1), "a lone write while writes keep coming");
-        assert!(linger(FULL_ENOUGH, FULL_ENOUGH - 1));
-        assert!(!linger(FULL_ENOUGH, FULL_ENOUGH), "a large batch");
-        assert!(!linger(MAX_BATCH, MAX_BATCH));
     }
 
     /// In a batch of repeatable writes, one that fails after doing part of its work leaves
