@@ -11,18 +11,9 @@ use serde_json::json;
 #[tokio::test]
 async fn creating_a_webhook_answers_bad_input_with_a_problem_naming_the_field() {
     crate::require_backend!();
-    let server = TestServer::start_with(&[("max_event_bytes", "2048")]).await;
-    let receiver = Receiver::start().await;
-    // Two webhooks stored before the bad requests: none of them adds a third.
-    server.webhook_to(&receiver.url, &["*"]).await;
-    server
-        .create_webhook(json!({"url": receiver.url, "events": ["*"], "ping": false,
-            "signature": {"scheme": "v1a"}}))
-        .await;
-    let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    let whsk = "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-    let accepted = server.publish(json!({"type": "a.b", "data": {}})).await;
-    let evt = accepted["id"].as_str().unwrap();
+    let stored = two_webhooks_and_an_event().await;
+    let (server, receiver) = (&stored.server, &stored.receiver);
+    let (whsec, whsk) = (WHSEC, WHSK);
     let good = format!(r#""url": "{}", "events": ["a.*"]"#, receiver.url);
     use Method as M;
     let cases = vec![
@@ -409,16 +400,52 @@ async fn creating_a_webhook_answers_bad_input_with_a_problem_naming_the_field() 
             "invalid_header",
         ),
     ];
-    common::cases::assert_all(&server, &cases).await;
+    common::cases::assert_all(server, &cases).await;
+    assert_nothing_stored(&stored).await;
+}
 
-    let (_, events) = server.get("/api/events").await;
+/// A `v1` secret and a `v1a` key that requests may name.
+pub(super) const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+pub(super) const WHSK: &str = "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// What is stored before the bad requests: two webhooks (signing `v1` and `v1a`) and an event.
+pub(super) struct Stored {
+    pub server: TestServer,
+    pub receiver: Receiver,
+    pub v1: String,
+    pub v1a: String,
+    pub event: String,
+}
+
+pub(super) async fn two_webhooks_and_an_event() -> Stored {
+    let server = TestServer::start_with(&[("max_event_bytes", "2048")]).await;
+    let receiver = Receiver::start().await;
+    let v1 = server.webhook_to(&receiver.url, &["*"]).await;
+    let v1a = server
+        .create_webhook(json!({"url": receiver.url, "events": ["*"], "ping": false,
+            "signature": {"scheme": "v1a"}}))
+        .await;
+    let event = server.publish(json!({"type": "a.b", "data": {}})).await;
+    let id = |value: &serde_json::Value| value["id"].as_str().unwrap().to_owned();
+    Stored {
+        v1: id(&v1),
+        v1a: id(&v1a),
+        event: id(&event),
+        server,
+        receiver,
+    }
+}
+
+/// No bad request stored an event or a webhook.
+pub(super) async fn assert_nothing_stored(stored: &Stored) {
+    let (_, events) = stored.server.get("/api/events").await;
     assert_eq!(
         events["data"].as_array().unwrap().len(),
         1,
         "no bad request stored an event: {events}"
     );
-    assert_eq!(events["data"][0]["id"], evt);
-    let (_, webhooks) = server.get("/api/webhooks").await;
+    assert_eq!(events["data"][0]["id"], stored.event.as_str());
+    let (_, webhooks) = stored.server.get("/api/webhooks").await;
     assert_eq!(
         webhooks["data"].as_array().unwrap().len(),
         2,

@@ -3,28 +3,18 @@
 
 use crate::common;
 
+use super::bad_input::{WHSEC, WHSK, assert_nothing_stored, two_webhooks_and_an_event};
 use common::cases::case;
-use common::{Receiver, TestServer};
 use reqwest::Method;
-use serde_json::json;
 
 /// Each row: a request a careless or hostile caller might send, and the exact answer.
 #[tokio::test]
 async fn every_route_of_existing_webhooks_answers_bad_input_with_a_problem_naming_the_field() {
     crate::require_backend!();
-    let server = TestServer::start_with(&[("max_event_bytes", "2048")]).await;
-    let receiver = Receiver::start().await;
-    let webhook = server.webhook_to(&receiver.url, &["*"]).await;
-    let wh = webhook["id"].as_str().unwrap();
-    let v1a = server
-        .create_webhook(json!({"url": receiver.url, "events": ["*"], "ping": false,
-            "signature": {"scheme": "v1a"}}))
-        .await;
-    let v1a = v1a["id"].as_str().unwrap();
-    let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    let whsk = "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-    let accepted = server.publish(json!({"type": "a.b", "data": {}})).await;
-    let evt = accepted["id"].as_str().unwrap();
+    let stored = two_webhooks_and_an_event().await;
+    let server = &stored.server;
+    let (wh, v1a) = (stored.v1.as_str(), stored.v1a.as_str());
+    let (whsec, whsk) = (WHSEC, WHSK);
     use Method as M;
     let cases = vec![
         // GET /api/webhooks
@@ -290,21 +280,8 @@ async fn every_route_of_existing_webhooks_answers_bad_input_with_a_problem_namin
             "invalid_window",
         ),
     ];
-    common::cases::assert_all(&server, &cases).await;
-
-    let (_, events) = server.get("/api/events").await;
-    assert_eq!(
-        events["data"].as_array().unwrap().len(),
-        1,
-        "no bad request stored an event: {events}"
-    );
-    assert_eq!(events["data"][0]["id"], evt);
-    let (_, webhooks) = server.get("/api/webhooks").await;
-    assert_eq!(
-        webhooks["data"].as_array().unwrap().len(),
-        2,
-        "no bad request stored a webhook"
-    );
+    common::cases::assert_all(server, &cases).await;
+    assert_nothing_stored(&stored).await;
     let (_, unchanged) = server.get(&format!("/api/webhooks/{wh}")).await;
     assert_eq!(
         unchanged["signature"]["scheme"], "v1",
