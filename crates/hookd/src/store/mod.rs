@@ -19,6 +19,7 @@ mod query;
 pub mod record;
 pub mod rules;
 pub mod sealing;
+pub mod sent_headers;
 pub mod sqlite;
 
 pub use error::StoreError;

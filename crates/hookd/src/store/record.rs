@@ -364,13 +364,10 @@ fn signature_options(
     Ok(SignatureOptions::new(simple_header, simple_prefix))
 }
 
-/// An attempt's request headers as stored: a JSON array of `[name, value]`.
+/// An attempt's response headers as stored: a JSON array of `[name, value]` (its request
+/// headers are `sent_headers`').
 pub fn encode_headers(headers: &[(String, String)]) -> String {
     serde_json::to_string(headers).expect("strings encode")
-}
-
-pub fn decode_headers(text: &str) -> Result<Vec<(String, String)>, Corrupt> {
-    json(text, "request_headers")
 }
 
 /// An attempt's response headers as stored; none for attempts logged before they were kept.

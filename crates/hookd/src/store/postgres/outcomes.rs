@@ -95,7 +95,7 @@ async fn insert_attempts(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -
     .bind(
         attempts
             .clone()
-            .map(|a| encode_headers(&a.request_headers))
+            .map(crate::store::sent_headers::encode)
             .collect::<Vec<_>>(),
     )
     .bind(

@@ -5,6 +5,7 @@ use crate::model::*;
 use crate::store::LoggedAttempt;
 use crate::store::record::{self, Corrupt, WebhookRecord};
 use crate::store::sealing::Sealer;
+use crate::store::sent_headers;
 use crate::store::{StoreError, StoreResult};
 use bytes::Bytes;
 use sqlx::Row;
@@ -160,7 +161,7 @@ pub fn delivery(row: &PgRow) -> StoreResult<Delivery> {
 }
 
 pub fn attempt(row: &PgRow) -> StoreResult<Attempt> {
-    Ok(Attempt {
+    let mut attempt = Attempt {
         id: AttemptId::from_trusted(row.try_get(0)?),
         delivery_id: DeliveryId::from_trusted(row.try_get(1)?),
         webhook_id: WebhookId::from_trusted(row.try_get(2)?),
@@ -173,10 +174,13 @@ pub fn attempt(row: &PgRow) -> StoreResult<Attempt> {
         response_body: row.try_get(9)?,
         error: row.try_get(10)?,
         duration_ms: row.try_get::<i32, _>(11)? as u32,
-        request_headers: record::decode_headers(row.try_get::<&str, _>(12)?)?,
+        request_headers: Vec::new(),
         created_at: Timestamp::from_millis(row.try_get(13)?),
         response_headers: record::decode_response_headers(row.try_get::<Option<&str>, _>(14)?)?,
-    })
+    };
+    // Read last: the stored headers take some of their values from the other fields.
+    attempt.request_headers = sent_headers::decode(row.try_get::<&str, _>(12)?, &attempt)?;
+    Ok(attempt)
 }
 
 /// An attempt read with `LOGGED_ATTEMPT_COLUMNS`: the attempt and its delivery's status.

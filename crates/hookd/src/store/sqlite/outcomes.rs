@@ -46,7 +46,7 @@ pub fn record(
 }
 
 fn insert_attempt(conn: &Connection, attempt: &Attempt) -> StoreResult<()> {
-    let headers = crate::store::record::encode_headers(&attempt.request_headers);
+    let headers = crate::store::sent_headers::encode(attempt);
     let response_headers = crate::store::record::encode_headers(&attempt.response_headers);
     conn.prepare_cached(
         "INSERT INTO attempts (id, delivery_id, webhook_id, event_id, tenant, event_type, attempt, \

@@ -9,6 +9,7 @@ pub use crate::store::record::{
     LOGGED_ATTEMPT_COLUMNS, TOKEN_COLUMNS, WEBHOOK_COLUMNS,
 };
 use crate::store::sealing::Sealer;
+use crate::store::sent_headers;
 use rusqlite::Row;
 use rusqlite::types::Type;
 
@@ -134,7 +135,7 @@ pub fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
 }
 
 pub fn attempt(row: &Row) -> rusqlite::Result<Attempt> {
-    Ok(Attempt {
+    let mut attempt = Attempt {
         id: AttemptId::from_trusted(row.get(0)?),
         delivery_id: DeliveryId::from_trusted(row.get(1)?),
         webhook_id: WebhookId::from_trusted(row.get(2)?),
@@ -148,14 +149,17 @@ pub fn attempt(row: &Row) -> rusqlite::Result<Attempt> {
         response_body: row.get(9)?,
         error: row.get(10)?,
         duration_ms: row.get(11)?,
-        request_headers: record::decode_headers(&row.get::<_, String>(12)?)
-            .map_err(|e| corrupt(12, e))?,
+        request_headers: Vec::new(),
         created_at: Timestamp::from_millis(row.get(13)?),
         response_headers: record::decode_response_headers(
             row.get::<_, Option<String>>(14)?.as_deref(),
         )
         .map_err(|e| corrupt(14, e))?,
-    })
+    };
+    // Read last: the stored headers take some of their values from the other fields.
+    attempt.request_headers =
+        sent_headers::decode(&row.get::<_, String>(12)?, &attempt).map_err(|e| corrupt(12, e))?;
+    Ok(attempt)
 }
 
 /// An attempt read with `LOGGED_ATTEMPT_COLUMNS`: the attempt and its delivery's status.
