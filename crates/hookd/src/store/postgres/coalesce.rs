@@ -125,10 +125,8 @@ async fn run(pool: PgPool, mut receiver: mpsc::UnboundedReceiver<Call>) {
                 slot = large_slots.clone().acquire_owned(), if size >= LARGE => break slot,
                 call = receiver.recv(), if !closed && waiting.is_none() && size < MAX_EVENTS => {
                     match call {
-                        Some(call) if size + call.size() > MAX_EVENTS => waiting = Some(call),
                         Some(call) => {
-                            size += call.size();
-                            group.push(call);
+                            join(call, &mut group, &mut size, &mut waiting);
                         }
                         None => closed = true,
                     }
@@ -158,18 +156,25 @@ fn gather(
     waiting: &mut Option<Call>,
 ) {
     while *size < MAX_EVENTS {
-        match receiver.try_recv() {
-            Ok(call) if *size + call.size() > MAX_EVENTS => {
-                *waiting = Some(call);
-                return;
-            }
-            Ok(call) => {
-                *size += call.size();
-                group.push(call);
-            }
-            Err(_) => return,
+        let Ok(call) = receiver.try_recv() else {
+            return;
+        };
+        if !join(call, group, size, waiting) {
+            return;
         }
     }
+}
+
+/// Adds `call` to `group`, or keeps it `waiting` for the next group if it would take the group
+/// past `MAX_EVENTS`; true if it joined.
+fn join(call: Call, group: &mut Vec<Call>, size: &mut usize, waiting: &mut Option<Call>) -> bool {
+    if *size + call.size() > MAX_EVENTS {
+        *waiting = Some(call);
+        return false;
+    }
+    *size += call.size();
+    group.push(call);
+    true
 }
 
 /// One transaction for the whole group; on failure, each call on its own.
