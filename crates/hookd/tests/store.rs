@@ -16,7 +16,7 @@ use std::time::Duration;
 struct Fixture {
     store: DynStore,
     _dir: tempfile::TempDir,
-    _database: Option<common::postgres::TestDatabase>,
+    database: Option<common::postgres::TestDatabase>,
 }
 
 async fn sqlite() -> Fixture {
@@ -25,7 +25,7 @@ async fn sqlite() -> Fixture {
     Fixture {
         store: Arc::new(store),
         _dir: dir,
-        _database: None,
+        database: None,
     }
 }
 
@@ -42,7 +42,7 @@ async fn postgres() -> Option<Fixture> {
     Some(Fixture {
         store: Arc::new(store),
         _dir: tempfile::tempdir().unwrap(),
-        _database: Some(database),
+        database: Some(database),
     })
 }
 
@@ -108,6 +108,18 @@ use claims::*;
 #[path = "store/ordering.rs"]
 mod ordering;
 use ordering::*;
+
+#[path = "store/postgres_plans.rs"]
+mod postgres_plans;
+
+#[tokio::test]
+async fn postgres_outcomes_and_releases_find_deliveries_by_id() {
+    if let Some(fixture) = postgres().await {
+        let url = fixture.database.as_ref().unwrap().url.clone();
+        postgres_plans::outcomes_and_releases_find_deliveries_by_id(fixture.store.clone(), &url)
+            .await;
+    }
+}
 
 fn webhook(timeout_ms: u32) -> Webhook {
     let now = Timestamp::now();

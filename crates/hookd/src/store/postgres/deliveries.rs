@@ -98,12 +98,14 @@ const RELEASED: &str = "claimed_by = NULL, lease_until = NULL, \
     next_attempt_at = CASE WHEN EXISTS (SELECT 1 FROM webhooks w \
              WHERE w.id = deliveries.webhook_id AND w.active) THEN next_attempt_at ELSE NULL END";
 
+/// Hands the given deliveries back if `claimed_by` still holds them. The claim is compared
+/// with `IS NOT DISTINCT FROM` so that the rows are read by primary key (see `outcomes`).
 pub async fn release(pool: &PgPool, claimed_by: &str, ids: &[DeliveryId]) -> StoreResult<()> {
     let ids: Vec<&str> = ids.iter().map(DeliveryId::as_str).collect();
     let mut transaction = pool.begin().await?;
     let released = sqlx::query(&format!(
         "UPDATE deliveries SET {RELEASED} \
-         WHERE id = ANY($1) AND status = 'pending' AND claimed_by = $2"
+         WHERE id = ANY($1) AND status = 'pending' AND claimed_by IS NOT DISTINCT FROM $2"
     ))
     .bind(&ids)
     .bind(claimed_by)

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0006_event_trace_context.sql"),
     include_str!("../../../migrations/postgres/0007_circuit_breaker.sql"),
     include_str!("../../../migrations/postgres/0008_ordering.sql"),
+    include_str!("../../../migrations/postgres/0009_drop_claimed_index.sql"),
 ];
 
 /// The advisory lock key hookd's migrations take (any constant unlikely to clash).

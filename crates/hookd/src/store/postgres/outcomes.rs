@@ -118,6 +118,12 @@ async fn insert_attempts(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -
 /// cancelled and stay so) and still held by the claim the attempt was made under. Returns the
 /// webhooks and order keys of ordered deliveries whose turn this ended, sorted (the same
 /// statement: it returns no row for unordered ones).
+///
+/// The claim is compared with `IS NOT DISTINCT FROM`, not `=`: `=` implies `claimed_by IS NOT
+/// NULL`, which lets the planner read the rows through the partial indexes on claimed
+/// deliveries instead of the primary key, and those keep an entry for every delivery a claim
+/// ever held until the table is vacuumed (a bitmap scan never marks them dead). Through them
+/// every batch read more rows the longer the node ran.
 async fn update_deliveries(
     conn: &mut PgConnection,
     outcomes: &[AttemptOutcome],
@@ -144,7 +150,8 @@ async fn update_deliveries(
              claimed_by = NULL, lease_until = NULL, manual = FALSE, updated_at = $6 \
          FROM UNNEST($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::text[]) \
               AS u(id, status, attempt, next_at, claim) \
-         WHERE d.id = u.id AND d.status = 'pending' AND d.claimed_by = u.claim \
+         WHERE d.id = u.id AND d.status = 'pending' \
+           AND d.claimed_by IS NOT DISTINCT FROM u.claim \
          RETURNING d.webhook_id, d.order_key, d.status) \
          SELECT DISTINCT webhook_id, order_key FROM moved \
          WHERE order_key IS NOT NULL AND status <> 'pending' ORDER BY 1, 2",
