@@ -121,6 +121,18 @@ async fn postgres_outcomes_and_releases_find_deliveries_by_id() {
     }
 }
 
+#[tokio::test]
+async fn postgres_renewals_and_takeovers_read_the_claims_index_entry_by_entry() {
+    if let Some(fixture) = postgres().await {
+        let url = fixture.database.as_ref().unwrap().url.clone();
+        postgres_plans::renewals_and_takeovers_read_the_claims_index_entry_by_entry(
+            fixture.store.clone(),
+            &url,
+        )
+        .await;
+    }
+}
+
 fn webhook(timeout_ms: u32) -> Webhook {
     let now = Timestamp::now();
     Webhook {

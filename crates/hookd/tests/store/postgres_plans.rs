@@ -1,11 +1,14 @@
-//! PostgreSQL only: the hot statements read deliveries through the indexes that stay small.
+//! PostgreSQL only: how the statements that run all the time read deliveries.
 //!
 //! The partial index on claimed deliveries (`deliveries_leased`) gets an entry for every
-//! delivery claimed, and keeps it after the delivery moves on until the table is vacuumed; a
-//! bitmap scan never marks such entries dead. A statement that reads through it reads every
-//! delivery the claim ever held, so each batch costs more than the one before.
+//! delivery claimed, and keeps it after the delivery moves on until the table is vacuumed. A
+//! bitmap scan never marks such entries dead, so a statement that reads the index with one
+//! reads every delivery the claim ever held, and each run costs more than the one before.
+//! Outcomes and releases therefore find their rows by primary key; renewals and takeovers,
+//! which need the index, read it with an index scan, which marks the dead entries it meets.
 
-use super::{claim_now, due_deliveries, succeeded};
+use super::{claim, claim_now, due_deliveries, succeeded};
+use hookd::model::Timestamp;
 use hookd::store::DynStore;
 use sqlx::Connection;
 use std::sync::Arc;
@@ -25,27 +28,7 @@ pub async fn outcomes_and_releases_find_deliveries_by_id(store: DynStore, databa
     let ids: Vec<_> = released.iter().map(|job| job.delivery_id.clone()).collect();
     store.release(&released[0].claim, &ids).await.unwrap();
 
-    // Each backend reports its statistics within seconds of going idle: wait until the
-    // updates (300 claims, 250 outcomes, 50 releases) are counted, then read the index scans
-    // counted with them.
-    let mut connection = sqlx::PgConnection::connect(database_url).await.unwrap();
-    let started = Instant::now();
-    loop {
-        let updated: i64 = sqlx::query_scalar(
-            "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'deliveries'",
-        )
-        .fetch_one(&mut connection)
-        .await
-        .unwrap();
-        if updated >= 600 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the server counted {updated} of 600 updates"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let mut connection = counted_updates(database_url, 600).await;
     let scans: i64 = sqlx::query_scalar(
         "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'deliveries_leased'",
     )
@@ -56,4 +39,70 @@ pub async fn outcomes_and_releases_find_deliveries_by_id(store: DynStore, databa
         scans, 0,
         "outcomes and releases read deliveries through the claims' index"
     );
+}
+
+/// Renewals and takeovers read the claims' index entry by entry (an index scan, which marks
+/// the entries of deliveries that moved on as it meets them, so later passes skip them), not
+/// with a bitmap scan, which reads every one of them again at each pass until a vacuum.
+pub async fn renewals_and_takeovers_read_the_claims_index_entry_by_entry(
+    store: DynStore,
+    database_url: &str,
+) {
+    due_deliveries(&store, 2000, 1000).await;
+    let jobs = claim_now(&store, "node/0", Duration::from_secs(60), 2000).await;
+    assert_eq!(jobs.len(), 2000);
+    for batch in jobs[..1900].chunks(100) {
+        let outcomes: Arc<[_]> = batch.iter().map(succeeded).collect();
+        store.record_outcomes(outcomes, 10).await.unwrap();
+    }
+    let renewed = store
+        .renew_claims(
+            &claim("node/0", Duration::from_secs(120)),
+            Timestamp::now().plus(Duration::from_secs(90)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(renewed, 100, "the leases still held");
+    let taken_over = store
+        .reclaim_expired(Timestamp::now(), Duration::ZERO, 100)
+        .await
+        .unwrap();
+    assert_eq!(taken_over, 0, "no lease has run out");
+
+    // 2000 claims, 1900 outcomes, 100 renewals; each pass fetches the 100 held deliveries.
+    let mut connection = counted_updates(database_url, 4000).await;
+    let fetched: i64 = sqlx::query_scalar(
+        "SELECT idx_tup_fetch FROM pg_stat_user_indexes WHERE indexrelname = 'deliveries_leased'",
+    )
+    .fetch_one(&mut connection)
+    .await
+    .unwrap();
+    assert!(
+        fetched >= 200,
+        "renewal and takeover fetched {fetched} rows through index scans of the claims' index"
+    );
+}
+
+/// A connection to the test database once the server has counted `updates` row updates on
+/// `deliveries`. Each backend reports its statistics within seconds of going idle; the index
+/// figures are reported with the updates.
+async fn counted_updates(database_url: &str, updates: i64) -> sqlx::PgConnection {
+    let mut connection = sqlx::PgConnection::connect(database_url).await.unwrap();
+    let started = Instant::now();
+    loop {
+        let updated: i64 = sqlx::query_scalar(
+            "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'deliveries'",
+        )
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+        if updated >= updates {
+            return connection;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server counted {updated} of {updates} updates"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

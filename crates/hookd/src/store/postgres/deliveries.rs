@@ -119,7 +119,20 @@ pub async fn release(pool: &PgPool, claimed_by: &str, ids: &[DeliveryId]) -> Sto
     Ok(())
 }
 
+/// Renewals and takeovers read `deliveries_leased` in one pass each, without a bitmap scan: an
+/// index scan marks the entries of deliveries that moved on (dead until the table is vacuumed)
+/// as it meets them, so the next pass skips them and inserts reuse their space; a bitmap scan
+/// leaves them, and every pass read every delivery claimed since the last vacuum.
+async fn without_bitmap_scans(transaction: &mut sqlx::PgConnection) -> StoreResult<()> {
+    sqlx::query("SET LOCAL enable_bitmapscan = off")
+        .execute(transaction)
+        .await?;
+    Ok(())
+}
+
 pub async fn renew(pool: &PgPool, claim: &Claim, expiring_before: Timestamp) -> StoreResult<u64> {
+    let mut transaction = pool.begin().await?;
+    without_bitmap_scans(&mut transaction).await?;
     let renewed = sqlx::query(
         "UPDATE deliveries SET lease_until = $2 \
          WHERE claimed_by = $1 AND status = 'pending' AND lease_until < $3",
@@ -127,9 +140,10 @@ pub async fn renew(pool: &PgPool, claim: &Claim, expiring_before: Timestamp) -> 
     .bind(claim.by.as_str())
     .bind(claim.until.as_millis())
     .bind(expiring_before.as_millis())
-    .execute(pool)
+    .execute(&mut *transaction)
     .await?
     .rows_affected();
+    transaction.commit().await?;
     Ok(renewed)
 }
 
@@ -142,6 +156,7 @@ pub async fn reclaim_expired(
     limit: usize,
 ) -> StoreResult<u64> {
     let mut transaction = pool.begin().await?;
+    without_bitmap_scans(&mut transaction).await?;
     let released = sqlx::query(&format!(
         "WITH expired AS ( \
              SELECT d.id FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id \
