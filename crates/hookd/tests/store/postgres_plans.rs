@@ -29,12 +29,7 @@ pub async fn outcomes_and_releases_find_deliveries_by_id(store: DynStore, databa
     store.release(&released[0].claim, &ids).await.unwrap();
 
     let mut connection = counted_updates(database_url, 600).await;
-    let scans: i64 = sqlx::query_scalar(
-        "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'deliveries_leased'",
-    )
-    .fetch_one(&mut connection)
-    .await
-    .unwrap();
+    let scans = leased_index_figure(&mut connection, "idx_scan").await;
     assert_eq!(
         scans, 0,
         "outcomes and releases read deliveries through the claims' index"
@@ -71,12 +66,7 @@ pub async fn renewals_and_takeovers_read_the_claims_index_entry_by_entry(
 
     // 2000 claims, 1900 outcomes, 100 renewals; each pass fetches the 100 held deliveries.
     let mut connection = counted_updates(database_url, 4000).await;
-    let fetched: i64 = sqlx::query_scalar(
-        "SELECT idx_tup_fetch FROM pg_stat_user_indexes WHERE indexrelname = 'deliveries_leased'",
-    )
-    .fetch_one(&mut connection)
-    .await
-    .unwrap();
+    let fetched = leased_index_figure(&mut connection, "idx_tup_fetch").await;
     assert!(
         fetched >= 200,
         "renewal and takeover fetched {fetched} rows through index scans of the claims' index"
@@ -105,4 +95,14 @@ async fn counted_updates(database_url: &str, updates: i64) -> sqlx::PgConnection
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// One of the server's figures for `deliveries_leased` (a column of `pg_stat_user_indexes`).
+async fn leased_index_figure(connection: &mut sqlx::PgConnection, figure: &str) -> i64 {
+    sqlx::query_scalar(&format!(
+        "SELECT {figure} FROM pg_stat_user_indexes WHERE indexrelname = 'deliveries_leased'"
+    ))
+    .fetch_one(connection)
+    .await
+    .unwrap()
 }

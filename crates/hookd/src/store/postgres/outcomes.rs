@@ -120,10 +120,10 @@ async fn insert_attempts(conn: &mut PgConnection, outcomes: &[AttemptOutcome]) -
 /// statement: it returns no row for unordered ones).
 ///
 /// The claim is compared with `IS NOT DISTINCT FROM`, not `=`: `=` implies `claimed_by IS NOT
-/// NULL`, which lets the planner read the rows through the partial indexes on claimed
-/// deliveries instead of the primary key, and those keep an entry for every delivery a claim
-/// ever held until the table is vacuumed (a bitmap scan never marks them dead). Through them
-/// every batch read more rows the longer the node ran.
+/// NULL`, which lets the planner read the rows through the partial index on claimed deliveries
+/// (`deliveries_leased`) instead of the primary key, and that keeps an entry for every delivery
+/// a claim ever held until the table is vacuumed (a bitmap scan never marks them dead). Through
+/// it every batch read more rows the longer the node ran.
 async fn update_deliveries(
     conn: &mut PgConnection,
     outcomes: &[AttemptOutcome],
