@@ -133,6 +133,14 @@ async fn postgres_renewals_and_takeovers_read_the_claims_index_entry_by_entry() 
     }
 }
 
+#[tokio::test]
+async fn postgres_indexed_text_columns_compare_bytewise() {
+    if let Some(fixture) = postgres().await {
+        let url = fixture.database.as_ref().unwrap().url.clone();
+        postgres_plans::indexed_text_columns_compare_bytewise(&url).await;
+    }
+}
+
 fn webhook(timeout_ms: u32) -> Webhook {
     let now = Timestamp::now();
     Webhook {

@@ -6,6 +6,9 @@
 //! reads every delivery the claim ever held, and each run costs more than the one before.
 //! Outcomes and releases therefore find their rows by primary key; renewals and takeovers,
 //! which need the index, read it with an index scan, which marks the dead entries it meets.
+//!
+//! Every step down a B-tree compares keys; under the database's collation each comparison of
+//! two texts goes through the C library's `strcoll`. Indexed text columns compare bytewise.
 
 use super::{claim, claim_now, due_deliveries, succeeded};
 use hookd::model::Timestamp;
@@ -70,6 +73,28 @@ pub async fn renewals_and_takeovers_read_the_claims_index_entry_by_entry(
     assert!(
         fetched >= 200,
         "renewal and takeover fetched {fetched} rows through index scans of the claims' index"
+    );
+}
+
+/// Every text column of every index compares bytewise (`COLLATE "C"`), whatever the
+/// database's own collation.
+pub async fn indexed_text_columns_compare_bytewise(database_url: &str) {
+    let mut connection = sqlx::PgConnection::connect(database_url).await.unwrap();
+    let not_bytewise: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT c.relname || '.' || a.attname \
+         FROM pg_index x \
+         JOIN pg_class c ON c.oid = x.indrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema() \
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (x.indkey) \
+         WHERE a.attcollation <> 0 AND a.attcollation <> 'pg_catalog.\"C\"'::regcollation \
+         ORDER BY 1",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    assert!(
+        not_bytewise.is_empty(),
+        "indexed text columns compared under the database's collation: {not_bytewise:?}"
     );
 }
 

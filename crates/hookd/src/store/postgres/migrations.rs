@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0007_circuit_breaker.sql"),
     include_str!("../../../migrations/postgres/0008_ordering.sql"),
     include_str!("../../../migrations/postgres/0009_drop_claimed_index.sql"),
+    include_str!("../../../migrations/postgres/0010_bytewise_keys.sql"),
 ];
 
 /// The advisory lock key hookd's migrations take (any constant unlikely to clash).
