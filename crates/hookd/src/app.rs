@@ -440,8 +440,8 @@ async fn sample_pending(store: DynStore) {
     let mut every = tokio::time::interval(Duration::from_secs(15));
     loop {
         every.tick().await;
-        if let Ok(counts) = store.delivery_counts(&Scope::All).await {
-            metrics::gauge!("hookd_deliveries_pending").set(counts.pending as f64);
+        if let Ok(pending) = store.pending_deliveries().await {
+            metrics::gauge!("hookd_deliveries_pending").set(pending as f64);
         }
     }
 }

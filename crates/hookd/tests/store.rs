@@ -91,6 +91,7 @@ on_both_backends!(
     a_heads_success_or_final_failure_makes_the_next_due,
     a_failing_head_holds_up_only_its_own_key,
     enabling_a_webhook_leaves_waiting_deliveries_waiting,
+    pending_deliveries_are_counted_through_their_webhooks,
 );
 
 #[path = "store/inboxes.rs"]
@@ -130,6 +131,15 @@ async fn postgres_renewals_and_takeovers_read_the_claims_index_entry_by_entry() 
             &url,
         )
         .await;
+    }
+}
+
+#[tokio::test]
+async fn postgres_the_pending_count_reads_no_finished_delivery() {
+    if let Some(fixture) = postgres().await {
+        let url = fixture.database.as_ref().unwrap().url.clone();
+        postgres_plans::the_pending_count_reads_no_finished_delivery(fixture.store.clone(), &url)
+            .await;
     }
 }
 
@@ -259,6 +269,37 @@ fn succeeded(job: &DeliveryJob) -> AttemptOutcome {
         counts_for_streak: true,
         claim: job.claim.clone(),
     }
+}
+
+/// The pending count (what `/metrics` samples) counts every pending delivery of every webhook,
+/// the same number as the counts by status, and none that finished or was cancelled with its
+/// webhook.
+async fn pending_deliveries_are_counted_through_their_webhooks(store: DynStore) {
+    let kept = due_deliveries(&store, 5, 1000).await;
+    let deleted = due_deliveries(&store, 3, 1000).await;
+    let jobs = claim_now(&store, "a/0", Duration::from_secs(30), 8).await;
+    let finished: Arc<[_]> = jobs
+        .iter()
+        .filter(|job| job.webhook_id == kept.id)
+        .take(2)
+        .map(succeeded)
+        .collect();
+    store.record_outcomes(finished, 10).await.unwrap();
+    assert!(
+        store
+            .delete_webhook(&Scope::All, &deleted.id)
+            .await
+            .unwrap()
+    );
+
+    let pending = store.pending_deliveries().await.unwrap();
+    assert_eq!(
+        pending, 3,
+        "the kept webhook's five, less the two that succeeded"
+    );
+    let counts = store.delivery_counts(&Scope::All).await.unwrap();
+    assert_eq!(pending, counts.pending);
+    assert_eq!((counts.succeeded, counts.cancelled), (2, 3));
 }
 
 /// The trace context an event was published in is stored with it and handed to whoever claims

@@ -187,6 +187,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<MinuteStats>>;
     /// Delivery counts by status over the scope.
     async fn delivery_counts(&self, scope: &Scope) -> StoreResult<DeliveryCounts>;
+    /// How many deliveries are pending, across every tenant. Counted webhook by webhook in the
+    /// index of each webhook's deliveries by status, so the work grows with the webhooks and
+    /// their pending deliveries, not with every delivery kept (`/metrics` samples it on every
+    /// node). A deleted webhook's pending deliveries are cancelled with it.
+    async fn pending_deliveries(&self) -> StoreResult<u64>;
     /// Attempt latency totals over the scope since `since` (from the per-minute statistics).
     async fn latency_totals(&self, scope: &Scope, since: Timestamp) -> StoreResult<(u64, u64)>;
 

@@ -76,6 +76,109 @@ pub async fn renewals_and_takeovers_read_the_claims_index_entry_by_entry(
     );
 }
 
+/// Counting the pending deliveries (every node samples it for `/metrics`) reads the pending
+/// deliveries through each webhook's index entries, never the whole table, whose finished
+/// deliveries outnumber the pending ones as the days go by.
+pub async fn the_pending_count_reads_no_finished_delivery(store: DynStore, database_url: &str) {
+    let webhook = due_deliveries(&store, 3000, 1000).await;
+    let jobs = claim_now(&store, "node/0", Duration::from_secs(60), 3000).await;
+    for batch in jobs[..2990].chunks(500) {
+        let outcomes: Arc<[_]> = batch.iter().map(succeeded).collect();
+        store.record_outcomes(outcomes, 10).await.unwrap();
+    }
+    // Every backend's figures in: 3000 claims and 2990 outcomes updated, 3000 inserted.
+    let mut connection = counted_updates(database_url, 5990).await;
+    let started = Instant::now();
+    while sqlx::query_scalar::<_, i64>(
+        "SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'deliveries'",
+    )
+    .fetch_one(&mut connection)
+    .await
+    .unwrap()
+        < 3000
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "inserts never counted"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // As autovacuum would: the finished deliveries' old index entries go. On a connection of
+    // its own, closed, so the pages the vacuum read are counted before the figures are taken.
+    let mut vacuuming = sqlx::PgConnection::connect(database_url).await.unwrap();
+    sqlx::raw_sql("VACUUM ANALYZE deliveries")
+        .execute(&mut vacuuming)
+        .await
+        .unwrap();
+    vacuuming.close().await.unwrap();
+    let started = Instant::now();
+    while sqlx::query_scalar::<_, i64>(
+        "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'deliveries'",
+    )
+    .fetch_one(&mut connection)
+    .await
+    .unwrap()
+        < 1
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "vacuum never counted"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let before = deliveries_scans(&mut connection).await;
+
+    let pending = store.pending_deliveries().await.unwrap();
+    assert_eq!(pending, 10, "of {}", webhook.id);
+
+    let started = Instant::now();
+    loop {
+        let after = deliveries_scans(&mut connection).await;
+        if after.by_webhook_scans > before.by_webhook_scans {
+            assert_eq!(
+                after.sequential, before.sequential,
+                "the pending count read the whole table"
+            );
+            // The webhook's pending entries are on one or two of the index's ~25 leaf pages.
+            let pages = after.by_webhook_pages - before.by_webhook_pages;
+            assert!(
+                pages <= 5,
+                "the pending count read {pages} pages of the index for 10 pending deliveries"
+            );
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the pending count never read deliveries_by_webhook"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// How `deliveries` has been read so far.
+struct DeliveriesScans {
+    sequential: i64,
+    by_webhook_scans: i64,
+    by_webhook_pages: i64,
+}
+
+async fn deliveries_scans(connection: &mut sqlx::PgConnection) -> DeliveriesScans {
+    let (sequential, by_webhook_scans, by_webhook_pages) = sqlx::query_as(
+        "SELECT t.seq_scan, i.idx_scan, p.idx_blks_hit + p.idx_blks_read \
+         FROM pg_stat_user_tables t, pg_stat_user_indexes i, pg_statio_user_indexes p \
+         WHERE t.relname = 'deliveries' AND i.indexrelname = 'deliveries_by_webhook' \
+           AND p.indexrelname = 'deliveries_by_webhook'",
+    )
+    .fetch_one(connection)
+    .await
+    .unwrap();
+    DeliveriesScans {
+        sequential,
+        by_webhook_scans,
+        by_webhook_pages,
+    }
+}
+
 /// Every text column of every index compares bytewise (`COLLATE "C"`), whatever the
 /// database's own collation.
 pub async fn indexed_text_columns_compare_bytewise(database_url: &str) {

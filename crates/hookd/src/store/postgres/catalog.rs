@@ -170,6 +170,19 @@ pub async fn minute_stats(
         .collect()
 }
 
+/// Pending deliveries, an index scan of `deliveries_by_webhook` per webhook.
+pub async fn pending_deliveries(pool: &PgPool) -> StoreResult<u64> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM( \
+             (SELECT COUNT(*) FROM deliveries d \
+              WHERE d.webhook_id = w.id AND d.status = 'pending')), 0)::bigint \
+         FROM webhooks w",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(count as u64)
+}
+
 pub async fn delivery_counts(pool: &PgPool, scope: &Scope) -> StoreResult<DeliveryCounts> {
     let found = sqlx::query(
         "SELECT status, COUNT(*) FROM deliveries WHERE ($1::text IS NULL OR tenant = $1) \

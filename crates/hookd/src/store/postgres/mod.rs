@@ -344,6 +344,10 @@ impl Store for PostgresStore {
         catalog::delivery_counts(&self.pool, scope).await
     }
 
+    async fn pending_deliveries(&self) -> StoreResult<u64> {
+        catalog::pending_deliveries(&self.pool).await
+    }
+
     async fn latency_totals(&self, scope: &Scope, since: Timestamp) -> StoreResult<(u64, u64)> {
         catalog::latency_totals(&self.pool, scope, since).await
     }

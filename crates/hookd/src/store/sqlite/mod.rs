@@ -394,6 +394,10 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn pending_deliveries(&self) -> StoreResult<u64> {
+        self.readers.read(catalog::pending_deliveries).await
+    }
+
     async fn latency_totals(&self, scope: &Scope, since: Timestamp) -> StoreResult<(u64, u64)> {
         let scope = scope.clone();
         self.readers
