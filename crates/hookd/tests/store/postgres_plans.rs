@@ -88,21 +88,7 @@ pub async fn the_pending_count_reads_no_finished_delivery(store: DynStore, datab
     }
     // Every backend's figures in: 3000 claims and 2990 outcomes updated, 3000 inserted.
     let mut connection = counted_updates(database_url, 5990).await;
-    let started = Instant::now();
-    while sqlx::query_scalar::<_, i64>(
-        "SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'deliveries'",
-    )
-    .fetch_one(&mut connection)
-    .await
-    .unwrap()
-        < 3000
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "inserts never counted"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    deliveries_figure_reaches(&mut connection, "n_tup_ins", 3000).await;
     // As autovacuum would: the finished deliveries' old index entries go. On a connection of
     // its own, closed, so the pages the vacuum read are counted before the figures are taken.
     let mut vacuuming = sqlx::PgConnection::connect(database_url).await.unwrap();
@@ -111,21 +97,7 @@ pub async fn the_pending_count_reads_no_finished_delivery(store: DynStore, datab
         .await
         .unwrap();
     vacuuming.close().await.unwrap();
-    let started = Instant::now();
-    while sqlx::query_scalar::<_, i64>(
-        "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'deliveries'",
-    )
-    .fetch_one(&mut connection)
-    .await
-    .unwrap()
-        < 1
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "vacuum never counted"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    deliveries_figure_reaches(&mut connection, "vacuum_count", 1).await;
     let before = deliveries_scans(&mut connection).await;
 
     let pending = store.pending_deliveries().await.unwrap();
@@ -206,20 +178,32 @@ pub async fn indexed_text_columns_compare_bytewise(database_url: &str) {
 /// figures are reported with the updates.
 async fn counted_updates(database_url: &str, updates: i64) -> sqlx::PgConnection {
     let mut connection = sqlx::PgConnection::connect(database_url).await.unwrap();
+    deliveries_figure_reaches(&mut connection, "n_tup_upd", updates).await;
+    connection
+}
+
+/// Waits until one of the server's figures for `deliveries` (a column of
+/// `pg_stat_user_tables`) reaches `at_least`: each backend reports its figures within seconds
+/// of going idle.
+async fn deliveries_figure_reaches(
+    connection: &mut sqlx::PgConnection,
+    figure: &str,
+    at_least: i64,
+) {
     let started = Instant::now();
     loop {
-        let updated: i64 = sqlx::query_scalar(
-            "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'deliveries'",
-        )
-        .fetch_one(&mut connection)
+        let counted: i64 = sqlx::query_scalar(&format!(
+            "SELECT {figure} FROM pg_stat_user_tables WHERE relname = 'deliveries'"
+        ))
+        .fetch_one(&mut *connection)
         .await
         .unwrap();
-        if updated >= updates {
-            return connection;
+        if counted >= at_least {
+            return;
         }
         assert!(
             started.elapsed() < Duration::from_secs(30),
-            "the server counted {updated} of {updates} updates"
+            "the server counted {counted} of {at_least} ({figure})"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
