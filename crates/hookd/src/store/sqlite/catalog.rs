@@ -140,18 +140,19 @@ pub fn minute_stats(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Pending deliveries, a search of `deliveries_by_webhook` per webhook (as a join, SQLite
+/// reads the whole index instead).
 pub fn pending_deliveries(conn: &Connection) -> StoreResult<u64> {
     let count: i64 = conn
-        .prepare_cached(PENDING_DELIVERIES)?
+        .prepare_cached(
+            "SELECT COALESCE(SUM( \
+                 (SELECT COUNT(*) FROM deliveries d \
+                  WHERE d.webhook_id = w.id AND d.status = 'pending')), 0) \
+             FROM webhooks w",
+        )?
         .query_row([], |row| row.get(0))?;
     Ok(count as u64)
 }
-
-/// Pending deliveries, a search of `deliveries_by_webhook` per webhook (as a join, SQLite
-/// would read the whole index instead).
-const PENDING_DELIVERIES: &str = "SELECT COALESCE(SUM( \
-         (SELECT COUNT(*) FROM deliveries d WHERE d.webhook_id = w.id AND d.status = 'pending')), 0) \
-     FROM webhooks w";
 
 pub fn delivery_counts(conn: &Connection, scope: &Scope) -> StoreResult<DeliveryCounts> {
     let mut statement = conn.prepare_cached(
