@@ -113,43 +113,28 @@ use ordering::*;
 #[path = "store/postgres_plans.rs"]
 mod postgres_plans;
 
-#[tokio::test]
-async fn postgres_outcomes_and_releases_find_deliveries_by_id() {
-    if let Some(fixture) = postgres().await {
-        let url = fixture.database.as_ref().unwrap().url.clone();
-        postgres_plans::outcomes_and_releases_find_deliveries_by_id(fixture.store.clone(), &url)
-            .await;
-    }
+/// Runs each named check on PostgreSQL only, with the test database's URL for reading the
+/// server's own figures.
+macro_rules! on_postgres {
+    ($($check:ident),* $(,)?) => {$(
+        mod $check {
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(fixture) = super::postgres().await {
+                    let url = fixture.database.as_ref().unwrap().url.clone();
+                    super::postgres_plans::$check(fixture.store.clone(), &url).await;
+                }
+            }
+        }
+    )*};
 }
 
-#[tokio::test]
-async fn postgres_renewals_and_takeovers_read_the_claims_index_entry_by_entry() {
-    if let Some(fixture) = postgres().await {
-        let url = fixture.database.as_ref().unwrap().url.clone();
-        postgres_plans::renewals_and_takeovers_read_the_claims_index_entry_by_entry(
-            fixture.store.clone(),
-            &url,
-        )
-        .await;
-    }
-}
-
-#[tokio::test]
-async fn postgres_the_pending_count_reads_no_finished_delivery() {
-    if let Some(fixture) = postgres().await {
-        let url = fixture.database.as_ref().unwrap().url.clone();
-        postgres_plans::the_pending_count_reads_no_finished_delivery(fixture.store.clone(), &url)
-            .await;
-    }
-}
-
-#[tokio::test]
-async fn postgres_indexed_text_columns_compare_bytewise() {
-    if let Some(fixture) = postgres().await {
-        let url = fixture.database.as_ref().unwrap().url.clone();
-        postgres_plans::indexed_text_columns_compare_bytewise(&url).await;
-    }
-}
+on_postgres!(
+    outcomes_and_releases_find_deliveries_by_id,
+    renewals_and_takeovers_read_the_claims_index_entry_by_entry,
+    the_pending_count_reads_no_finished_delivery,
+    indexed_text_columns_compare_bytewise,
+);
 
 fn webhook(timeout_ms: u32) -> Webhook {
     let now = Timestamp::now();

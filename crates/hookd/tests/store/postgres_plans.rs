@@ -153,7 +153,7 @@ async fn deliveries_scans(connection: &mut sqlx::PgConnection) -> DeliveriesScan
 
 /// Every text column of every index compares bytewise (`COLLATE "C"`), whatever the
 /// database's own collation.
-pub async fn indexed_text_columns_compare_bytewise(database_url: &str) {
+pub async fn indexed_text_columns_compare_bytewise(_store: DynStore, database_url: &str) {
     let mut connection = sqlx::PgConnection::connect(database_url).await.unwrap();
     let not_bytewise: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT c.relname || '.' || a.attname \
