@@ -121,7 +121,9 @@ pub(super) fn rate_since(start: Instant, arrivals: &[Arrival], delivered: usize)
 /// costs, whatever else the machine is doing and however fast it happens to run.
 pub(super) struct CpuClock {
     bench: Option<Duration>,
-    hookd: Option<(Duration, u32)>,
+    /// A process under test (hookd, or a bare server of the `floor` scenario): what its
+    /// figures are called, its CPU time at the start, its id.
+    process: Option<(&'static str, Duration, u32)>,
     /// The local PostgreSQL server's processes, when hookd runs on PostgreSQL.
     database: Option<Duration>,
 }
@@ -130,18 +132,29 @@ impl CpuClock {
     pub(super) fn start_here() -> Self {
         Self {
             bench: super::target::process_cpu_time("self"),
-            hookd: None,
+            process: None,
             database: None,
         }
     }
 
     pub(super) fn start(bench: &Bench, target: &Target) -> Self {
         Self {
-            hookd: target.cpu_time().zip(target.pid()),
+            process: target
+                .cpu_time()
+                .zip(target.pid())
+                .map(|(time, pid)| ("hookd CPU", time, pid)),
             database: bench
                 .postgres()
                 .then(super::target::postgres_cpu_time)
                 .flatten(),
+            ..Self::start_here()
+        }
+    }
+
+    /// Counts from now for the benchmark and the process `pid`, whose figures are `who`.
+    pub(super) fn start_process(who: &'static str, pid: u32) -> Self {
+        Self {
+            process: super::target::process_cpu_time(&pid.to_string()).map(|time| (who, time, pid)),
             ..Self::start_here()
         }
     }
@@ -171,10 +184,10 @@ impl CpuClock {
         if let (Some(before), Some(now)) = (self.bench, super::target::process_cpu_time("self")) {
             add("benchmark CPU (load and receiver)", before, now, None);
         }
-        if let Some((before, pid)) = self.hookd
+        if let Some((who, before, pid)) = self.process
             && let Some(now) = super::target::process_cpu_time(&pid.to_string())
         {
-            add("hookd CPU", before, now, raw_cost);
+            add(who, before, now, raw_cost);
         }
         if let (Some(before), Some(now)) = (self.database, super::target::postgres_cpu_time()) {
             add("PostgreSQL server CPU", before, now, raw_cost);

@@ -6,6 +6,7 @@
 //! (`hookd serve`) and talks to it over HTTP only. It does not depend on the `hookd` crate;
 //! hookd depends on it and hands its `bench` command over to [`run`].
 
+pub mod floor;
 mod harness;
 mod inbox;
 mod load;
@@ -43,8 +44,8 @@ pub struct BenchOptions {
     #[arg(long, default_value_t = 0.1, value_parser = share)]
     failure_share: f64,
     /// Only these scenarios (comma-separated): raw, ingest, batch, inbox, steady, failures,
-    /// latency, fanout, timeouts, trouble, backlog, retries. `raw`, `ingest` and `steady` also run when
-    /// others compare to them.
+    /// latency, fanout, timeouts, trouble, backlog, retries, floor. `raw`, `ingest` and
+    /// `steady` also run when others compare to them.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Print the report as JSON on stdout.
@@ -194,6 +195,10 @@ pub async fn run(options: BenchOptions, hookd: PathBuf) -> anyhow::Result<()> {
     if wants("backlog") {
         step("backlog: the receiver hangs, then comes back");
         scenarios::backlog(&bench, &mut report, raw, steady).await?;
+    }
+    if wants("floor") {
+        step("floor: a bare relay and a bare durable publish, nothing of hookd's");
+        floor::floor(&bench, &mut report, raw).await?;
     }
     if wants("retries") {
         step("retries: a 1s, 2s schedule");

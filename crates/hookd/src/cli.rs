@@ -47,6 +47,9 @@ enum Command {
     Openapi,
     /// Measure throughput, latency, CPU per event and correctness (docs/performance.md).
     Bench(hookd_bench::BenchOptions),
+    /// A bare server that `hookd bench` measures beside hookd (its `floor` scenario).
+    #[command(hide = true)]
+    BenchFloor(hookd_bench::floor::FloorOptions),
     /// Run a local receiver that prints each webhook it gets, with the time it came, and
     /// checks its signatures.
     Listen {
@@ -84,6 +87,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Bench(options) => {
             runtime()?.block_on(hookd_bench::run(options, std::env::current_exe()?))
         }
+        Command::BenchFloor(options) => runtime()?.block_on(hookd_bench::floor::serve(options)),
         Command::Forward(options) => runtime()?.block_on(crate::forward::run(options)),
         Command::Openapi => {
             println!("{}", crate::api::openapi_json());

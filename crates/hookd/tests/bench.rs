@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 /// Every scenario's name in the report.
-const SCENARIOS: [&str; 12] = [
+const SCENARIOS: [&str; 13] = [
     "raw", "ingest", "batch", "inbox", "steady", "failures", "latency", "fan-out", "timeouts",
-    "trouble", "backlog", "retries",
+    "trouble", "backlog", "retries", "floor",
 ];
 
 /// Runs the quick benchmark with `extra` arguments and returns its JSON report.
@@ -47,6 +47,7 @@ fn assert_every_scenario_ran_clean(report: &Value) {
     };
     for scenario in [
         "inbox", "steady", "failures", "latency", "fan-out", "timeouts", "trouble", "backlog",
+        "floor",
     ] {
         assert_eq!(checks(scenario), 1, "{scenario} checks for lost deliveries");
     }
@@ -69,6 +70,14 @@ fn the_quick_benchmark_delivers_everything_exactly_once_on_sqlite() {
     let report = quick_bench(&[]);
     assert_eq!(report["backend"], "SQLite");
     assert_every_scenario_ran_clean(&report);
+    // The bare durable publish (SQLite only) stored events, so its figures measure something.
+    let stored = report["figures"]
+        .as_array()
+        .expect("figures")
+        .iter()
+        .find(|f| f["scenario"] == "floor" && f["name"] == "bare durable publish (SQLite): stored")
+        .expect("the floor scenario runs the bare durable publish on SQLite");
+    assert!(stored["value"].as_f64() > Some(0.0), "{stored}");
 }
 
 #[test]
