@@ -143,12 +143,9 @@ impl CpuClock {
                 .cpu_time()
                 .zip(target.pid())
                 .map(|(time, pid)| ("hookd CPU", time, pid)),
-            database: bench
-                .postgres()
-                .then(super::target::postgres_cpu_time)
-                .flatten(),
             ..Self::start_here()
         }
+        .and_database(bench)
     }
 
     /// Counts from now for the benchmark and the process `pid`, whose figures are `who`.
@@ -156,6 +153,17 @@ impl CpuClock {
         Self {
             process: super::target::process_cpu_time(&pid.to_string()).map(|time| (who, time, pid)),
             ..Self::start_here()
+        }
+    }
+
+    /// Counts the PostgreSQL server's CPU too, on a PostgreSQL run.
+    pub(super) fn and_database(self, bench: &Bench) -> Self {
+        Self {
+            database: bench
+                .postgres()
+                .then(super::target::postgres_cpu_time)
+                .flatten(),
+            ..self
         }
     }
 

@@ -203,7 +203,7 @@ impl Drop for Target {
     }
 }
 
-async fn admin_sql(server: &str, statement: &str) -> anyhow::Result<()> {
+pub(super) async fn admin_sql(server: &str, statement: &str) -> anyhow::Result<()> {
     use sqlx::Connection;
     let mut connection = sqlx::PgConnection::connect(server)
         .await

@@ -1,93 +1,103 @@
-//! The `floor` scenario: what the two halves of hookd's work cost with nothing of hookd's
-//! around them, measured in the same run as hookd, so they compare with raw and with hookd's
-//! own figures whatever the machine's speed.
+//! The `floor` scenarios: what hookd's work costs with none of hookd's features, measured in
+//! the same run as hookd, so it compares with raw and with hookd's own figures whatever the
+//! machine's speed. A bare server ([`server`]) runs as a child process three ways:
 //!
-//! - `relay`: a bare relay ([`relay`]) as a child process, driven as `steady` drives hookd
-//!   (64 callers, at most 1,000 events undelivered): its CPU per request relayed is the floor
-//!   of a steady delivery's HTTP work.
-//! - `store` (SQLite only): a bare durable publish ([`store`]) as a child process, driven as
-//!   `ingest` drives hookd (64 callers, single events): its CPU per request is the floor of a
-//!   single publish, an HTTP request and a durable row.
+//! - `floor: relay`: answers each POST and relays it, signed, storing nothing; driven as
+//!   `steady` drives hookd (at most 1,000 events undelivered). The floor of a delivery's HTTP.
+//! - `floor: stored relay`: the same, storing the event and its delivery before answering and
+//!   each attempt after it, on the benchmark's backend (a SQLite file, or a fresh database on
+//!   the PostgreSQL server). The floor of a steady delivery.
+//! - `floor: stored publish`: stores the event and answers, relaying nothing; driven as
+//!   `ingest` drives hookd (64 callers, single events). The floor of a single publish.
 //!
-//! Both servers run in the hookd executable (`hookd bench-floor`, not listed in `--help`), on
-//! the same runtime, HTTP crates and allocator as `hookd serve`.
+//! The bare server runs in the hookd executable (`hookd bench-floor`, not listed in
+//! `--help`), on the same runtime, HTTP crates, SQLite build and allocator as `hookd serve`.
 
-mod relay;
-mod store;
+mod ledger;
+mod server;
 
 use super::Bench;
 use super::harness::{Accepted, CpuClock, check, collect, event_body, once_each, rate_since};
 use super::load::{Http, closed_loop};
 use super::receiver::Receiver;
 use super::report::{Figure, Goal, Report};
+use super::target::admin_sql;
 use anyhow::{Context, bail};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The options of `hookd bench-floor`: which bare server to run, and where.
+/// The options of `hookd bench-floor`: where the bare server listens, and what it does.
 #[derive(Debug, clap::Args)]
 pub struct FloorOptions {
     /// Where to listen.
     #[arg(long)]
     listen: SocketAddr,
-    #[command(subcommand)]
-    server: FloorServer,
+    /// Store each event (and its delivery and attempts when relaying) durably before answering:
+    /// a SQLite file path, or a postgres:// URL.
+    #[arg(long)]
+    database: Option<String>,
+    /// Send each request on to this URL after answering.
+    #[arg(long, requires = "secret")]
+    forward: Option<String>,
+    /// The Standard Webhooks secret (whsec_...) the relayed requests are signed with.
+    #[arg(long)]
+    secret: Option<String>,
 }
 
-#[derive(Debug, clap::Subcommand)]
-enum FloorServer {
-    /// Answer each POST 202 with an id, then send its body on, signed, to --forward.
-    Relay {
-        /// The URL every request is relayed to.
-        #[arg(long)]
-        forward: String,
-        /// The Standard Webhooks secret (whsec_...) the relayed requests are signed with.
-        #[arg(long)]
-        secret: String,
-    },
-    /// Store each POSTed event as a row of a SQLite file, durably, then answer 202 with its id.
-    Store {
-        /// The SQLite file (made if missing).
-        #[arg(long)]
-        database: PathBuf,
-    },
-}
-
-/// Runs one bare server until it is killed.
+/// Runs the bare server until it is killed.
 pub async fn serve(options: FloorOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(options.listen).await?;
-    match options.server {
-        FloorServer::Relay { forward, secret } => relay::serve(listener, &forward, &secret).await,
-        FloorServer::Store { database } => store::serve(listener, &database).await,
-    }
+    let forward = options.forward.as_deref().zip(options.secret.as_deref());
+    server::serve(listener, options.database.as_deref(), forward).await
 }
 
-/// Where the bare relay delivers.
+/// Where the bare server relays to.
 const PATH: &str = "/floor";
-/// The secret the bare relay signs with (`whsec_` and "hookd bench floor secret" in base64).
+/// The secret it signs with (`whsec_` and "hookd bench floor secret" in base64).
 const SECRET: &str = "whsec_aG9va2QgYmVuY2ggZmxvb3Igc2VjcmV0";
 
-/// Runs the scenario: the bare relay, and on SQLite the bare durable publish.
+/// Runs the three floors, each stored one on a database of its own.
 pub(crate) async fn floor(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
-    bare_relay(bench, report, raw).await?;
-    if !bench.postgres() {
-        bare_store(bench, report, raw).await?;
-    }
-    Ok(())
+    relay(bench, report, raw, "floor: relay", None).await?;
+    let database = Database::make(bench).await?;
+    let relayed = relay(
+        bench,
+        report,
+        raw,
+        "floor: stored relay",
+        Some(&database.at),
+    )
+    .await;
+    database.remove().await?;
+    relayed?;
+    let database = Database::make(bench).await?;
+    let published = publish(bench, report, raw, &database.at).await;
+    database.remove().await?;
+    published
 }
 
-async fn bare_relay(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
+/// Publishes through the bare relay as `steady` publishes through hookd.
+async fn relay(
+    bench: &Bench,
+    report: &mut Report,
+    raw: f64,
+    scenario: &'static str,
+    database: Option<&str>,
+) -> anyhow::Result<()> {
     let receiver = Receiver::start().await?;
     receiver.expect_secret(PATH, SECRET);
     let forward = format!("{}{PATH}", receiver.base);
-    let server = Bare::start(
-        &bench.hookd,
-        &["relay", "--forward", &forward, "--secret", SECRET],
-    )
-    .await?;
-    let cpu = CpuClock::start_process("bare relay CPU", server.pid());
+    let mut args = vec!["--forward", &forward, "--secret", SECRET];
+    if let Some(database) = database {
+        args.extend(["--database", database]);
+    }
+    let server = Bare::start(&bench.hookd, &args).await?;
+    let mut cpu = CpuClock::start_process("bare server CPU", server.pid());
+    if database.is_some() {
+        cpu = cpu.and_database(bench);
+    }
     let start = Instant::now();
     let accepted = Accepted::default();
     closed_loop(
@@ -103,54 +113,104 @@ async fn bare_relay(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Res
     let ids = accepted.take();
     let arrivals = collect(&receiver, ids.len(), |_| true).await;
     let rate = rate_since(start, &arrivals, arrivals.len());
-    cpu.report(report, "floor", "request relayed", arrivals.len());
+    cpu.report(report, scenario, "delivery", arrivals.len());
     report.add(Figure::rate(
-        "floor",
-        "bare relay: relayed, signed",
+        scenario,
+        "delivered, signed",
         rate,
         Goal::None,
         raw,
     ));
-    check(report, "floor", &once_each(PATH, ids), &arrivals);
+    check(report, scenario, &once_each(PATH, ids), &arrivals);
     Ok(())
 }
 
-async fn bare_store(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
-    let dir = std::env::temp_dir().join(format!("hookd-floor-{}", ulid::Ulid::new()));
-    std::fs::create_dir_all(&dir)?;
-    let database = dir.join("floor.db").display().to_string();
-    let server = Bare::start(&bench.hookd, &["store", "--database", &database]).await;
-    let run = async {
-        let server = server?;
-        let cpu = CpuClock::start_process("bare durable publish CPU", server.pid());
-        let run = closed_loop(
-            &server.http,
-            &server.url,
-            64,
-            bench.scale.duration,
-            None,
-            event_body("floor.store"),
-            |_, _| {},
-        )
-        .await;
-        report.add(Figure::rate(
-            "floor",
-            "bare durable publish (SQLite): stored",
-            run.per_second(),
-            Goal::None,
-            raw,
-        ));
-        report.add(Figure::must_be_zero(
-            "floor",
-            "bare durable publish: refused",
-            run.failed,
-        ));
-        cpu.report(report, "floor", "request stored", run.ok as usize);
-        anyhow::Ok(())
-    };
-    let result = run.await;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+/// Publishes single events to the bare server, storing and relaying nothing else, as
+/// `ingest` publishes to hookd.
+async fn publish(
+    bench: &Bench,
+    report: &mut Report,
+    raw: f64,
+    database: &str,
+) -> anyhow::Result<()> {
+    const SCENARIO: &str = "floor: stored publish";
+    let server = Bare::start(&bench.hookd, &["--database", database]).await?;
+    let cpu = CpuClock::start_process("bare server CPU", server.pid()).and_database(bench);
+    let run = closed_loop(
+        &server.http,
+        &server.url,
+        64,
+        bench.scale.duration,
+        None,
+        event_body("floor.publish"),
+        |_, _| {},
+    )
+    .await;
+    report.add(Figure::rate(
+        SCENARIO,
+        "stored, 64 concurrent",
+        run.per_second(),
+        Goal::None,
+        raw,
+    ));
+    report.add(Figure::must_be_zero(SCENARIO, "refused", run.failed));
+    cpu.report(report, SCENARIO, "event", run.ok as usize);
+    Ok(())
+}
+
+/// Where the bare server stores: a SQLite file in a folder of its own, or a database of its
+/// own on the benchmark's PostgreSQL server.
+struct Database {
+    at: String,
+    /// The server and the database's name, on PostgreSQL.
+    postgres: Option<(String, String)>,
+    /// The folder, on SQLite.
+    folder: Option<std::path::PathBuf>,
+}
+
+impl Database {
+    async fn make(bench: &Bench) -> anyhow::Result<Self> {
+        match &bench.backend {
+            super::Backend::Sqlite => {
+                let folder =
+                    std::env::temp_dir().join(format!("hookd-floor-{}", ulid::Ulid::new()));
+                std::fs::create_dir_all(&folder)?;
+                Ok(Self {
+                    at: folder.join("floor.db").display().to_string(),
+                    postgres: None,
+                    folder: Some(folder),
+                })
+            }
+            super::Backend::Postgres(server) => {
+                let name = format!(
+                    "hookd_floor_{}",
+                    ulid::Ulid::new().to_string().to_lowercase()
+                );
+                admin_sql(server, &format!("CREATE DATABASE {name}")).await?;
+                let mut url = url::Url::parse(server)?;
+                url.set_path(&name);
+                Ok(Self {
+                    at: url.to_string(),
+                    postgres: Some((server.clone(), name)),
+                    folder: None,
+                })
+            }
+        }
+    }
+
+    async fn remove(self) -> anyhow::Result<()> {
+        if let Some((server, name)) = &self.postgres {
+            admin_sql(
+                server,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            )
+            .await?;
+        }
+        if let Some(folder) = &self.folder {
+            let _ = std::fs::remove_dir_all(folder);
+        }
+        Ok(())
+    }
 }
 
 /// A bare server running as `hookd bench-floor`, killed when dropped.
