@@ -43,14 +43,8 @@ impl Target {
         let (url, database) = match backend {
             Backend::Sqlite => (format!("sqlite://{}", dir.join("hookd.db").display()), None),
             Backend::Postgres(server) => {
-                let name = format!(
-                    "hookd_bench_{}",
-                    ulid::Ulid::new().to_string().to_lowercase()
-                );
-                admin_sql(server, &format!("CREATE DATABASE {name}")).await?;
-                let mut url = url::Url::parse(server)?;
-                url.set_path(&name);
-                (url.to_string(), Some((server.clone(), name)))
+                let (url, name) = create_database(server, "hookd_bench").await?;
+                (url, Some((server.clone(), name)))
             }
         };
         let log = std::fs::File::create(dir.join("hookd.log"))?;
@@ -201,6 +195,19 @@ impl Drop for Target {
             let _ = child.wait();
         }
     }
+}
+
+/// Makes a database of its own on the PostgreSQL server at `server`, named `prefix` and a
+/// fresh ULID; returns its URL and its name.
+pub(super) async fn create_database(
+    server: &str,
+    prefix: &str,
+) -> anyhow::Result<(String, String)> {
+    let name = format!("{prefix}_{}", ulid::Ulid::new().to_string().to_lowercase());
+    admin_sql(server, &format!("CREATE DATABASE {name}")).await?;
+    let mut url = url::Url::parse(server)?;
+    url.set_path(&name);
+    Ok((url.to_string(), name))
 }
 
 pub(super) async fn admin_sql(server: &str, statement: &str) -> anyhow::Result<()> {

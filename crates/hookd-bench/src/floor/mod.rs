@@ -21,7 +21,7 @@ use super::harness::{Accepted, CpuClock, check, collect, event_body, once_each, 
 use super::load::{Http, closed_loop};
 use super::receiver::Receiver;
 use super::report::{Figure, Goal, Report};
-use super::target::admin_sql;
+use super::target::{admin_sql, create_database};
 use anyhow::{Context, bail};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -182,15 +182,9 @@ impl Database {
                 })
             }
             super::Backend::Postgres(server) => {
-                let name = format!(
-                    "hookd_floor_{}",
-                    ulid::Ulid::new().to_string().to_lowercase()
-                );
-                admin_sql(server, &format!("CREATE DATABASE {name}")).await?;
-                let mut url = url::Url::parse(server)?;
-                url.set_path(&name);
+                let (url, name) = create_database(server, "hookd_floor").await?;
                 Ok(Self {
-                    at: url.to_string(),
+                    at: url,
                     postgres: Some((server.clone(), name)),
                     folder: None,
                 })
