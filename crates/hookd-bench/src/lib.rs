@@ -197,7 +197,7 @@ pub async fn run(options: BenchOptions, hookd: PathBuf) -> anyhow::Result<()> {
         scenarios::backlog(&bench, &mut report, raw, steady).await?;
     }
     if wants("floor") {
-        step("floor: a bare relay and a bare durable publish, nothing of hookd's");
+        step("floor: a bare server: relaying; storing and relaying; storing");
         floor::floor(&bench, &mut report, raw).await?;
     }
     if wants("retries") {
