@@ -22,8 +22,7 @@ pub struct Target {
     pub base: String,
     pub http: Http,
     child: Option<Child>,
-    dir: Option<PathBuf>,
-    database: Option<(String, String)>,
+    storage: Option<Storage>,
 }
 
 impl Target {
@@ -38,20 +37,12 @@ impl Target {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let dir = std::env::temp_dir().join(format!("hookd-bench-{}", ulid::Ulid::new()));
-        std::fs::create_dir_all(&dir)?;
-        let (url, database) = match backend {
-            Backend::Sqlite => (format!("sqlite://{}", dir.join("hookd.db").display()), None),
-            Backend::Postgres(server) => {
-                let (url, name) = create_database(server, "hookd_bench").await?;
-                (url, Some((server.clone(), name)))
-            }
-        };
-        let log = std::fs::File::create(dir.join("hookd.log"))?;
+        let storage = Storage::make(backend, "hookd_bench").await?;
+        let log = std::fs::File::create(storage.dir.join("hookd.log"))?;
         let child = Command::new(hookd)
             .arg("serve")
             .env("HOOKD_LISTEN", format!("127.0.0.1:{port}"))
-            .env("HOOKD_DATABASE_URL", &url)
+            .env("HOOKD_DATABASE_URL", &storage.url)
             .env("HOOKD_ADMIN_TOKEN", &token)
             .env("HOOKD_ALLOWED_NETWORKS", "127.0.0.0/8")
             .env("HOOKD_LOG", "warn")
@@ -64,8 +55,7 @@ impl Target {
             base: format!("http://127.0.0.1:{port}"),
             http: Http::new(Some(&token)),
             child: Some(child),
-            dir: Some(dir),
-            database,
+            storage: Some(storage),
         };
         target.wait_until_up().await?;
         Ok(target)
@@ -77,8 +67,7 @@ impl Target {
             base: base.trim_end_matches('/').to_owned(),
             http: Http::new(Some(token)),
             child: None,
-            dir: None,
-            database: None,
+            storage: None,
         };
         target.wait_until_up().await?;
         Ok(target)
@@ -112,9 +101,9 @@ impl Target {
     }
 
     pub fn log_path(&self) -> String {
-        self.dir
+        self.storage
             .as_ref()
-            .map(|d| d.join("hookd.log").display().to_string())
+            .map(|storage| storage.dir.join("hookd.log").display().to_string())
             .unwrap_or_else(|| "the server's log".into())
     }
 
@@ -172,15 +161,8 @@ impl Target {
             let _ = child.kill();
             let _ = child.wait();
         }
-        if let Some((server, name)) = self.database.take() {
-            admin_sql(
-                &server,
-                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            )
-            .await?;
-        }
-        if let Some(dir) = self.dir.take() {
-            let _ = std::fs::remove_dir_all(dir);
+        if let Some(storage) = self.storage.take() {
+            storage.remove().await?;
         }
         // The next scenario starts on a quiet disk, not behind this one's writeback.
         let _ = tokio::task::spawn_blocking(|| Command::new("sync").status()).await;
@@ -197,20 +179,50 @@ impl Drop for Target {
     }
 }
 
-/// Makes a database of its own on the PostgreSQL server at `server`, named `prefix` and a
-/// fresh ULID; returns its URL and its name.
-pub(super) async fn create_database(
-    server: &str,
-    prefix: &str,
-) -> anyhow::Result<(String, String)> {
-    let name = format!("{prefix}_{}", ulid::Ulid::new().to_string().to_lowercase());
-    admin_sql(server, &format!("CREATE DATABASE {name}")).await?;
-    let mut url = url::Url::parse(server)?;
-    url.set_path(&name);
-    Ok((url.to_string(), name))
+/// Where a server under test keeps its data: a folder of its own (its log and, on SQLite, its
+/// database file) and, on PostgreSQL, a database of its own on the server. `remove` removes
+/// both.
+pub(super) struct Storage {
+    pub(super) dir: PathBuf,
+    /// The database to give the server: `sqlite://` and a file in `dir`, or the database's URL.
+    pub(super) url: String,
+    /// The server and the database's name, on PostgreSQL.
+    postgres: Option<(String, String)>,
 }
 
-pub(super) async fn admin_sql(server: &str, statement: &str) -> anyhow::Result<()> {
+impl Storage {
+    /// A fresh folder and database, named `prefix` and a ULID.
+    pub(super) async fn make(backend: &Backend, prefix: &str) -> anyhow::Result<Self> {
+        let unique = ulid::Ulid::new().to_string().to_lowercase();
+        let dir = std::env::temp_dir().join(format!("{}-{unique}", prefix.replace('_', "-")));
+        std::fs::create_dir_all(&dir)?;
+        let (url, postgres) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}", dir.join("hookd.db").display()), None),
+            Backend::Postgres(server) => {
+                let name = format!("{prefix}_{unique}");
+                admin_sql(server, &format!("CREATE DATABASE {name}")).await?;
+                let mut url = url::Url::parse(server)?;
+                url.set_path(&name);
+                (url.to_string(), Some((server.clone(), name)))
+            }
+        };
+        Ok(Self { dir, url, postgres })
+    }
+
+    pub(super) async fn remove(self) -> anyhow::Result<()> {
+        if let Some((server, name)) = &self.postgres {
+            admin_sql(
+                server,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            )
+            .await?;
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(())
+    }
+}
+
+async fn admin_sql(server: &str, statement: &str) -> anyhow::Result<()> {
     use sqlx::Connection;
     let mut connection = sqlx::PgConnection::connect(server)
         .await

@@ -21,7 +21,7 @@ use super::harness::{Accepted, CpuClock, check, collect, event_body, once_each, 
 use super::load::{Http, closed_loop};
 use super::receiver::Receiver;
 use super::report::{Figure, Goal, Report};
-use super::target::{admin_sql, create_database};
+use super::target::Storage;
 use anyhow::{Context, bail};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -35,7 +35,7 @@ pub struct FloorOptions {
     #[arg(long)]
     listen: SocketAddr,
     /// Store each event (and its delivery and attempts when relaying) durably before answering:
-    /// a SQLite file path, or a postgres:// URL.
+    /// a SQLite file (sqlite://<path>, or the path alone), or a postgres:// URL.
     #[arg(long)]
     database: Option<String>,
     /// Send each request on to this URL after answering.
@@ -61,20 +61,20 @@ const SECRET: &str = "whsec_aG9va2QgYmVuY2ggZmxvb3Igc2VjcmV0";
 /// Runs the three floors, each stored one on a database of its own.
 pub(crate) async fn floor(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
     relay(bench, report, raw, "floor: relay", None).await?;
-    let database = Database::make(bench).await?;
+    let storage = Storage::make(&bench.backend, "hookd_floor").await?;
     let relayed = relay(
         bench,
         report,
         raw,
         "floor: stored relay",
-        Some(&database.at),
+        Some(&storage.url),
     )
     .await;
-    database.remove().await?;
+    storage.remove().await?;
     relayed?;
-    let database = Database::make(bench).await?;
-    let published = publish(bench, report, raw, &database.at).await;
-    database.remove().await?;
+    let storage = Storage::make(&bench.backend, "hookd_floor").await?;
+    let published = publish(bench, report, raw, &storage.url).await;
+    storage.remove().await?;
     published
 }
 
@@ -156,55 +156,6 @@ async fn publish(
     report.add(Figure::must_be_zero(SCENARIO, "refused", run.failed));
     cpu.report(report, SCENARIO, "event", run.ok as usize);
     Ok(())
-}
-
-/// Where the bare server stores: a SQLite file in a folder of its own, or a database of its
-/// own on the benchmark's PostgreSQL server.
-struct Database {
-    at: String,
-    /// The server and the database's name, on PostgreSQL.
-    postgres: Option<(String, String)>,
-    /// The folder, on SQLite.
-    folder: Option<std::path::PathBuf>,
-}
-
-impl Database {
-    async fn make(bench: &Bench) -> anyhow::Result<Self> {
-        match &bench.backend {
-            super::Backend::Sqlite => {
-                let folder =
-                    std::env::temp_dir().join(format!("hookd-floor-{}", ulid::Ulid::new()));
-                std::fs::create_dir_all(&folder)?;
-                Ok(Self {
-                    at: folder.join("floor.db").display().to_string(),
-                    postgres: None,
-                    folder: Some(folder),
-                })
-            }
-            super::Backend::Postgres(server) => {
-                let (url, name) = create_database(server, "hookd_floor").await?;
-                Ok(Self {
-                    at: url,
-                    postgres: Some((server.clone(), name)),
-                    folder: None,
-                })
-            }
-        }
-    }
-
-    async fn remove(self) -> anyhow::Result<()> {
-        if let Some((server, name)) = &self.postgres {
-            admin_sql(
-                server,
-                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            )
-            .await?;
-        }
-        if let Some(folder) = &self.folder {
-            let _ = std::fs::remove_dir_all(folder);
-        }
-        Ok(())
-    }
 }
 
 /// A bare server running as `hookd bench-floor`, killed when dropped.

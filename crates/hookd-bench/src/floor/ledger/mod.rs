@@ -45,14 +45,16 @@ pub enum Ledger {
 }
 
 impl Ledger {
-    /// A SQLite file path, or a `postgres://` URL; makes the tables if missing.
+    /// A SQLite file (`sqlite://<path>`, or the path alone), or a `postgres://` URL; makes the
+    /// tables if missing.
     pub async fn open(database: &str) -> anyhow::Result<Self> {
         if database.starts_with("postgres://") || database.starts_with("postgresql://") {
             Ok(Self::Postgres(
                 postgres::PostgresLedger::open(database).await?,
             ))
         } else {
-            Ok(Self::Sqlite(sqlite::SqliteLedger::open(database)?))
+            let path = database.strip_prefix("sqlite://").unwrap_or(database);
+            Ok(Self::Sqlite(sqlite::SqliteLedger::open(path)?))
         }
     }
 
