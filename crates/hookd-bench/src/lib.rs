@@ -197,7 +197,9 @@ pub async fn run(options: BenchOptions, hookd: PathBuf) -> anyhow::Result<()> {
         scenarios::backlog(&bench, &mut report, raw, steady).await?;
     }
     if wants("floor") {
-        step("floor: a bare server: relaying; storing and relaying; storing");
+        step(
+            "floor: a bare server: relaying; storing and relaying (its rows, then hookd's); storing",
+        );
         floor::floor(&bench, &mut report, raw).await?;
     }
     if wants("retries") {

@@ -11,9 +11,9 @@ use std::process::Command;
 /// The scenarios that deliver: each checks for lost, duplicated, misrouted and wrongly signed
 /// deliveries.
 #[rustfmt::skip]
-const DELIVERING: [&str; 10] = [
+const DELIVERING: [&str; 11] = [
     "inbox", "steady", "failures", "latency", "fan-out", "timeouts", "trouble", "backlog",
-    "floor: relay", "floor: stored relay",
+    "floor: relay", "floor: stored relay", "floor: hookd's rows",
 ];
 
 /// The scenarios that only measure.

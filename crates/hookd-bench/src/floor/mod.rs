@@ -1,12 +1,15 @@
 //! The `floor` scenarios: what hookd's work costs with none of hookd's features, measured in
 //! the same run as hookd, so it compares with raw and with hookd's own figures whatever the
-//! machine's speed. A bare server ([`server`]) runs as a child process three ways:
+//! machine's speed. A bare server ([`server`]) runs as a child process four ways:
 //!
 //! - `floor: relay`: answers each POST and relays it, signed, storing nothing; driven as
 //!   `steady` drives hookd (at most 1,000 events undelivered). The floor of a delivery's HTTP.
 //! - `floor: stored relay`: the same, storing the event and its delivery before answering and
 //!   each attempt after it, on the benchmark's backend (a SQLite file, or a fresh database on
 //!   the PostgreSQL server). The floor of a steady delivery.
+//! - `floor: hookd's rows`: the stored relay keeping the rows and indexes hookd keeps for
+//!   the same work ([`ledger::Rows::Hookd`]): the floor of a steady delivery with hookd's
+//!   storage, none of its other features.
 //! - `floor: stored publish`: stores the event and answers, relaying nothing; driven as
 //!   `ingest` drives hookd (64 callers, single events). The floor of a single publish.
 //!
@@ -38,6 +41,9 @@ pub struct FloorOptions {
     /// a SQLite file (sqlite://<path>, or the path alone), or a postgres:// URL.
     #[arg(long)]
     database: Option<String>,
+    /// Which rows it stores: the least a webhook service keeps, or those hookd keeps.
+    #[arg(long, value_enum, default_value = "least", requires = "database")]
+    rows: ledger::Rows,
     /// Send each request on to this URL after answering.
     #[arg(long, requires = "secret")]
     forward: Option<String>,
@@ -50,7 +56,7 @@ pub struct FloorOptions {
 pub async fn serve(options: FloorOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(options.listen).await?;
     let forward = options.forward.as_deref().zip(options.secret.as_deref());
-    server::serve(listener, options.database.as_deref(), forward).await
+    server::serve(listener, options.database.as_deref(), options.rows, forward).await
 }
 
 /// Where the bare server relays to.
@@ -58,20 +64,18 @@ const PATH: &str = "/floor";
 /// The secret it signs with (`whsec_` and "hookd bench floor secret" in base64).
 const SECRET: &str = "whsec_aG9va2QgYmVuY2ggZmxvb3Igc2VjcmV0";
 
-/// Runs the three floors, each stored one on a database of its own.
+/// Runs the four floors, each stored one on a database of its own.
 pub(crate) async fn floor(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
     relay(bench, report, raw, "floor: relay", None).await?;
-    let storage = Storage::make(&bench.backend, "hookd_floor").await?;
-    let relayed = relay(
-        bench,
-        report,
-        raw,
-        "floor: stored relay",
-        Some(&storage.url),
-    )
-    .await;
-    storage.remove().await?;
-    relayed?;
+    for (scenario, rows) in [
+        ("floor: stored relay", "least"),
+        ("floor: hookd's rows", "hookd"),
+    ] {
+        let storage = Storage::make(&bench.backend, "hookd_floor").await?;
+        let relayed = relay(bench, report, raw, scenario, Some((&storage.url, rows))).await;
+        storage.remove().await?;
+        relayed?;
+    }
     let storage = Storage::make(&bench.backend, "hookd_floor").await?;
     let published = publish(bench, report, raw, &storage.url).await;
     storage.remove().await?;
@@ -84,18 +88,18 @@ async fn relay(
     report: &mut Report,
     raw: f64,
     scenario: &'static str,
-    database: Option<&str>,
+    stored: Option<(&str, &str)>,
 ) -> anyhow::Result<()> {
     let receiver = Receiver::start().await?;
     receiver.expect_secret(PATH, SECRET);
     let forward = format!("{}{PATH}", receiver.base);
     let mut args = vec!["--forward", &forward, "--secret", SECRET];
-    if let Some(database) = database {
-        args.extend(["--database", database]);
+    if let Some((database, rows)) = stored {
+        args.extend(["--database", database, "--rows", rows]);
     }
     let server = Bare::start(&bench.hookd, &args).await?;
     let mut cpu = CpuClock::start_process("bare server CPU", server.pid());
-    if database.is_some() {
+    if stored.is_some() {
         cpu = cpu.and_database(bench);
     }
     let start = Instant::now();

@@ -5,7 +5,7 @@
 //! database) the attempt's outcome stored. No authentication, no routing, no retries, no
 //! limits, no logs, no metrics: what it costs per request is the floor under hookd's.
 
-use super::ledger::{Accepted, Ledger, Outcome};
+use super::ledger::{Accepted, Ledger, Outcome, Rows};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -42,15 +42,16 @@ struct EventIn<'a> {
     data: serde::de::IgnoredAny,
 }
 
-/// Serves on `listener`: storing into `database` (a SQLite path or a PostgreSQL URL) if
-/// given, relaying to `forward` signed with `secret` (`whsec_...`) if given.
+/// Serves on `listener`: storing `rows` into `database` (a SQLite path or a PostgreSQL URL)
+/// if given, relaying to `forward` signed with `secret` (`whsec_...`) if given.
 pub async fn serve(
     listener: TcpListener,
     database: Option<&str>,
+    rows: Rows,
     forward: Option<(&str, &str)>,
 ) -> anyhow::Result<()> {
     let ledger = match database {
-        Some(database) => Some(Ledger::open(database).await?),
+        Some(database) => Some(Ledger::open(database, rows).await?),
         None => None,
     };
     let forward = match forward {
@@ -119,7 +120,7 @@ impl Bare {
             .header(CONTENT_TYPE, "application/json")
             .header("webhook-id", &id)
             .header("webhook-timestamp", timestamp.to_string())
-            .header("webhook-signature", signature)
+            .header("webhook-signature", &signature)
             .body(Full::new(body));
         let started = Instant::now();
         let mut status = 0;
@@ -135,6 +136,7 @@ impl Bare {
                 status,
                 at: unix_millis(),
                 duration_us: started.elapsed().as_micros() as i64,
+                signature,
             });
         }
     }

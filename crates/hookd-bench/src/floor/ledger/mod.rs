@@ -1,15 +1,29 @@
 //! What a bare server stores, durably, before it answers: each event accepted (and, when it
-//! relays, the event's delivery), then each attempt's outcome. The rows are the least a
-//! webhook service keeps: the event by its id, the delivery's state, and every attempt, findable
-//! by its event. SQLite (one writer thread, every waiting row in one transaction, WAL with
-//! `synchronous = FULL`) or PostgreSQL (a whole batch in one statement per table, two
-//! transactions at once), as hookd writes them.
+//! relays, the event's delivery), then each attempt's outcome. Which rows ([`Rows`]): the least
+//! a webhook service keeps, or the rows and indexes hookd keeps for the same work. SQLite (one
+//! writer thread, every waiting row in one transaction, WAL with `synchronous = FULL`) or
+//! PostgreSQL (a whole batch in one statement per table, two transactions at once), as hookd
+//! writes them.
 
 mod postgres;
 mod sqlite;
 
 use bytes::Bytes;
 use tokio::sync::oneshot;
+
+/// Which rows a bare server keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Rows {
+    /// The least a webhook service keeps: the event by its id, the delivery's state, and every
+    /// attempt, findable by its event.
+    Least,
+    /// The rows hookd keeps for the same work, with hookd's indexes on them: the event also by
+    /// tenant; the delivery by its own id, by event, by webhook and status, by tenant and
+    /// status, and among the leased while its attempt runs; the attempt by its id, by webhook
+    /// and by delivery, with its request's signature headers; the minute's statistics. No
+    /// feature of hookd's runs: the difference from `Least` is what hookd's rows cost.
+    Hookd,
+}
 
 /// An accepted event.
 pub struct Accepted {
@@ -30,6 +44,9 @@ pub struct Outcome {
     /// Unix milliseconds.
     pub at: i64,
     pub duration_us: i64,
+    /// The signature header sent (kept with `Rows::Hookd`, as hookd keeps what it cannot
+    /// derive from the row).
+    pub signature: String,
 }
 
 /// One row change for the writer; an accepted event waits for its commit.
@@ -46,15 +63,15 @@ pub enum Ledger {
 
 impl Ledger {
     /// A SQLite file (`sqlite://<path>`, or the path alone), or a `postgres://` URL; makes the
-    /// tables if missing.
-    pub async fn open(database: &str) -> anyhow::Result<Self> {
+    /// tables of `rows` if missing.
+    pub async fn open(database: &str, rows: Rows) -> anyhow::Result<Self> {
         if database.starts_with("postgres://") || database.starts_with("postgresql://") {
             Ok(Self::Postgres(
-                postgres::PostgresLedger::open(database).await?,
+                postgres::PostgresLedger::open(database, rows).await?,
             ))
         } else {
             let path = database.strip_prefix("sqlite://").unwrap_or(database);
-            Ok(Self::Sqlite(sqlite::SqliteLedger::open(path)?))
+            Ok(Self::Sqlite(sqlite::SqliteLedger::open(path, rows)?))
         }
     }
 
@@ -75,6 +92,31 @@ impl Ledger {
             Self::Postgres(ledger) => ledger.queue(Job::Outcome(outcome)),
         };
     }
+}
+
+/// The tenant, webhook and node of `Rows::Hookd`: one of each, as in the `steady` scenario.
+const TENANT: &str = "default";
+const WEBHOOK: &str = "wh_01floorbenchwebhook000000";
+const NODE: &str = "node_floor";
+
+/// A delivery's id with `Rows::Hookd`: its event's, prefixed as hookd's are.
+fn delivery_id(event_id: &str) -> String {
+    format!("del_{}", event_id.trim_start_matches("evt_"))
+}
+
+/// The stored request headers of an attempt with `Rows::Hookd`: what hookd stores of them for
+/// a Standard Webhooks delivery (the signature and user agent; the rest it derives).
+fn sent_headers(signature: &str) -> String {
+    serde_json::json!([
+        ["webhook-signature", signature],
+        ["user-agent", "hookd/0.1"]
+    ])
+    .to_string()
+}
+
+/// The start of an attempt's minute, as hookd's statistics key it.
+fn minute_of(at: i64) -> i64 {
+    at - at.rem_euclid(60_000)
 }
 
 /// Tells each accepted event's caller whether its transaction committed.

@@ -1,11 +1,11 @@
 //! The bare servers' rows in a SQLite file: one writer thread, every row change waiting when
 //! it wakes in one transaction, WAL with `synchronous = FULL`, as hookd's writer.
 
-use super::{Job, answer};
-use rusqlite::{Connection, TransactionBehavior, params};
+use super::{Job, Rows, answer};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::sync::mpsc;
 
-const SCHEMA: &str = "
+const LEAST: &str = "
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     CREATE TABLE IF NOT EXISTS events (
@@ -28,18 +28,81 @@ const SCHEMA: &str = "
     );
     CREATE INDEX IF NOT EXISTS attempts_by_event ON attempts (event_id);";
 
+/// hookd's columns that its indexes and statistics use, and its indexes: a copy of its
+/// migrations' `events`, `deliveries`, `attempts` and `attempt_stats` (this crate never depends
+/// on hookd), less the columns this work leaves empty. Kept in step with them by hand.
+const HOOKD: &str = "
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = FULL;
+    CREATE TABLE IF NOT EXISTS events (
+        id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        delivery_count INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS events_by_tenant ON events (tenant, id);
+    CREATE TABLE IF NOT EXISTS deliveries (
+        id TEXT PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        webhook_id TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempt_count INTEGER NOT NULL,
+        claimed_by TEXT,
+        lease_until INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (event_id);
+    CREATE INDEX IF NOT EXISTS deliveries_by_webhook ON deliveries (webhook_id, status, updated_at);
+    CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (tenant, status);
+    CREATE INDEX IF NOT EXISTS deliveries_leased ON deliveries (lease_until)
+        WHERE status = 'pending' AND claimed_by IS NOT NULL;
+    CREATE TABLE IF NOT EXISTS attempts (
+        id TEXT PRIMARY KEY,
+        delivery_id TEXT NOT NULL,
+        webhook_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        response_code INTEGER,
+        duration_ms INTEGER NOT NULL,
+        request_headers TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS attempts_by_webhook ON attempts (webhook_id, id);
+    CREATE INDEX IF NOT EXISTS attempts_by_delivery ON attempts (delivery_id);
+    CREATE TABLE IF NOT EXISTS attempt_stats (
+        webhook_id TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        tenant TEXT NOT NULL,
+        succeeded INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        latency_sum_ms INTEGER NOT NULL,
+        PRIMARY KEY (webhook_id, minute)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS attempt_stats_by_tenant ON attempt_stats (tenant, minute);";
+
 pub struct SqliteLedger {
     queue: mpsc::Sender<Job>,
 }
 
 impl SqliteLedger {
-    pub fn open(path: &str) -> anyhow::Result<Self> {
+    pub fn open(path: &str, rows: Rows) -> anyhow::Result<Self> {
         let connection = Connection::open(path)?;
-        connection.execute_batch(SCHEMA)?;
+        connection.execute_batch(match rows {
+            Rows::Least => LEAST,
+            Rows::Hookd => HOOKD,
+        })?;
         let (queue, jobs) = mpsc::channel();
         std::thread::Builder::new()
             .name("floor-writer".into())
-            .spawn(move || write(connection, jobs))?;
+            .spawn(move || write(connection, rows, jobs))?;
         Ok(Self { queue })
     }
 
@@ -48,17 +111,25 @@ impl SqliteLedger {
     }
 }
 
-fn write(mut connection: Connection, queue: mpsc::Receiver<Job>) {
+fn write(mut connection: Connection, rows: Rows, queue: mpsc::Receiver<Job>) {
     while let Ok(first) = queue.recv() {
         let mut jobs = vec![first];
         jobs.extend(queue.try_iter());
-        let committed = commit(&mut connection, &jobs).is_ok();
+        let committed = commit(&mut connection, rows, &jobs).is_ok();
         answer(jobs, committed);
     }
 }
 
-fn commit(connection: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
+fn commit(connection: &mut Connection, rows: Rows, jobs: &[Job]) -> rusqlite::Result<()> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    match rows {
+        Rows::Least => write_least(&transaction, jobs)?,
+        Rows::Hookd => write_hookd(&transaction, jobs)?,
+    }
+    transaction.commit()
+}
+
+fn write_least(transaction: &Transaction, jobs: &[Job]) -> rusqlite::Result<()> {
     for job in jobs {
         match job {
             Job::Accept(event, _) => {
@@ -108,5 +179,105 @@ fn commit(connection: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
             }
         }
     }
-    transaction.commit()
+    Ok(())
+}
+
+/// hookd's rows, each written with one statement of the shape hookd's writer uses; a
+/// delivery is inserted claimed (leased), as a node inserts what it delivers itself.
+fn write_hookd(transaction: &Transaction, jobs: &[Job]) -> rusqlite::Result<()> {
+    let mut minutes = std::collections::BTreeMap::<i64, (i64, i64, i64)>::new();
+    for job in jobs {
+        match job {
+            Job::Accept(event, _) => {
+                transaction
+                    .prepare_cached(
+                        "INSERT INTO events (id, tenant, type, payload, delivery_count, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        event.id,
+                        super::TENANT,
+                        event.event_type,
+                        std::str::from_utf8(&event.payload).unwrap_or_default(),
+                        i64::from(event.delivered),
+                        event.at
+                    ])?;
+                if event.delivered {
+                    transaction
+                        .prepare_cached(
+                            "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type,
+                                 status, attempt_count, claimed_by, lease_until, created_at,
+                                 updated_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?7, ?8, ?8)",
+                        )?
+                        .execute(params![
+                            super::delivery_id(&event.id),
+                            event.id,
+                            super::WEBHOOK,
+                            super::TENANT,
+                            event.event_type,
+                            super::NODE,
+                            event.at + 30_000,
+                            event.at
+                        ])?;
+                }
+            }
+            Job::Outcome(outcome) => {
+                let succeeded = (200..300).contains(&outcome.status);
+                let status = if succeeded { "succeeded" } else { "failed" };
+                let delivery = super::delivery_id(&outcome.id);
+                transaction
+                    .prepare_cached(
+                        "INSERT INTO attempts (id, delivery_id, webhook_id, event_id, tenant,
+                             event_type, attempt, status, response_code, duration_ms,
+                             request_headers, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 'floor.relay', 1, ?6, ?7, ?8, ?9, ?10)",
+                    )?
+                    .execute(params![
+                        format!("att_{}", ulid::Ulid::new()),
+                        delivery,
+                        super::WEBHOOK,
+                        outcome.id,
+                        super::TENANT,
+                        status,
+                        outcome.status,
+                        outcome.duration_us / 1000,
+                        super::sent_headers(&outcome.signature),
+                        outcome.at
+                    ])?;
+                transaction
+                    .prepare_cached(
+                        "UPDATE deliveries SET status = ?2, attempt_count = attempt_count + 1,
+                             claimed_by = NULL, lease_until = NULL, updated_at = ?3
+                         WHERE id = ?1 AND status = 'pending' AND claimed_by = ?4",
+                    )?
+                    .execute(params![delivery, status, outcome.at, super::NODE])?;
+                let minute = minutes.entry(super::minute_of(outcome.at)).or_default();
+                minute.0 += i64::from(succeeded);
+                minute.1 += i64::from(!succeeded);
+                minute.2 += outcome.duration_us / 1000;
+            }
+        }
+    }
+    for (minute, (succeeded, failed, latency)) in minutes {
+        transaction
+            .prepare_cached(
+                "INSERT INTO attempt_stats (webhook_id, minute, tenant, succeeded, failed,
+                     latency_sum_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (webhook_id, minute) DO UPDATE SET
+                     succeeded = succeeded + excluded.succeeded,
+                     failed = failed + excluded.failed,
+                     latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms",
+            )?
+            .execute(params![
+                super::WEBHOOK,
+                minute,
+                super::TENANT,
+                succeeded,
+                failed,
+                latency
+            ])?;
+    }
+    Ok(())
 }
