@@ -33,13 +33,14 @@ const LEAST: &str = r#"
     CREATE INDEX IF NOT EXISTS attempts_by_event ON attempts (event_id);"#;
 
 /// hookd's columns that its indexes and statistics use, and its indexes: a copy of its
-/// migrations' `events`, `deliveries`, `attempts` and `attempt_stats` (this crate never depends
-/// on hookd), less the columns this work leaves empty. Kept in step with them by hand.
+/// migrated `events`, `deliveries`, `attempts` and `attempt_stats` (this crate never depends on
+/// hookd), less the columns this work leaves empty and the indexes only ordered or scheduled
+/// deliveries enter; indexed text compares bytewise, as in hookd's. Kept in step by hand.
 const HOOKD: &str = r#"
     CREATE TABLE IF NOT EXISTS events (
-        id text PRIMARY KEY,
-        tenant text NOT NULL,
-        type text NOT NULL,
+        id text COLLATE "C" PRIMARY KEY,
+        tenant text COLLATE "C" NOT NULL,
+        type text COLLATE "C" NOT NULL,
         payload text NOT NULL,
         delivery_count int4 NOT NULL,
         created_at int8 NOT NULL
@@ -47,12 +48,12 @@ const HOOKD: &str = r#"
     CREATE INDEX IF NOT EXISTS events_by_tenant ON events (tenant, id);
     CREATE INDEX IF NOT EXISTS events_by_type ON events (type, id);
     CREATE TABLE IF NOT EXISTS deliveries (
-        id text PRIMARY KEY,
-        event_id text NOT NULL,
-        webhook_id text NOT NULL,
-        tenant text NOT NULL,
+        id text COLLATE "C" PRIMARY KEY,
+        event_id text COLLATE "C" NOT NULL,
+        webhook_id text COLLATE "C" NOT NULL,
+        tenant text COLLATE "C" NOT NULL,
         event_type text NOT NULL,
-        status text NOT NULL,
+        status text COLLATE "C" NOT NULL,
         attempt_count int4 NOT NULL,
         claimed_by text,
         lease_until int8,
@@ -61,15 +62,13 @@ const HOOKD: &str = r#"
     );
     CREATE INDEX IF NOT EXISTS deliveries_leased ON deliveries (lease_until)
         WHERE status = 'pending' AND claimed_by IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS deliveries_claimed ON deliveries (claimed_by)
-        WHERE claimed_by IS NOT NULL;
     CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (event_id);
     CREATE INDEX IF NOT EXISTS deliveries_by_webhook ON deliveries (webhook_id, status, updated_at);
     CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (tenant, status);
     CREATE TABLE IF NOT EXISTS attempts (
-        id text PRIMARY KEY,
-        delivery_id text NOT NULL,
-        webhook_id text NOT NULL,
+        id text COLLATE "C" PRIMARY KEY,
+        delivery_id text COLLATE "C" NOT NULL,
+        webhook_id text COLLATE "C" NOT NULL,
         event_id text NOT NULL,
         tenant text NOT NULL,
         event_type text NOT NULL,
@@ -83,9 +82,9 @@ const HOOKD: &str = r#"
     CREATE INDEX IF NOT EXISTS attempts_by_webhook ON attempts (webhook_id, id);
     CREATE INDEX IF NOT EXISTS attempts_by_delivery ON attempts (delivery_id);
     CREATE TABLE IF NOT EXISTS attempt_stats (
-        webhook_id text NOT NULL,
+        webhook_id text COLLATE "C" NOT NULL,
         minute int8 NOT NULL,
-        tenant text NOT NULL,
+        tenant text COLLATE "C" NOT NULL,
         succeeded int8 NOT NULL,
         failed int8 NOT NULL,
         latency_sum_ms int8 NOT NULL,

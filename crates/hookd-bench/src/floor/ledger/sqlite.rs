@@ -29,8 +29,9 @@ const LEAST: &str = "
     CREATE INDEX IF NOT EXISTS attempts_by_event ON attempts (event_id);";
 
 /// hookd's columns that its indexes and statistics use, and its indexes: a copy of its
-/// migrations' `events`, `deliveries`, `attempts` and `attempt_stats` (this crate never depends
-/// on hookd), less the columns this work leaves empty. Kept in step with them by hand.
+/// migrated `events`, `deliveries`, `attempts` and `attempt_stats` (this crate never depends on
+/// hookd), less the columns this work leaves empty and the indexes only ordered or scheduled
+/// deliveries enter. Kept in step by hand.
 const HOOKD: &str = "
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
