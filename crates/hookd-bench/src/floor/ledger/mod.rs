@@ -49,6 +49,44 @@ pub struct Outcome {
     pub signature: String,
 }
 
+impl Outcome {
+    /// Whether the receiver took it (a 2xx answer).
+    fn succeeded(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The delivery's status after it.
+    fn delivery_status(&self) -> &'static str {
+        if self.succeeded() {
+            "succeeded"
+        } else {
+            "failed"
+        }
+    }
+}
+
+/// One minute's attempts in a batch, as hookd's statistics add them up.
+#[derive(Default)]
+struct MinuteTally {
+    succeeded: i64,
+    failed: i64,
+    latency_sum_ms: i64,
+}
+
+/// The outcomes among `jobs` by the minute they ended in (hookd upserts each once a batch).
+fn tally_minutes(jobs: &[Job]) -> std::collections::BTreeMap<i64, MinuteTally> {
+    let mut minutes = std::collections::BTreeMap::<i64, MinuteTally>::new();
+    for job in jobs {
+        if let Job::Outcome(outcome) = job {
+            let minute = minutes.entry(minute_of(outcome.at)).or_default();
+            minute.succeeded += i64::from(outcome.succeeded());
+            minute.failed += i64::from(!outcome.succeeded());
+            minute.latency_sum_ms += outcome.duration_us / 1000;
+        }
+    }
+    minutes
+}
+
 /// One row change for the writer; an accepted event waits for its commit.
 enum Job {
     Accept(Accepted, oneshot::Sender<bool>),

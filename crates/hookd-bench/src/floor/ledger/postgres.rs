@@ -340,15 +340,7 @@ async fn commit_hookd(pool: &PgPool, jobs: &[Job]) -> sqlx::Result<()> {
         .bind(super::NODE)
         .execute(&mut *transaction)
         .await?;
-        let mut minutes = std::collections::BTreeMap::<i64, (i64, i64, i64)>::new();
-        for ((code, at), duration) in c.statuses.iter().zip(&c.outcome_ats).zip(&durations) {
-            let minute = minutes.entry(super::minute_of(*at)).or_default();
-            let succeeded = (200..300).contains(code);
-            minute.0 += i64::from(succeeded);
-            minute.1 += i64::from(!succeeded);
-            minute.2 += i64::from(*duration);
-        }
-        for (minute, (succeeded, failed, latency)) in minutes {
+        for (minute, tally) in super::tally_minutes(jobs) {
             sqlx::query(
                 "INSERT INTO attempt_stats (webhook_id, minute, tenant, succeeded, failed,
                      latency_sum_ms)
@@ -361,9 +353,9 @@ async fn commit_hookd(pool: &PgPool, jobs: &[Job]) -> sqlx::Result<()> {
             .bind(super::WEBHOOK)
             .bind(minute)
             .bind(super::TENANT)
-            .bind(succeeded)
-            .bind(failed)
-            .bind(latency)
+            .bind(tally.succeeded)
+            .bind(tally.failed)
+            .bind(tally.latency_sum_ms)
             .execute(&mut *transaction)
             .await?;
         }

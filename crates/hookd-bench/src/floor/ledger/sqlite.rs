@@ -155,11 +155,7 @@ fn write_least(transaction: &Transaction, jobs: &[Job]) -> rusqlite::Result<()> 
                 }
             }
             Job::Outcome(outcome) => {
-                let status = if (200..300).contains(&outcome.status) {
-                    "succeeded"
-                } else {
-                    "failed"
-                };
+                let status = outcome.delivery_status();
                 transaction
                     .prepare_cached(
                         "UPDATE deliveries SET status = ?2, attempts = attempts + 1,
@@ -186,7 +182,6 @@ fn write_least(transaction: &Transaction, jobs: &[Job]) -> rusqlite::Result<()> 
 /// hookd's rows, each written with one statement of the shape hookd's writer uses; a
 /// delivery is inserted claimed (leased), as a node inserts what it delivers itself.
 fn write_hookd(transaction: &Transaction, jobs: &[Job]) -> rusqlite::Result<()> {
-    let mut minutes = std::collections::BTreeMap::<i64, (i64, i64, i64)>::new();
     for job in jobs {
         match job {
             Job::Accept(event, _) => {
@@ -224,8 +219,7 @@ fn write_hookd(transaction: &Transaction, jobs: &[Job]) -> rusqlite::Result<()> 
                 }
             }
             Job::Outcome(outcome) => {
-                let succeeded = (200..300).contains(&outcome.status);
-                let status = if succeeded { "succeeded" } else { "failed" };
+                let status = outcome.delivery_status();
                 let delivery = super::delivery_id(&outcome.id);
                 transaction
                     .prepare_cached(
@@ -253,14 +247,10 @@ fn write_hookd(transaction: &Transaction, jobs: &[Job]) -> rusqlite::Result<()> 
                          WHERE id = ?1 AND status = 'pending' AND claimed_by = ?4",
                     )?
                     .execute(params![delivery, status, outcome.at, super::NODE])?;
-                let minute = minutes.entry(super::minute_of(outcome.at)).or_default();
-                minute.0 += i64::from(succeeded);
-                minute.1 += i64::from(!succeeded);
-                minute.2 += outcome.duration_us / 1000;
             }
         }
     }
-    for (minute, (succeeded, failed, latency)) in minutes {
+    for (minute, tally) in super::tally_minutes(jobs) {
         transaction
             .prepare_cached(
                 "INSERT INTO attempt_stats (webhook_id, minute, tenant, succeeded, failed,
@@ -275,9 +265,9 @@ fn write_hookd(transaction: &Transaction, jobs: &[Job]) -> rusqlite::Result<()> 
                 super::WEBHOOK,
                 minute,
                 super::TENANT,
-                succeeded,
-                failed,
-                latency
+                tally.succeeded,
+                tally.failed,
+                tally.latency_sum_ms
             ])?;
     }
     Ok(())
