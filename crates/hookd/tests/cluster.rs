@@ -123,8 +123,10 @@ async fn a_node_killed_mid_run_loses_nothing_and_repeats_only_what_was_in_flight
     let mut receivers = Vec::new();
     for _ in 0..4 {
         let receiver = Receiver::start().await;
-        // A little slow, so work piles up in each node's memory and is in flight at the kill.
-        receiver.always(Reply::status(200).after(Duration::from_millis(20)));
+        // Slow until the kill (4 requests at once to each webhook per node, each answered after
+        // half a second, well within the 2 s timeout), so however fast the machine publishes,
+        // the killed node holds deliveries it has not sent yet as well as some in flight.
+        receiver.always(Reply::status(200).after(Duration::from_millis(500)));
         let (status, created, _) = post(
             &client,
             format!("{}/api/webhooks", bases[0]),
@@ -175,6 +177,9 @@ async fn a_node_killed_mid_run_loses_nothing_and_repeats_only_what_was_in_flight
     }
     nodes[2].kill();
     *killed_at.lock().unwrap() = Some(Instant::now());
+    for receiver in &receivers {
+        receiver.always(Reply::status(200).after(Duration::from_millis(20)));
+    }
     let killed_at = killed_at.lock().unwrap().unwrap();
     let mut accepted = Vec::new();
     for caller in callers {
