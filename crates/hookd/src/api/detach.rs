@@ -2,18 +2,124 @@
 //!
 //! hyper drops a handler's future when its connection closes. A publish dropped after its
 //! commit but before the hand-off to the dispatcher would strand claimed deliveries; a webhook
-//! change dropped before the directory reload would leave routing stale. Running each request
-//! as its own task makes every handler all-or-nothing from the server's side.
+//! change dropped before the directory reload would leave routing stale. A request's future is
+//! polled where hyper polls it, and if hyper drops it before it finished, the rest of it runs
+//! as a task of its own: every handler is all-or-nothing from the server's side, and only a
+//! request whose caller left pays for a task.
 
-use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-pub async fn run_to_completion(request: Request, next: Next) -> Response {
-    match tokio::spawn(next.run(request)).await {
-        Ok(response) => response,
-        Err(error) => {
-            super::ApiError::Internal(format!("request task failed: {error}")).into_response()
+/// `future`, finished on a task of its own if it is dropped before it finished.
+pub fn run_to_completion<F>(future: F) -> RunToCompletion<F>
+where
+    F: Future<Output = Response> + Send + 'static,
+{
+    RunToCompletion {
+        future: Some(Box::pin(future)),
+    }
+}
+
+pub struct RunToCompletion<F>
+where
+    F: Future<Output = Response> + Send + 'static,
+{
+    /// `None` once it finished (or panicked).
+    future: Option<Pin<Box<F>>>,
+}
+
+impl<F> Future for RunToCompletion<F>
+where
+    F: Future<Output = Response> + Send + 'static,
+{
+    type Output = Response;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let Some(future) = self.future.as_mut() else {
+            return Poll::Ready(
+                super::ApiError::Internal("request polled after it finished".into())
+                    .into_response(),
+            );
+        };
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(response)) => {
+                self.future = None;
+                Poll::Ready(response)
+            }
+            Err(_) => {
+                self.future = None;
+                Poll::Ready(super::ApiError::Internal("request panicked".into()).into_response())
+            }
         }
+    }
+}
+
+impl<F> Drop for RunToCompletion<F>
+where
+    F: Future<Output = Response> + Send + 'static,
+{
+    fn drop(&mut self) {
+        let Some(unfinished) = self.future.take() else {
+            return;
+        };
+        // Without a runtime (it is shutting down and dropping its tasks) nothing could run it.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(unfinished);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    /// A request dropped half-way (its caller hung up) still runs to its end.
+    #[tokio::test]
+    async fn a_request_dropped_half_way_still_finishes() {
+        let finished = Arc::new(AtomicBool::new(false));
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+        let request = run_to_completion({
+            let finished = finished.clone();
+            async move {
+                let _ = started_tx.send(());
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                finished.store(true, Ordering::SeqCst);
+                StatusCode::ACCEPTED.into_response()
+            }
+        });
+        let caller = tokio::spawn(request);
+        started_rx.await.unwrap();
+        caller.abort();
+        assert!(caller.await.unwrap_err().is_cancelled());
+        assert!(
+            !finished.load(Ordering::SeqCst),
+            "still running after the hang-up"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            finished.load(Ordering::SeqCst),
+            "finished without its caller"
+        );
+    }
+
+    /// A request that panics answers 500 instead of taking its connection down.
+    #[tokio::test]
+    async fn a_panicking_request_answers_500() {
+        let response = run_to_completion(async {
+            if true {
+                panic!("a bug");
+            }
+            StatusCode::OK.into_response()
+        })
+        .await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

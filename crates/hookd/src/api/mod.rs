@@ -229,15 +229,24 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             system::panic_response,
         ))
-        .layer(axum::middleware::from_fn(request_span::in_request_span))
-        .layer(axum::middleware::from_fn(detach::run_to_completion))
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(around_every_request))
         .with_state(state)
+}
+
+/// What every request goes through, as one middleware (each layer costs every request a boxed
+/// service and a boxed future): its span, running to completion if its caller hangs up, and
+/// the security headers on its answer.
+async fn around_every_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = detach::run_to_completion(request_span::in_request_span(request, next)).await;
+    security_headers(response)
 }
 
 /// Headers every answer carries: no MIME sniffing, no referrer, and no framing (the UI's and
 /// the reference's pages set their own content security policy on top).
-async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
     let headers = response.headers_mut();
     for (name, value) in [
