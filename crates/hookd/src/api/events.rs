@@ -5,6 +5,7 @@ use super::error::ApiError;
 use super::extract::{ApiQuery, PathParam, param, path_id, read_json};
 use super::input_schema::{self as schema, MAX_BATCH};
 use super::paging::{ListOf, list_of, page};
+use super::trace_headers::RequestTrace;
 use super::webhook_input::{self as input, Checks};
 use super::{AppState, Problem};
 use crate::model::*;
@@ -13,7 +14,7 @@ use crate::store::EventQuery;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
@@ -167,7 +168,7 @@ fn publish_error(error: PublishError) -> ApiError {
 pub async fn publish_event(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    RequestTrace(trace): RequestTrace,
     body: Body,
 ) -> Result<(StatusCode, Json<EventAccepted>), ApiError> {
     let limit = state.config.max_event_bytes;
@@ -175,7 +176,7 @@ pub async fn publish_event(
     let mut checks = Checks::default();
     let publication = publication(&mut checks, &principal, input, limit);
     let mut publication = checks.finish_with(publication)?;
-    publication.trace = super::trace_headers::trace_context(&headers);
+    publication.trace = trace;
     let published = state
         .publisher
         .publish(vec![publication], |_| String::new())
@@ -202,10 +203,9 @@ pub async fn publish_event(
 pub async fn publish_batch(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    RequestTrace(trace): RequestTrace,
     body: Body,
 ) -> Result<(StatusCode, Json<BatchAccepted>), ApiError> {
-    let trace = super::trace_headers::trace_context(&headers);
     let input: BatchIn = read_json(body, state.config.max_batch_bytes).await?;
     if input.events.is_empty() || input.events.len() > MAX_BATCH {
         return Err(ApiError::field(

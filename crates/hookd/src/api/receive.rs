@@ -7,9 +7,8 @@ use super::error::ApiError;
 use super::extract::{PathParam, read_bytes};
 use crate::inbox::{Incoming, Reception, client_address};
 use crate::model::*;
-use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 
@@ -27,11 +26,11 @@ pub async fn receive_webhook(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     PathParam(id): PathParam,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Result<Response, ApiError> {
+    // Taken whole, not as a method, a URI and headers: those extractors would copy each.
+    let (request, body) = request.into_parts();
+    let headers = &request.headers;
     let id = InboxId::parse(&id).map_err(|_| ApiError::NotFound)?;
     let live = state
         .inboxes
@@ -58,9 +57,9 @@ pub async fn receive_webhook(
         .filter_map(|v| v.to_str().ok());
     let source = client_address(peer.ip(), forwarded, &state.config.trusted_proxies);
     let incoming = Incoming {
-        method: method.to_string(),
-        path: uri.path().to_owned(),
-        query: uri.query().unwrap_or("").to_owned(),
+        method: request.method.to_string(),
+        path: request.uri.path().to_owned(),
+        query: request.uri.query().unwrap_or("").to_owned(),
         headers: headers
             .iter()
             .map(|(name, value)| {
@@ -158,10 +157,7 @@ pub async fn receive_webhook_put(
     state: State<AppState>,
     peer: ConnectInfo<SocketAddr>,
     id: PathParam,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    receive_webhook(state, peer, id, method, uri, headers, body).await
+    receive_webhook(state, peer, id, request).await
 }

@@ -4,7 +4,9 @@
 //! `tracestate` is dropped. Publishing stores the context with each event it makes.
 
 use crate::model::TraceContext;
+use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 
 /// What the OpenAPI document says of `traceparent`.
 pub const TRACEPARENT_DOC: &str = "W3C Trace Context: \
@@ -15,6 +17,18 @@ pub const TRACEPARENT_DOC: &str = "W3C Trace Context: \
 /// What the OpenAPI document says of `tracestate`.
 pub const TRACESTATE_DOC: &str = "W3C Trace Context vendor state, passed on to receivers with \
     `traceparent`. Ignored without a valid `traceparent`; dropped when invalid.";
+
+/// The request's trace context as a handler's argument, read where the headers are (the
+/// `HeaderMap` extractor would copy them all for two).
+pub struct RequestTrace(pub Option<TraceContext>);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestTrace {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(trace_context(&parts.headers)))
+    }
+}
 
 /// The request's trace context, if it carries a valid one.
 pub fn trace_context(headers: &HeaderMap) -> Option<TraceContext> {
