@@ -77,37 +77,31 @@ where
 mod tests {
     use super::*;
     use axum::http::StatusCode;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::Duration;
+    use tokio::sync::oneshot;
 
     /// A request dropped half-way (its caller hung up) still runs to its end.
     #[tokio::test]
     async fn a_request_dropped_half_way_still_finishes() {
-        let finished = Arc::new(AtomicBool::new(false));
-        let (started_tx, started_rx) = tokio::sync::oneshot::channel();
-        let request = run_to_completion({
-            let finished = finished.clone();
-            async move {
-                let _ = started_tx.send(());
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                finished.store(true, Ordering::SeqCst);
-                StatusCode::ACCEPTED.into_response()
-            }
+        let (started_tx, started) = oneshot::channel();
+        let (go, go_rx) = oneshot::channel::<()>();
+        let (finished_tx, finished) = oneshot::channel();
+        let request = run_to_completion(async move {
+            let _ = started_tx.send(());
+            let _ = go_rx.await;
+            let _ = finished_tx.send(());
+            StatusCode::ACCEPTED.into_response()
         });
         let caller = tokio::spawn(request);
-        started_rx.await.unwrap();
+        started.await.unwrap();
         caller.abort();
         assert!(caller.await.unwrap_err().is_cancelled());
-        assert!(
-            !finished.load(Ordering::SeqCst),
-            "still running after the hang-up"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        assert!(
-            finished.load(Ordering::SeqCst),
-            "finished without its caller"
-        );
+        go.send(())
+            .expect("the request was not dropped with its caller: it still waits");
+        tokio::time::timeout(Duration::from_secs(10), finished)
+            .await
+            .expect("the request finished without its caller")
+            .expect("it ran to its end");
     }
 
     /// A request that panics answers 500 instead of taking its connection down.
