@@ -43,12 +43,12 @@ pub async fn receive_webhook(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
-        crate::inbox::count(&id, "too_large");
+        live.count("too_large");
         return Err(ApiError::TooLarge(limit));
     }
     let body = read_bytes(body, limit).await.inspect_err(|error| {
         if matches!(error, ApiError::TooLarge(_)) {
-            crate::inbox::count(&id, "too_large");
+            live.count("too_large");
         }
     })?;
     let forwarded = headers
@@ -104,15 +104,30 @@ pub async fn receive_webhook(
                 400..=599 => StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK),
                 _ => StatusCode::OK,
             };
-            let default = serde_json::json!({"id": id, "duplicate_of": of}).to_string();
+            let default = stored_answer(&id, Some(&of));
             Ok(answer(status, response, default, &id))
         }
         Reception::Accepted { id, .. } => {
             let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
-            let default = serde_json::json!({"id": id}).to_string();
+            let default = stored_answer(&id, None);
             Ok(answer(status, response, default, &id))
         }
     }
+}
+
+/// The default answer's JSON: the stored request's id, and the first one's if a duplicate.
+fn stored_answer(id: &InboxRequestId, duplicate_of: Option<&InboxRequestId>) -> String {
+    #[derive(serde::Serialize)]
+    struct Stored<'a> {
+        id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        duplicate_of: Option<&'a str>,
+    }
+    let stored = Stored {
+        id: id.as_str(),
+        duplicate_of: duplicate_of.map(InboxRequestId::as_str),
+    };
+    serde_json::to_string(&stored).expect("JSON encodes")
 }
 
 /// The inbox's configured answer, or `default` (JSON) when it has no body of its own.

@@ -8,44 +8,58 @@ use hookd_verify::Scheme;
 use serde_json::Value;
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 
-/// The body as JSON event data, if it is JSON that every parser reads alike: what
-/// `POST /api/events` would take as `data` (no key twice in an object, no lone surrogate).
-/// Anything else is data no receiver could be sure of reading as hookd did.
-fn json_data(request: &InboxRequest) -> Option<Box<RawValue>> {
-    let text = std::str::from_utf8(&request.body).ok()?;
-    // `from_str` keeps surrounding whitespace out of the value: trimmed text is the body.
-    let raw = serde_json::from_str::<Box<RawValue>>(text).ok()?;
-    check_unambiguous(raw.get()).ok()?;
-    Some(raw)
+/// A request's body as its inbox reads it, checked once: JSON that every parser reads alike
+/// (what `POST /api/events` would take as `data`: no key twice in an object, no lone
+/// surrogate), or not JSON to hookd. Anything else is data no receiver could be sure of reading
+/// as hookd did. Parsed into a tree only if a template or a `json:` key asks for a field.
+pub struct ReadBody {
+    json: Option<Box<RawValue>>,
+    tree: OnceLock<Option<Value>>,
 }
 
-/// The event's `data`: the body itself when it is JSON every parser reads alike (byte for
-/// byte), else `{"content_type", "body_base64"}`.
-pub fn event_data(request: &InboxRequest) -> Box<RawValue> {
-    if let Some(raw) = json_data(request) {
-        return raw;
+impl ReadBody {
+    pub fn of(request: &InboxRequest) -> Self {
+        let json = std::str::from_utf8(&request.body)
+            .ok()
+            // `from_str` keeps surrounding whitespace out of the value: trimmed text is the body.
+            .and_then(|text| serde_json::from_str::<Box<RawValue>>(text).ok())
+            .filter(|raw| check_unambiguous(raw.get()).is_ok());
+        Self {
+            json,
+            tree: OnceLock::new(),
+        }
     }
-    let wrapped = serde_json::json!({
-        "content_type": request.header("content-type").unwrap_or(""),
-        "body_base64": BASE64.encode(&request.body),
-    });
-    RawValue::from_string(wrapped.to_string()).expect("JSON encodes")
-}
 
-/// The body parsed as JSON, if it is JSON every parser reads alike (templates and `json:`
-/// de-duplication keys read it; they must not pick one of two values of a repeated key).
-pub fn parsed_body(request: &InboxRequest) -> Option<Value> {
-    json_data(request).and_then(|raw| serde_json::from_str(raw.get()).ok())
+    /// The body parsed as JSON, if it is JSON every parser reads alike (templates and `json:`
+    /// de-duplication keys read it; they must not pick one of two values of a repeated key).
+    pub fn tree(&self) -> Option<&Value> {
+        self.tree
+            .get_or_init(|| {
+                let raw = self.json.as_ref()?;
+                serde_json::from_str(raw.get()).ok()
+            })
+            .as_ref()
+    }
+
+    /// The event's `data`: the body itself when it is JSON every parser reads alike (byte for
+    /// byte), else `{"content_type", "body_base64"}`.
+    pub fn event_data(&self, request: &InboxRequest) -> Box<RawValue> {
+        if let Some(raw) = &self.json {
+            return raw.clone();
+        }
+        let wrapped = serde_json::json!({
+            "content_type": request.header("content-type").unwrap_or(""),
+            "body_base64": BASE64.encode(&request.body),
+        });
+        RawValue::from_string(wrapped.to_string()).expect("JSON encodes")
+    }
 }
 
 /// The de-duplication key the inbox's rule reads, hashed (SHA-256, hex): the stored key never
 /// holds what the sender sent. Rules that find nothing key on the body.
-pub fn dedupe_key(
-    settings: &InboxSettings,
-    request: &InboxRequest,
-    body: Option<&Value>,
-) -> String {
+pub fn dedupe_key(settings: &InboxSettings, request: &InboxRequest, body: &ReadBody) -> String {
     let found: Option<String> = match &settings.dedupe_key {
         DedupeKey::Auto => {
             let pairs: Vec<(&str, &str)> = request
@@ -58,6 +72,7 @@ pub fn dedupe_key(
         }
         DedupeKey::Header(name) => request.header(name).map(|v| format!("header:{v}")),
         DedupeKey::Json(path) => body
+            .tree()
             .and_then(|b| path.find_text(b))
             .map(|v| format!("json:{v}")),
         DedupeKey::Body => None,

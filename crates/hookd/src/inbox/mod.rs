@@ -7,8 +7,8 @@ mod convert;
 mod receive;
 mod source;
 
-pub use convert::parsed_body;
-pub use receive::{Incoming, Reception, count, event_of};
+pub use convert::ReadBody;
+pub use receive::{Incoming, Reception, event_of};
 pub use source::client_address;
 
 use crate::dispatch::rate::TokenBucket;
@@ -23,6 +23,7 @@ use tokio::sync::watch;
 pub struct Live {
     pub inbox: Inbox,
     bucket: Option<Mutex<TokenBucket>>,
+    counts: receive::Counts,
 }
 
 /// Every inbox, in memory.
@@ -95,7 +96,14 @@ impl Inboxes {
                 .settings
                 .rate_limit
                 .map(|rate| Mutex::new(kept.unwrap_or_else(|| TokenBucket::new(rate, now))));
-            live.insert(inbox.id.clone(), Arc::new(Live { inbox, bucket }));
+            live.insert(
+                inbox.id.clone(),
+                Arc::new(Live {
+                    inbox,
+                    bucket,
+                    counts: Default::default(),
+                }),
+            );
         }
         *self.live.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(live);
         Ok(())
@@ -145,6 +153,11 @@ impl Inboxes {
 }
 
 impl Live {
+    /// Counts a request in `hookd_inbox_requests_total` with `outcome`.
+    pub fn count(&self, outcome: &'static str) {
+        self.counts.count(&self.inbox.id, outcome);
+    }
+
     /// Takes a token of the rate limit, or says in how many seconds to come back.
     fn admit(&self, now: Instant) -> Result<(), u64> {
         let Some(bucket) = &self.bucket else {

@@ -2,12 +2,13 @@
 //! limit: allowlist (403), rate limit (429), verification on the raw bytes (401, kept),
 //! de-duplication (200, kept), then stored with its event and answered.
 
-use super::{Inboxes, Live, convert};
+use super::convert::{self, ReadBody};
+use super::{Inboxes, Live};
 use crate::model::*;
 use crate::publish::{Origin, Publication, PublishError, Publisher, Targets};
 use bytes::Bytes;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// A request as the listener received it.
@@ -58,10 +59,31 @@ impl Reception {
     }
 }
 
-/// Counts a request by inbox and outcome.
-pub fn count(inbox: &InboxId, outcome: &'static str) {
-    metrics::counter!("hookd_inbox_requests_total", "inbox" => inbox.to_string(), "outcome" => outcome)
-        .increment(1);
+/// Every `outcome` label of `hookd_inbox_requests_total`.
+const OUTCOMES: [&str; 6] = [
+    "accepted",
+    "duplicate",
+    "unverified",
+    "rate_limited",
+    "refused_ip",
+    "too_large",
+];
+
+/// An inbox's series of `hookd_inbox_requests_total`, one per outcome, each registered with the
+/// recorder on its first request and counted through its handle after (no label formatted or
+/// looked up per request).
+#[derive(Default)]
+pub struct Counts([OnceLock<metrics::Counter>; OUTCOMES.len()]);
+
+impl Counts {
+    /// Counts a request of `inbox` with `outcome` (one of `OUTCOMES`).
+    pub fn count(&self, inbox: &InboxId, outcome: &'static str) {
+        let series = |outcome| metrics::counter!("hookd_inbox_requests_total", "inbox" => inbox.to_string(), "outcome" => outcome);
+        match OUTCOMES.iter().position(|known| *known == outcome) {
+            Some(at) => self.0[at].get_or_init(|| series(outcome)).increment(1),
+            None => series(outcome).increment(1),
+        }
+    }
 }
 
 impl Inboxes {
@@ -81,7 +103,7 @@ impl Inboxes {
         } else {
             self.store(publisher, inbox, incoming).await?
         };
-        count(&inbox.id, reception.outcome());
+        live.count(reception.outcome());
         Ok(reception)
     }
 
@@ -129,12 +151,12 @@ impl Inboxes {
         };
         let id = request.id.clone();
         let (dedupe, event) = if request.verified {
-            let body = convert::parsed_body(&request);
+            let body = ReadBody::of(&request);
             let dedupe = DedupeEntry {
-                key: convert::dedupe_key(settings, &request, body.as_ref()),
+                key: convert::dedupe_key(settings, &request, &body),
                 expires_at: now.plus(settings.dedupe_window),
             };
-            (Some(dedupe), Some(event_of(inbox, &request, body.as_ref())))
+            (Some(dedupe), Some(event_of(inbox, &request, &body)))
         } else {
             (None, None)
         };
@@ -158,19 +180,18 @@ impl Inboxes {
 }
 
 /// The event a stored request becomes (when received, and when replayed).
-pub fn event_of(
-    inbox: &Inbox,
-    request: &InboxRequest,
-    body: Option<&serde_json::Value>,
-) -> Publication {
-    let event_type = inbox
-        .settings
-        .event_type
-        .render(|name| request.header(name), body);
+pub fn event_of(inbox: &Inbox, request: &InboxRequest, body: &ReadBody) -> Publication {
+    let template = &inbox.settings.event_type;
+    let tree = if template.reads_body() {
+        body.tree()
+    } else {
+        None
+    };
+    let event_type = template.render(|name| request.header(name), tree);
     Publication {
         tenant: inbox.tenant.clone(),
         event_type,
-        data: convert::event_data(request),
+        data: body.event_data(request),
         idempotency_key: None,
         targets: Targets::Subscribers,
         origin: Some(Origin {

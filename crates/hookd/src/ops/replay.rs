@@ -3,7 +3,7 @@
 //! of the inbox's type with the data it had when received, published like any other.
 
 use super::{OpError, Operations};
-use crate::inbox::{event_of, parsed_body};
+use crate::inbox::{ReadBody, event_of};
 use crate::model::*;
 use crate::publish::Published;
 use crate::store::{InboxRequestQuery, Page};
@@ -132,8 +132,7 @@ impl Operations {
             .iter()
             .map(|request| {
                 // Read as when it was received, so each replay has the same type and data.
-                let body = parsed_body(request);
-                event_of(inbox, request, body.as_ref())
+                event_of(inbox, request, &ReadBody::of(request))
             })
             .collect();
         let published = self.publisher.publish(publications, field).await?;

@@ -91,6 +91,11 @@ impl EventTemplate {
         &self.source
     }
 
+    /// Whether a placeholder reads the body (so the body must be parsed to render it).
+    pub fn reads_body(&self) -> bool {
+        self.parts.iter().any(|part| matches!(part, Part::Json(_)))
+    }
+
     /// The event name of a request with these headers and this body (parsed JSON, if it is).
     pub fn render<'h>(
         &self,
