@@ -116,7 +116,7 @@ async fn delivered(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Resu
 
 /// Creates an inbox (scheme `standard`, the secret hookd makes) whose events are of
 /// `event_type`; returns its id and the requests to sign with its secret.
-async fn create(target: &Target, event_type: &str) -> anyhow::Result<(String, Requests)> {
+async fn create(target: &Target, event_type: &str) -> anyhow::Result<(String, SignedRequests)> {
     let created = target
         .call(
             Method::POST,
@@ -128,12 +128,17 @@ async fn create(target: &Target, event_type: &str) -> anyhow::Result<(String, Re
     let (Some(id), Some(secret)) = (created["id"].as_str(), inbox_secret(&created)) else {
         anyhow::bail!("POST /api/inboxes answered no id or no secret: {created}");
     };
-    Ok((id.to_owned(), Requests::new(secret)?))
+    Ok((id.to_owned(), SignedRequests::new(secret)?))
 }
 
 /// The scale's duration of signed requests from `CALLERS` callers to inbox `id`; returns the
 /// run and the numbers of the requests accepted.
-async fn send(bench: &Bench, target: &Target, id: &str, requests: &Requests) -> (Run, Vec<u64>) {
+async fn send(
+    bench: &Bench,
+    target: &Target,
+    id: &str,
+    requests: &SignedRequests,
+) -> (Run, Vec<u64>) {
     let accepted = Arc::new(Mutex::new(Vec::new()));
     let record = {
         let accepted = accepted.clone();
@@ -164,14 +169,14 @@ fn inbox_secret(created: &Value) -> Option<&str> {
 /// The requests of one run: each with a webhook-id of its own (so none is a duplicate, even of
 /// an earlier run on the same hookd) that its body carries too.
 #[derive(Clone)]
-struct Requests {
+pub(crate) struct SignedRequests {
     key: Arc<[u8]>,
     /// What every webhook-id of the run starts with.
     run: Arc<str>,
 }
 
-impl Requests {
-    fn new(secret: &str) -> anyhow::Result<Self> {
+impl SignedRequests {
+    pub(crate) fn new(secret: &str) -> anyhow::Result<Self> {
         let key = hookd_verify::standard_key(secret)
             .map_err(|e| anyhow::anyhow!("the inbox's secret {secret:?}: {e}"))?;
         Ok(Self {
@@ -190,7 +195,7 @@ impl Requests {
     }
 
     /// Makes the n-th request, signed as a Standard Webhooks sender signs it.
-    fn signer(&self) -> impl Fn(u64) -> Payload + Send + Sync + 'static {
+    pub(crate) fn signer(&self) -> impl Fn(u64) -> Payload + Send + Sync + 'static {
         let requests = self.clone();
         move |n| {
             let id = requests.id(n);

@@ -19,6 +19,9 @@ const DELIVERING: [&str; 11] = [
 /// The scenarios that only measure.
 const MEASURING: [&str; 5] = ["raw", "ingest", "batch", "retries", "floor: stored publish"];
 
+/// The bare inbox stores on SQLite only.
+const INBOX_FLOOR: &str = "floor: stored inbox request";
+
 /// Runs the quick benchmark with `extra` arguments and returns its JSON report.
 fn quick_bench(extra: &[&str]) -> Value {
     let output = Command::new(env!("CARGO_BIN_EXE_hookd"))
@@ -31,13 +34,18 @@ fn quick_bench(extra: &[&str]) -> Value {
     serde_json::from_slice(&output.stdout).expect("--json prints the report")
 }
 
-fn assert_every_scenario_ran_clean(report: &Value) {
+/// Every scenario ran, each of `extra` too, and every check found nothing wrong.
+fn assert_every_scenario_ran_clean(report: &Value, extra: &[&str]) {
     let figures = report["figures"].as_array().expect("figures");
     let ran: BTreeSet<&str> = figures
         .iter()
         .filter_map(|f| f["scenario"].as_str())
         .collect();
-    let expected: BTreeSet<&str> = DELIVERING.into_iter().chain(MEASURING).collect();
+    let expected: BTreeSet<&str> = DELIVERING
+        .into_iter()
+        .chain(MEASURING)
+        .chain(extra.iter().copied())
+        .collect();
     assert_eq!(ran, expected);
     for figure in figures {
         if figure["unit"] == "" {
@@ -71,13 +79,21 @@ fn assert_every_scenario_ran_clean(report: &Value) {
         .find(|f| f["scenario"] == "floor: stored publish" && f["unit"] == "/s")
         .expect("the stored publish floor counts stored events");
     assert!(stored["value"].as_f64() > Some(0.0), "{stored}");
+    // Likewise the bare inbox, where it ran: it verified and stored signed requests.
+    if extra.contains(&INBOX_FLOOR) {
+        let received = figures
+            .iter()
+            .find(|f| f["scenario"] == INBOX_FLOOR && f["unit"] == "/s")
+            .expect("the inbox floor counts stored requests");
+        assert!(received["value"].as_f64() > Some(0.0), "{received}");
+    }
 }
 
 #[test]
 fn the_quick_benchmark_delivers_everything_exactly_once_on_sqlite() {
     let report = quick_bench(&[]);
     assert_eq!(report["backend"], "SQLite");
-    assert_every_scenario_ran_clean(&report);
+    assert_every_scenario_ran_clean(&report, &[INBOX_FLOOR]);
 }
 
 #[test]
@@ -93,5 +109,5 @@ fn the_quick_benchmark_delivers_everything_exactly_once_on_postgres() {
     let url = common::postgres::server_url();
     let report = quick_bench(&["--postgres", &url]);
     assert_eq!(report["backend"], "PostgreSQL");
-    assert_every_scenario_ran_clean(&report);
+    assert_every_scenario_ran_clean(&report, &[]);
 }

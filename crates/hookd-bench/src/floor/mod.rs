@@ -12,19 +12,26 @@
 //!   storage, none of its other features.
 //! - `floor: stored publish`: stores the event and answers, relaying nothing; driven as
 //!   `ingest` drives hookd (64 callers, single events). The floor of a single publish.
+//! - `floor: stored inbox request` (SQLite only): the bare inbox ([`inbox`]) verifies each
+//!   signed request and stores it with its de-duplication key and its event in hookd's rows;
+//!   driven as the `inbox` scenario drives hookd (64 callers, no subscriber). The floor of an
+//!   inbox request.
 //!
 //! The bare server runs in the hookd executable (`hookd bench-floor`, not listed in
 //! `--help`), on the same runtime, HTTP crates, SQLite build and allocator as `hookd serve`.
 
+mod inbox;
+mod inbox_rows;
 mod ledger;
 mod server;
 
 use super::Bench;
 use super::harness::{Accepted, CpuClock, check, collect, event_body, once_each, rate_since};
-use super::load::{Http, closed_loop};
+use super::inbox::SignedRequests;
+use super::load::{Http, Payload, closed_loop};
 use super::receiver::Receiver;
 use super::report::{Figure, Goal, Report};
-use super::target::Storage;
+use super::target::{Backend, Storage};
 use anyhow::{Context, bail};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -47,14 +54,24 @@ pub struct FloorOptions {
     /// Send each request on to this URL after answering.
     #[arg(long, requires = "secret")]
     forward: Option<String>,
-    /// The Standard Webhooks secret (whsec_...) the relayed requests are signed with.
+    /// The Standard Webhooks secret (whsec_...) the relayed requests are signed with, or the
+    /// received ones are verified with.
     #[arg(long)]
     secret: Option<String>,
+    /// Take each POST as a webhook signed with --secret, as an inbox does: verify it, and store
+    /// it with its de-duplication key and its event in hookd's rows (SQLite only).
+    #[arg(long, requires_all = ["database", "secret"], conflicts_with = "forward")]
+    inbox: bool,
 }
 
 /// Runs the bare server until it is killed.
 pub async fn serve(options: FloorOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(options.listen).await?;
+    if let (true, Some(database), Some(secret)) =
+        (options.inbox, &options.database, &options.secret)
+    {
+        return inbox::serve(listener, database, secret).await;
+    }
     let forward = options.forward.as_deref().zip(options.secret.as_deref());
     server::serve(listener, options.database.as_deref(), options.rows, forward).await
 }
@@ -64,7 +81,7 @@ const PATH: &str = "/floor";
 /// The secret it signs with (`whsec_` and "hookd bench floor secret" in base64).
 const SECRET: &str = "whsec_aG9va2QgYmVuY2ggZmxvb3Igc2VjcmV0";
 
-/// Runs the four floors, each stored one on a database of its own.
+/// Runs the floors, each stored one on a database of its own (the inbox's on SQLite only).
 pub(crate) async fn floor(bench: &Bench, report: &mut Report, raw: f64) -> anyhow::Result<()> {
     relay(bench, report, raw, "floor: relay", None).await?;
     for (scenario, rows) in [
@@ -79,7 +96,14 @@ pub(crate) async fn floor(bench: &Bench, report: &mut Report, raw: f64) -> anyho
     let storage = Storage::make(&bench.backend, "hookd_floor").await?;
     let published = publish(bench, report, raw, &storage.url).await;
     storage.remove().await?;
-    published
+    published?;
+    if matches!(bench.backend, Backend::Sqlite) {
+        let storage = Storage::make(&bench.backend, "hookd_floor").await?;
+        let received = receive(bench, report, raw, &storage.url).await;
+        storage.remove().await?;
+        received?;
+    }
+    Ok(())
 }
 
 /// Publishes through the bare relay as `steady` publishes through hookd.
@@ -137,28 +161,62 @@ async fn publish(
     raw: f64,
     database: &str,
 ) -> anyhow::Result<()> {
-    const SCENARIO: &str = "floor: stored publish";
-    let server = Bare::start(&bench.hookd, &["--database", database]).await?;
+    let args = ["--database", database];
+    let events = event_body("floor.publish");
+    let stored = ("floor: stored publish", "event");
+    store_only(bench, report, raw, stored, &args, events).await
+}
+
+/// Sends signed requests to the bare inbox, as `inbox` sends them to hookd's.
+async fn receive(
+    bench: &Bench,
+    report: &mut Report,
+    raw: f64,
+    database: &str,
+) -> anyhow::Result<()> {
+    let args = ["--database", database, "--inbox", "--secret", SECRET];
+    let requests = SignedRequests::new(SECRET)?.signer();
+    let stored = ("floor: stored inbox request", "request");
+    store_only(bench, report, raw, stored, &args, requests).await
+}
+
+/// Runs a bare server with `args` that stores what it is sent and relays nothing, sends it
+/// `body` from 64 callers (as `ingest` and `inbox` send to hookd), and reports the rate, the
+/// refusals and the CPU per `unit` stored as `scenario`.
+async fn store_only<B, P>(
+    bench: &Bench,
+    report: &mut Report,
+    raw: f64,
+    (scenario, unit): (&'static str, &str),
+    args: &[&str],
+    body: B,
+) -> anyhow::Result<()>
+where
+    B: Fn(u64) -> P + Send + Sync + 'static,
+    P: Into<Payload>,
+{
+    const CALLERS: usize = 64;
+    let server = Bare::start(&bench.hookd, args).await?;
     let cpu = CpuClock::start_process("bare server CPU", server.pid()).and_database(bench);
     let run = closed_loop(
         &server.http,
         &server.url,
-        64,
+        CALLERS,
         bench.scale.duration,
         None,
-        event_body("floor.publish"),
+        body,
         |_, _| {},
     )
     .await;
     report.add(Figure::rate(
-        SCENARIO,
-        "stored, 64 concurrent",
+        scenario,
+        format!("stored, {CALLERS} concurrent"),
         run.per_second(),
         Goal::None,
         raw,
     ));
-    report.add(Figure::must_be_zero(SCENARIO, "refused", run.failed));
-    cpu.report(report, SCENARIO, "event", run.ok as usize);
+    report.add(Figure::must_be_zero(scenario, "refused", run.failed));
+    cpu.report(report, scenario, unit, run.ok as usize);
     Ok(())
 }
 
