@@ -1,7 +1,7 @@
 //! The rows a bare inbox keeps in a SQLite file, as hookd's inbox keeps them: each received
 //! request with its indexes, its de-duplication key, and the event it becomes, durable before
-//! the sender is answered. One writer thread, every request waiting in one transaction, WAL
-//! with `synchronous = FULL`, as hookd's writer; de-duplication keys appended to a table
+//! the sender is answered. One writer thread, every request waiting in one transaction, its
+//! connection opened as hookd's writer's ([`open_writer`](super::ledger::open_writer)); de-duplication keys appended to a table
 //! without indexes and found through one in memory, merged into the key index in key order, as
 //! hookd stages them. Less than hookd does only where hookd's work is not the rows': the
 //! request's number in its inbox is counted in memory, and no key is hashed twice.
@@ -14,8 +14,6 @@ use tokio::sync::oneshot;
 /// indexes, less the event columns received requests leave empty: a copy of its migrated
 /// tables (this crate never depends on hookd), kept in step by hand.
 const SCHEMA: &str = "
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = FULL;
     CREATE TABLE IF NOT EXISTS inbox_requests (
         id TEXT PRIMARY KEY,
         inbox_id TEXT NOT NULL,
@@ -128,7 +126,7 @@ impl InboxRows {
             anyhow::bail!("the bare inbox stores on SQLite only");
         }
         let path = database.strip_prefix("sqlite://").unwrap_or(database);
-        let connection = Connection::open(path)?;
+        let connection = super::ledger::open_writer(path)?;
         connection.execute_batch(SCHEMA)?;
         let (queue, jobs) = mpsc::channel();
         std::thread::Builder::new()

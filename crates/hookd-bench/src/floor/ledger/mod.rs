@@ -8,6 +8,8 @@
 mod postgres;
 mod sqlite;
 
+pub use sqlite::open_writer;
+
 use bytes::Bytes;
 use tokio::sync::oneshot;
 

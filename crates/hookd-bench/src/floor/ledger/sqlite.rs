@@ -6,8 +6,6 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::sync::mpsc;
 
 const LEAST: &str = "
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = FULL;
     CREATE TABLE IF NOT EXISTS events (
         id TEXT PRIMARY KEY,
         type TEXT NOT NULL,
@@ -33,8 +31,6 @@ const LEAST: &str = "
 /// hookd), less the columns this work leaves empty and the indexes only ordered or scheduled
 /// deliveries enter. Kept in step by hand.
 const HOOKD: &str = "
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = FULL;
     CREATE TABLE IF NOT EXISTS events (
         id TEXT PRIMARY KEY,
         tenant TEXT NOT NULL,
@@ -89,13 +85,28 @@ const HOOKD: &str = "
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS attempt_stats_by_tenant ON attempt_stats (tenant, minute);";
 
+/// Opens the writer's connection to `path` as hookd opens its writer's: WAL with
+/// `synchronous = FULL`, temporary tables in memory, a 32 MB page cache. (SQLite's own
+/// checkpoints stay on: the writer copies the WAL back itself, where hookd's writer leaves
+/// that to a thread of its own; both are the process's CPU.)
+pub fn open_writer(path: &str) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -32000;",
+    )?;
+    Ok(connection)
+}
+
 pub struct SqliteLedger {
     queue: mpsc::Sender<Job>,
 }
 
 impl SqliteLedger {
     pub fn open(path: &str, rows: Rows) -> anyhow::Result<Self> {
-        let connection = Connection::open(path)?;
+        let connection = open_writer(path)?;
         connection.execute_batch(match rows {
             Rows::Least => LEAST,
             Rows::Hookd => HOOKD,
