@@ -172,6 +172,16 @@ mod tests {
     }
 
     /// Placeholders are filled from the body's JSON and the request's headers.
+    /// Only a `{json:...}` placeholder needs the body parsed; text and headers never do.
+    #[test]
+    fn only_json_placeholders_read_the_body() {
+        let reads = |text: &str| EventTemplate::parse(text).unwrap().reads_body();
+        assert!(reads("stripe.{json:type}"));
+        assert!(reads("{header:X-Kind}.{json:data.object}"));
+        assert!(!reads("github.{header:X-GitHub-Event}"));
+        assert!(!reads("bench.inbound"));
+    }
+
     #[test]
     fn placeholders_take_json_fields_and_headers() {
         let body = json!({"type": "charge.succeeded"});
