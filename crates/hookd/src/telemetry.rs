@@ -41,7 +41,9 @@ pub fn init_logging_and_export(
 fn install(filter: &str, format: LogFormat, export: Option<&otlp::SpanExport>) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(filter));
     let lines = match format {
+        // Colours only for a person at a terminal: a file, a pipe or a journal gets plain text.
         LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .with_writer(std::io::stderr)
             .boxed(),
         LogFormat::Json => tracing_subscriber::fmt::layer()
