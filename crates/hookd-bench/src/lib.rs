@@ -51,6 +51,16 @@ pub struct BenchOptions {
     /// Print the report as JSON on stdout.
     #[arg(long)]
     json: bool,
+    /// The log filter of each hookd the benchmark starts (its HOOKD_LOG). hookd's own default is
+    /// `info`, at which every request and attempt opens a span; `warn` keeps the figures to
+    /// the work itself.
+    #[arg(
+        long,
+        value_name = "FILTER",
+        default_value = "warn",
+        conflicts_with = "target"
+    )]
+    log: String,
 }
 
 /// Sizes of a run.
@@ -81,6 +91,8 @@ pub struct Bench {
     hookd: PathBuf,
     backend: Backend,
     existing: Option<(String, String)>,
+    /// The HOOKD_LOG of each hookd started.
+    log: String,
     pub scale: Scale,
 }
 
@@ -88,7 +100,11 @@ impl Bench {
     async fn target(&self, settings: &[(&str, &str)]) -> anyhow::Result<Target> {
         match &self.existing {
             Some((url, token)) => Target::existing(url, token).await,
-            None => Target::start(&self.hookd, &self.backend, settings).await,
+            None => {
+                let log = [("HOOKD_LOG", self.log.as_str())];
+                let settings: Vec<_> = log.into_iter().chain(settings.iter().copied()).collect();
+                Target::start(&self.hookd, &self.backend, &settings).await
+            }
         }
     }
 
@@ -136,6 +152,7 @@ pub async fn run(options: BenchOptions, hookd: PathBuf) -> anyhow::Result<()> {
         hookd,
         backend: backend.clone(),
         existing: options.target.clone().zip(options.token.clone()),
+        log: options.log.clone(),
         scale,
     };
     let mut report = Report {

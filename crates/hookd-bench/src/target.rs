@@ -26,8 +26,8 @@ pub struct Target {
 }
 
 impl Target {
-    /// Starts `hookd serve` (`hookd` is the executable) with `settings` on top of the
-    /// benchmark's.
+    /// Starts `hookd serve` (`hookd` is the executable) with `settings` (HOOKD_* variables) on
+    /// top of the benchmark's (which log at `warn`).
     pub async fn start(
         hookd: &Path,
         backend: &Backend,
