@@ -215,7 +215,7 @@ pub async fn run(options: BenchOptions, hookd: PathBuf) -> anyhow::Result<()> {
     }
     if wants("floor") {
         step(
-            "floor: a bare server: relaying; storing and relaying (its rows, then hookd's); storing; receiving as an inbox (SQLite)",
+            "floor: a bare server: relaying; storing and relaying (its rows, then hookd's); storing (likewise); receiving as an inbox (SQLite)",
         );
         floor::floor(&bench, &mut report, raw).await?;
     }

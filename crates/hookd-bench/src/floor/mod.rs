@@ -12,6 +12,8 @@
 //!   storage, none of its other features.
 //! - `floor: stored publish`: stores the event and answers, relaying nothing; driven as
 //!   `ingest` drives hookd (64 callers, single events). The floor of a single publish.
+//! - `floor: publish, hookd's rows`: the stored publish keeping the event row and indexes hookd
+//!   keeps: the floor of a single publish with hookd's storage, none of its other features.
 //! - `floor: stored inbox request` (SQLite only): the bare inbox ([`inbox`]) verifies each
 //!   signed request and stores it with its de-duplication key and its event in hookd's rows;
 //!   driven as the `inbox` scenario drives hookd (64 callers, no subscriber). The floor of an
@@ -93,10 +95,15 @@ pub(crate) async fn floor(bench: &Bench, report: &mut Report, raw: f64) -> anyho
         storage.remove().await?;
         relayed?;
     }
-    let storage = Storage::make(&bench.backend, "hookd_floor").await?;
-    let published = publish(bench, report, raw, &storage.url).await;
-    storage.remove().await?;
-    published?;
+    for (scenario, rows) in [
+        ("floor: stored publish", "least"),
+        ("floor: publish, hookd's rows", "hookd"),
+    ] {
+        let storage = Storage::make(&bench.backend, "hookd_floor").await?;
+        let published = publish(bench, report, raw, (scenario, rows), &storage.url).await;
+        storage.remove().await?;
+        published?;
+    }
     if matches!(bench.backend, Backend::Sqlite) {
         let storage = Storage::make(&bench.backend, "hookd_floor").await?;
         let received = receive(bench, report, raw, &storage.url).await;
@@ -153,18 +160,18 @@ async fn relay(
     Ok(())
 }
 
-/// Publishes single events to the bare server, storing and relaying nothing else, as
-/// `ingest` publishes to hookd.
+/// Publishes single events to the bare server, which stores each in `rows` and relays
+/// nothing, as `ingest` publishes to hookd.
 async fn publish(
     bench: &Bench,
     report: &mut Report,
     raw: f64,
+    (scenario, rows): (&'static str, &str),
     database: &str,
 ) -> anyhow::Result<()> {
-    let args = ["--database", database];
+    let args = ["--database", database, "--rows", rows];
     let events = event_body("floor.publish");
-    let stored = ("floor: stored publish", "event");
-    store_only(bench, report, raw, stored, &args, events).await
+    store_only(bench, report, raw, (scenario, "event"), &args, events).await
 }
 
 /// Sends signed requests to the bare inbox, as `inbox` sends them to hookd's.

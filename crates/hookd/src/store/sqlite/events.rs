@@ -24,18 +24,6 @@ pub fn insert(
              inbox_request_id, traceparent, tracestate) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
     )?;
-    // One row of VALUES, not `INSERT ... SELECT ... WHERE EXISTS`: SQLite journals every page
-    // an `INSERT ... SELECT` changes into a statement journal first (a quarter of this
-    // function's time in the steady benchmark); whether the webhook can take the delivery is
-    // asked first instead, once per webhook and call.
-    let mut insert_delivery = conn.prepare_cached(
-        "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, \
-             attempt_count, next_attempt_at, claimed_by, lease_until, manual, created_at, \
-             updated_at, order_key, order_seq, order_waiting) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, CASE WHEN ?11 THEN NULL ELSE ?6 END, ?7, ?8, \
-             0, ?6, ?6, ?9, ?10, ?11)",
-    )?;
-    let mut webhook_active = conn.prepare_cached("SELECT active FROM webhooks WHERE id = ?1")?;
     // Webhook id -> whether it exists and is active, as this transaction sees it.
     let mut webhooks: HashMap<WebhookId, Option<bool>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(events.len());
@@ -61,47 +49,13 @@ pub fn insert(
             outcomes.push(InsertedEvent::Duplicate(existing));
             continue;
         }
-        let mut dropped = Vec::new();
-        let mut waiting = Vec::new();
-        for delivery in &event.deliveries {
-            let active = match webhooks.get(&delivery.webhook_id) {
-                Some(active) => *active,
-                None => {
-                    let active = webhook_active
-                        .query_row([delivery.webhook_id.as_str()], |row| row.get(0))
-                        .optional()?;
-                    webhooks.insert(delivery.webhook_id.clone(), active);
-                    active
-                }
-            };
-            if !active.is_some_and(|active| active || delivery.even_if_disabled) {
-                dropped.push(delivery.id.clone());
-                continue;
-            }
-            // Only ordered deliveries look at their key's line; the others insert as before.
-            let place = match &delivery.order_key {
-                Some(key) => Some(place(last_pending_seq(conn, &delivery.webhook_id, key)?)),
-                None => None,
-            };
-            let waits = place.is_some_and(|p| p.waiting);
-            let claimed = delivery.claimed && !waits;
-            insert_delivery.execute(params![
-                delivery.id.as_str(),
-                event.id.as_str(),
-                delivery.webhook_id.as_str(),
-                event.tenant.as_str(),
-                event.event_type.as_str(),
-                event.created_at.as_millis(),
-                claimed.then_some(claim.by.as_str()),
-                claimed.then_some(claim.until.as_millis()),
-                delivery.order_key.as_ref().map(OrderKey::as_str),
-                place.map(|p| p.seq),
-                waits,
-            ])?;
-            if waits {
-                waiting.push(delivery.id.clone());
-            }
-        }
+        // An event no webhook takes (a publish without subscribers) prepares no delivery
+        // statement.
+        let (dropped, waiting) = if event.deliveries.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            insert_deliveries(conn, claim, event, &mut webhooks)?
+        };
         if !dropped.is_empty() {
             conn.prepare_cached(
                 "UPDATE events SET delivery_count = delivery_count - ?2 WHERE id = ?1",
@@ -111,6 +65,70 @@ pub fn insert(
         outcomes.push(InsertedEvent::Created { dropped, waiting });
     }
     Ok(outcomes)
+}
+
+/// Inserts `event`'s deliveries to the webhooks that can take them, and returns those dropped
+/// (the webhook is gone or disabled) and those waiting for their order key's turn.
+fn insert_deliveries(
+    conn: &Connection,
+    claim: &Claim,
+    event: &NewEvent,
+    webhooks: &mut HashMap<WebhookId, Option<bool>>,
+) -> StoreResult<(Vec<DeliveryId>, Vec<DeliveryId>)> {
+    // One row of VALUES, not `INSERT ... SELECT ... WHERE EXISTS`: SQLite journals every page
+    // an `INSERT ... SELECT` changes into a statement journal first (a quarter of this
+    // function's time in the steady benchmark); whether the webhook can take the delivery is
+    // asked first instead, once per webhook and call.
+    let mut insert_delivery = conn.prepare_cached(
+        "INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, \
+             attempt_count, next_attempt_at, claimed_by, lease_until, manual, created_at, \
+             updated_at, order_key, order_seq, order_waiting) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, CASE WHEN ?11 THEN NULL ELSE ?6 END, ?7, ?8, \
+             0, ?6, ?6, ?9, ?10, ?11)",
+    )?;
+    let mut webhook_active = conn.prepare_cached("SELECT active FROM webhooks WHERE id = ?1")?;
+    let mut dropped = Vec::new();
+    let mut waiting = Vec::new();
+    for delivery in &event.deliveries {
+        let active = match webhooks.get(&delivery.webhook_id) {
+            Some(active) => *active,
+            None => {
+                let active = webhook_active
+                    .query_row([delivery.webhook_id.as_str()], |row| row.get(0))
+                    .optional()?;
+                webhooks.insert(delivery.webhook_id.clone(), active);
+                active
+            }
+        };
+        if !active.is_some_and(|active| active || delivery.even_if_disabled) {
+            dropped.push(delivery.id.clone());
+            continue;
+        }
+        // Only ordered deliveries look at their key's line; the others insert as before.
+        let place = match &delivery.order_key {
+            Some(key) => Some(place(last_pending_seq(conn, &delivery.webhook_id, key)?)),
+            None => None,
+        };
+        let waits = place.is_some_and(|p| p.waiting);
+        let claimed = delivery.claimed && !waits;
+        insert_delivery.execute(params![
+            delivery.id.as_str(),
+            event.id.as_str(),
+            delivery.webhook_id.as_str(),
+            event.tenant.as_str(),
+            event.event_type.as_str(),
+            event.created_at.as_millis(),
+            claimed.then_some(claim.by.as_str()),
+            claimed.then_some(claim.until.as_millis()),
+            delivery.order_key.as_ref().map(OrderKey::as_str),
+            place.map(|p| p.seq),
+            waits,
+        ])?;
+        if waits {
+            waiting.push(delivery.id.clone());
+        }
+    }
+    Ok((dropped, waiting))
 }
 
 fn find_by_key(conn: &Connection, tenant: &Tenant, key: &str) -> StoreResult<Option<EventSummary>> {

@@ -225,8 +225,14 @@ fn run(conn: Connection, mut receiver: mpsc::Receiver<Box<dyn WriteOp>>, catch_u
     }
 }
 
+/// Runs a statement that returns nothing, prepared once per connection (`BEGIN IMMEDIATE` and
+/// `COMMIT` run once a batch: `execute_batch` would parse them each time).
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
 fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteOp>>) {
-    if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
+    if let Err(error) = run_cached(conn, "BEGIN IMMEDIATE") {
         for op in batch.drain(..) {
             op.abort(StoreError::Unavailable(error.to_string()));
         }
@@ -239,7 +245,7 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteOp>>) {
     let mut in_savepoints = !bare;
     if bare && !batch.iter_mut().all(|op| op.run(conn, false)) {
         let _ = conn.execute_batch("ROLLBACK");
-        if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(error) = run_cached(conn, "BEGIN IMMEDIATE") {
             for op in batch.drain(..) {
                 op.abort(StoreError::Unavailable(error.to_string()));
             }
@@ -252,7 +258,7 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteOp>>) {
             op.run(conn, true);
         }
     }
-    let committed = conn.execute_batch("COMMIT").map_err(StoreError::from);
+    let committed = run_cached(conn, "COMMIT").map_err(StoreError::from);
     if committed.is_err() {
         let _ = conn.execute_batch("ROLLBACK");
     }
